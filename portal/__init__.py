@@ -1,0 +1,1 @@
+"""The public portal for Chinese government information-disclosure annual reports."""

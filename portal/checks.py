@@ -1,0 +1,265 @@
+"""Consistency checks (勾稽关系): do an agency's own numbers add up?
+
+A failing check is information for readers, not a build error: official numbers are shown as
+published and the failure is flagged beside them. A check that involves a null cell cannot be
+decided and says so ("unknown"), because a missing number is not a zero.
+
+Every check names the cells it compared with dotted paths (``table3.new.research``), so the
+report page can point at them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from . import form
+
+PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
+
+RULES = {
+    "t3.balance": "表三：一（新收）+ 二（上年结转）= 三（七）总计 + 四（结转下年度）",
+    "t3.outcomes": "表三：三（七）总计 = （一）至（六）各项办理结果之和",
+    "t3.row_total": "表三：每行“总计”列 = 自然人与五类法人或其他组织之和",
+    "t4.total": "表四：总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结",
+    "narrative": "正文所述数字与表格一致",
+    "year.carried": "本年“上年结转” = 上年报告“结转下年度继续办理”",
+    "year.in_force": "本年“现行有效” = 上年“现行有效” + 本年制发 − 本年废止",
+    "year.narrative_previous": "正文所述上年数字 = 上年报告表格",
+}
+
+
+@dataclass(frozen=True)
+class Check:
+    """The outcome of one rule applied to one set of cells."""
+
+    rule: str  # a key of RULES
+    status: str  # pass | fail | unknown
+    cells: tuple[str, ...]  # dotted paths; "<year>:" prefix for another year's report
+    detail: str  # the arithmetic, with the numbers, in Chinese
+
+    @property
+    def description(self) -> str:
+        return RULES[self.rule]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "status": self.status, "cells": list(self.cells), "detail": self.detail}
+
+
+def _fmt(value: Any) -> str:
+    return "空" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _equation(rule: str, left: Sequence[tuple[str, Any]], right: Sequence[tuple[str, Any]],
+              cells: Iterable[str], prefix: str = "") -> Check:
+    """Check sum(left) == sum(right); each side a list of (label, value)."""
+    values = [v for _, v in (*left, *right)]
+    lsum = sum(v for _, v in left if v is not None)
+    rsum = sum(v for _, v in right if v is not None)
+
+    def side(items: Sequence[tuple[str, Any]], total: float) -> str:
+        body = " + ".join(f"{label}（{_fmt(v)}）" for label, v in items)
+        return body if len(items) == 1 or None in (v for _, v in items) else f"{body} = {_fmt(total)}"
+
+    if any(v is None for v in values):
+        status = UNKNOWN
+    else:
+        status = PASS if abs(lsum - rsum) < 1e-9 else FAIL
+    relation = {PASS: "=", FAIL: "≠", UNKNOWN: "?"}[status]
+    detail = f"{prefix}{side(left, lsum)} {relation} {side(right, rsum)}"
+    return Check(rule, status, tuple(cells), detail)
+
+
+# ---------------------------------------------------------------- within one report
+
+
+def _t3_cell(t3: dict, path: tuple[str, ...], col: int) -> Any:
+    node: Any = t3
+    for part in path:
+        node = node.get(part) if isinstance(node, dict) else None
+    return node[col] if isinstance(node, list) and col < len(node) else None
+
+
+def _outcome_rows(t3: dict) -> list[form.Row]:
+    """The outcome rows to add up: （六） as one row when the report prints it so."""
+    rows = [r for r in form.TABLE3_ROWS if r.is_outcome]
+    handling = t3.get("other_handling") or {}
+    subs = [r for r in rows if r.path[0] == "other_handling"]
+    if handling.get(form.SINGLE_ROW) is not None and all(handling.get(r.path[1]) is None for r in subs):
+        rows = [r for r in rows if r.path[0] != "other_handling"] + [form.TABLE3_SINGLE_ROW]
+    return rows
+
+
+def check_table3(t3: dict) -> list[Check]:
+    checks: list[Check] = []
+    outcome_rows = _outcome_rows(t3)
+    for col, column in enumerate(form.TABLE3_COLUMNS):
+        checks += _table3_column(t3, col, column, outcome_rows)
+    for row in [*form.TABLE3_ROWS, form.TABLE3_SINGLE_ROW]:
+        values = _t3_row(t3, row.path)
+        if values is None:
+            continue
+        checks.append(_equation(
+            "t3.row_total",
+            [("总计", values[-1] if len(values) == form.TABLE3_WIDTH else None)],
+            [(c.label, values[i] if i < len(values) else None) for i, c in enumerate(form.APPLICANT_COLUMNS)],
+            ["table3." + row.key + "." + c.key for c in form.TABLE3_COLUMNS],
+            f"{_short(row)}行：",
+        ))
+    return checks
+
+
+def _table3_column(t3: dict, col: int, column: form.Item, outcome_rows: list[form.Row]) -> list[Check]:
+    """The two per-column rules of the form: balance and outcomes."""
+
+    def cell(path: tuple[str, ...], label: str) -> tuple[str, Any]:
+        return label, _t3_cell(t3, path, col)
+
+    def ref(path: tuple[str, ...]) -> str:
+        return "table3." + ".".join(path) + "." + column.key
+
+    prefix = f"{column.label}列："
+    return [
+        _equation(
+            "t3.balance",
+            [cell(("new",), "一"), cell(("carried_over",), "二")],
+            [cell(("total",), "三（七）"), cell(("carried_forward",), "四")],
+            [ref(("new",)), ref(("carried_over",)), ref(("total",)), ref(("carried_forward",))],
+            prefix,
+        ),
+        _equation(
+            "t3.outcomes",
+            [cell(("total",), "（七）总计")],
+            [cell(r.path, _short(r)) for r in outcome_rows],
+            [ref(("total",))] + [ref(r.path) for r in outcome_rows],
+            prefix,
+        ),
+    ]
+
+
+def _t3_row(t3: dict, path: tuple[str, ...]) -> list | None:
+    node: Any = t3
+    for part in path:
+        node = node.get(part) if isinstance(node, dict) else None
+    return node if isinstance(node, list) else None
+
+
+def _short(row: form.Row) -> str:
+    """A compact label for messages: （三）1.属于国家秘密 → 不予公开/1.属于国家秘密."""
+    label = row.label.split("（区分")[0]
+    if row.group_label:
+        return f"{row.group_label}{label.split('.')[0]}"
+    return label
+
+
+def check_table4(t4: dict) -> list[Check]:
+    checks = []
+    parts = [c for c in form.TABLE4_CELLS if c.key != "total"]
+    for group in form.TABLE4_GROUPS:
+        g = t4.get(group.key) or {}
+        checks.append(_equation(
+            "t4.total",
+            [("总计", g.get("total"))],
+            [(c.label, g.get(c.key)) for c in parts],
+            [f"table4.{group.key}.{c.key}" for c in form.TABLE4_CELLS],
+            f"{group.label}：",
+        ))
+    return checks
+
+
+# Narrative figures that restate one table cell (or a sum of cells).
+NARRATIVE_CELLS: dict[str, tuple[str, ...]] = {
+    "applications_received": ("table3.new.total",),
+    "applications_carried_over": ("table3.carried_over.total",),
+    "normative_documents_issued": ("table2.normative_documents.issued",),
+    "reconsiderations": ("table4.review.total",),
+    "lawsuits": ("table4.litigation_direct.total", "table4.litigation_after_review.total"),
+}
+
+
+def check_narrative(data: dict) -> list[Check]:
+    """Each narrative figure against the table cells it restates, when the table exists."""
+    from .schema import cell_value
+
+    checks = []
+    for item in data.get("narrative") or []:
+        paths = NARRATIVE_CELLS.get(item.get("key"))
+        if not paths or data.get(paths[0].split(".")[0]) is None:
+            continue
+        cells = [(p, cell_value(data, p)[1]) for p in paths]
+        label = form.NARRATIVE_KEYS[item["key"]]
+        quote = f"正文“{item['quote']}”：{label}"
+        if item.get("bound") == "at_least":
+            total = None if any(v is None for _, v in cells) else sum(v for _, v in cells)
+            status = UNKNOWN if total is None else PASS if total >= item["value"] else FAIL
+            detail = f"{quote} 至少 {_fmt(item['value'])}，表格为 {_fmt(total)}"
+            checks.append(Check("narrative", status, paths, detail))
+        elif item.get("bound", "exact") == "exact":
+            checks.append(_equation("narrative", [(quote, item["value"])],
+                                    [(f"表格 {p}", v) for p, v in cells], paths))
+    return checks
+
+
+def check_report(data: dict) -> list[Check]:
+    """All checks that one report's own data allows."""
+    checks: list[Check] = []
+    if isinstance(data.get("table3"), dict):
+        checks += check_table3(data["table3"])
+    if isinstance(data.get("table4"), dict):
+        checks += check_table4(data["table4"])
+    checks += check_narrative(data)
+    return checks
+
+
+# ---------------------------------------------------------------- across years
+
+
+def check_years(previous: dict, current: dict) -> list[Check]:
+    """Checks between an agency's report for year Y-1 (``previous``) and year Y (``current``)."""
+    from .schema import cell_value
+
+    checks: list[Check] = []
+    py = previous.get("year")
+    t3p, t3c = previous.get("table3"), current.get("table3")
+    if isinstance(t3p, dict) and isinstance(t3c, dict):
+        for col, column in enumerate(form.TABLE3_COLUMNS):
+            checks.append(_equation(
+                "year.carried",
+                [("本年 二、上年结转", _t3_cell(t3c, ("carried_over",), col))],
+                [(f"{py}年 四、结转下年度", _t3_cell(t3p, ("carried_forward",), col))],
+                [f"table3.carried_over.{column.key}", f"{py}:table3.carried_forward.{column.key}"],
+                f"{column.label}列：",
+            ))
+    t2p, t2c = previous.get("table2"), current.get("table2")
+    if isinstance(t2p, dict) and isinstance(t2c, dict):
+        for item in form.TABLE2_TRIPLES:
+            p, c = t2p.get(item.key) or {}, t2c.get(item.key) or {}
+            base = f"table2.{item.key}"
+            checks.append(_equation(
+                "year.in_force",
+                [("本年现行有效", c.get("in_force"))],
+                [(f"{py}年现行有效", p.get("in_force")), ("本年制发", c.get("issued")),
+                 ("− 本年废止", -c["repealed"] if isinstance(c.get("repealed"), (int, float)) else None)],
+                [f"{base}.in_force", f"{py}:{base}.in_force", f"{base}.issued", f"{base}.repealed"],
+                f"{item.label}：",
+            ))
+    for item in current.get("narrative") or []:
+        if item.get("key") == "applications_received_previous" and item.get("bound", "exact") == "exact":
+            found, value = cell_value(previous, "table3.new.total")
+            if found and previous.get("table3") is not None:
+                checks.append(_equation(
+                    "year.narrative_previous",
+                    [(f"正文“{item['quote']}”推算上年收到申请", item["value"])],
+                    [(f"{py}年表三 一、新收 总计", value)],
+                    [f"{py}:table3.new.total"],
+                ))
+    return checks
+
+
+def summarize(checks: Iterable[Check]) -> dict[str, int]:
+    """Counts by status, for page badges and the build summary."""
+    out = {PASS: 0, FAIL: 0, UNKNOWN: 0}
+    for c in checks:
+        out[c.status] += 1
+    return out

@@ -1,0 +1,47 @@
+"""Problems with content, reported the way a data editor can fix them.
+
+Every message has the form ``FILE:LINE: FIELD: what is wrong`` (LINE and FIELD when known),
+optionally followed by a ``Hint:`` line. All problems are collected before anything exits, so
+an editor sees every mistake in one run rather than one per run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one place of the content."""
+
+    file: str
+    message: str
+    line: int | None = None
+    field: str | None = None
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        text = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return f"{text}\n  Hint: {self.hint}" if self.hint else text
+
+
+class ContentError(Exception):
+    """Raised with every problem found, once loading or validation is complete."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.field or ""))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def display_path(path: Path, root: Path | None = None) -> str:
+    """The path as an editor would type it: relative to the working directory when possible."""
+    for base in (root, Path.cwd()):
+        if base is None:
+            continue
+        try:
+            return str(path.resolve().relative_to(base.resolve()))
+        except ValueError:
+            continue
+    return str(path)

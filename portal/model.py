@@ -1,0 +1,222 @@
+"""The site model: agencies, reports and years, built once from validated content.
+
+Everything the renderer, the exports and the search index need is here, computed up front
+(MkDocs' lesson: gather everything, then write). Objects own their URLs so templates never
+assemble paths, and the link check can run against the model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from . import form
+from .checks import FAIL, Check
+
+GOVERNMENT_KIND = "人民政府"
+
+
+@dataclass(frozen=True)
+class Agency:
+    """One administrative body of the registry."""
+
+    slug: str
+    name: str
+    jurisdiction: tuple[str, ...]
+    kind: str
+    website: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    aliases: tuple[str, ...] = ()
+    draft: bool = False
+
+    @property
+    def url(self) -> str:
+        return f"/agencies/{self.slug}/"
+
+    @property
+    def jurisdiction_label(self) -> str:
+        return " › ".join(self.jurisdiction)
+
+    def deadline(self, year: int) -> dt.date:
+        """条例第四十九条: a government's own report by 31 March, everyone else by 31 January."""
+        return dt.date(year + 1, 3, 31) if self.kind == GOVERNMENT_KIND else dt.date(year + 1, 1, 31)
+
+    @classmethod
+    def from_entry(cls, entry: dict[str, Any]) -> Agency:
+        return cls(
+            slug=entry["slug"],
+            name=entry["name"].strip(),
+            jurisdiction=tuple(c.strip() for c in entry["jurisdiction"]),
+            kind=entry["kind"],
+            website=entry.get("website"),
+            address=entry.get("address"),
+            phone=entry.get("phone"),
+            aliases=tuple(entry.get("aliases") or ()),
+            draft=bool(entry.get("draft", False)),
+        )
+
+
+@dataclass(frozen=True)
+class NarrativeFigure:
+    """A number that only the prose states, with the sentence it came from."""
+
+    key: str
+    value: float
+    bound: str  # exact | at_least | approx
+    quote: str
+    derivation: str | None = None
+
+    @property
+    def label(self) -> str:
+        return form.NARRATIVE_KEYS[self.key]
+
+    @property
+    def display(self) -> str:
+        number = f"{self.value:g}" if isinstance(self.value, float) else str(self.value)
+        return {"at_least": f"{number}余", "approx": f"约{number}"}.get(self.bound, number)
+
+
+@dataclass(frozen=True, eq=False)
+class Report:
+    """One annual report: its validated data, its verbatim source text, and its checks."""
+
+    agency: Agency
+    year: int
+    data: dict[str, Any]  # the validated YAML; treat as read-only
+    text: str  # the source text, verbatim
+    yaml_path: Path
+    source_path: Path
+    checks: tuple[Check, ...] = ()
+
+    @property
+    def url(self) -> str:
+        return f"/reports/{self.agency.slug}/{self.year}/"
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.agency.slug, self.year)
+
+    @property
+    def title(self) -> str:
+        return self.data["title"]
+
+    @property
+    def published(self) -> dt.date | None:
+        return self.data.get("published")
+
+    @property
+    def status(self) -> str:
+        return self.data.get("status", "draft")
+
+    @property
+    def deadline(self) -> dt.date:
+        return self.agency.deadline(self.year)
+
+    @property
+    def on_time(self) -> bool | None:
+        """Whether publication met the legal deadline; None when no date is printed."""
+        return None if self.published is None else self.published <= self.deadline
+
+    @property
+    def table2(self) -> dict | None:
+        return self.data.get("table2")
+
+    @property
+    def table3(self) -> dict | None:
+        return self.data.get("table3")
+
+    @property
+    def table4(self) -> dict | None:
+        return self.data.get("table4")
+
+    @property
+    def missing_tables(self) -> dict[str, str]:
+        return dict(self.data.get("missing_tables") or {})
+
+    @property
+    def cells(self) -> dict[str, str]:
+        """How each null cell was printed (``/``, ``—``, blank …), by dotted path."""
+        return dict(self.data.get("cells") or {})
+
+    @property
+    def contact(self) -> dict[str, str | None]:
+        return dict(self.data.get("contact") or {})
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return tuple(self.data.get("notes") or ())
+
+    @cached_property
+    def narrative(self) -> tuple[NarrativeFigure, ...]:
+        return tuple(
+            NarrativeFigure(n["key"], n["value"], n.get("bound", "exact"), n["quote"], n.get("derivation"))
+            for n in self.data.get("narrative") or ()
+        )
+
+    def narrative_figure(self, key: str) -> NarrativeFigure | None:
+        return next((n for n in self.narrative if n.key == key), None)
+
+    @property
+    def failing_checks(self) -> tuple[Check, ...]:
+        return tuple(c for c in self.checks if c.status == FAIL)
+
+    @property
+    def source_url(self) -> str:
+        return f"{self.url}source.txt"
+
+    @property
+    def yaml_url(self) -> str:
+        return f"{self.url}report.yaml"
+
+    @property
+    def json_url(self) -> str:
+        return f"{self.url}report.json"
+
+
+@dataclass(frozen=True)
+class Site:
+    """All agencies and reports, sorted, with the lookups pages need."""
+
+    agencies: tuple[Agency, ...]
+    reports: tuple[Report, ...]  # sorted by (agency slug, year)
+    content_dir: Path
+    _by_key: dict[tuple[str, int], Report] = field(default_factory=dict, repr=False, compare=False)
+    _by_agency: dict[str, tuple[Report, ...]] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._by_key.update({r.key: r for r in self.reports})
+        grouped: dict[str, list[Report]] = {}
+        for r in self.reports:
+            grouped.setdefault(r.agency.slug, []).append(r)
+        self._by_agency.update({k: tuple(v) for k, v in grouped.items()})
+
+    @cached_property
+    def years(self) -> tuple[int, ...]:
+        return tuple(sorted({r.year for r in self.reports}))
+
+    def agency(self, slug: str) -> Agency | None:
+        return next((a for a in self.agencies if a.slug == slug), None)
+
+    def report(self, slug: str, year: int) -> Report | None:
+        return self._by_key.get((slug, year))
+
+    def reports_of(self, slug: str) -> tuple[Report, ...]:
+        return self._by_agency.get(slug, ())
+
+    def reports_in(self, year: int) -> tuple[Report, ...]:
+        return tuple(r for r in self.reports if r.year == year)
+
+    def previous(self, report: Report) -> Report | None:
+        """The same agency's report of the year before, when there is one."""
+        return self._by_key.get((report.agency.slug, report.year - 1))
+
+    def next(self, report: Report) -> Report | None:
+        return self._by_key.get((report.agency.slug, report.year + 1))
+
+    @staticmethod
+    def year_url(year: int) -> str:
+        return f"/years/{year}/"

@@ -1,0 +1,470 @@
+"""Validation of report YAML and the agency registry, and their JSON Schemas.
+
+The validator walks the loaded data with the form definition (``form.py``) in hand, so every
+message names the exact field (``table3.withheld.state_secret[2]``) and the line it came from.
+It collects every problem instead of stopping at the first. The JSON Schemas written to
+``content/schema/`` are generated from the same definitions, for editors' completion; the
+build checks with this module, which also knows what a JSON Schema cannot say (a null table
+needs a reason, a recorded cell must be null, a quote must occur in the source).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import form
+from .errors import Problem
+from .yamlsafe import Located, PathKey
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SOURCE_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
+MAX_COUNT = 100_000_000
+"""More than this in one cell is a typo, not a count: China issues about 10^8 decisions a year."""
+MAX_FEES_10K_YUAN = 10_000_000.0
+AGENCY_KINDS = ("人民政府", "政府办公室", "部门", "街道办事处", "乡镇人民政府", "开发区管委会", "其他")
+STATUSES = ("draft", "reviewed")
+FORMS = (form.FORM_ID, "gov-2019", "unknown")
+SOURCE_FORMATS = ("text", "html", "docx", "pdf")
+BOUNDS = ("exact", "at_least", "approx")
+CONTACT_KEYS = ("office", "address", "postcode", "phone", "fax", "email", "website")
+TABLES = ("table2", "table3", "table4")
+REPORT_KEYS = (
+    "agency", "year", "title", "published", "status", "form", "source", "contact",
+    "missing_tables", "table2", "table3", "table4", "cells", "narrative", "notes", "checks",
+)
+REQUIRED_REPORT_KEYS = ("agency", "year", "title", "source", "table2", "table3", "table4")
+AGENCY_KEYS = ("slug", "name", "jurisdiction", "kind", "website", "address", "phone", "aliases", "draft")
+
+
+@dataclass
+class Validator:
+    """Walks one loaded file and collects the problems it finds, with their lines."""
+
+    file: str
+    located: Located
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, path: PathKey, message: str, hint: str | None = None) -> None:
+        self.problems.append(
+            Problem(self.file, message, self.located.line_of(path), dotted(path) or None, hint)
+        )
+
+    # ---- shapes
+
+    def mapping(self, value: Any, path: PathKey, keys: tuple[str, ...], required: tuple[str, ...] = ()) -> bool:
+        """Check ``value`` is a mapping with only ``keys`` and all ``required``; say which not."""
+        if not isinstance(value, dict):
+            self.add(path, f"expected a mapping with keys {', '.join(keys)}, got {describe(value)}")
+            return False
+        for key in value:
+            if key not in keys:
+                close = difflib.get_close_matches(key, keys, n=1)
+                hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(keys)}"
+                self.add(path + (key,), "unknown field", hint)
+        for key in required:
+            if key not in value:
+                self.add(path, f"missing field {key!r}")
+        return True
+
+    def text(self, value: Any, path: PathKey, *, nullable: bool = True, choices: tuple[str, ...] = ()) -> None:
+        if value is None and nullable:
+            return
+        if not isinstance(value, str) or (not value.strip() and not nullable):
+            hint = "put the value in quotes" if isinstance(value, (int, float, dt.date)) else None
+            self.add(path, f"expected text{' or null' if nullable else ''}, got {describe(value)}", hint)
+        elif choices and value not in choices:
+            self.add(path, f"expected one of {', '.join(choices)}, got {value!r}")
+
+    def count(self, value: Any, path: PathKey) -> None:
+        """A table cell: a whole number ≥ 0, or null (not printed as a number in the source)."""
+        if value is None:
+            return
+        if isinstance(value, bool) or not isinstance(value, int):
+            hint = None
+            if isinstance(value, float):
+                hint = "counts are whole numbers"
+            elif isinstance(value, str):
+                hint = 'a cell not printed as a number is null, with its printing kept in "cells"'
+            self.add(path, f"expected a whole number or null, got {describe(value)}", hint)
+        elif value < 0:
+            self.add(path, f"a count cannot be negative, got {value}")
+        elif value > MAX_COUNT:
+            self.add(path, f"{value:,} is implausibly large for one cell (limit {MAX_COUNT:,})",
+                     "check for digits run together")
+
+    def amount(self, value: Any, path: PathKey) -> None:
+        if value is None:
+            return
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            self.add(path, f"expected an amount in 万元 or null, got {describe(value)}")
+        elif value < 0 or value > MAX_FEES_10K_YUAN:
+            self.add(path, f"amount {value} out of range (0 to {MAX_FEES_10K_YUAN:,.0f} 万元)")
+
+    def row(self, value: Any, path: PathKey) -> None:
+        if not isinstance(value, list):
+            self.add(path, f"expected a row of {form.TABLE3_WIDTH} cells, got {describe(value)}")
+            return
+        if len(value) != form.TABLE3_WIDTH:
+            self.add(path, f"expected {form.TABLE3_WIDTH} cells "
+                     f"({', '.join(c.key for c in form.TABLE3_COLUMNS)}), got {len(value)}")
+        for i, cell in enumerate(value[: form.TABLE3_WIDTH]):
+            self.count(cell, path + (i,))
+
+    def date(self, value: Any, path: PathKey) -> None:
+        if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+            return
+        self.add(path, f"expected a date like 2024-01-22 or null, got {describe(value)}",
+                 "write the date as YYYY-MM-DD")
+
+
+def dotted(path: PathKey) -> str:
+    """``("table3", "new", 2)`` → ``table3.new[2]``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a yes/no value)"
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else f"a list of {len(value)}"
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+# ---------------------------------------------------------------- reports
+
+
+def validate_report(v: Validator) -> None:
+    """Check one report's data; the source text and the registry are checked by load."""
+    data = v.located.data
+    if data is None:
+        v.add((), "file is empty", "see docs/content.md for the report layout")
+        return
+    if not v.mapping(data, (), REPORT_KEYS, REQUIRED_REPORT_KEYS):
+        return
+    agency = data.get("agency")
+    if "agency" in data and not (isinstance(agency, str) and SLUG_RE.match(agency)):
+        v.add(("agency",), f"expected an agency slug like wendeng-gov-office, got {describe(agency)}")
+    year = data.get("year")
+    if "year" in data and (isinstance(year, bool) or not isinstance(year, int) or not 1990 <= year <= 2100):
+        v.add(("year",), f"expected a year like 2023, got {describe(year)}")
+    if "title" in data:
+        v.text(data["title"], ("title",), nullable=False)
+    v.date(data.get("published"), ("published",))
+    v.text(data.get("status", "draft"), ("status",), choices=STATUSES)
+    v.text(data.get("form", form.FORM_ID), ("form",), choices=FORMS)
+    _validate_source(v, data.get("source"))
+    contact = data.get("contact")
+    if contact is not None and v.mapping(contact, ("contact",), CONTACT_KEYS):
+        for key, value in contact.items():
+            v.text(value, ("contact", key))
+    _validate_tables(v, data)
+    _validate_narrative(v, data.get("narrative"))
+    for key in ("notes", "checks"):
+        value = data.get(key)
+        if value is not None and not isinstance(value, list):
+            v.add((key,), f"expected a list, got {describe(value)}")
+    for i, note in enumerate(data.get("notes") or []):
+        v.text(note, ("notes", i), nullable=False)
+
+
+def _validate_source(v: Validator, source: Any) -> None:
+    keys = ("file", "original_name", "original_file", "format", "url", "retrieved")
+    if not v.mapping(source, ("source",), keys, ("file",)):
+        return
+    name = source.get("file")
+    if "file" in source and not (isinstance(name, str) and SOURCE_NAME_RE.match(name)):
+        v.add(("source", "file"), f"expected a file name beside the YAML such as 2023.txt, got {describe(name)}",
+              "no folders, no '..', ASCII letters, digits, '.', '_' and '-' only")
+    original = source.get("original_file")
+    if original is not None and not (isinstance(original, str) and SOURCE_NAME_RE.match(original)):
+        v.add(("source", "original_file"), f"expected a file name beside the YAML, got {describe(original)}")
+    v.text(source.get("original_name"), ("source", "original_name"))
+    v.text(source.get("format", "text"), ("source", "format"), choices=SOURCE_FORMATS)
+    v.text(source.get("url"), ("source", "url"))
+    v.date(source.get("retrieved"), ("source", "retrieved"))
+
+
+def _validate_tables(v: Validator, data: dict) -> None:
+    missing = data.get("missing_tables") or {}
+    if v.mapping(missing, ("missing_tables",), TABLES):
+        for key, reason in missing.items():
+            v.text(reason, ("missing_tables", key), nullable=False)
+            if data.get(key) is not None:
+                v.add(("missing_tables", key), f"{key} is present, so it needs no reason for missing")
+    else:
+        missing = {}
+    for key in TABLES:
+        if key in data and data[key] is None and key not in missing:
+            v.add((key,), "table is null but missing_tables gives no reason",
+                  f'add missing_tables: {{{key}: "…why the source lacks it…"}}')
+    if data.get("table2") is not None:
+        _validate_table2(v, data["table2"])
+    if data.get("table3") is not None:
+        _validate_table3(v, data["table3"])
+    if data.get("table4") is not None:
+        _validate_table4(v, data["table4"])
+    cells = data.get("cells") or {}
+    if not isinstance(cells, dict):
+        v.add(("cells",), f"expected a mapping of cell path → printed text, got {describe(cells)}")
+        return
+    for path, printed in cells.items():
+        if not isinstance(printed, str):
+            v.add(("cells", path), f"expected the printed text, got {describe(printed)}", 'e.g. "/" or "—"')
+        found, value = cell_value(data, path)
+        if not found:
+            v.add(("cells", path), "no such table cell", "paths look like table3.new.research")
+        elif value is not None:
+            v.add(("cells", path), f"cell holds {value}, but a recorded printing is only for null cells")
+
+
+def _validate_table2(v: Validator, t2: Any) -> None:
+    keys = tuple(i.key for i in form.TABLE2_TRIPLES + form.TABLE2_COUNTS) + (form.TABLE2_FEES.key,)
+    if not v.mapping(t2, ("table2",), keys, keys):
+        return
+    triple = tuple(c.key for c in form.TRIPLE_CELLS)
+    for item in form.TABLE2_TRIPLES:
+        value = t2.get(item.key)
+        if item.key in t2 and v.mapping(value, ("table2", item.key), triple, triple):
+            for cell in triple:
+                v.count(value.get(cell), ("table2", item.key, cell))
+    for item in form.TABLE2_COUNTS:
+        v.count(t2.get(item.key), ("table2", item.key))
+    v.amount(t2.get(form.TABLE2_FEES.key), ("table2", form.TABLE2_FEES.key))
+
+
+def _validate_table3(v: Validator, t3: Any) -> None:
+    groups = {g.key: g for g in form.TABLE3_GROUPS}
+    top = tuple(dict.fromkeys(r.path[0] for r in form.TABLE3_ROWS))
+    if not v.mapping(t3, ("table3",), top, top):
+        return
+    for key in top:
+        if key not in t3:
+            continue
+        if key in groups:
+            sub = tuple(i.key for i in groups[key].rows)
+            allowed = sub + ((form.SINGLE_ROW,) if key == "other_handling" else ())
+            if v.mapping(t3[key], ("table3", key), allowed, sub):
+                for name, row in t3[key].items():
+                    if name in allowed and not (row is None and name in (form.SINGLE_ROW, *sub)):
+                        v.row(row, ("table3", key, name))
+        else:
+            v.row(t3[key], ("table3", key))
+
+
+def _validate_table4(v: Validator, t4: Any) -> None:
+    groups = tuple(g.key for g in form.TABLE4_GROUPS)
+    cells = tuple(c.key for c in form.TABLE4_CELLS)
+    if not v.mapping(t4, ("table4",), groups, groups):
+        return
+    for group in groups:
+        if group in t4 and v.mapping(t4[group], ("table4", group), cells, cells):
+            for cell in cells:
+                v.count(t4[group].get(cell), ("table4", group, cell))
+
+
+def _validate_narrative(v: Validator, narrative: Any) -> None:
+    if narrative is None:
+        return
+    if not isinstance(narrative, list):
+        v.add(("narrative",), f"expected a list of figures, got {describe(narrative)}")
+        return
+    keys = ("key", "value", "bound", "quote", "derivation", "line")
+    for i, item in enumerate(narrative):
+        path: PathKey = ("narrative", i)
+        if not v.mapping(item, path, keys, ("key", "value", "quote")):
+            continue
+        v.text(item.get("key"), path + ("key",), nullable=False, choices=tuple(form.NARRATIVE_KEYS))
+        value = item.get("value")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or not math.isfinite(value):
+            v.add(path + ("value",), f"expected a number ≥ 0, got {describe(value)}")
+        v.text(item.get("bound", "exact"), path + ("bound",), choices=BOUNDS)
+        v.text(item.get("quote"), path + ("quote",), nullable=False)
+        v.text(item.get("derivation"), path + ("derivation",))
+
+
+def cell_value(data: dict, path: str) -> tuple[bool, Any]:
+    """Look up a dotted cell path such as ``table3.new.research``: (exists, value)."""
+    parts = path.split(".")
+    if not parts or parts[0] not in TABLES:
+        return False, None
+    node: Any = data.get(parts[0])
+    if node is None:
+        return True, None  # the whole table is missing: its cells are null
+    columns = [c.key for c in form.TABLE3_COLUMNS]
+    for i, part in enumerate(parts[1:], start=1):
+        if parts[0] == "table3" and isinstance(node, list):
+            if part not in columns or i != len(parts) - 1:
+                return False, None
+            idx = columns.index(part)
+            return True, node[idx] if idx < len(node) else None
+        if not isinstance(node, dict) or part not in node:
+            return False, None
+        node = node[part]
+    if isinstance(node, (dict, list)):
+        return False, None
+    return True, node
+
+
+# ---------------------------------------------------------------- registry
+
+
+def validate_registry(v: Validator) -> list[dict]:
+    """Check agencies.yaml; return the entries that are well-formed enough to use."""
+    data = v.located.data
+    if data is None:
+        v.add((), "file is empty", "agencies.yaml lists agencies: see docs/content.md")
+        return []
+    if not v.mapping(data, (), ("agencies",), ("agencies",)):
+        return []
+    entries = data.get("agencies")
+    if not isinstance(entries, list):
+        v.add(("agencies",), f"expected a list of agencies, got {describe(entries)}")
+        return []
+    good: list[dict] = []
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(entries):
+        path: PathKey = ("agencies", i)
+        before = len(v.problems)
+        if not v.mapping(entry, path, AGENCY_KEYS, ("slug", "name", "jurisdiction", "kind")):
+            continue
+        slug = entry.get("slug")
+        if not (isinstance(slug, str) and SLUG_RE.match(slug) and len(slug) <= 80):
+            v.add(path + ("slug",), f"expected an ASCII slug like wendeng-gov-office, got {describe(slug)}",
+                  "lower-case letters, digits and single hyphens; it becomes part of URLs")
+        elif slug in seen:
+            v.add(path + ("slug",), f"duplicate agency slug {slug!r} (also entry {seen[slug] + 1})")
+        else:
+            seen[slug] = i
+        v.text(entry.get("name"), path + ("name",), nullable=False)
+        chain = entry.get("jurisdiction")
+        if not (isinstance(chain, list) and chain and all(isinstance(c, str) and c.strip() for c in chain)):
+            v.add(path + ("jurisdiction",), f"expected a list like [山东省, 威海市, 文登区], got {describe(chain)}")
+        v.text(entry.get("kind"), path + ("kind",), nullable=False, choices=AGENCY_KINDS)
+        for key in ("website", "address", "phone"):
+            v.text(entry.get(key), path + (key,))
+        aliases = entry.get("aliases") or []
+        if not (isinstance(aliases, list) and all(isinstance(a, str) for a in aliases)):
+            v.add(path + ("aliases",), f"expected a list of names, got {describe(aliases)}")
+        if not isinstance(entry.get("draft", False), bool):
+            v.add(path + ("draft",), f"expected true or false, got {describe(entry.get('draft'))}")
+        if len(v.problems) == before:
+            good.append(entry)
+    return good
+
+
+# ---------------------------------------------------------------- JSON Schema
+
+
+def _nullable(schema: dict) -> dict:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def report_json_schema() -> dict:
+    """JSON Schema of a report YAML, generated from the form definition."""
+    count = _nullable({"type": "integer", "minimum": 0, "maximum": MAX_COUNT})
+    row = _nullable({"type": "array", "items": count, "minItems": form.TABLE3_WIDTH,
+                     "maxItems": form.TABLE3_WIDTH,
+                     "description": "cells: " + ", ".join(c.key for c in form.TABLE3_COLUMNS)})
+
+    def obj(props: dict, required: bool = True, description: str | None = None) -> dict:
+        out: dict = {"type": "object", "properties": props, "additionalProperties": False}
+        if required:
+            out["required"] = list(props)
+        if description:
+            out["description"] = description
+        return out
+
+    triple = obj({c.key: {**count, "description": c.label} for c in form.TRIPLE_CELLS})
+    t2_props = {i.key: {**triple, "description": i.label} for i in form.TABLE2_TRIPLES}
+    t2_props |= {i.key: {**count, "description": i.label} for i in form.TABLE2_COUNTS}
+    t2_props[form.TABLE2_FEES.key] = _nullable({"type": "number", "minimum": 0, "description": "万元"})
+    t3_props: dict = {}
+    groups = {g.key: g for g in form.TABLE3_GROUPS}
+    for r in form.TABLE3_ROWS:
+        if r.path[0] in groups:
+            g = groups[r.path[0]]
+            sub = {i.key: {**row, "description": i.label} for i in g.rows}
+            if g.key == "other_handling":
+                sub[form.SINGLE_ROW] = {**row, "description": "（六）其他处理 printed as one row (2019 form)"}
+            t3_props[g.key] = obj(sub, required=False, description=g.label)
+        else:
+            t3_props[r.path[0]] = {**row, "description": r.label}
+    cell4 = obj({c.key: {**count, "description": c.label} for c in form.TABLE4_CELLS})
+    t4_props = {g.key: {**cell4, "description": g.label} for g in form.TABLE4_GROUPS}
+    text = _nullable({"type": "string"})
+    date = _nullable({"type": "string", "format": "date"})
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "政府信息公开工作年度报告 (report YAML)",
+        "description": "See docs/content.md. Keys are the public data contract.",
+        "type": "object",
+        "additionalProperties": False,
+        "required": list(REQUIRED_REPORT_KEYS),
+        "properties": {
+            "agency": {"type": "string", "pattern": SLUG_RE.pattern},
+            "year": {"type": "integer", "minimum": 1990, "maximum": 2100},
+            "title": {"type": "string", "minLength": 1},
+            "published": date,
+            "status": {"enum": list(STATUSES)},
+            "form": {"enum": list(FORMS)},
+            "source": obj({"file": {"type": "string", "pattern": SOURCE_NAME_RE.pattern},
+                           "original_name": text, "original_file": text,
+                           "format": {"enum": list(SOURCE_FORMATS)}, "url": text, "retrieved": date},
+                          required=False),
+            "contact": _nullable(obj({k: text for k in CONTACT_KEYS}, required=False)),
+            "missing_tables": _nullable(obj({t: {"type": "string"} for t in TABLES}, required=False)),
+            "table2": _nullable(obj(t2_props, description=form.TABLE_TITLES["table2"])),
+            "table3": _nullable(obj(t3_props, description=form.TABLE_TITLES["table3"])),
+            "table4": _nullable(obj(t4_props, description=form.TABLE_TITLES["table4"])),
+            "cells": _nullable({"type": "object", "additionalProperties": {"type": "string"},
+                                "description": "cell path → how a null cell was printed"}),
+            "narrative": _nullable({"type": "array", "items": obj({
+                "key": {"enum": list(form.NARRATIVE_KEYS)},
+                "value": {"type": "number", "minimum": 0},
+                "bound": {"enum": list(BOUNDS)},
+                "quote": {"type": "string", "minLength": 1},
+                "derivation": text,
+                "line": _nullable({"type": "integer"}),
+            }, required=False)}),
+            "notes": _nullable({"type": "array", "items": {"type": "string"}}),
+            "checks": _nullable({"type": "array"}),
+        },
+    }
+
+
+def registry_json_schema() -> dict:
+    """JSON Schema of agencies.yaml."""
+    text = _nullable({"type": "string"})
+    agency = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["slug", "name", "jurisdiction", "kind"],
+        "properties": {
+            "slug": {"type": "string", "pattern": SLUG_RE.pattern, "maxLength": 80},
+            "name": {"type": "string", "minLength": 1},
+            "jurisdiction": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+            "kind": {"enum": list(AGENCY_KINDS)},
+            "website": text, "address": text, "phone": text,
+            "aliases": {"type": "array", "items": {"type": "string"}},
+            "draft": {"type": "boolean"},
+        },
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Agency registry (agencies.yaml)",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["agencies"],
+        "properties": {"agencies": {"type": "array", "items": agency}},
+    }

@@ -1,0 +1,131 @@
+"""Safe YAML loading that keeps line numbers and refuses hostile documents.
+
+PyYAML's safe loader still expands aliases (a "billion laughs" document takes the machine
+down), accepts any depth, and forgets where each value came from. Content files are small,
+hand-written data: we refuse aliases, deep nesting and oversized files outright, and record the
+line of every value so validation can say ``file.yaml:12: table3.new: …``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+MAX_BYTES = 2_000_000
+MAX_DEPTH = 24
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:" + t
+    for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+}
+
+PathKey = tuple[str | int, ...]
+
+
+class YamlProblem(Exception):
+    """The document cannot be read as plain data; carries the line when known."""
+
+    def __init__(self, message: str, line: int | None = None, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.hint = hint
+
+
+@dataclass
+class Located:
+    """Plain data plus the line (1-based) each value starts on, keyed by its path."""
+
+    data: Any
+    lines: dict[PathKey, int] = field(default_factory=dict)
+
+    def line_of(self, path: PathKey) -> int | None:
+        """The line of ``path`` or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while True:
+            if path in self.lines:
+                return self.lines[path]
+            if not path:
+                return None
+            path = path[:-1]
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
+        if self.check_event(AliasEvent):
+            event = self.peek_event()
+            raise YamlProblem(
+                "YAML aliases (*name) are not allowed in content",
+                event.start_mark.line + 1,
+                "write the value out in full",
+            )
+        return super().compose_node(parent, index)
+
+
+def _to_data(loader: _NoAliasLoader, node: Node, path: PathKey, lines: dict, depth: int) -> Any:
+    if depth > MAX_DEPTH:
+        raise YamlProblem(f"nested deeper than {MAX_DEPTH} levels", node.start_mark.line + 1)
+    if node.tag not in _STANDARD_TAGS:
+        raise YamlProblem(
+            f"unsupported YAML tag {node.tag!r}",
+            node.start_mark.line + 1,
+            "content holds plain data only: remove the tag",
+        )
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, ScalarNode):
+        return loader.construct_object(node, deep=True)
+    if isinstance(node, SequenceNode):
+        return [_to_data(loader, n, path + (i,), lines, depth + 1) for i, n in enumerate(node.value)]
+    assert isinstance(node, MappingNode)
+    out: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, ScalarNode):
+            raise YamlProblem("a mapping key must be plain text", key_node.start_mark.line + 1)
+        key = str(loader.construct_object(key_node))
+        if key in out:
+            raise YamlProblem(f"duplicate key {key!r}", key_node.start_mark.line + 1)
+        out[key] = _to_data(loader, value_node, path + (key,), lines, depth + 1)
+    return out
+
+
+def parse_yaml(text: str) -> Located:
+    """Parse one YAML document of plain data; raise YamlProblem with a line when it is not."""
+    loader = _NoAliasLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return Located(None)
+        lines: dict[PathKey, int] = {}
+        return Located(_to_data(loader, node, (), lines, 0), lines)
+    except YamlProblem:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise YamlProblem(f"YAML syntax error: {problem}", mark.line + 1 if mark else None) from None
+    except (yaml.YAMLError, ValueError, OverflowError) as exc:
+        raise YamlProblem(f"YAML error: {exc}") from None
+    except RecursionError:
+        raise YamlProblem(f"nested deeper than {MAX_DEPTH} levels") from None
+    finally:
+        loader.dispose()
+
+
+def read_yaml(path: Path) -> Located:
+    """Read and parse a YAML file, refusing oversized and non-UTF-8 files."""
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise YamlProblem(f"file is {size:,} bytes; content YAML may be at most {MAX_BYTES:,}")
+    raw = path.read_bytes()
+    if b"\x00" in raw:
+        raise YamlProblem("file contains NUL bytes", None, "is this a binary file?")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise YamlProblem("not valid UTF-8", line, "save the file as UTF-8") from None
+    return parse_yaml(text)
