@@ -52,12 +52,20 @@ def main(argv: list[str]) -> int:
     if args.command == "check":
         return _guard(lambda: _check(args.content, args.write_schema))
     if args.command == "serve":
-        from .serve import serve
+        return _guard(lambda: _serve(args))
+    return _guard(lambda: _build(args))
 
-        return _guard(lambda: serve(args.content, args.out, host=args.host, port=args.port))
+
+def _build(args: argparse.Namespace) -> int:
     from .build import build_site
 
-    return _guard(lambda: build_site(args.content, args.out, search=not args.no_search, strict=args.strict).exit_code)
+    return build_site(args.content, args.out, search=not args.no_search, strict=args.strict).exit_code
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    return serve(args.content, args.out, host=args.host, port=args.port)
 
 
 def _check(content: Path, write_schema: bool) -> int:

@@ -16,8 +16,8 @@ from .model import Agency, Report, Site
 from .schema import Validator, validate_registry, validate_report
 from .yamlsafe import Located, YamlProblem, read_yaml
 
-MAX_SOURCE_BYTES = 2_000_000
-"""A report is 5–60 KB of text; 2 MB is a pasted archive or the wrong file, not a report."""
+MAX_SOURCE_BYTES = 1_000_000
+"""A report is 5–60 KB of text; 1 MB is a pasted archive or the wrong file, not a report."""
 REGISTRY = "agencies.yaml"
 REPORTS = "reports"
 
@@ -48,6 +48,8 @@ def read_source(path: Path, shown: str, field_name: str = "source.file") -> tupl
     def problem(message: str, hint: str | None = None) -> tuple[None, Problem]:
         return None, Problem(shown, message, None, field_name, hint)
 
+    if path.is_symlink():
+        return problem(f"source text {path.name} is a symbolic link", "put the text itself beside the YAML")
     if not path.is_file():
         return problem(f"source text {path.name} is missing beside the YAML",
                        "ingest writes it; it must be the report's text, verbatim")
@@ -82,23 +84,33 @@ def _looks_gbk(raw: bytes) -> bool:
         return False
 
 
-def load_registry(content_dir: Path, problems: list[Problem]) -> dict[str, Agency]:
+def load_registry(content_dir: Path, problems: list[Problem]) -> tuple[dict[str, Agency], set[str]]:
+    """The valid agencies by slug, and every slug the registry names (valid entry or not)."""
     path = content_dir / REGISTRY
     shown = display_path(path)
     if not path.is_file():
         problems.append(Problem(shown, "agency registry is missing", hint="see docs/content.md"))
-        return {}
+        return {}, set()
     located = _read(path, shown, problems)
     if located is None:
-        return {}
+        return {}, set()
     v = Validator(shown, located)
     entries = validate_registry(v)
     problems += v.problems
-    return {e["slug"]: Agency.from_entry(e) for e in entries}
+    agencies = {e["slug"]: Agency.from_entry(e) for e in entries}
+    # An entry with problems is still "known": its reports should not also be "unknown agency".
+    raw = located.data.get("agencies") if isinstance(located.data, dict) else None
+    named = {e.get("slug") for e in raw if isinstance(e, dict)} if isinstance(raw, list) else set()
+    return agencies, {s for s in named if isinstance(s, str)}
 
 
-def load_report_file(path: Path, content_dir: Path, problems: list[Problem]) -> Loaded | None:
-    """Parse, validate and read the source of one report YAML; None when it has problems."""
+def load_report_file(path: Path, content_dir: Path, problems: list[Problem],
+                     seen: dict[tuple[str, int], Path]) -> Loaded | None:
+    """Parse, validate and read the source of one report YAML; None when it has problems.
+
+    ``seen`` maps (agency, year) to the first file that claimed it, to catch duplicates even
+    when a copy sits under another file name.
+    """
     shown = display_path(path)
     located = _read(path, shown, problems)
     if located is None:
@@ -107,12 +119,7 @@ def load_report_file(path: Path, content_dir: Path, problems: list[Problem]) -> 
     validate_report(v)
     data = located.data
     if not v.problems:
-        if data["agency"] != path.parent.name:
-            v.add(("agency",), f"agency {data['agency']!r} does not match the folder {path.parent.name!r}",
-                  f"move the file to reports/{data['agency']}/{data['year']}.yaml")
-        if str(data["year"]) != path.stem:
-            v.add(("year",), f"year {data['year']} does not match the file name {path.name!r}",
-                  f"rename the file to {data['year']}.yaml")
+        _check_identity(v, path, data, seen)
     problems += v.problems
     if v.problems:
         return None
@@ -134,6 +141,22 @@ def load_report_file(path: Path, content_dir: Path, problems: list[Problem]) -> 
     return None if bad_quotes else Loaded(path, located, text, source_path)
 
 
+def _check_identity(v: Validator, path: Path, data: dict, seen: dict[tuple[str, int], Path]) -> None:
+    """One report per agency-year, stored at reports/<agency>/<year>.yaml."""
+    key = (data["agency"], data["year"])
+    if key in seen:
+        v.add(("year",), f"duplicate report: {display_path(seen[key])} is also {key[0]} {key[1]}",
+              "one agency has one report per year: merge or delete one of them")
+        return
+    seen[key] = path
+    if data["agency"] != path.parent.name:
+        v.add(("agency",), f"agency {data['agency']!r} does not match the folder {path.parent.name!r}",
+              f"move the file to reports/{data['agency']}/{data['year']}.yaml")
+    elif str(data["year"]) != path.stem:
+        v.add(("year",), f"year {data['year']} does not match the file name {path.name!r}",
+              f"rename the file to {data['year']}.yaml")
+
+
 def _squash(text: str) -> str:
     """Whitespace-insensitive form for quote matching: sources wrap lines anywhere."""
     return "".join(text.split())
@@ -152,14 +175,15 @@ def load_content(content_dir: Path) -> Site:
     problems: list[Problem] = []
     if not content_dir.is_dir():
         raise ContentError([Problem(str(content_dir), "content directory not found")])
-    agencies = load_registry(content_dir, problems)
-    loaded = [x for p in report_paths(content_dir) if (x := load_report_file(p, content_dir, problems))]
+    agencies, named = load_registry(content_dir, problems)
+    seen: dict[tuple[str, int], Path] = {}
+    loaded = [x for p in report_paths(content_dir) if (x := load_report_file(p, content_dir, problems, seen))]
     reports: list[Report] = []
     for item in loaded:
         data = item.located.data
         agency = agencies.get(data["agency"])
         if agency is None:
-            if agencies:  # without a registry every report would repeat the registry's problem
+            if agencies and data["agency"] not in named:  # else the registry's own problem says it
                 problems.append(Problem(display_path(item.path), f"unknown agency {data['agency']!r}",
                                         item.located.line_of(("agency",)), "agency",
                                         f"add it to {REGISTRY} or fix the slug"))
