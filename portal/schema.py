@@ -22,6 +22,7 @@ from .errors import Problem
 from .yamlsafe import Located, PathKey
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+URL_RE = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
 SOURCE_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
 MAX_COUNT = 100_000_000
 """More than this in one cell is a typo, not a count: China issues about 10^8 decisions a year."""
@@ -115,6 +116,12 @@ class Validator:
         for i, cell in enumerate(value[: form.TABLE3_WIDTH]):
             self.count(cell, path + (i,))
 
+    def url(self, value: Any, path: PathKey) -> None:
+        """Links are shown to readers: only http(s), never javascript: or data: URLs."""
+        self.text(value, path)
+        if isinstance(value, str) and not URL_RE.match(value):
+            self.add(path, f"expected a web address starting with http:// or https://, got {describe(value)}")
+
     def date(self, value: Any, path: PathKey) -> None:
         if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
             return
@@ -167,7 +174,7 @@ def validate_report(v: Validator) -> None:
     contact = data.get("contact")
     if contact is not None and v.mapping(contact, ("contact",), CONTACT_KEYS):
         for key, value in contact.items():
-            v.text(value, ("contact", key))
+            (v.url if key == "website" else v.text)(value, ("contact", key))
     _validate_tables(v, data)
     _validate_narrative(v, data.get("narrative"))
     for key in ("notes", "checks"):
@@ -191,7 +198,7 @@ def _validate_source(v: Validator, source: Any) -> None:
         v.add(("source", "original_file"), f"expected a file name beside the YAML, got {describe(original)}")
     v.text(source.get("original_name"), ("source", "original_name"))
     v.text(source.get("format", "text"), ("source", "format"), choices=SOURCE_FORMATS)
-    v.text(source.get("url"), ("source", "url"))
+    v.url(source.get("url"), ("source", "url"))
     v.date(source.get("retrieved"), ("source", "retrieved"))
 
 
@@ -351,7 +358,8 @@ def validate_registry(v: Validator) -> list[dict]:
         if not (isinstance(chain, list) and chain and all(isinstance(c, str) and c.strip() for c in chain)):
             v.add(path + ("jurisdiction",), f"expected a list like [山东省, 威海市, 文登区], got {describe(chain)}")
         v.text(entry.get("kind"), path + ("kind",), nullable=False, choices=AGENCY_KINDS)
-        for key in ("website", "address", "phone"):
+        v.url(entry.get("website"), path + ("website",))
+        for key in ("address", "phone"):
             v.text(entry.get(key), path + (key,))
         aliases = entry.get("aliases") or []
         if not (isinstance(aliases, list) and all(isinstance(a, str) for a in aliases)):

@@ -189,6 +189,12 @@ CASES = [
     Case("duplicate-report", copy(SEED, "reports/weihai-torch-hitech-zone/2023-copy.yaml"),
          ("content/reports/weihai-torch-hitech-zone/2023.yaml:3: year: duplicate report: "
           "content/reports/weihai-torch-hitech-zone/2023-copy.yaml is also weihai-torch-hitech-zone 2023",)),
+    Case("website-javascript", replace(REG, "website: http://www.whctp.gov.cn", "website: javascript:alert(1)"),
+         (f"{R}:26: agencies[2].website: expected a web address starting with http:// or https://, "
+          "got 'javascript:alert(1)'",)),
+    Case("contact-website-data-url", replace(SEED, "website: http://www.whctp.gov.cn", "website: data:text/html,x"),
+         (f"{S}:21: contact.website: expected a web address starting with http:// or https://, "
+          "got 'data:text/html,x'",)),
     Case("registry-missing", lambda root: (root / REG).unlink(), (f"{R}: agency registry is missing",)),
     Case("registry-duplicate-slug", replace(REG, "slug: wendeng-civil-affairs", "slug: wendeng-gov-office"),
          (f"{R}:13: agencies[1].slug: duplicate agency slug 'wendeng-gov-office' (also entry 1)",)),
