@@ -1,0 +1,148 @@
+"""Raw report (text, HTML, Word, PDF) → a draft of its report YAML, for a person to review.
+
+Every format is first turned into text (the text stored beside the YAML), and one reader
+finds the agency, year, contact details, tables and narrative figures in that text, so what a
+reviewer sees in the source is exactly what was read. ``extract`` is pure: bytes in, a
+``Draft`` out, or an ``ExtractError`` saying plainly why the bytes are not a report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from .. import form
+from .decode import DecodeError, declared_charset, decode
+from .docx import DocxError, docx_to_text
+from .html import html_to_text
+from .meta import draft_agency, read_contact, read_meta
+from .narrative import read_narrative
+from .pdf import PdfError, pdf_to_text
+from .tables import find_regions, form_of, read_table2, read_table3, read_table4
+
+SCHEMA_LINE = "# yaml-language-server: $schema=../../schema/report.schema.json"
+_HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".asp", ".aspx", ".jsp", ".php"}
+
+
+class ExtractError(ValueError):
+    """The input cannot be read as a report; the message says why, in one line."""
+
+
+@dataclass
+class Draft:
+    """A draft report: ``data`` in the layout of docs/content.md, and the text it came from."""
+
+    data: dict
+    text: str
+    agency_entry: dict | None = None
+    problems: list[str] = field(default_factory=list)
+    format: str = "text"
+
+
+def sniff(raw: bytes, filename: str) -> str:
+    """text | html | docx | pdf, from the bytes first and the file name second."""
+    suffix = PurePath(filename).suffix.lower()
+    if raw.startswith(b"%PDF-"):
+        return "pdf"
+    if raw.startswith(b"PK\x03\x04"):
+        return "docx"
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ExtractError("is an old binary Word .doc (or other OLE) file: save it as .docx first")
+    if suffix in _HTML_SUFFIXES:
+        return "html"
+    head = raw[:2048].lower().replace(b"\x00", b"")
+    if suffix in ("", ".txt") and any(tag in head for tag in (b"<html", b"<!doctype html", b"<table", b"<body")):
+        return "html"
+    if suffix in (".pdf", ".docx"):
+        raise ExtractError(f"is named {suffix} but its content is not a {suffix[1:].upper()} file")
+    return "text"
+
+
+def to_text(raw: bytes, fmt: str) -> str:
+    try:
+        if fmt == "pdf":
+            return pdf_to_text(raw)
+        if fmt == "docx":
+            return docx_to_text(raw)
+        if fmt == "html":
+            return html_to_text(decode(raw, declared_charset(raw)).text)
+        return decode(raw).text
+    except (DecodeError, DocxError, PdfError) as exc:
+        raise ExtractError(str(exc)) from None
+
+
+def extract(raw: bytes, filename: str, registry: list[dict]) -> Draft:
+    """Read one raw report. Raises ExtractError when the bytes are not a readable report."""
+    if not raw.strip():
+        raise ExtractError("is empty")
+    fmt = sniff(raw, filename)
+    text = to_text(raw, fmt)
+    if "\x00" in text:
+        raise ExtractError("contains NUL characters: it is a binary file, not a report's text")
+    if not text.strip():
+        raise ExtractError("contains no text")
+    lines = [line.rstrip("\r") for line in text.split("\n")]
+    meta = read_meta(lines, registry)
+    contact = read_contact(text)
+    regions = find_regions(lines)
+    reads = {
+        "table2": read_table2(lines, regions["table2"]),
+        "table3": read_table3(lines, regions["table3"]),
+        "table4": read_table4(lines, regions["table4"]),
+    }
+    first_table = min((span[0] - 1 for span in regions.values() if span), default=len(lines))
+    narrative = read_narrative("\n".join(lines[:first_table]), meta.year)
+
+    problems: list[str] = []
+    agency_entry = None
+    slug = meta.agency.get("slug") if meta.agency else None
+    if meta.agency is None:
+        if meta.printed_name:
+            taken = {str(e.get("slug")) for e in registry}
+            agency_entry = draft_agency(meta.printed_name, contact, taken)
+            slug = agency_entry["slug"]
+            problems.append(f"agency {meta.printed_name} is not in the registry: drafted entry {slug}")
+        else:
+            problems.append("could not tell which agency published it")
+    if meta.year is None:
+        problems.append("could not find the year: no title like 2023年政府信息公开工作年度报告")
+    notes = list(meta.notes)
+    if meta.published is None:
+        notes.append("原文没有印发日期。")
+    cells: dict[str, str] = {}
+    for r in reads.values():
+        problems += r.problems
+        notes += r.notes
+        cells |= r.cells
+    notes += [f"提取：{p}" for p in problems]
+    title = meta.title
+    if title is None:
+        name = meta.agency["name"] if meta.agency else meta.printed_name or ""
+        title = f"{name}{meta.year or ''}年政府信息公开工作年度报告"
+        notes.append("原文没有可识别的标题，标题按机关名称和年份拟定。")
+    data = {
+        "agency": slug,
+        "year": meta.year,
+        "title": title,
+        "published": meta.published,
+        "status": "draft",
+        "form": form_of(meta.year, reads["table3"].single_row),
+        "source": {
+            "file": f"{meta.year}.txt",
+            "original_name": PurePath(filename).name or None,
+            "format": fmt,
+            "url": None,
+            "retrieved": None,
+        },
+        "contact": contact,
+        "missing_tables": {k: r.missing for k, r in reads.items() if r.missing},
+        **{k: r.data for k, r in reads.items()},
+        "cells": cells,
+        "narrative": narrative,
+        "notes": notes,
+        "checks": [],
+    }
+    return Draft(data=data, text=text, agency_entry=agency_entry, problems=problems, format=fmt)
+
+
+__all__ = ["Draft", "ExtractError", "extract", "form", "SCHEMA_LINE"]

@@ -1,0 +1,189 @@
+"""HTML pages to text, with tables flattened one cell per line as Word does (seed 002).
+
+A table becomes rows separated by a blank line, each cell on its own line after a tab; a
+cell continued from the row above by ``rowspan`` prints as an empty cell, like a merged Word
+cell. So the one table reader of ``tables.py`` reads web pages too. Scripts, styles and the
+page head are dropped; ``<br>`` and block elements end lines; ``<img>`` becomes an
+``[image: …]`` marker so a table published as a picture can be named as such.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+_BLOCKS = frozenset(
+    "p div h1 h2 h3 h4 h5 h6 li ul ol section article header footer title blockquote pre dd dt dl "
+    "center form nav hr address main aside figure figcaption caption".split()
+)
+_SKIP = frozenset({"script", "style", "noscript", "template", "head", "select", "textarea"})
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
+MAX_SPAN = 200
+
+
+@dataclass
+class HtmlCell:
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass
+class _Table:
+    rows: list[list[HtmlCell]] = field(default_factory=list)
+    cell: list[str] | None = None
+    spans: tuple[int, int] = (1, 1)
+
+    def close_cell(self) -> None:
+        if self.cell is not None:
+            if not self.rows:
+                self.rows.append([])
+            self.rows[-1].append(HtmlCell(_clean("".join(self.cell)), *self.spans))
+            self.cell = None
+
+
+def _clean(text: str) -> str:
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _span(value: str | None) -> int:
+    digits = re.match(r"\s*(\d+)", value or "")
+    return max(1, min(MAX_SPAN, int(digits.group(1)))) if digits else 1
+
+
+UP, LEFT = "up", "left"
+"""Grid positions covered by a rowspan from above, or by a colspan from the left."""
+
+
+def grid(rows: list[list[HtmlCell]]) -> list[list[HtmlCell | str]]:
+    """The table as a rectangle; a covered position holds UP or LEFT instead of a cell."""
+    out: list[list[HtmlCell | str]] = []
+    pending: dict[int, tuple[int, str]] = {}  # column → (rows still covered, UP or LEFT)
+    for row in rows:
+        line: list[HtmlCell | str] = []
+        cells = iter(row)
+        col = 0
+        while True:
+            left, kind = pending.get(col, (0, UP))
+            if left > 0:
+                pending[col] = (left - 1, kind)
+                line.append(kind)
+                col += 1
+                continue
+            cell = next(cells, None)
+            if cell is None:
+                break
+            for k in range(cell.colspan):
+                line.append(cell if k == 0 else LEFT)
+                if cell.rowspan > 1:
+                    pending[col + k] = (cell.rowspan - 1, UP if k == 0 else LEFT)
+            col += cell.colspan
+        while any(v[0] > 0 for c, v in pending.items() if c >= col):  # rowspans right of the last cell
+            left, kind = pending.get(col, (0, UP))
+            if left > 0:
+                pending[col] = (left - 1, kind)
+                line.append(kind)
+            col += 1
+        out.append(line)
+    return out
+
+
+def flatten(rows: list[list[HtmlCell]]) -> str:
+    """One cell per line, tab first; a rowspan continuation is an empty cell; rows apart."""
+    blocks = []
+    for line in grid(rows):
+        out = []
+        for cell in line:
+            if cell == UP:
+                out.append("\t")
+            elif isinstance(cell, HtmlCell):
+                first, *rest = cell.text.split("\n") if cell.text else [""]
+                out.append("\t" + first)
+                out.extend(rest)
+        blocks.append("\n".join(out))
+    return "\n\n".join(blocks)
+
+
+class _Parser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.doc: list[str] = []
+        self.tables: list[_Table] = []
+        self.skip = 0
+
+    def _sink(self) -> list[str]:
+        table = self.tables[-1] if self.tables else None
+        if table is not None and table.cell is not None:
+            return table.cell
+        return self.doc if table is None else []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP:
+            self.skip += 1
+        if self.skip:
+            return
+        a = dict(attrs)
+        if tag == "br" or tag in _BLOCKS:
+            self._sink().append("\n")
+        elif tag == "img":
+            name = a.get("alt") or posixpath.basename((a.get("src") or "").split("?")[0]) or "image"
+            self._sink().append(f"[image: {name.strip()}]")
+        elif tag == "table":
+            self.tables.append(_Table())
+        elif tag == "tr" and self.tables:
+            self.tables[-1].close_cell()
+            self.tables[-1].rows.append([])
+        elif tag in ("td", "th") and self.tables:
+            table = self.tables[-1]
+            table.close_cell()
+            table.cell = []
+            table.spans = (_span(a.get("rowspan")), _span(a.get("colspan")))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag in _SKIP:
+            self.skip -= 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP:
+            self.skip = max(0, self.skip - 1)
+            return
+        if self.skip:
+            return
+        if tag in _BLOCKS:
+            self._sink().append("\n")
+        elif tag in ("td", "th") and self.tables:
+            self.tables[-1].close_cell()
+        elif tag == "table" and self.tables:
+            table = self.tables.pop()
+            table.close_cell()
+            text = flatten([r for r in table.rows if r])
+            if self.tables:  # a table inside a cell: its text joins the cell
+                self._sink().append("\n" + "\n".join(s.strip() for s in text.split("\n") if s.strip()) + "\n")
+            else:
+                self.doc.append("\n\n" + text + "\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self._sink().append(data.replace("\n", " "))
+
+    def close(self) -> None:
+        super().close()
+        while self.tables:
+            self.handle_endtag("table")
+
+
+def html_to_text(html: str) -> str:
+    """The page's text in reading order; tables flattened (see module doc)."""
+    parser = _Parser()
+    parser.feed(html)
+    parser.close()
+    out: list[str] = []
+    for part in "".join(parser.doc).split("\n"):
+        line = part if part.startswith("\t") else _SPACES.sub(" ", part).strip()
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip("\n") + "\n"

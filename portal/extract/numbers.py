@@ -1,0 +1,122 @@
+"""Reading one printed table cell, and splitting digits that ran together.
+
+A cell is either a number exactly as printed (full-width digits and thousands separators
+normalised), or null with its printing kept: the data contract says a blank, ``/``, ``—`` or
+不适用 is *not* zero, so nothing here ever turns a non-digit into 0.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+NULL_MARKS = frozenset({"", "/", "\\", "—", "——", "-", "--", "–", "―", "─", "━", "不适用", "无", "空", "×"})
+"""Printings (after NFKC folding) that stand for "no number"."""
+
+_INT = re.compile(r"^\d+$")
+_GROUPED = re.compile(r"^\d{1,3}(?:[,，]\d{3})+$")
+_DECIMAL = re.compile(r"^\d+\.\d+$")
+_MAX_SPLIT_DIGITS = 40
+_MAX_CANDIDATES = 5000
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell: ``value`` is an int/float or None; ``printed`` is the cell as printed."""
+
+    value: int | float | None
+    printed: str
+
+    @property
+    def is_null(self) -> bool:
+        return self.value is None
+
+
+def fold(text: str) -> str:
+    """Full-width digits and punctuation to ASCII (NFKC), whitespace trimmed."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def is_cell(text: str) -> bool:
+    """Whether a token reads as a table cell (a number or a null mark) rather than a label."""
+    t = fold(text).replace(" ", "")
+    return bool(t) and (t in NULL_MARKS or bool(_INT.match(t) or _GROUPED.match(t) or _DECIMAL.match(t)))
+
+
+def parse_cell(text: str, *, decimal: bool = False) -> Cell | None:
+    """The cell a token prints, or None when it is not readable as one cell.
+
+    Whole numbers only, unless ``decimal`` (the fee cell, in 万元). A multi-digit number with a
+    leading zero (``026``) is not a number anyone prints: it is digits run together, so it is
+    refused here and left to :func:`split_candidates`.
+    """
+    t = fold(text).replace(" ", "")
+    if t in NULL_MARKS:
+        return Cell(None, text.strip())
+    if _GROUPED.match(t):
+        t = t.replace(",", "").replace("，", "")
+        return Cell(int(t), text.strip())
+    if _INT.match(t):
+        if len(t) > 1 and t[0] == "0":
+            return None
+        return Cell(int(t), text.strip())
+    if decimal and _DECIMAL.match(t):
+        whole = t.split(".")[0]
+        if len(whole) > 1 and whole[0] == "0":
+            return None
+        return Cell(float(t), text.strip())
+    return None
+
+
+def _compositions(digits: str, parts: int) -> Iterator[list[str]]:
+    """Every way to cut ``digits`` into ``parts`` numbers without leading zeros."""
+    if parts == 1:
+        if len(digits) == 1 or digits[0] != "0":
+            yield [digits]
+        return
+    if digits[0] == "0":
+        if len(digits) > 1:
+            for rest in _compositions(digits[1:], parts - 1):
+                yield ["0", *rest]
+        return
+    for cut in range(1, len(digits) - parts + 2):
+        for rest in _compositions(digits[cut:], parts - 1):
+            yield [digits[:cut], *rest]
+
+
+def split_candidates(tokens: list[str], width: int) -> list[list[Cell]] | None:
+    """All readings of ``tokens`` as exactly ``width`` cells, splitting run-together digits.
+
+    Tokens that are not pure digit strings (null marks, grouped numbers) stay one cell each.
+    Returns None when there are too many readings to consider (then nobody should guess).
+    """
+    fixed = [parse_cell(t) for t in tokens]
+    digits = [fold(t).replace(" ", "") for t in tokens]
+    if sum(len(d) for d in digits if _INT.match(d)) > _MAX_SPLIT_DIGITS:
+        return None
+    out: list[list[Cell]] = []
+
+    def walk(i: int, remaining: int, acc: list[Cell]) -> bool:
+        if len(out) > _MAX_CANDIDATES:
+            return False
+        if i == len(tokens):
+            if remaining == 0:
+                out.append(list(acc))
+            return True
+        left = len(tokens) - i - 1  # every later token is at least one cell
+        d = digits[i]
+        if _INT.match(d):
+            for k in range(1, min(len(d), remaining - left) + 1):
+                for parts in _compositions(d, k):
+                    if not walk(i + 1, remaining - k, acc + [Cell(int(p), p) for p in parts]):
+                        return False
+            return True
+        if fixed[i] is None or remaining - 1 < left:
+            return True
+        return walk(i + 1, remaining - 1, acc + [fixed[i]])
+
+    if not walk(0, width, []):
+        return None
+    return out

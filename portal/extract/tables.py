@@ -1,0 +1,482 @@
+"""Recognising tables 2, 3 and 4 in report text, cell by cell, without guessing.
+
+Row labels are found in the form's order (``form.py``) in the label text of the region with
+the numbers taken out, so a label split across lines — even with its row's numbers printed
+between its lines, as PDF text layers do — is still one label. Each run of cells belongs to
+the row label that started last before it. A row is read only when its cells can be read in
+exactly one way; the form's own sums (勾稽关系) decide between splits of digits that ran
+together, and a cell that stays ambiguous is left null with a problem saying why.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .. import form
+from .numbers import Cell, parse_cell, split_candidates
+from .tokens import IMAGE, Token, norm_label, tokenize
+
+LOST = "原文只保留了表格标题，表格本身在转换中丢失，没有数字。"
+NOT_FOUND = "原文中既没有该表的标题，也没有该表的数字。"
+LOOKAHEAD = 4
+
+# Variant spellings seen in real reports, beyond the form's own label (which always comes first).
+ROW_VARIANTS: dict[str, tuple[str, ...]] = {
+    "new": ("本年新收", "新收"),
+    "carried_over": ("上年结转",),
+    "results": ("办理结果",),
+    "partially_granted": ("部分公开",),
+    "withheld.state_secret": ("国家秘密",),
+    "withheld.prohibited_by_law": ("禁止公开",),
+    "withheld.endangers_security": ("三安全一稳定", "危及"),
+    "withheld.third_party_rights": ("第三方",),
+    "withheld.internal_affairs": ("内部事务",),
+    "withheld.process_information": ("过程性",),
+    "withheld.enforcement_files": ("执法案卷",),
+    "withheld.query_matters": ("查询事项",),
+    "unable.not_held": ("不掌握",),
+    "unable.needs_creation": ("另行制作", "没有现成信息"),
+    "unable.unclear": ("仍不明确",),
+    "not_processed.petition_complaint": ("信访举报投诉", "信访"),
+    "not_processed.publications": ("公开出版物",),
+    "not_processed.mass_repetitive": ("大量反复",),
+    "not_processed.confirm_reissue": ("确认或重新出具", "确认或重新", "重新出具"),
+    "other_handling.no_correction": ("逾期不补正", "不补正"),
+    "other_handling.fee_unpaid": ("收费通知", "缴纳费用"),
+    "other_handling.other": ("其它",),
+    "total": ("合计",),
+    "carried_forward": ("结转下年度", "结转下年"),
+    "normative_documents": ("规范性文件",),
+    "fees_10k_yuan": ("事业性收费",),
+}
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A label to find: a data row (``width`` cells) or a heading that holds none (width 0)."""
+
+    key: str
+    label: str
+    width: int
+    decimal: bool = False
+
+    @property
+    def patterns(self) -> tuple[str, ...]:
+        own = norm_label(self.label)
+        return tuple(dict.fromkeys((own, *ROW_VARIANTS.get(self.key, ()))))
+
+
+def table3_anchors() -> tuple[Anchor, ...]:
+    out = [Anchor(r.key, r.label, form.TABLE3_WIDTH) for r in form.TABLE3_ROWS[:2]]
+    out.append(Anchor("results", form.TABLE3_RESULTS_LABEL, 0))
+    groups = {g.key: g for g in form.TABLE3_GROUPS}
+    for row in form.TABLE3_ROWS[2:]:
+        group = groups.get(row.path[0])
+        if group and row.path[1] == group.rows[0].key:
+            # （六）其他处理 printed as one row (2019 form) holds cells itself
+            width = form.TABLE3_WIDTH if group.key == "other_handling" else 0
+            out.append(Anchor(group.key, group.label, width))
+        out.append(Anchor(row.key, row.label, form.TABLE3_WIDTH))
+    return tuple(out)
+
+
+def table2_anchors() -> tuple[Anchor, ...]:
+    out = [Anchor(i.key, i.label, len(form.TRIPLE_CELLS)) for i in form.TABLE2_TRIPLES]
+    out += [Anchor(i.key, i.label, 1) for i in form.TABLE2_COUNTS]
+    out.append(Anchor(form.TABLE2_FEES.key, form.TABLE2_FEES.label, 1, decimal=True))
+    return tuple(out)
+
+
+TABLE3_ANCHORS = table3_anchors()
+TABLE2_ANCHORS = table2_anchors()
+TABLE4_WIDTH = len(form.TABLE4_GROUPS) * len(form.TABLE4_CELLS)
+
+
+@dataclass
+class TableRead:
+    """What was read of one table: its data (None when absent) and what could not be read."""
+
+    data: dict | None = None
+    missing: str | None = None
+    cells: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    single_row: bool = False
+
+
+# ---------------------------------------------------------------- regions
+
+_HEADINGS = (
+    ("table2", ("主动公开政府信息情况",), 18),
+    ("table3", ("收到和处理政府信息公开申请",), 22),
+    ("table4", ("行政复议", "行政诉讼"), 26),
+    ("end", ("存在的主要问题",), 16),
+)
+
+
+def find_regions(lines: Sequence[str]) -> dict[str, tuple[int, int] | None]:
+    """Line spans of the three tables, from their section headings (numbering is ignored)."""
+    found: dict[str, int] = {}
+    start = 0
+    for key, words, longest in _HEADINGS:
+        for n in range(start, len(lines)):
+            label = norm_label(lines[n])
+            if len(label) <= longest and all(w in label for w in words):
+                found[key] = n
+                start = n + 1
+                break
+    order = [k for k, _, _ in _HEADINGS if k in found]
+    regions: dict[str, tuple[int, int] | None] = {}
+    for key in ("table2", "table3", "table4"):
+        if key not in found:
+            regions[key] = None
+            continue
+        later = [found[k] for k in order[order.index(key) + 1:]]
+        regions[key] = (found[key] + 1, later[0] if later else len(lines))
+    return regions
+
+
+def _missing_reason(tokens: list[Token]) -> str:
+    images = [m for t in tokens if t.kind == "text" for m in IMAGE.findall(t.text)]
+    if images:
+        return f"表格以图片形式发布（{'、'.join(images)}），原文中没有可读的数字。"
+    return LOST
+
+
+# ---------------------------------------------------------------- finding labels
+
+
+def find_anchors(tokens: list[Token], anchors: Sequence[Anchor]) -> dict[str, tuple[int, int]]:
+    """Where each label starts: key → (token index, offset in the label text).
+
+    Labels are searched in form order. A label is taken as missing when it is not found, or
+    when one of the next few labels occurs before it (then the match would be out of order).
+    """
+    text = ""
+    starts: list[int] = []
+    owners: list[int] = []
+    for i, tok in enumerate(tokens):
+        if tok.kind == "text":
+            starts.append(len(text))
+            owners.append(i)
+            text += norm_label(tok.text)
+
+    def first(anchor: Anchor, offset: int) -> tuple[int, int] | None:
+        hits = [(p, -len(pat)) for pat in anchor.patterns if pat and (p := text.find(pat, offset)) >= 0]
+        return (min(hits)[0], -min(hits)[1]) if hits else None
+
+    found: dict[str, tuple[int, int]] = {}
+    offset = 0
+    for i, anchor in enumerate(anchors):
+        hit = first(anchor, offset)
+        if hit is None:
+            continue
+        later = [first(a, offset) for a in anchors[i + 1: i + 1 + LOOKAHEAD]]
+        if any(h is not None and h[0] < hit[0] for h in later):
+            continue
+        token = owners[bisect.bisect_right(starts, hit[0]) - 1]
+        found[anchor.key] = (token, hit[0])
+        offset = hit[0] + hit[1]
+    return found
+
+
+def cells_after(tokens: list[Token], begin: int, end: int) -> list[Token]:
+    """Cells and blank cells of tokens[begin:end], by printed row.
+
+    A blank cell counts only in a printed row that also holds a number or a null mark: blank
+    cells elsewhere are the layout of merged label columns, not empty data cells.
+    """
+    out: list[Token] = []
+    row: list[Token] = []
+    for tok in [*tokens[begin:end], Token("break", "", -1)]:
+        if tok.kind == "break":
+            if any(t.kind == "cell" for t in row):
+                out.extend(row)
+            row = []
+        elif tok.kind in ("cell", "blank"):
+            row.append(tok)
+    return out
+
+
+# ---------------------------------------------------------------- reading cells
+
+
+def read_cells(toks: list[Token], width: int, *, decimal_last: bool = False) -> list[list[Cell]]:
+    """Every plausible reading of a row's tokens as ``width`` cells (one when certain)."""
+    cells = [t for t in toks if t.kind == "cell"]
+    for group in (toks, cells):
+        if len(group) == width:
+            parsed = [Cell(None, "") if t.kind == "blank" else
+                      parse_cell(t.text, decimal=decimal_last and i == width - 1) for i, t in enumerate(group)]
+            if all(c is not None for c in parsed):
+                return [parsed]  # type: ignore[list-item]
+            break
+    if len(toks) >= width or not toks:
+        return []
+    return split_candidates([t.text for t in toks], width) or []
+
+
+def _as_printed(toks: list[Token], width: int) -> bool:
+    """Whether the row printed exactly ``width`` cells (blank ones included or not)."""
+    return len(toks) == width or sum(t.kind == "cell" for t in toks) == width
+
+
+def row_sum_ok(row: Sequence[Cell]) -> bool:
+    values = [c.value for c in row]
+    return None not in values and sum(values[:-1]) == values[-1]  # type: ignore[arg-type]
+
+
+def describe(toks: list[Token]) -> str:
+    shown = " ".join(t.text or "□" for t in toks)
+    return shown if len(shown) <= 60 else shown[:57] + "…"
+
+
+# ---------------------------------------------------------------- table 3
+
+
+def read_table3(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead:
+    result = TableRead()
+    if span is None:
+        result.missing = NOT_FOUND
+        return result
+    tokens = tokenize(list(lines[span[0]:span[1]]), span[0])
+    if not any(t.kind == "cell" for t in tokens):
+        result.missing = _missing_reason(tokens)
+        return result
+    found = find_anchors(tokens, TABLE3_ANCHORS)
+    order = sorted(found.items(), key=lambda kv: kv[1])
+    segments: dict[str, list[Token]] = {}
+    for n, (key, (tok, _)) in enumerate(order):
+        end = order[n + 1][1][0] if n + 1 < len(order) else len(tokens)
+        segments[key] = cells_after(tokens, tok + 1, end)
+    labels = {a.key: a.label for a in TABLE3_ANCHORS}
+    width = form.TABLE3_WIDTH
+    single = "other_handling" in segments and bool(segments["other_handling"])
+    result.single_row = single
+    candidates: dict[str, list[list[Cell]]] = {}
+    for anchor in TABLE3_ANCHORS:
+        key = anchor.key
+        toks = segments.get(key, [])
+        if anchor.width == 0:
+            if toks:
+                result.problems.append(f"table 3: cells after heading {anchor.label} ({describe(toks)}) "
+                                       "belong to no row — ignored")
+            continue
+        if key == "other_handling" and not single:
+            continue
+        if single and key.startswith("other_handling."):
+            if toks:
+                result.problems.append(f"table 3: cells after {labels[key]} ignored: "
+                                       "（六）其他处理 was read as one row")
+            continue
+        if key not in found:
+            result.problems.append(f"table 3: could not find row {labels[key]} — left null")
+            continue
+        options = read_cells(toks, width)
+        if len(options) == 1 and _as_printed(toks, width):
+            candidates[key] = options
+            continue
+        fitting = [o for o in options if row_sum_ok(o)]
+        if not toks:
+            result.problems.append(f"table 3: row {labels[key]} has no cells — left null")
+        elif not fitting:
+            result.problems.append(f"table 3: could not read row {labels[key]}: found {describe(toks)}, "
+                                   f"expected {width} cells — left null")
+        else:
+            candidates[key] = fitting
+            if len(fitting) == 1:
+                result.notes.append(f"表三“{labels[key]}”一行的数字连在一起（{describe(toks)}），"
+                                    "按行内总计唯一可行的拆分读出。")
+    _apply_sums(candidates, single, labels, result)
+    complete = len(candidates) == len(form.TABLE3_ROWS) - (3 if single else 0) + (1 if single else 0)
+    fallback = None if complete else _sequential(tokens, found, single)
+    if fallback is not None:
+        candidates = {k: [v] for k, v in fallback.items()}
+        result.problems = []
+        result.notes = ["表三的数字没有紧跟各自的行标签，按表格的行序读出；每行合计和各列勾稽关系全部吻合。"]
+    result.data = _table3_data(candidates, single, result)
+    return result
+
+
+def _outcome_keys(single: bool) -> list[str]:
+    keys = [r.key for r in form.TABLE3_ROWS if r.is_outcome]
+    if single:
+        keys = [k for k in keys if not k.startswith("other_handling.")] + ["other_handling"]
+    return keys
+
+
+def _equations(single: bool) -> list[tuple[list[str], list[str]]]:
+    """The column rules as (left keys, right keys) whose sums must be equal in every column."""
+    return [(["new", "carried_over"], ["total", "carried_forward"]), (["total"], _outcome_keys(single))]
+
+
+def _apply_sums(candidates: dict[str, list[list[Cell]]], single: bool, labels: dict[str, str],
+                result: TableRead) -> None:
+    """Narrow ambiguous rows with the column rules; rows still ambiguous become problems."""
+    changed = True
+    while changed:
+        changed = False
+        for key, options in candidates.items():
+            if len(options) < 2:
+                continue
+            keep = [o for o in options if _columns_allow(key, o, candidates, single)]
+            if len(keep) < len(options) and keep:
+                candidates[key] = keep
+                changed = True
+    for key in [k for k, v in candidates.items() if len(v) > 1]:
+        result.problems.append(f"table 3: row {labels[key]}: digits run together can be read "
+                               f"{len(candidates[key])} ways that all add up — left null")
+        del candidates[key]
+
+
+def _columns_allow(key: str, option: list[Cell], candidates: dict[str, list[list[Cell]]], single: bool) -> bool:
+    for left, right in _equations(single):
+        if key not in left + right:
+            continue
+        others = [k for k in left + right if k != key]
+        if any(len(candidates.get(k, [])) != 1 for k in others):
+            continue
+        rows = {k: candidates[k][0] for k in others} | {key: option}
+        for col in range(form.TABLE3_WIDTH):
+            vals = [rows[k][col].value for k in left + right]
+            if None in vals:
+                continue
+            if sum(rows[k][col].value for k in left) != sum(rows[k][col].value for k in right):  # type: ignore[misc]
+                return False
+    return True
+
+
+def _sequential(tokens: list[Token], found: dict[str, tuple[int, int]], single: bool) -> dict[str, list[Cell]] | None:
+    """Cells read in form order, 7 per found row, when labels drifted away from their numbers.
+
+    Used only when the count is exact and every row and column rule then holds: the order of
+    the form is the only thing that ties a number to its row here, so it must be proven.
+    """
+    keys = [a.key for a in TABLE3_ANCHORS if a.width and a.key in found
+            and (a.key != "other_handling" or single) and not (single and a.key.startswith("other_handling."))]
+    toks = cells_after(tokens, 0, len(tokens))
+    width = form.TABLE3_WIDTH
+    if len(keys) != len(form.TABLE3_ROWS) - (2 if single else 0) or len(toks) != width * len(keys):
+        return None
+    rows: dict[str, list[Cell]] = {}
+    for n, key in enumerate(keys):
+        parsed = [parse_cell(t.text) if t.kind == "cell" else None for t in toks[n * width:(n + 1) * width]]
+        if any(c is None for c in parsed) or not row_sum_ok(parsed):  # type: ignore[arg-type]
+            return None
+        rows[key] = parsed  # type: ignore[assignment]
+    for left, right in _equations(single):
+        for col in range(width):
+            if sum(rows[k][col].value for k in left) != sum(rows[k][col].value for k in right):  # type: ignore[misc]
+                return None
+    return rows
+
+
+def _table3_data(candidates: dict[str, list[list[Cell]]], single: bool, result: TableRead) -> dict:
+    def row(key: str) -> list | None:
+        if key not in candidates:
+            return [None] * form.TABLE3_WIDTH
+        cells = candidates[key][0]
+        for col, cell in zip(form.TABLE3_COLUMNS, cells, strict=True):
+            if cell.value is None:
+                result.cells[f"table3.{key}.{col.key}"] = cell.printed
+        return [c.value for c in cells]
+
+    data: dict = {}
+    groups = {g.key: g for g in form.TABLE3_GROUPS}
+    for r in form.TABLE3_ROWS:
+        if len(r.path) == 1:
+            data[r.key] = row(r.key)
+            continue
+        group = data.setdefault(r.path[0], {})
+        group[r.path[1]] = None if single and r.path[0] == "other_handling" else row(r.key)
+        if r.path[1] == groups[r.path[0]].rows[-1].key and r.path[0] == "other_handling":
+            group[form.SINGLE_ROW] = row("other_handling") if single else None
+    return data
+
+
+# ---------------------------------------------------------------- table 2
+
+
+def read_table2(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead:
+    result = TableRead()
+    if span is None:
+        result.missing = NOT_FOUND
+        return result
+    tokens = tokenize(list(lines[span[0]:span[1]]), span[0])
+    if not any(t.kind == "cell" for t in tokens):
+        result.missing = _missing_reason(tokens)
+        return result
+    found = find_anchors(tokens, TABLE2_ANCHORS)
+    order = sorted(found.items(), key=lambda kv: kv[1])
+    data: dict = {}
+    for anchor in TABLE2_ANCHORS:
+        cells: list[Cell | None] = [None] * anchor.width
+        if anchor.key not in found:
+            result.problems.append(f"table 2: could not find row {anchor.label} — left null")
+        else:
+            n = [k for k, _ in order].index(anchor.key)
+            end = order[n + 1][1][0] if n + 1 < len(order) else len(tokens)
+            toks = cells_after(tokens, found[anchor.key][0] + 1, end)
+            options = read_cells(toks, anchor.width, decimal_last=anchor.decimal)
+            if len(options) == 1:
+                cells = list(options[0])
+                if not _as_printed(toks, anchor.width):
+                    result.notes.append(f"表二“{anchor.label}”的数字连在一起（{describe(toks)}），只有一种拆分。")
+            else:
+                result.problems.append(f"table 2: could not read row {anchor.label}: found "
+                                       f"{describe(toks) or 'no cells'}, expected {anchor.width} — left null")
+        names = [c.key for c in form.TRIPLE_CELLS] if anchor.width == 3 else [None]
+        values = {}
+        for name, cell in zip(names, cells, strict=True):
+            path = f"table2.{anchor.key}" + (f".{name}" if name else "")
+            if cell is not None and cell.value is None:
+                result.cells[path] = cell.printed
+            values[name] = cell.value if cell is not None else None
+        data[anchor.key] = values if anchor.width == 3 else values[None]
+    result.data = data
+    return result
+
+
+# ---------------------------------------------------------------- table 4
+
+
+def read_table4(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead:
+    result = TableRead()
+    if span is None:
+        result.missing = NOT_FOUND
+        return result
+    tokens = tokenize(list(lines[span[0]:span[1]]), span[0])
+    if not any(t.kind == "cell" for t in tokens):
+        result.missing = _missing_reason(tokens)
+        return result
+    toks = cells_after(tokens, 0, len(tokens))
+    size = len(form.TABLE4_CELLS)
+    options = read_cells(toks, TABLE4_WIDTH)
+    if not _as_printed(toks, TABLE4_WIDTH):
+        options = [o for o in options if all(row_sum_ok(o[g * size:(g + 1) * size]) for g in range(3))]
+    cells: list[Cell | None] = [None] * TABLE4_WIDTH
+    if len(options) == 1:
+        cells = list(options[0])
+    else:
+        result.problems.append(f"table 4: could not read its {TABLE4_WIDTH} cells: found {describe(toks)}"
+                               + (f" ({len(options)} readings add up)" if options else "") + " — left null")
+    data: dict = {}
+    for g, group in enumerate(form.TABLE4_GROUPS):
+        data[group.key] = {}
+        for c, item in enumerate(form.TABLE4_CELLS):
+            cell = cells[g * size + c]
+            if cell is not None and cell.value is None:
+                result.cells[f"table4.{group.key}.{item.key}"] = cell.printed
+            data[group.key][item.key] = cell.value if cell is not None else None
+    result.data = data
+    return result
+
+
+def form_of(year: int | None, single_row: bool) -> str:
+    """Which national form the tables follow: the 2021 one from the 2021 reports on."""
+    if single_row or (year is not None and 2019 <= year <= 2020):
+        return "gov-2019"
+    return form.FORM_ID if year is None or year >= 2021 else "unknown"
+

@@ -1,0 +1,85 @@
+"""The text of a table region as a stream of tokens: labels, cells, blank cells, row breaks.
+
+All input formats end up as text (see ``html.py``, ``docx.py``, ``pdf.py``), where a table is
+either a flattened Word table — one cell per line, tab-indented, a blank line between rows, as
+in seed 002 — or lines of a PDF / archive text that hold a label and its numbers separated by
+spaces. One tokenizer serves both, so there is a single table reader behind every format.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+from .numbers import is_cell
+
+BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+IMAGE = re.compile(r"\[image:[^\]]*\]")
+_GLUED = re.compile(r"^(.*[\u4e00-\u9fff)）])(\d[\d,，]*)$")
+_NUMBERING = re.compile(
+    r"^(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．,，](?!\d))"
+)
+_NOT_LETTER = re.compile(r"[^\u4e00-\u9fffA-Za-z]")
+
+Kind = Literal["text", "cell", "blank", "break"]
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: Kind
+    text: str
+    line: int  # 0-based line of the source text
+
+
+def tokenize(lines: list[str], first_line: int = 0) -> list[Token]:
+    """Tokens of ``lines``: a line of only a tab is a blank cell, an empty line a row break.
+
+    Other lines split on whitespace; consecutive label pieces join into one text token, and a
+    number glued to the end of a label (``（七）总计25``, seen in archive text) is cut off.
+    """
+    out: list[Token] = []
+    for n, line in enumerate(lines, first_line):
+        line = BOOKMARK.sub("", line)
+        if not line.strip():
+            out.append(Token("blank" if "\t" in line else "break", "", n))
+            continue
+        words: list[str] = []
+        for piece in line.split():
+            glued = _GLUED.match(piece)
+            if is_cell(piece):
+                _flush(words, out, n)
+                out.append(Token("cell", piece, n))
+            elif glued and not is_cell(glued.group(1)):
+                words.append(glued.group(1))
+                _flush(words, out, n)
+                out.append(Token("cell", glued.group(2), n))
+            else:
+                words.append(piece)
+        _flush(words, out, n)
+    return out
+
+
+def _flush(words: list[str], out: list[Token], line: int) -> None:
+    if words:
+        out.append(Token("text", " ".join(words), line))
+        words.clear()
+
+
+def norm_label(text: str) -> str:
+    """A label reduced to its letters: no numbering (一、 （2） 4. 4、), punctuation or spaces.
+
+    Numbering is cut at the start of each whitespace-separated piece only, because 三 and 一
+    inside a label (危及“三安全一稳定”) are part of it.
+    """
+    text = IMAGE.sub("", BOOKMARK.sub("", unicodedata.normalize("NFKC", text)))
+    pieces = []
+    for piece in text.split():
+        while True:
+            cut = _NUMBERING.sub("", piece, count=1)
+            if cut == piece:
+                break
+            piece = cut
+        pieces.append(piece)
+    return _NOT_LETTER.sub("", "".join(pieces))
