@@ -3,7 +3,7 @@
 Every format is first turned into text (the text stored beside the YAML), and one reader
 finds the agency, year, contact details, tables and narrative figures in that text, so what a
 reviewer sees in the source is exactly what was read. ``extract`` is pure: bytes in, a
-``Draft`` out, or an ``ExtractError`` saying plainly why the bytes are not a report.
+``Draft`` out — whose ``refusal`` says plainly why, when the bytes are not a readable report.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ class Draft:
     agency_entry: dict | None = None
     problems: list[str] = field(default_factory=list)
     format: str = "text"
+    refusal: str | None = None  # why no draft can be made from these bytes; then data is {}
 
 
 def sniff(raw: bytes, filename: str) -> str:
@@ -72,7 +73,14 @@ def to_text(raw: bytes, fmt: str) -> str:
 
 
 def extract(raw: bytes, filename: str, registry: list[dict]) -> Draft:
-    """Read one raw report. Raises ExtractError when the bytes are not a readable report."""
+    """Read one raw report. Never raises for bad input: unreadable bytes give a refusal."""
+    try:
+        return _extract(raw, filename, registry)
+    except ExtractError as exc:
+        return Draft(data={}, text="", problems=[str(exc)], refusal=str(exc))
+
+
+def _extract(raw: bytes, filename: str, registry: list[dict]) -> Draft:
     if not raw.strip():
         raise ExtractError("is empty")
     fmt = sniff(raw, filename)
