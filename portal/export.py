@@ -1,0 +1,293 @@
+"""Data downloads: every report as JSON and CSV, with a Frictionless data package describing them.
+
+Journalists compare agencies in a spreadsheet, so the downloads use the public contract keys of
+FORMAT.md as field names and never turn a missing number into 0: a null cell is an empty CSV
+field and ``null`` in JSON, and the reason is in ``missing_tables`` / ``cells``.
+
+Encoding choices (documented on /data/): UTF-8 everywhere; the CSVs start with a byte-order mark
+because Excel on Chinese Windows otherwise reads UTF-8 as GBK and shows mojibake (Python, R and
+pandas skip the BOM with ``utf-8-sig``, and Frictionless declares the encoding). A text cell that
+begins with ``= + - @`` (or a tab / carriage return) gets a leading apostrophe so a spreadsheet
+does not run it as a formula (OWASP "CSV injection"); numbers are left alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import form
+from .figures import KEY_FIGURES, flat_value
+from .model import Report, Site
+
+LICENCE = {
+    "data_name": "CC-BY-4.0",
+    "data_title": "知识共享 署名 4.0 国际许可协议（CC BY 4.0）",
+    "data_path": "https://creativecommons.org/licenses/by/4.0/deed.zh-hans",
+    "data_scope": "本站对年度报告所做的结构化整理（表格数字、正文数字摘录、一致性检查结果）",
+    "source_scope": "年度报告原文是各行政机关依照《中华人民共和国政府信息公开条例》公开发布的政府信息，"
+                    "以发布机关的版本为准；本站照录原文，不作改动。",
+    "cite": "政府信息公开年报库，《{title}》结构化数据，{url}",
+}
+"""The licence terms, in one place: the data page, reports.json and datapackage.json read them."""
+
+CSV_BOM = "\ufeff"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def json_default(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def dump_json(data: Any) -> bytes:
+    """Stable, readable JSON: the same input gives the same bytes (deterministic builds)."""
+    return (json.dumps(data, ensure_ascii=False, indent=2, default=json_default) + "\n").encode("utf-8")
+
+
+def report_record(report: Report) -> dict[str, Any]:
+    """A report as published in reports.json and report.json: its YAML fields (the contract),
+    with the computed checks instead of the YAML snapshot, and where it lives on the site
+    (site-relative URLs, like every URL of the model, so the data does not depend on the host)."""
+    record: dict[str, Any] = {
+        "agency_slug": report.agency.slug,
+        "agency": report.agency.name,
+        "url": report.url,
+        "source_url": report.source_url,
+        "deadline": report.deadline.isoformat(),
+        "on_time": report.on_time,
+    }
+    for key, value in report.data.items():
+        record[key] = value
+    record["agency"] = report.agency.name  # the registered name; the YAML holds the slug
+    record["checks"] = [c.as_dict() for c in report.checks]
+    record["narrative"] = [
+        {k: v for k, v in n.items() if v is not None} for n in report.data.get("narrative") or []
+    ]
+    return json.loads(dump_json(record))  # dates → ISO strings, as every consumer will see them
+
+
+def reports_json(site: Site) -> bytes:
+    return dump_json({
+        "title": "政府信息公开工作年度报告（结构化数据）",
+        "licence": LICENCE["data_name"],
+        "licence_url": LICENCE["data_path"],
+        "source_texts": LICENCE["source_scope"],
+        "reports": [report_record(r) for r in site.reports],
+    })
+
+
+# ---------------------------------------------------------------- CSV
+
+
+@dataclass(frozen=True)
+class Column:
+    """One CSV column: its contract name, Frictionless type, description and how to read it."""
+
+    name: str
+    type: str  # string | integer | number | date | boolean
+    description: str
+    read: Callable[[Report], Any]
+
+
+def _cell(path: str) -> Callable[[Report], Any]:
+    from .schema import cell_value
+
+    return lambda r: cell_value(r.data, path)[1]
+
+
+def _narrative(key: str) -> Callable[[Report], Any]:
+    def read(report: Report) -> Any:
+        figure = report.narrative_figure(key)
+        return None if figure is None else figure.value
+
+    return read
+
+
+def report_columns() -> tuple[Column, ...]:
+    """The columns of reports.csv, derived from the form so that keys are spelled once."""
+    cols = [
+        Column("agency_slug", "string", "机关标识（网址中使用）", lambda r: r.agency.slug),
+        Column("agency", "string", "机关名称", lambda r: r.agency.name),
+        Column("jurisdiction", "string", "所属行政区划，以 › 分隔", lambda r: r.agency.jurisdiction_label),
+        Column("kind", "string", "机关类型", lambda r: r.agency.kind),
+        Column("year", "integer", "统计年度", lambda r: r.year),
+        Column("title", "string", "报告标题", lambda r: r.title),
+        Column("published", "date", "发布日期；原文未注明时为空", lambda r: r.published),
+        Column("deadline", "date", "条例第四十九条规定的发布期限", lambda r: r.deadline),
+        Column("on_time", "boolean", "是否在期限内发布；无发布日期时为空", lambda r: r.on_time),
+        Column("status", "string", "draft：自动提取待核对；reviewed：已人工核对", lambda r: r.status),
+        Column("form", "string", "报告所用表格格式", lambda r: r.data.get("form")),
+        Column("url", "string", "报告页面地址（站内路径）", lambda r: r.url),
+    ]
+    for table in ("table2", "table3", "table4"):
+        cols.append(Column(f"missing_tables.{table}", "string", f"{form.TABLE_TITLES[table]}：原文缺表的原因",
+                           lambda r, t=table: r.missing_tables.get(t)))
+    for triple in form.TABLE2_TRIPLES:
+        for cell in form.TRIPLE_CELLS:
+            path = f"table2.{triple.key}.{cell.key}"
+            cols.append(Column(path, "integer", f"表二 {triple.label} {cell.label}", _cell(path)))
+    for item in form.TABLE2_COUNTS:
+        cols.append(Column(f"table2.{item.key}", "integer", f"表二 {item.label} 本年处理决定数量",
+                           _cell(f"table2.{item.key}")))
+    fees = form.TABLE2_FEES
+    cols.append(Column(f"table2.{fees.key}", "number", f"表二 {fees.label} 本年收费金额（万元）",
+                       _cell(f"table2.{fees.key}")))
+    for row in (*form.TABLE3_ROWS, form.TABLE3_SINGLE_ROW):
+        path = f"table3.{row.key}.total"
+        label = f"{row.group_label or ''}{row.label}"
+        cols.append(Column(path, "integer", f"表三 {label} 总计列", _cell(path)))
+    for group in form.TABLE4_GROUPS:
+        for cell in form.TABLE4_CELLS:
+            path = f"table4.{group.key}.{cell.key}"
+            cols.append(Column(path, "integer", f"表四 {group.label} {cell.label}", _cell(path)))
+    for key, label in form.NARRATIVE_KEYS.items():
+        cols.append(Column(f"narrative.{key}", "number", f"正文所述：{label}（原句见 reports.json）",
+                           _narrative(key)))
+    taken = {c.name for c in cols}
+    for fig in KEY_FIGURES:
+        if fig.key not in taken:
+            cols.append(Column(fig.key, "number", f"派生：{fig.label}（{fig.unit}）",
+                               lambda r, f=fig: flat_value(f.read(r))))
+    cols.append(Column("checks_failed", "integer", "未通过的一致性检查数",
+                       lambda r: len(r.failing_checks)))
+    return tuple(cols)
+
+
+def table3_columns() -> tuple[Column, ...]:
+    """The identifying columns of table3.csv; the seven number columns follow (form order)."""
+    return (
+        Column("agency_slug", "string", "机关标识", lambda r: r.agency.slug),
+        Column("year", "integer", "统计年度", lambda r: r.year),
+        Column("row", "string", "表三行标识，如 withheld.state_secret", lambda r: None),
+        Column("label", "string", "表三行名称（按格式原文）", lambda r: None),
+    )
+
+
+def safe_cell(value: Any) -> str:
+    """One CSV field: '' for null, ISO dates, and text neutralised against formula injection."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:g}" if not value.is_integer() else str(int(value))
+    text = str(value)
+    return "'" + text if isinstance(value, str) and text.startswith(FORMULA_START) else text
+
+
+def _csv(rows: Iterator[list[Any]]) -> bytes:
+    buffer = io.StringIO()
+    buffer.write(CSV_BOM)
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+def reports_csv(site: Site) -> bytes:
+    columns = report_columns()
+    return _csv(iter([[c.name for c in columns], *([c.read(r) for c in columns] for r in site.reports)]))
+
+
+def table3_csv(site: Site) -> bytes:
+    def rows() -> Iterator[list[Any]]:
+        yield [c.name for c in table3_columns()] + [c.key for c in form.TABLE3_COLUMNS]
+        for report in site.reports:
+            if report.table3 is None:
+                continue
+            for row in (*form.TABLE3_ROWS, form.TABLE3_SINGLE_ROW):
+                node: Any = report.table3
+                for part in row.path:
+                    node = node.get(part) if isinstance(node, dict) else None
+                if row is form.TABLE3_SINGLE_ROW and node is None:
+                    continue
+                cells = list(node) if isinstance(node, list) else [None] * form.TABLE3_WIDTH
+                label = f"{row.group_label or ''}{row.label}"
+                yield [report.agency.slug, report.year, row.key, label, *cells]
+
+    return _csv(rows())
+
+
+def datapackage(site: Site, base_url: str) -> bytes:
+    """A Frictionless Data Package (v1) describing the three downloads."""
+
+    def fields(columns: tuple[Column, ...]) -> list[dict[str, str]]:
+        return [{"name": c.name, "type": c.type, "description": c.description} for c in columns]
+
+    t3_numbers = [{"name": c.key, "type": "integer", "description": f"申请人：{c.label}"}
+                  for c in form.TABLE3_COLUMNS]
+    csv_dialect = {"delimiter": ",", "lineTerminator": "\r\n", "header": True}
+    package = {
+        "profile": "data-package",
+        "name": "gov-info-disclosure-annual-reports",
+        "title": "政府信息公开工作年度报告（结构化数据）",
+        "description": "各行政机关《政府信息公开工作年度报告》的统计表格、正文数字与一致性检查。"
+                       "空值表示原文未提供该数字（原因见 missing_tables 与 cells），不是 0。",
+        "homepage": base_url + "/data/",
+        "licenses": [{"name": LICENCE["data_name"], "title": LICENCE["data_title"], "path": LICENCE["data_path"]}],
+        "sources": [{"title": "各行政机关发布的政府信息公开工作年度报告原文", "path": base_url + "/"}],
+        "resources": [
+            {
+                "name": "reports", "path": "reports.csv", "profile": "tabular-data-resource", "format": "csv",
+                "mediatype": "text/csv", "encoding": "utf-8-sig", "dialect": csv_dialect,
+                "description": "每份报告一行：表二、表三总计列、表四、正文数字与派生指标。",
+                "schema": {"fields": fields(report_columns()), "primaryKey": ["agency_slug", "year"],
+                           "missingValues": [""]},
+            },
+            {
+                "name": "table3", "path": "table3.csv", "profile": "tabular-data-resource", "format": "csv",
+                "mediatype": "text/csv", "encoding": "utf-8-sig", "dialect": csv_dialect,
+                "description": "表三（收到和处理政府信息公开申请情况）：每份报告每一行一条记录，七列申请人数字。"
+                               "只含原文有表三的报告。",
+                "schema": {"fields": fields(table3_columns()) + t3_numbers,
+                           "primaryKey": ["agency_slug", "year", "row"], "missingValues": [""]},
+            },
+            {
+                "name": "reports-json", "path": "reports.json", "format": "json", "mediatype": "application/json",
+                "encoding": "utf-8",
+                "description": "全部报告的完整数据（与报告 YAML 同一套字段），含正文数字的原句与检查结果。",
+            },
+        ],
+    }
+    return dump_json(package)
+
+
+# ---------------------------------------------------------------- the files
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """A download: where it goes, and its bytes (produced when written, not held)."""
+
+    path: str  # site-relative output path, e.g. "data/reports.csv"
+    produce: Callable[[], bytes]
+
+
+def _url_to_path(url: str) -> str:
+    return url.lstrip("/")
+
+
+def _copy(path: Path) -> Callable[[], bytes]:
+    return path.read_bytes
+
+
+def data_files(site: Site, base_url: str) -> Iterator[DataFile]:
+    """Every download of the site: the site-wide data, then each report's own three files."""
+    yield DataFile("data/reports.json", lambda: reports_json(site))
+    yield DataFile("data/reports.csv", lambda: reports_csv(site))
+    yield DataFile("data/table3.csv", lambda: table3_csv(site))
+    yield DataFile("data/datapackage.json", lambda: datapackage(site, base_url))
+    for report in site.reports:
+        yield DataFile(_url_to_path(report.json_url), lambda r=report: dump_json(report_record(r)))
+        yield DataFile(_url_to_path(report.yaml_url), _copy(report.yaml_path))
+        yield DataFile(_url_to_path(report.source_url), _copy(report.source_path))

@@ -1,0 +1,860 @@
+"""Pages: the whole site map in one generator, and the typed context of each page kind.
+
+``pages(site)`` is the place to read the site's URL layout: it yields every templated page —
+its template, a frozen dataclass context, and its output path — in a stable order. The data
+downloads (``export.data_files``) and the fingerprinted static files (``static_files``) complete
+what ``build.write_site`` writes.
+
+Templates never assemble paths or compute numbers: objects own their URLs (model.py), the key
+figures come with their provenance (figures.py), and the statistics tables arrive here already
+laid out as rows of cells with their row- and column-spans (``TableView``), so one partial
+renders all three tables the way the printed form does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, fields
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from . import form
+from .charts import Series, bar_chart
+from .checks import FAIL, PASS, RULES, UNKNOWN, Check, summarize
+from .figures import (
+    FIGURES_BY_KEY,
+    HEADLINE,
+    KEY_FIGURES,
+    NARRATIVE,
+    YEAR_COLUMNS,
+    Figure,
+    Total,
+    Value,
+    change,
+    fmt_number,
+    read_all,
+    total,
+)
+from .model import Agency, NarrativeFigure, Report, Site
+from .schema import cell_value
+from .text import CELLS, Block, TocEntry, block_of, parse_text, toc
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates"
+STATIC = ROOT / "static"
+ABOUT_PAGE = Path("pages") / "about.md"
+
+SITE_NAME = "政府信息公开年报库"
+SITE_TAGLINE = "各级行政机关《政府信息公开工作年度报告》的原文与数据"
+BASE_URL_ENV = "PORTAL_BASE_URL"
+DEFAULT_BASE_URL = "https://example.org"
+"""The public address of the site: canonical links, OpenGraph, the feed and the sitemap use it.
+Set ``PORTAL_BASE_URL`` (or pass ``base_url``) for a real deployment; it is the only place."""
+
+NAV = (
+    ("home", "首页", "/"),
+    ("agencies", "机构", "/agencies/"),
+    ("years", "年度", "/years/"),
+    ("data", "数据", "/data/"),
+    ("search", "检索", "/search/"),
+    ("about", "关于", "/about/"),
+)
+NULL_MARK = "空"
+"""How a null cell is shown when the source recorded no printed mark: visibly not 0."""
+
+# Header texts of the printed form that form.py does not model as items (they label columns).
+T2_CONTENT = "信息内容"
+T2_DECISIONS = "本年处理决定数量"
+T2_FEES_AMOUNT = "本年收费金额（单位：万元）"
+T3_CORNER = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+T3_APPLICANTS = "申请人情况"
+T3_LEGAL_PERSONS = "法人或其他组织"
+
+
+def resolve_base_url(base_url: str | None = None) -> str:
+    return (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
+
+
+def url_to_path(url: str) -> str:
+    """'/agencies/x/' → 'agencies/x/index.html'; '/feed.xml' → 'feed.xml'."""
+    path = url.lstrip("/")
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+# ---------------------------------------------------------------- page contexts
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What every page has: title, canonical URL, description, and the nav item it belongs to."""
+
+    title: str
+    url: str
+    description: str
+    section: str  # a key of NAV
+    breadcrumbs: tuple[tuple[str, str], ...] = ()  # (label, url) from the home page down
+    og_type: str = "website"
+    indexable: bool = True  # listed in sitemap.xml
+
+
+@dataclass(frozen=True)
+class Page:
+    """One output of ``pages()``: render ``template`` with ``context`` into ``path``."""
+
+    template: str
+    context: Any  # one of the *Context dataclasses below
+    path: str  # site-relative output path
+
+
+@dataclass(frozen=True)
+class JurisdictionNode:
+    """山东省 › 威海市 › 文登区: a level of the jurisdiction tree with its agencies."""
+
+    name: str
+    path: tuple[str, ...]
+    agencies: tuple[Agency, ...]
+    children: tuple[JurisdictionNode, ...]
+
+    @property
+    def label(self) -> str:
+        return " › ".join(self.path)
+
+    def all_agencies(self) -> Iterator[Agency]:
+        yield from self.agencies
+        for child in self.children:
+            yield from child.all_agencies()
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A numbered note under a table: a narrative quote (with a link to it) or why data is missing."""
+
+    number: int
+    text: str
+    quote: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class YoyCell:
+    value: Value
+    change: str | None
+    footnote: int | None
+    report: Report | None
+
+
+@dataclass(frozen=True)
+class YoyRow:
+    figure: Figure
+    cells: tuple[YoyCell, ...]
+
+
+@dataclass(frozen=True)
+class YoyTable:
+    """The agency page's year-over-year table: one column per year, a row per key figure."""
+
+    years: tuple[int, ...]
+    reports: tuple[Report | None, ...]
+    rows: tuple[YoyRow, ...]
+    footnotes: tuple[Footnote, ...]
+
+
+@dataclass(frozen=True)
+class CellView:
+    """One number cell of a statistics table on the report page."""
+
+    path: str  # dotted contract path, also the cell's id (c-<path>)
+    display: str
+    null: bool
+    failing: bool
+    title: str | None = None
+
+    @property
+    def id(self) -> str:
+        return f"c-{self.path}"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A cell of a laid-out table: a header (label) or a data cell (``value``)."""
+
+    text: str = ""
+    header: bool = True
+    colspan: int = 1
+    rowspan: int = 1
+    scope: str | None = None
+    value: CellView | None = None
+
+
+@dataclass(frozen=True)
+class TableView:
+    """One of the three statistics tables, laid out like the printed form (or why it is missing)."""
+
+    key: str  # table2 | table3 | table4
+    title: str
+    head: tuple[tuple[Cell, ...], ...]
+    body: tuple[tuple[Cell, ...], ...]
+    missing: str | None = None
+
+    @property
+    def id(self) -> str:
+        return key_id(self.key)
+
+
+def key_id(key: str) -> str:
+    return f"{key}-table"
+
+
+@dataclass(frozen=True)
+class CheckView:
+    check: Check
+    links: tuple[tuple[str, str], ...]  # (cell path, url of the cell)
+
+    @property
+    def description(self) -> str:
+        return RULES[self.check.rule]
+
+
+@dataclass(frozen=True)
+class Quality:
+    """The data-quality box of a report page."""
+
+    missing: tuple[tuple[str, str], ...]  # (table title, reason)
+    failing: tuple[CheckView, ...]
+    counts: dict[str, int]
+    unknown_rules: tuple[str, ...]
+    notes: tuple[str, ...]
+    draft: bool
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.failing or self.draft)
+
+
+@dataclass(frozen=True)
+class NarrativeView:
+    figure: NarrativeFigure
+    block: Block | None
+
+
+@dataclass(frozen=True)
+class Download:
+    label: str
+    url: str
+    note: str
+
+
+@dataclass(frozen=True)
+class HomeContext:
+    meta: Meta
+    counts: tuple[tuple[str, int], ...]
+    newest: tuple[Report, ...]
+    tree: tuple[JurisdictionNode, ...]
+    headline: HeadlineTable
+
+
+@dataclass(frozen=True)
+class HeadlineTable:
+    """Site-wide totals per year for a few key figures, with coverage."""
+
+    years: tuple[int, ...]
+    reports: tuple[int, ...]
+    rows: tuple[tuple[Figure, tuple[Total, ...]], ...]
+
+
+@dataclass(frozen=True)
+class AgencyIndexContext:
+    meta: Meta
+    tree: tuple[JurisdictionNode, ...]
+    years_of: dict[str, tuple[Report, ...]]
+
+
+@dataclass(frozen=True)
+class AgencyContext:
+    meta: Meta
+    agency: Agency
+    reports: tuple[Report, ...]
+    yoy: YoyTable
+    chart: Markup | None
+    chart_series: tuple[Series, ...]
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    meta: Meta
+    report: Report
+    previous: Report | None
+    next: Report | None
+    tables: tuple[TableView, ...]
+    quality: Quality
+    narrative: tuple[NarrativeView, ...]
+    blocks: tuple[Block, ...]
+    toc: tuple[TocEntry, ...]
+    downloads: tuple[Download, ...]
+    null_marks: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class YearRow:
+    report: Report
+    values: tuple[Value, ...]
+    failing: int
+
+
+@dataclass(frozen=True)
+class YearContext:
+    meta: Meta
+    year: int
+    columns: tuple[Figure, ...]
+    rows: tuple[YearRow, ...]
+    totals: tuple[tuple[JurisdictionNode, int, tuple[Total, ...]], ...]  # node, depth, totals
+    previous_year: int | None
+    next_year: int | None
+
+
+@dataclass(frozen=True)
+class YearIndexContext:
+    meta: Meta
+    years: tuple[tuple[int, int], ...]  # (year, number of reports)
+
+
+@dataclass(frozen=True)
+class DataContext:
+    meta: Meta
+    downloads: tuple[Download, ...]
+    report_fields: tuple[Any, ...]
+    table3_fields: tuple[Any, ...]
+    licence: dict[str, str]
+    reports: tuple[Report, ...]
+
+
+@dataclass(frozen=True)
+class SimpleContext:
+    """Search, 404: pages with nothing but their metadata."""
+
+    meta: Meta
+
+
+@dataclass(frozen=True)
+class AboutContext:
+    meta: Meta
+    body: Markup
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    report: Report
+    updated: str
+
+
+@dataclass(frozen=True)
+class FeedContext:
+    meta: Meta
+    updated: str
+    entries: tuple[FeedEntry, ...]
+
+
+@dataclass(frozen=True)
+class SitemapContext:
+    meta: Meta
+    urls: tuple[str, ...]
+
+
+# ---------------------------------------------------------------- the site, computed once
+
+
+@dataclass(frozen=True)
+class SiteIndex:
+    """Lookups every page needs, computed once per build (no quadratic scans per page)."""
+
+    site: Site
+    values: dict[tuple[str, int], dict[str, Value]] = field(default_factory=dict)
+    parsed: dict[tuple[str, int], tuple[Block, ...]] = field(default_factory=dict)
+
+    @cached_property
+    def by_year(self) -> dict[int, tuple[Report, ...]]:
+        grouped: dict[int, list[Report]] = {}
+        for r in self.site.reports:
+            grouped.setdefault(r.year, []).append(r)
+        return {y: tuple(sorted(rs, key=agency_order)) for y, rs in sorted(grouped.items())}
+
+    @cached_property
+    def tree(self) -> tuple[JurisdictionNode, ...]:
+        return jurisdiction_tree(self.site.agencies)
+
+    def value(self, report: Report) -> dict[str, Value]:
+        if report.key not in self.values:
+            self.values[report.key] = read_all(report)
+        return self.values[report.key]
+
+    def blocks(self, report: Report) -> tuple[Block, ...]:
+        """The report's text blocks, parsed once per build even when several pages need them."""
+        if report.key not in self.parsed:
+            self.parsed[report.key] = parse_text(report.text)
+        return self.parsed[report.key]
+
+
+def agency_order(report: Report) -> tuple[tuple[str, ...], str]:
+    return (report.agency.jurisdiction, report.agency.name)
+
+
+def jurisdiction_tree(agencies: Iterable[Agency]) -> tuple[JurisdictionNode, ...]:
+    """Nest agencies under their jurisdiction path; sorted by name at every level."""
+    nested: dict[tuple[str, ...], list[Agency]] = {}
+    for agency in agencies:
+        nested.setdefault(agency.jurisdiction, []).append(agency)
+    paths = set()
+    for path in nested:
+        paths.update(path[:i] for i in range(1, len(path) + 1))
+
+    def build(prefix: tuple[str, ...]) -> tuple[JurisdictionNode, ...]:
+        children = sorted(p for p in paths if len(p) == len(prefix) + 1 and p[:len(prefix)] == prefix)
+        return tuple(
+            JurisdictionNode(p[-1], p, tuple(sorted(nested.get(p, []), key=lambda a: a.name)), build(p))
+            for p in children
+        )
+
+    return build(())
+
+
+# ---------------------------------------------------------------- statistics tables
+
+
+def cell_views(report: Report) -> dict[str, CellView]:
+    """Every number cell of the report's tables, with null marks and failing-check highlights."""
+    failing_cells: dict[str, list[Check]] = {}
+    for check in report.failing_checks:
+        for path in check.cells:
+            if ":" not in path:  # "2022:table3…" cells belong to another year's report
+                failing_cells.setdefault(path, []).append(check)
+    printed = report.cells
+    views: dict[str, CellView] = {}
+    for path in all_cell_paths():
+        _, value = cell_value(report.data, path)
+        fails = failing_cells.get(path, [])
+        title = "；".join(f"未通过检查：{c.detail}" for c in fails) or None
+        if value is None:
+            mark = printed.get(path)
+            shown = mark if mark else NULL_MARK
+            note = f"原文此格印作“{mark}”" if mark else ("原文此格为空" if mark == "" else "原文无此数字")
+            views[path] = CellView(path, shown, True, bool(fails), "；".join(filter(None, (note, title))))
+        else:
+            views[path] = CellView(path, fmt_number(value), False, bool(fails), title)
+    return views
+
+
+def all_cell_paths() -> tuple[str, ...]:
+    paths = [f"table2.{t.key}.{c.key}" for t in form.TABLE2_TRIPLES for c in form.TRIPLE_CELLS]
+    paths += [f"table2.{i.key}" for i in (*form.TABLE2_COUNTS, form.TABLE2_FEES)]
+    paths += [f"table3.{r.key}.{c.key}" for r in (*form.TABLE3_ROWS, form.TABLE3_SINGLE_ROW)
+              for c in form.TABLE3_COLUMNS]
+    paths += [f"table4.{g.key}.{c.key}" for g in form.TABLE4_GROUPS for c in form.TABLE4_CELLS]
+    return tuple(paths)
+
+
+def _data(views: dict[str, CellView], path: str, colspan: int = 1) -> Cell:
+    return Cell(header=False, colspan=colspan, value=views[path])
+
+
+def table2_view(report: Report, views: dict[str, CellView]) -> TableView:
+    body: list[tuple[Cell, ...]] = []
+    width = 1 + len(form.TRIPLE_CELLS)
+    for section, items in form.TABLE2_SECTIONS:
+        body.append((Cell(section, colspan=width, scope="colgroup"),))
+        if items == form.TABLE2_TRIPLES:
+            body.append((Cell(T2_CONTENT, scope="col"), *(Cell(c.label, scope="col") for c in form.TRIPLE_CELLS)))
+            for item in items:
+                body.append((Cell(item.label, scope="row"),
+                             *(_data(views, f"table2.{item.key}.{c.key}") for c in form.TRIPLE_CELLS)))
+        else:
+            amount = T2_FEES_AMOUNT if items == (form.TABLE2_FEES,) else T2_DECISIONS
+            body.append((Cell(T2_CONTENT, scope="col"), Cell(amount, colspan=width - 1, scope="col")))
+            for item in items:
+                body.append((Cell(item.label, scope="row"), _data(views, f"table2.{item.key}", width - 1)))
+    return TableView("table2", form.TABLE_TITLES["table2"], (), tuple(body))
+
+
+def _single_row(report: Report) -> bool:
+    """（六）其他处理 printed as one row (2019 form) rather than three sub-rows."""
+    handling = (report.table3 or {}).get("other_handling") or {}
+    subs = [handling.get(r.key) for r in next(g for g in form.TABLE3_GROUPS if g.key == "other_handling").rows]
+    return handling.get(form.SINGLE_ROW) is not None and all(s is None for s in subs)
+
+
+def table3_view(report: Report, views: dict[str, CellView]) -> TableView:
+    """Table 3 as printed: a three-column label area (三、 › （三） › 1.) with row-spans."""
+    cols = form.TABLE3_COLUMNS
+    legal = cols[1:-1]
+    head = (
+        (Cell(T3_CORNER, colspan=3, rowspan=3), Cell(T3_APPLICANTS, colspan=len(cols), scope="colgroup")),
+        (Cell(cols[0].label, rowspan=2, scope="col"), Cell(T3_LEGAL_PERSONS, colspan=len(legal), scope="colgroup"),
+         Cell(cols[-1].label, rowspan=2, scope="col")),
+        tuple(Cell(c.label, scope="col") for c in legal),
+    )
+
+    def numbers(key: str) -> tuple[Cell, ...]:
+        return tuple(_data(views, f"table3.{key}.{c.key}") for c in cols)
+
+    single = _single_row(report)
+    outcome_rows: list[tuple[tuple[Cell, ...], str]] = []
+    for item in form.TABLE3_SIMPLE_OUTCOMES:
+        outcome_rows.append(((Cell(item.label, colspan=2, scope="row"),), item.key))
+    for group in form.TABLE3_GROUPS:
+        if group.key == "other_handling" and single:
+            outcome_rows.append(((Cell(group.label, colspan=2, scope="row"),), f"{group.key}.{form.SINGLE_ROW}"))
+            continue
+        for i, item in enumerate(group.rows):
+            labels = (Cell(group.label, rowspan=len(group.rows), scope="rowgroup"),) if i == 0 else ()
+            outcome_rows.append(((*labels, Cell(item.label, scope="row")), f"{group.key}.{item.key}"))
+    outcome_rows.append(((Cell(form.TABLE3_TOTAL.label, colspan=2, scope="row"),), form.TABLE3_TOTAL.key))
+
+    body: list[tuple[Cell, ...]] = [
+        (Cell(item.label, colspan=3, scope="row"), *numbers(item.key)) for item in form.TABLE3_TOP
+    ]
+    for i, (labels, key) in enumerate(outcome_rows):
+        lead = (Cell(form.TABLE3_RESULTS_LABEL, rowspan=len(outcome_rows), scope="rowgroup"),) if i == 0 else ()
+        body.append((*lead, *labels, *numbers(key)))
+    body.append((Cell(form.TABLE3_CARRIED_FORWARD.label, colspan=3, scope="row"),
+                 *numbers(form.TABLE3_CARRIED_FORWARD.key)))
+    return TableView("table3", form.TABLE_TITLES["table3"], head, tuple(body))
+
+
+def table4_view(report: Report, views: dict[str, CellView]) -> TableView:
+    """Table 4: 行政复议 (5 columns), then 行政诉讼 split into its two groups of 5."""
+    review, *lawsuits = form.TABLE4_GROUPS
+    n = len(form.TABLE4_CELLS)
+    litigation = lawsuits[0].label.split(" ")[0]  # "行政诉讼 未经复议直接起诉" → "行政诉讼"
+    head = (
+        (Cell(review.label, colspan=n, scope="colgroup"),
+         Cell(litigation, colspan=n * len(lawsuits), scope="colgroup")),
+        (*(Cell(c.label, rowspan=2, scope="col") for c in form.TABLE4_CELLS),
+         *(Cell(g.label.split(" ", 1)[1], colspan=n, scope="colgroup") for g in lawsuits)),
+        tuple(Cell(c.label, scope="col") for _ in lawsuits for c in form.TABLE4_CELLS),
+    )
+    body = (tuple(_data(views, f"table4.{g.key}.{c.key}") for g in form.TABLE4_GROUPS for c in form.TABLE4_CELLS),)
+    return TableView("table4", form.TABLE_TITLES["table4"], head, body)
+
+
+def table_views(report: Report) -> tuple[TableView, ...]:
+    views = cell_views(report)
+    out = []
+    for key, make in (("table2", table2_view), ("table3", table3_view), ("table4", table4_view)):
+        if report.data.get(key) is None:
+            reason = report.missing_tables.get(key, "原文没有此表")
+            out.append(TableView(key, form.TABLE_TITLES[key], (), (), reason))
+        else:
+            out.append(make(report, views))
+    return tuple(out)
+
+
+def quality(report: Report) -> Quality:
+    failing = tuple(
+        CheckView(c, tuple((p, _cell_link(report, p)) for p in c.cells)) for c in report.failing_checks
+    )
+    unknown = tuple(sorted({c.rule for c in report.checks if c.status == UNKNOWN}))
+    missing = tuple((form.TABLE_TITLES[k], v) for k, v in sorted(report.missing_tables.items()))
+    return Quality(missing, failing, summarize(report.checks), unknown, report.notes, report.status == "draft")
+
+
+def _cell_link(report: Report, path: str) -> str:
+    """A failing check's cell: on this page, or on the previous year's report page."""
+    if ":" in path:
+        year, cell = path.split(":", 1)
+        return f"/reports/{report.agency.slug}/{year}/#c-{cell}"
+    return f"#c-{path}"
+
+
+# ---------------------------------------------------------------- agency year-over-year
+
+
+def yoy_table(reports: Sequence[Report], index: SiteIndex) -> YoyTable:
+    """One column per year from the first to the last report (gaps shown as missing reports)."""
+    if not reports:
+        return YoyTable((), (), (), ())
+    by_year = {r.year: r for r in reports}
+    years = tuple(range(min(by_year), max(by_year) + 1))
+    notes: dict[tuple[str, str | None, str | None], int] = {}
+
+    def footnote(text: str, quote: str | None = None, url: str | None = None) -> int:
+        return notes.setdefault((text, quote, url), len(notes) + 1)
+
+    rows = []
+    for figure in KEY_FIGURES:
+        cells = []
+        previous: Value | None = None
+        for year in years:
+            report = by_year.get(year)
+            if report is None:
+                value = Value(None, "missing", note="本年度报告未收录", percent=figure.unit == "%")
+                cells.append(YoyCell(value, None, footnote("本年度报告未收录"), None))
+                previous = None
+                continue
+            value = index.value(report)[figure.key]
+            if value.source == NARRATIVE:
+                block = block_of(index.blocks(report), value.note or "")
+                url = f"{report.url}#{block.id}" if block else report.url
+                number = footnote(f"{year}年数字取自报告正文", value.note, url)
+            elif not value.known:
+                number = footnote(value.note or "原文无此数字")
+            else:
+                number = None
+            delta = change(value, previous) if figure.compare else None
+            cells.append(YoyCell(value, delta, number, report))
+            previous = value
+        rows.append(YoyRow(figure, tuple(cells)))
+    footnotes = tuple(Footnote(n, text, quote, url) for (text, quote, url), n in notes.items())
+    return YoyTable(years, tuple(by_year.get(y) for y in years), tuple(rows), footnotes)
+
+
+def agency_chart(agency: Agency, yoy: YoyTable) -> tuple[Markup | None, tuple[Series, ...]]:
+    rows = [r for r in yoy.rows if r.figure.chart]
+    series = tuple(Series(r.figure.label, tuple(c.value for c in r.cells)) for r in rows)
+    if not any(v.known for s in series for v in s.values):
+        return None, series
+    title = f"{agency.name}：政府信息公开申请的收到与办理（件）"
+    return bar_chart(f"chart-{agency.slug}", title, [str(y) for y in yoy.years], series), series
+
+
+# ---------------------------------------------------------------- year pages and totals
+
+
+def totals_for(node_reports: Sequence[Report], figures: Sequence[Figure], index: SiteIndex) -> tuple[Total, ...]:
+    values = {r.key: index.value(r) for r in node_reports}
+    return tuple(total(f, node_reports, values) for f in figures)
+
+
+def year_totals(year_reports: Sequence[Report], figures: Sequence[Figure], tree: Sequence[JurisdictionNode],
+                index: SiteIndex) -> tuple[tuple[JurisdictionNode, int, tuple[Total, ...]], ...]:
+    """A total per jurisdiction level that has reports this year, depth-first."""
+    by_slug = {r.agency.slug: r for r in year_reports}
+    out: list[tuple[JurisdictionNode, int, tuple[Total, ...]]] = []
+
+    def walk(node: JurisdictionNode, depth: int) -> None:
+        reports = [by_slug[a.slug] for a in node.all_agencies() if a.slug in by_slug]
+        if not reports:
+            return
+        out.append((node, depth, totals_for(reports, figures, index)))
+        for child in node.children:
+            walk(child, depth + 1)
+
+    for node in tree:
+        walk(node, 0)
+    return tuple(out)
+
+
+# ---------------------------------------------------------------- the site map
+
+
+def pages(site: Site, *, base_url: str = DEFAULT_BASE_URL, about_markdown: str | None = None) -> Iterator[Page]:
+    """Every templated page of the site, in a stable order. Reading this is reading the site map.
+
+    Besides these pages the site holds the downloads of ``export.data_files`` (/data/*.json|csv,
+    each report's report.json, report.yaml and source.txt) and ``/static/`` assets.
+    """
+    index = SiteIndex(site)
+    years = tuple(index.by_year)
+    html_urls: list[str] = []
+
+    def page(template: str, context: Any) -> Page:
+        meta: Meta = context.meta
+        if meta.indexable:
+            html_urls.append(meta.url)
+        return Page(template, context, url_to_path(meta.url))
+
+    # /  — what the portal is, counts, newest reports, agencies by jurisdiction, headline figures
+    yield page("home.html", HomeContext(
+        Meta(SITE_NAME, "/", f"{SITE_TAGLINE}：表格数字、正文摘录与一致性检查，可按机构和年度比较、下载。", "home"),
+        (("机构", len(site.agencies)), ("报告", len(site.reports)), ("年度", len(years))),
+        newest_reports(site.reports),
+        index.tree,
+        headline(index),
+    ))
+
+    # /agencies/ and /agencies/<slug>/
+    reports_of = {a.slug: site.reports_of(a.slug) for a in site.agencies}
+    yield page("agencies.html", AgencyIndexContext(
+        Meta("机构", "/agencies/", "按行政区划列出的全部机构及其年度报告。", "agencies", (("首页", "/"),)),
+        index.tree, reports_of,
+    ))
+    for agency in site.agencies:
+        yoy = yoy_table(reports_of[agency.slug], index)
+        chart, series = agency_chart(agency, yoy)
+        yield page("agency.html", AgencyContext(
+            Meta(agency.name, agency.url,
+                 f"{agency.name}（{agency.jurisdiction_label}）历年政府信息公开工作年度报告与主要数字。",
+                 "agencies", (("首页", "/"), ("机构", "/agencies/")), "profile"),
+            agency, reports_of[agency.slug], yoy, chart, series,
+        ))
+
+    # /reports/<slug>/<year>/ — one per report
+    for report in site.reports:
+        yield page("report.html", report_context(site, report, index))
+
+    # /years/ and /years/<year>/
+    yield page("years.html", YearIndexContext(
+        Meta("年度", "/years/", "按统计年度比较各机构的报告。", "years", (("首页", "/"),)),
+        tuple((y, len(index.by_year[y])) for y in years),
+    ))
+    columns = tuple(FIGURES_BY_KEY[k] for k in YEAR_COLUMNS)
+    for i, year in enumerate(years):
+        year_reports = index.by_year[year]
+        yield page("year.html", YearContext(
+            Meta(f"{year}年度", Site.year_url(year), f"{year}年度各机构政府信息公开工作年度报告的主要数字对比与合计。",
+                 "years", (("首页", "/"), ("年度", "/years/"))),
+            year, columns,
+            tuple(YearRow(r, tuple(index.value(r)[c.key] for c in columns), len(r.failing_checks))
+                  for r in year_reports),
+            year_totals(year_reports, columns, index.tree, index),
+            years[i - 1] if i > 0 else None, years[i + 1] if i + 1 < len(years) else None,
+        ))
+
+    # /data/ — downloads, licence, how to cite
+    from .export import LICENCE, report_columns, table3_columns
+
+    yield page("data.html", DataContext(
+        Meta("数据下载", "/data/", "全部报告的结构化数据：JSON、CSV 与 Frictionless 数据包，附许可与引用方式。", "data",
+             (("首页", "/"),)),
+        DATA_DOWNLOADS, report_columns(), table3_columns(), LICENCE, site.reports,
+    ))
+
+    # /search/ — the search engineer's page (a placeholder form until then)
+    yield page("search.html", SimpleContext(Meta("检索", "/search/", "全文检索年度报告。", "search", (("首页", "/"),),
+                                                 indexable=False)))
+
+    # /about/ — prose from content/pages/about.md
+    yield page("about.html", AboutContext(
+        Meta("关于本站", "/about/", "年度报告是什么、法律依据、数据如何提取和检查。", "about", (("首页", "/"),)),
+        render_markdown(about_markdown or MISSING_ABOUT),
+    ))
+
+    # /404.html, and the machine-readable files
+    yield page("404.html", SimpleContext(Meta("页面不存在", "/404.html", "找不到该页面。", "home", indexable=False)))
+    yield Page("feed.xml", feed_context(site), "feed.xml")
+    yield Page("sitemap.xml", SitemapContext(Meta("sitemap", "/sitemap.xml", "", "home"),
+                                             tuple(sorted(html_urls))), "sitemap.xml")
+    yield Page("robots.txt", SimpleContext(Meta("robots", "/robots.txt", "", "home")), "robots.txt")
+
+
+DATA_DOWNLOADS = (
+    Download("全部报告（JSON）", "/data/reports.json",
+             "每份报告的全部字段：表格、正文数字与原句、缺表原因、检查结果。"),
+    Download("主要数字（CSV）", "/data/reports.csv",
+             "每份报告一行，列名即数据字段名；空格表示原文没有该数字。"),
+    Download("表三明细（CSV）", "/data/table3.csv", "每份报告表三的每一行，七列申请人数字。"),
+    Download("数据包说明（datapackage.json）", "/data/datapackage.json",
+             "Frictionless Data Package：各文件的字段、类型与许可。"),
+)
+
+MISSING_ABOUT = "# 关于本站\n\n（content/pages/about.md 尚未编写。）\n"
+
+
+def render_markdown(text: str) -> Markup:
+    """Editor-written prose; raw HTML is off so the CSP-safe pages cannot be broken from content."""
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+    return Markup(md.render(text))
+
+
+def newest_reports(reports: Sequence[Report], limit: int = 10) -> tuple[Report, ...]:
+    """By publication date, newest first; undated reports after dated ones of the same year."""
+    return tuple(sorted(
+        reports,
+        key=lambda r: (r.year, r.published or dt.date.min, r.agency.slug),
+        reverse=True,
+    )[:limit])
+
+
+def headline(index: SiteIndex) -> HeadlineTable:
+    figures = [FIGURES_BY_KEY[k] for k in HEADLINE]
+    years = tuple(index.by_year)
+    per_year = [totals_for(index.by_year[y], figures, index) for y in years]
+    rows = tuple((f, tuple(per_year[j][i] for j in range(len(years)))) for i, f in enumerate(figures))
+    return HeadlineTable(years, tuple(len(index.by_year[y]) for y in years), rows)
+
+
+def report_context(site: Site, report: Report, index: SiteIndex) -> ReportContext:
+    blocks = index.blocks(report)
+    prev, nxt = site.previous(report), site.next(report)
+    agency = report.agency
+    null_marks = tuple(sorted({m or "（空白）" for m in report.cells.values()}))
+    return ReportContext(
+        Meta(report.title, report.url,
+             f"{agency.name}{report.year}年政府信息公开工作年度报告：原文全文、统计表格与数据检查。",
+             "agencies", (("首页", "/"), ("机构", "/agencies/"), (agency.name, agency.url)), "article"),
+        report, prev, nxt, table_views(report), quality(report),
+        tuple(NarrativeView(n, block_of(blocks, n.quote)) for n in report.narrative),
+        blocks, toc(blocks),
+        (
+            Download("原文（TXT）", report.source_url, "报告原文，逐字节照录。"),
+            Download("结构化数据（YAML）", report.yaml_url, "本站整理的数据文件，即内容库中的原文件。"),
+            Download("结构化数据（JSON）", report.json_url, "同上，JSON 格式，含一致性检查结果。"),
+        ),
+        null_marks,
+    )
+
+
+def feed_context(site: Site) -> FeedContext:
+    """Atom entries for dated reports, newest first; 'updated' comes from the content, not the clock."""
+    dated = sorted((r for r in site.reports if r.published), key=lambda r: (r.published, r.url), reverse=True)
+    entries = tuple(FeedEntry(r, f"{r.published.isoformat()}T00:00:00+08:00") for r in dated if r.published)
+    updated = entries[0].updated if entries else "2000-01-01T00:00:00+08:00"
+    return FeedContext(Meta(f"{SITE_NAME}：新收录的年度报告", "/feed.xml", SITE_TAGLINE, "home"), updated, entries)
+
+
+# ---------------------------------------------------------------- templates
+
+
+def static_files(static_dir: Path = STATIC) -> dict[str, tuple[str, Path]]:
+    """name → (fingerprinted URL, file): /static/style.3f2a9c1d.css can be cached for a year."""
+    manifest = {}
+    for path in sorted(p for p in static_dir.iterdir() if p.is_file()):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+        manifest[path.name] = (f"/static/{path.stem}.{digest}{path.suffix}", path)
+    return manifest
+
+
+class MissingTemplate(LookupError):
+    """A template that is not in templates/: the message says which file was tried."""
+
+
+def make_env(base_url: str, static: dict[str, tuple[str, Path]], templates: Path = TEMPLATES) -> jinja2.Environment:
+    """One environment per build: templates compile once and are reused for every page."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(["html", "xml"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+    def static_url(name: str) -> str:
+        if name not in static:
+            raise MissingTemplate(f"static file {name!r} not found in {STATIC}")
+        return static[name][0]
+
+    env.globals.update(
+        SITE_NAME=SITE_NAME, SITE_TAGLINE=SITE_TAGLINE, NAV=NAV, BASE_URL=base_url,
+        static_url=static_url, form=form, PASS=PASS, FAIL=FAIL, UNKNOWN=UNKNOWN, CELLS=CELLS, NULL_MARK=NULL_MARK,
+    )
+    env.filters["number"] = fmt_number
+    env.filters["cn_date"] = lambda d: f"{d.year}年{d.month}月{d.day}日"
+    return env
+
+
+def render_page(env: jinja2.Environment, page: Page) -> bytes:
+    try:
+        template = env.get_template(page.template)
+    except jinja2.TemplateNotFound as exc:
+        tried = Path(env.loader.searchpath[0]) / page.template if isinstance(env.loader, jinja2.FileSystemLoader) \
+            else page.template
+        raise MissingTemplate(f"template {page.template!r} not found (tried {tried})") from exc
+    context = {f.name: getattr(page.context, f.name) for f in fields(page.context)}
+    return template.render(**context).encode("utf-8")

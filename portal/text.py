@@ -1,0 +1,152 @@
+"""The structure of a report's source text: headings, paragraphs, flattened tables, markers.
+
+The report page shows the source text in full — every character, in order — so readers can check
+each number against what the agency published. This module only *groups* the lines of the
+verbatim text into blocks; it never rewrites them. Each block keeps its exact source slice
+(``raw``), so the blocks joined back are the source text (tested), and a block's 1-based index is
+its stable anchor ``t<N>`` that search results and narrative quotes link to.
+
+What real sources look like (see FORMAT.md): section headings ``一、总体情况`` (sometimes
+mis-numbered ``4、``, or with the numeral lost), sub-headings ``（一）主动公开``, Word tables
+flattened to one tab-indented cell per line with wrapped cells continuing on unindented lines,
+``[bookmark: _Hlk…]`` anchors glued to labels, ``[image: …]`` where a table was a picture, and the
+publication date alone on the last line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+TITLE, HEADING, PARAGRAPH, CELLS, IMAGE, DATE = "title", "heading", "paragraph", "cells", "image", "date"
+
+BOOKMARK_RE = re.compile(r"\[bookmark: [^\]\n]*\]")
+IMAGE_RE = re.compile(r"^\[image: ([^\]\n]*)\]$")
+DATE_RE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
+SECTION_RE = re.compile(r"^(?:[一二三四五六七八九十]+|\d{1,2})[、.．]\s*\S")
+SUBSECTION_RE = re.compile(r"^[（(](?:[一二三四五六七八九十]+|\d{1,2})[）)]\s*\S")
+SECTION_TITLES = (
+    "总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况",
+    "政府信息公开行政复议、行政诉讼情况", "存在的主要问题及改进情况", "其他需要报告的事项",
+)
+"""The six section titles of the national form: a line that is one of them is a heading even
+when its numeral was lost in conversion."""
+MAX_HEADING = 40
+"""Headings are short; a longer line starting with （一） is a paragraph with a lead-in."""
+
+
+@dataclass(frozen=True)
+class Block:
+    """One unit of the source text, with its verbatim slice and its display text."""
+
+    index: int  # 1-based position in text order: the stable anchor t<index>
+    kind: str  # title | heading | paragraph | cells | image | date
+    raw: str  # the exact source lines, including inner newlines and tabs
+    level: int = 0  # 1 for 一、 sections, 2 for （一） sub-sections; 0 for everything else
+
+    @property
+    def id(self) -> str:
+        return f"t{self.index}"
+
+    @property
+    def text(self) -> str:
+        """What the page shows: the source with Word bookmark anchors removed (never words)."""
+        shown = BOOKMARK_RE.sub("", self.raw)
+        return shown if self.kind == CELLS else shown.strip()
+
+    @property
+    def marker(self) -> str | None:
+        """The image name of an ``[image: …]`` line."""
+        m = IMAGE_RE.match(self.raw.strip())
+        return m.group(1) if m and self.kind == IMAGE else None
+
+
+def _classify(line: str) -> tuple[str, int]:
+    """Kind and heading level of one unindented, non-blank line."""
+    s = BOOKMARK_RE.sub("", line).strip()
+    if IMAGE_RE.match(s):
+        return IMAGE, 0
+    if DATE_RE.match(s):
+        return DATE, 0
+    if len(s) <= MAX_HEADING and not s.endswith(("。", "；", ";")):
+        if SECTION_RE.match(s) or s in SECTION_TITLES:
+            return HEADING, 1
+        if SUBSECTION_RE.match(s):
+            return HEADING, 2
+    return PARAGRAPH, 0
+
+
+def _lines(text: str) -> list[str]:
+    """Lines with their line endings, so that joining them gives back the text exactly."""
+    return text.splitlines(keepends=True)
+
+
+def parse_text(text: str) -> tuple[Block, ...]:
+    """Group the source text into blocks, in order; blank lines separate blocks and are kept in
+    the preceding block's ``raw`` only as far as needed to rebuild the text (see ``rebuild``)."""
+    lines = _lines(text)
+    tabbed = [ln.startswith("\t") for ln in lines]
+    blank = [not ln.strip() for ln in lines]
+    nonblank = [i for i, b in enumerate(blank) if not b]
+    prev_nb = {b: a for a, b in zip(nonblank, nonblank[1:], strict=False)}
+    next_nb = {a: b for a, b in zip(nonblank, nonblank[1:], strict=False)}
+
+    def in_table(i: int) -> bool:
+        """A tab-indented cell, or a wrapped cell between two of them (``结果`` / ``维持``)."""
+        if tabbed[i]:
+            return True
+        before, after = prev_nb.get(i), next_nb.get(i)
+        return before is not None and after is not None and tabbed[before] and tabbed[after] \
+            and len(lines[i].strip()) <= MAX_HEADING and _classify(lines[i])[0] != HEADING
+
+    spans: list[tuple[str, int, int, int]] = []  # kind, level, first line, last line
+    i = 0
+    while i < len(lines):
+        if blank[i]:
+            i += 1
+            continue
+        if in_table(i):
+            j = i
+            while next_nb.get(j) is not None and in_table(next_nb[j]):
+                j = next_nb[j]
+            spans.append((CELLS, 0, i, j))
+            i = j + 1
+            continue
+        kind, level = _classify(lines[i])
+        if kind == PARAGRAPH and len(spans) < 3 and all(k == TITLE for k, *_ in spans) \
+                and len(lines[i].strip()) <= MAX_HEADING and "。" not in lines[i]:
+            kind = TITLE  # the agency name and the report title, the short lines the text opens with
+        spans.append((kind, level, i, i))
+        i += 1
+    blocks = [Block(n, kind, "".join(lines[first:last + 1]), level)
+              for n, (kind, level, first, last) in enumerate(spans, start=1)]
+    return tuple(blocks)
+
+
+def rebuild(blocks: tuple[Block, ...]) -> str:
+    """The blocks' source slices concatenated: the source text without its blank lines."""
+    return "".join(b.raw if b.raw.endswith(("\n", "\r")) else b.raw + "\n" for b in blocks)
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    """A line of the report's table of contents."""
+
+    id: str
+    text: str
+    level: int
+
+
+def toc(blocks: tuple[Block, ...]) -> tuple[TocEntry, ...]:
+    return tuple(TocEntry(b.id, b.text, b.level) for b in blocks if b.kind == HEADING)
+
+
+def squash(text: str) -> str:
+    """Whitespace-insensitive form (as load.py matches quotes): sources wrap lines anywhere."""
+    return "".join(text.split())
+
+
+def block_of(blocks: tuple[Block, ...], quote: str) -> Block | None:
+    """The first block that contains a narrative quote, so the page can link to the passage."""
+    needle = squash(quote)
+    return next((b for b in blocks if needle in squash(b.text)), None)
