@@ -1,0 +1,504 @@
+"""The live-reloading dev server behind ``python build.py serve``.
+
+Why not livereload's ``Server`` and ``Watcher`` as they are (2.7.1): the watcher runs the callback
+once per watched path that changed (one save touching content/ and templates/ would build twice),
+the server drops a browser reload that comes within 3 s of the previous one (the second of two
+quick saves would never show), neither catches an exception raised by the callback (one bad YAML
+would kill the server), and the snippet it injects is an inline script, which the site's
+Content-Security-Policy forbids. So we keep livereload's WebSocket endpoint and its
+``livereload.js`` client, and drive them from four small parts:
+
+- a watcher thread polls the modification stamps of content/, templates/ and static/, never the
+  output directory;
+- a builder thread waits for a burst of saves to go quiet, then recomputes the whole in-memory
+  model (``load_content``) and writes only the files whose bytes changed (``write_site``); every
+  finished build, good or bad, is published with a new build number and a reload message to
+  every connected page, with no minimum interval;
+- an indexer thread refreshes the Pagefind index after that reload, so search never holds it up;
+- tornado's IOLoop (the main thread) serves the output directory and adds, to every HTML page,
+  two external scripts (``livereload.js`` and ``catchup.js``, which reloads a page that was still
+  loading when a build finished) and, while the content is broken, the error banner.
+
+All shared state (build number, current error) lives on the IOLoop thread; the other threads hand
+results to it with ``add_callback``. Every thread catches everything, so no exception stops the
+server: a broken YAML is shown in the terminal and on the page until a save fixes it.
+"""
+
+from __future__ import annotations
+
+import errno
+import html
+import mimetypes
+import os
+import re
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+from tornado import ioloop, web
+from tornado.websocket import WebSocketClosedError
+
+from .errors import ContentError
+
+ROOT = Path(__file__).resolve().parent.parent
+WATCHED = ("templates", "static")
+"""Watched beside the content directory: a template or stylesheet edit rebuilds too."""
+POLL_SECONDS = 0.05
+"""Polling, not inotify: no extra dependency, and 2,000 stamps cost a few milliseconds."""
+QUIET_SECONDS = 0.03
+"""An editor's save is several writes (truncate, write, rename); build once they stop."""
+EXIT_USAGE = 2
+
+Stamp = tuple[int, int, int]
+"""(mtime_ns, size, inode): an atomic save by rename changes the inode even within one tick."""
+
+CATCHUP_JS = """\
+// A page that was still loading when a build finished missed its reload message: LiveReload only
+// tells the pages connected at that moment. Once connected, ask for the build number and reload
+// if this page is older.
+(function () {
+  var built = document.currentScript && document.currentScript.dataset.build;
+  document.addEventListener("LiveReloadConnect", function () {
+    fetch("/__portal/build", {cache: "no-store"})
+      .then(function (r) { return r.text(); })
+      .then(function (now) { if (built && now !== built) { window.location.reload(); } });
+  });
+})();
+"""
+
+ERROR_CSS = """\
+#portal-build-error { position: sticky; top: 0; z-index: 2147483647; margin: 0; padding: 1rem 1.25rem;
+  background: #fff4f4; color: #5c0000; border-bottom: 4px solid #c00; font: 15px/1.5 system-ui, sans-serif; }
+#portal-build-error h2 { margin: 0 0 .5rem; font-size: 1.1rem; }
+#portal-build-error pre { margin: 0; white-space: pre-wrap; font: 13px/1.45 ui-monospace, monospace;
+  max-height: 60vh; overflow: auto; }
+"""
+
+EXTRA_TYPES = {".wasm": "application/wasm", ".pagefind": "application/octet-stream",
+               ".pf_meta": "application/octet-stream", ".pf_index": "application/octet-stream",
+               ".pf_fragment": "application/octet-stream", ".json": "application/json",
+               ".csv": "text/csv; charset=utf-8", ".svg": "image/svg+xml"}
+HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
+BODY_START = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
+
+
+def say(message: str) -> None:
+    """One timestamped line on stderr; threads share it, so each line is written whole."""
+    stamp = time.strftime("%H:%M:%S")
+    text = "\n".join(f"[{stamp}] {line}" for line in message.splitlines() or [""])
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+
+
+# ------------------------------------------------------------------ watching
+
+
+def _ignored(name: str) -> bool:
+    """Editor droppings (.x.swp, .#x, x~) and hidden files never trigger a build."""
+    return name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swx", ".tmp"))
+
+
+def scan(roots: Iterable[Path], skip: Path) -> dict[str, Stamp]:
+    """Every file under the roots with its stamp; ``skip`` (the output dir) is never entered."""
+    found: dict[str, Stamp] = {}
+    stack = [str(r) for r in roots if r.is_dir() and r != skip]
+    while stack:
+        try:
+            entries = list(os.scandir(stack.pop()))
+        except OSError:  # removed while we looked: the next poll sees the new state
+            continue
+        for entry in entries:
+            if _ignored(entry.name):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.path != str(skip):
+                        stack.append(entry.path)
+                elif entry.is_file(follow_symlinks=False):
+                    st = entry.stat(follow_symlinks=False)
+                    found[entry.path] = (st.st_mtime_ns, st.st_size, st.st_ino)
+            except OSError:
+                continue
+    return found
+
+
+def changed_paths(before: dict[str, Stamp], after: dict[str, Stamp]) -> list[str]:
+    """Files added, removed or modified between two scans."""
+    return sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+
+
+class Watcher(threading.Thread):
+    """Polls the watched roots and reports each batch of changed files, exactly once."""
+
+    def __init__(self, roots: list[Path], skip: Path, on_change: Callable[[list[str]], None]):
+        super().__init__(name="portal-watch", daemon=True)
+        self.roots, self.skip, self.on_change = roots, skip, on_change
+        self.snapshot = scan(roots, skip)
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        interval = POLL_SECONDS
+        while not self.stopped.wait(interval):
+            started = time.perf_counter()
+            try:
+                now = scan(self.roots, self.skip)
+                changes = changed_paths(self.snapshot, now)
+                self.snapshot = now
+                if changes:
+                    self.on_change(changes)
+            except Exception:  # noqa: BLE001 - the watcher must outlive any surprise
+                say("watcher error (still watching):\n" + traceback.format_exc())
+            # a huge tree must not keep a core busy: poll at most ~20% of the time
+            interval = max(POLL_SECONDS, 4 * (time.perf_counter() - started))
+
+
+# ------------------------------------------------------------------ building
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One rebuild's result: a site that was written, or the text of what went wrong."""
+
+    site: Any | None
+    written: int
+    error: str | None
+    seconds: float
+    trigger: tuple[str, ...]
+
+
+def rebuild(content_dir: Path, out_dir: Path, trigger: tuple[str, ...] = ()) -> Outcome:
+    """Recompute the model and write the changed files; never raises.
+
+    A ContentError becomes its editor-facing lines; anything else (a template syntax error, a
+    bug) becomes a traceback, because the person at the dev server can act on it.
+    """
+    from .build import write_site
+    from .load import load_content
+
+    started = time.perf_counter()
+    try:
+        site = load_content(content_dir)
+        written = write_site(site, out_dir)
+        return Outcome(site, len(written), None, time.perf_counter() - started, trigger)
+    except ContentError as exc:
+        error = "\n".join(str(p) for p in exc.problems)
+        error += f"\n{len(exc.problems)} problem(s); the pages show the last good build."
+    except Exception:  # noqa: BLE001 - shown on the page and in the terminal, never fatal
+        error = "internal error while building:\n" + traceback.format_exc()
+    return Outcome(None, 0, error, time.perf_counter() - started, trigger)
+
+
+class Builder(threading.Thread):
+    """Turns bursts of change reports into one rebuild each, and publishes every outcome."""
+
+    def __init__(self, build: Callable[[tuple[str, ...]], Outcome], publish: Callable[[Outcome], None]):
+        super().__init__(name="portal-build", daemon=True)
+        self.build, self.publish = build, publish
+        self._cond = threading.Condition()
+        self._pending: list[str] = []
+        self._last_request = 0.0
+
+    def request(self, paths: list[str]) -> None:
+        with self._cond:
+            self._pending += paths
+            self._last_request = time.monotonic()
+            self._cond.notify()
+
+    def _next_batch(self) -> tuple[str, ...]:
+        """Block until something changed and the saves have been quiet for QUIET_SECONDS."""
+        with self._cond:
+            while not self._pending:
+                self._cond.wait()
+            while (quiet := time.monotonic() - self._last_request) < QUIET_SECONDS:
+                self._cond.wait(QUIET_SECONDS - quiet)
+            batch, self._pending = tuple(dict.fromkeys(self._pending)), []
+            return batch
+
+    def run(self) -> None:
+        while True:
+            try:
+                self.publish(self.build(self._next_batch()))
+            except Exception:  # noqa: BLE001 - rebuild() never raises; publish must not kill us either
+                say("builder error (still watching):\n" + traceback.format_exc())
+
+
+class Indexer(threading.Thread):
+    """Refreshes the search index for the newest site, after its pages have reloaded.
+
+    Only the newest site matters: a site submitted while an index run is going replaces any
+    older one still waiting.
+    """
+
+    def __init__(self, index: Callable[[Any], None]):
+        super().__init__(name="portal-index", daemon=True)
+        self.index = index
+        self._cond = threading.Condition()
+        self._site: Any | None = None
+        self.runs = 0
+
+    def submit(self, site: Any) -> None:
+        with self._cond:
+            self._site = site
+            self._cond.notify()
+
+    def run(self) -> None:
+        _lower_priority()
+        while True:
+            with self._cond:
+                while self._site is None:
+                    self._cond.wait()
+                site, self._site = self._site, None
+            started = time.perf_counter()
+            try:
+                self.index(site)
+                self.runs += 1
+                say(f"search index refreshed in {time.perf_counter() - started:.2f} s")
+            except Exception:  # noqa: BLE001 - pages still work without a fresh index
+                say("search index failed (pages are fine, search may be stale):\n" + traceback.format_exc())
+
+
+def _lower_priority() -> None:
+    """Let the next rebuild win the CPU over an index refresh (and the Pagefind process it starts).
+
+    On Linux a nice value belongs to a thread and is inherited by the processes it starts, so
+    this lowers only the indexer. Elsewhere it is a no-op.
+    """
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    except (AttributeError, OSError):
+        pass
+
+
+# ------------------------------------------------------------------ serving
+
+
+class LiveState:
+    """What the IOLoop thread knows: the build number and the current error. IOLoop-only."""
+
+    def __init__(self) -> None:
+        self.generation = 1
+        self.error: str | None = None
+
+
+def broadcast_reload(path: str) -> int:
+    """Tell every connected livereload.js to reload now: no 3-second minimum. IOLoop thread only."""
+    message = {"command": "reload", "path": path, "liveCSS": False, "liveImg": False}
+    sent = 0
+    for waiter in list(LiveReloadHandler.waiters):
+        try:
+            waiter.write_message(message)
+            sent += 1
+        except WebSocketClosedError:
+            LiveReloadHandler.waiters.discard(waiter)
+    return sent
+
+
+def decorate(page: bytes, state: LiveState) -> bytes:
+    """Add the reload scripts (external: no inline script) and, while broken, the error banner."""
+    tags = (f'<script src="/livereload.js"></script>'
+            f'<script src="/__portal/catchup.js" data-build="{state.generation}"></script>')
+    if state.error is not None:
+        tags += '<link rel="stylesheet" href="/__portal/error.css">'
+    head = tags.encode()
+    page = HEAD_END.sub(lambda m: head + m.group(0), page, count=1) if HEAD_END.search(page) else head + page
+    if state.error is None:
+        return page
+    banner = error_banner(state.error).encode()
+    match = BODY_START.search(page)
+    return page[: match.end()] + banner + page[match.end():] if match else page + banner
+
+
+def error_banner(error: str) -> str:
+    return ('<div id="portal-build-error" role="alert"><h2>构建失败 · The build failed: '
+            'fix the file and save; this page shows the last good build</h2>'
+            f"<pre>{html.escape(error)}</pre></div>")
+
+
+def content_type(path: Path) -> str:
+    if path.suffix in EXTRA_TYPES:
+        return EXTRA_TYPES[path.suffix]
+    guessed = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"{guessed}; charset=utf-8" if guessed.startswith("text/") else guessed
+
+
+def cache_control(url_path: str, target: Path) -> str:
+    """Pages are never cached (a reload must show the rebuild); fingerprinted assets always are."""
+    if target.suffix == ".html":
+        return "no-store"
+    return "public, max-age=31536000, immutable" if url_path.startswith("static/") else "no-cache"
+
+
+def resolve(out_dir: Path, url_path: str) -> Path | None:
+    """The file a URL names inside the output dir (``/x/`` → ``x/index.html``), never outside it."""
+    target = (out_dir / url_path.lstrip("/")).resolve()
+    if target != out_dir and out_dir not in target.parents:
+        return None
+    if target.is_dir():
+        target = target / "index.html"
+    return target if target.is_file() else None
+
+
+class SiteHandler(web.RequestHandler):
+    """Serves the output directory; HTML is decorated, nothing is cached by the browser."""
+
+    def initialize(self, out_dir: Path, state: LiveState) -> None:
+        self.out_dir, self.state = out_dir, state
+
+    def get(self, url_path: str, include_body: bool = True) -> None:
+        target = resolve(self.out_dir, url_path)
+        if target is not None and target.name == "index.html" and url_path and not url_path.endswith(
+                ("/", "index.html")):
+            self.redirect(self.request.path + "/", permanent=False)  # relative links need the slash
+            return
+        if target is None:
+            self.set_status(404)
+            target = self.out_dir / "404.html"
+        self.set_header("Cache-Control", cache_control(url_path, target))
+        body = self._body(target)
+        if include_body:
+            self.write(body)
+
+    def head(self, url_path: str) -> None:
+        self.get(url_path, include_body=False)
+
+    def _body(self, target: Path) -> bytes:
+        try:
+            data = target.read_bytes()
+        except OSError:  # no 404.html, or a file removed mid-build: a plain page still shows errors
+            data = b"<!doctype html><html><head><meta charset=utf-8><title>Not found</title></head>" \
+                   b"<body><p>Not found.</p></body></html>"
+            target = target.with_suffix(".html")
+        self.set_header("Content-Type", content_type(target))
+        return decorate(data, self.state) if target.suffix == ".html" else data
+
+    def log_exception(self, typ, value, tb) -> None:  # noqa: ANN001 - tornado's signature
+        say("request error (still serving):\n" + "".join(traceback.format_exception(typ, value, tb)))
+
+
+class TextHandler(web.RequestHandler):
+    """A fixed or computed text resource under /__portal/ (the dev server's own files)."""
+
+    def initialize(self, body: Callable[[], str], type_: str) -> None:
+        self.body, self.type_ = body, type_
+
+    def get(self) -> None:
+        self.set_header("Content-Type", self.type_)
+        self.set_header("Cache-Control", "no-store")
+        self.write(self.body())
+
+
+def application(out_dir: Path, state: LiveState) -> web.Application:
+    text = "text/plain; charset=utf-8"
+    return web.Application([
+        (r"/livereload", LiveReloadHandler),
+        (r"/livereload\.js", LiveReloadJSHandler),
+        (r"/__portal/build", TextHandler, {"body": lambda: str(state.generation), "type_": text}),
+        (r"/__portal/catchup\.js", TextHandler, {"body": lambda: CATCHUP_JS, "type_": "text/javascript"}),
+        (r"/__portal/error\.css", TextHandler, {"body": lambda: ERROR_CSS, "type_": "text/css"}),
+        (r"/(.*)", SiteHandler, {"out_dir": out_dir, "state": state}),
+    ], log_function=_log_request, websocket_ping_interval=None)
+
+
+def _log_request(handler: web.RequestHandler) -> None:
+    """Quiet access log: only server errors are worth a line in the editor's terminal."""
+    if handler.get_status() >= 500:
+        say(f"{handler.get_status()} {handler.request.method} {handler.request.uri}")
+
+
+# ------------------------------------------------------------------ wiring
+
+
+class DevServer:
+    """Owns the threads and the state; ``publish`` is the only way results reach the IOLoop."""
+
+    def __init__(self, content_dir: Path, out_dir: Path, loop: ioloop.IOLoop):
+        self.content_dir, self.out_dir, self.loop = content_dir, out_dir, loop
+        self.state = LiveState()
+        self.indexer = Indexer(self._index)
+        self.builder = Builder(lambda trigger: rebuild(content_dir, out_dir, trigger), self.publish)
+        roots = [content_dir, *(ROOT / name for name in WATCHED)]
+        self.watcher = Watcher([r.resolve() for r in roots], out_dir, self.builder.request)
+
+    def _index(self, site: Any) -> None:
+        from .search import index_site
+
+        index_site(site, self.out_dir)
+
+    def start(self, first: Outcome) -> None:
+        self._apply(first, reload=False)
+        for thread in (self.indexer, self.builder, self.watcher):
+            thread.start()
+        if first.site is not None:
+            self.indexer.submit(first.site)
+
+    def publish(self, outcome: Outcome) -> None:
+        """Called from the builder thread: hand the outcome to the IOLoop thread."""
+        self.loop.add_callback(self._apply, outcome, True)
+
+    def _apply(self, outcome: Outcome, reload: bool) -> None:
+        was_broken = self.state.error is not None
+        report(outcome)
+        self.state.error = outcome.error
+        if not reload or (outcome.written == 0 and not was_broken and outcome.error is None):
+            return  # nothing a page could show differently
+        self.state.generation += 1
+        broadcast_reload(outcome.trigger[0] if outcome.trigger else "/")
+        if outcome.site is not None:  # after the reload message: the index never delays it
+            self.indexer.submit(outcome.site)
+
+
+def report(outcome: Outcome) -> None:
+    """The terminal's view of a build: what triggered it, what it wrote, or every problem."""
+    trigger = ", ".join(_short(p) for p in outcome.trigger[:3]) + (" …" if len(outcome.trigger) > 3 else "")
+    why = f" ({trigger})" if trigger else ""
+    if outcome.error is None:
+        say(f"built in {outcome.seconds:.2f} s, {outcome.written} file(s) changed{why}")
+    else:
+        say(f"BUILD FAILED{why}; still serving the last good build:\n{outcome.error}")
+
+
+def _short(path: str) -> str:
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return path
+
+
+def unsafe_output(content_dir: Path, out_dir: Path) -> str | None:
+    """Writing into a folder that holds the sources would delete them as 'stale' files."""
+    for root in (content_dir, *(ROOT / name for name in WATCHED), ROOT):
+        root = root.resolve()
+        if out_dir == root or out_dir in root.parents:
+            return f"the output directory {out_dir} contains or is {root}; choose another --out"
+    return None
+
+
+def serve(content_dir: Path, out_dir: Path, *, host: str = "127.0.0.1", port: int = 8000) -> int:
+    """Build, serve on http://host:port/ and rebuild on every save until Ctrl-C; the exit code."""
+    content_dir, out_dir = content_dir.resolve(), out_dir.resolve()
+    if problem := unsafe_output(content_dir, out_dir):
+        print(f"error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    out_dir.mkdir(parents=True, exist_ok=True)
+    loop = ioloop.IOLoop.current()
+    state_server = DevServer(content_dir, out_dir, loop)
+    try:
+        application(out_dir, state_server.state).listen(port, address=host)
+    except OSError as exc:
+        hint = f"; try --port {port + 1}" if exc.errno == errno.EADDRINUSE else ""
+        print(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}{hint}", file=sys.stderr)
+        return EXIT_USAGE
+    state_server.start(rebuild(content_dir, out_dir))
+    say(f"Serving {_short(str(out_dir))} on http://{host}:{port}/ — watching {_short(str(content_dir))}, "
+        "templates/ and static/ (Ctrl-C stops)")
+    try:
+        loop.start()
+    except KeyboardInterrupt:
+        say("stopped")
+    return 0
