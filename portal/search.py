@@ -1,0 +1,421 @@
+"""The search index: exact substring search of Chinese reports, on top of Pagefind.
+
+Why not Pagefind's own Chinese support: the index segments Chinese with a dictionary and the
+browser segments the query with ``Intl.Segmenter``; the two disagree, so a compound such as
+征地拆迁 finds nothing or the wrong reports. Journalists need every report that contains the
+keyword, and only those. So we decide ourselves what the words are, on both sides:
+
+- **Index**: the searchable document of a record (report text, title, agency name, table labels)
+  is width- and case-folded (``fold``), cut into runs at whitespace, and every character of a run
+  becomes one token: the character plus the next one in its run (an overlapping bigram), or the
+  character alone at the end of a run. Punctuation, digits and Latin letters are characters like
+  any other, so ``0631—8988877`` and ``〔2021〕30号`` are searchable as typed. Tokens are written
+  as base-36 code points (4 letters per character), so Pagefind's tokenizer, stemmer, diacritics
+  and punctuation rules cannot touch them: one token is one Pagefind word at one position.
+- **Query** (``static/search.js``, mirrored by ``query_tokens`` here): a term of *m* ≥ 2
+  characters becomes its *m*−1 bigrams, searched as a Pagefind exact phrase (``"…"``), which
+  requires consecutive positions — i.e. the term occurs verbatim. One character is a prefix
+  search of its code, which matches every bigram that starts with it. Several terms are
+  searched separately and intersected, so all must occur. A quoted phrase that contains spaces
+  is searched part by part and each candidate is checked against the text (``/search/data/text``).
+- **Results** map Pagefind's page id to a small catalog (agency, year, URL), so the result list
+  needs no fragment downloads; excerpts come from per-report block shards whose indexes are the
+  report page's ``t<N>`` anchors (``portal.text``).
+
+``index_site`` can shard the reports into several Pagefind bundles (by year, jurisdiction …)
+that the page merges at query time with ``mergeIndex``, so indexing scales across processes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import html
+import json
+import os
+import re
+import resource
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pagefind.index import PagefindIndex
+
+from . import form
+from .model import Agency, Report, Site
+from .text import parse_text
+
+LANGUAGE = "und"
+"""BCP 47 'undetermined': Pagefind applies no stemmer and no word segmentation to it, so our
+tokens reach the index unchanged (``zh`` would run ICU/jieba over them in the extended build)."""
+BUNDLE = Path("pagefind")
+"""Everything search writes lives under ``/pagefind/`` (the folder the build keeps between dev
+rebuilds): the primary Pagefind bundle, shard bundles ``shard-<n>/``, and ``portal/`` with the
+catalog and the text shards (``portal/text/<slug>/<year>.json``)."""
+DATA_DIR = BUNDLE / "portal"
+CATALOG_NAME = "catalog.json"
+CODE_WIDTH = 4
+"""36**4 > 0x10FFFF: every code point fits in four base-36 letters."""
+FRAGMENT_SIGNATURE = b"pagefind_dcd"
+
+SEPARATORS = frozenset(" \t\n\r\f\v\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff"
+                       + "".join(chr(c) for c in range(0x2000, 0x200B)))
+"""Characters that end a run. Spelled out (not ``str.isspace``) because search.js must use the
+very same set and JavaScript's ``\\s`` differs from Python's."""
+
+
+def _fold_table() -> dict[int, str]:
+    """Full-width ASCII (Ａ-Ｚ, ０-９, （）…) to ASCII, ideographic space to space, A-Z to a-z.
+
+    Every mapping is one UTF-16 unit to one, so offsets in folded text are offsets in the
+    original: excerpts highlight the verbatim source."""
+    table = {c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}
+    table[0x3000] = " "
+    for c in list(table) + list(range(0x41, 0x5B)):
+        table[c] = table.get(c, chr(c)).lower()
+    return table
+
+
+FOLD = _fold_table()
+
+
+def fold(text: str) -> str:
+    """The form both the index and the query are compared in (search.js ``fold`` mirrors it)."""
+    return text.translate(FOLD)
+
+
+def code(char: str) -> str:
+    """A character as four base-36 letters: a Pagefind word that no tokenizer rule can split."""
+    n = ord(char)
+    digits = ""
+    while n:
+        n, r = divmod(n, 36)
+        digits = "0123456789abcdefghijklmnopqrstuvwxyz"[r] + digits
+    return digits.rjust(CODE_WIDTH, "0")
+
+
+def runs(text: str) -> Iterator[str]:
+    """Maximal stretches of non-separator characters of folded text."""
+    start = None
+    for i, ch in enumerate(text):
+        if ch in SEPARATORS:
+            if start is not None:
+                yield text[start:i]
+                start = None
+        elif start is None:
+            start = i
+    if start is not None:
+        yield text[start:]
+
+
+def tokens(text: str) -> list[str]:
+    """One token per character: it and its successor in the run, or it alone at a run's end."""
+    out: list[str] = []
+    for run in runs(fold(text)):
+        codes = [code(c) for c in run]
+        out += [a + b for a, b in zip(codes, codes[1:], strict=False)]
+        out.append(codes[-1])
+    return out
+
+
+# ------------------------------------------------------------------ queries (mirrors search.js)
+
+QUERY_RE = re.compile(r'"([^"]*)"|(\S+)')
+MAX_TERMS = 8
+
+
+def parse_query(query: str) -> list[str]:
+    """Terms of a query: ``"quoted phrases"`` (inner spaces kept) and space-separated words."""
+    terms = []
+    for quoted, bare in QUERY_RE.findall(query.replace("“", '"').replace("”", '"')):
+        term = " ".join(quoted.split()) if quoted else bare
+        if term and term not in terms:
+            terms.append(term)
+    return terms[:MAX_TERMS]
+
+
+def query_tokens(part: str) -> tuple[str, bool]:
+    """Pagefind query for one run of a term and whether it is an exact phrase search."""
+    codes = [code(c) for c in fold(part)]
+    if len(codes) == 1:
+        return codes[0], False
+    return " ".join(a + b for a, b in zip(codes, codes[1:], strict=False)), True
+
+
+def contains_all(document: str, terms: Iterable[str]) -> bool:
+    """The ground truth search must equal: every term is a substring of the folded document."""
+    folded = fold(document)
+    return all(fold(t) in folded for t in terms)
+
+
+# ------------------------------------------------------------------ what is indexed
+
+
+def table_labels(report: Report) -> list[str]:
+    """Row and column labels of the tables the report has, so 不予公开 or 结果纠正 find it even
+    when the source printed the label wrapped over two cells."""
+    labels: list[str] = []
+    if report.table2 is not None:
+        labels.append(form.TABLE_TITLES["table2"])
+        labels += [f"{section} {item.label}" for section, items in form.TABLE2_SECTIONS for item in items]
+        labels += [c.label for c in form.TRIPLE_CELLS]
+    if report.table3 is not None:
+        labels.append(form.TABLE_TITLES["table3"])
+        labels += [c.label for c in form.TABLE3_COLUMNS]
+        labels += [g.label for g in form.TABLE3_GROUPS] + [r.label for r in form.TABLE3_ROWS]
+        labels.append(form.TABLE3_RESULTS_LABEL)
+    if report.table4 is not None:
+        labels.append(form.TABLE_TITLES["table4"])
+        labels += [g.label for g in form.TABLE4_GROUPS] + [c.label for c in form.TABLE4_CELLS]
+    return labels
+
+
+def report_extras(report: Report) -> str:
+    """What a report is found by besides its text: title, agency name, table labels."""
+    return "\n".join([report.title, report.agency.name, *table_labels(report)])
+
+
+def report_document(report: Report) -> str:
+    """The searchable document of a report, exactly as indexed; the benchmark's truth."""
+    return report.text + "\n" + report_extras(report)
+
+
+def agency_document(agency: Agency) -> str:
+    """Agency pages are found by name, alias, place and kind of body."""
+    return "\n".join([agency.name, *agency.aliases, *agency.jurisdiction, agency.kind])
+
+
+def year_document(year: int) -> str:
+    return f"{year}年\n{year}年度政府信息公开工作年度报告"
+
+
+@dataclass(frozen=True)
+class Record:
+    """One Pagefind record: a page of the site and the catalog row the result list shows."""
+
+    url: str
+    document: str
+    filters: dict[str, list[str]]
+    meta: dict[str, str]
+    row: list[object]  # catalog row, see ``catalog_row``
+
+
+def agency_filters(agency: Agency) -> dict[str, list[str]]:
+    return {"agency": [agency.name], "jurisdiction": list(agency.jurisdiction), "kind": [agency.kind]}
+
+
+def report_record(report: Report, agency_index: int) -> Record:
+    a = report.agency
+    default_title = f"{a.name}{report.year}年政府信息公开工作年度报告"
+    return Record(
+        url=report.url,
+        document=report_document(report),
+        filters={**agency_filters(a), "year": [str(report.year)], "type": ["report"]},
+        meta={"title": report.title, "agency": a.name, "year": str(report.year),
+              "jurisdiction": a.jurisdiction_label, "kind": a.kind},
+        row=["r", agency_index, report.year] + ([] if report.title == default_title else [report.title]),
+    )
+
+
+def agency_record(agency: Agency, agency_index: int) -> Record:
+    return Record(agency.url, agency_document(agency), {**agency_filters(agency), "type": ["agency"]},
+                  {"title": agency.name, "agency": agency.name, "jurisdiction": agency.jurisdiction_label,
+                   "kind": agency.kind}, ["a", agency_index])
+
+
+def year_record(year: int) -> Record:
+    return Record(Site.year_url(year), year_document(year), {"year": [str(year)], "type": ["year"]},
+                  {"title": f"{year}年度报告", "year": str(year)}, ["y", year])
+
+
+# ------------------------------------------------------------------ writing
+
+
+@dataclass
+class SearchStats:
+    """What index_site wrote and what it cost, for the build log and the benchmark."""
+
+    records: int = 0
+    reports: int = 0
+    bundles: int = 0
+    tokens: int = 0
+    index_bytes: int = 0
+    seconds: float = 0.0
+    peak_rss_mb: float = 0.0  # the largest Pagefind service process
+    shards: dict[str, int] = field(default_factory=dict)
+
+
+ShardKey = Callable[[Report], str]
+
+
+def shard_by_year(report: Report) -> str:
+    return str(report.year)
+
+
+def shard_by_province(report: Report) -> str:
+    return report.agency.jurisdiction[0] if report.agency.jurisdiction else "none"
+
+
+def _bundle_dir(key: str | None, keys: list[str]) -> Path:
+    """The primary bundle is ``pagefind/``; shard *i* is ``pagefind/shard-<i>/`` (ASCII, stable)."""
+    return BUNDLE if key is None else BUNDLE / f"shard-{keys.index(key) + 1}"
+
+
+def record_html(rec: Record) -> str:
+    """A record as the HTML page Pagefind indexes: tokens as the body, filters and meta as tags.
+
+    Why HTML files and not ``add_custom_record``: the Python service reads one reply per 100 ms,
+    so 5,000 records would take minutes; ``add_directory`` is one request, and Pagefind indexes
+    the folder on all cores."""
+    tags = [f'<meta data-pagefind-filter="{k}[content]" content="{html.escape(v)}">'
+            for k, values in rec.filters.items() for v in values]
+    tags += [f'<meta data-pagefind-meta="{k}[content]" content="{html.escape(v)}">' for k, v in rec.meta.items()]
+    body = " ".join(tokens(rec.document))
+    return (f'<!doctype html><html lang="{LANGUAGE}"><head><meta charset="utf-8">{"".join(tags)}</head>'
+            f"<body data-pagefind-body>{body}</body></html>")
+
+
+def _stage_html(records: list[Record], site_dir: Path) -> int:
+    """Write each record to the path its URL maps to; returns the tokens written."""
+    count = 0
+    for rec in records:
+        path = site_dir / rec.url.strip("/") / "index.html"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = record_html(rec)
+        count += text.count(" ") + 1
+        path.write_text(text, encoding="utf-8")
+    return count
+
+
+async def _write_bundle(records: list[Record], staging: Path, limit: asyncio.Semaphore) -> int:
+    """Run one Pagefind service over the records and write its bundle to ``staging/out``."""
+    async with limit:
+        count = await asyncio.to_thread(_stage_html, records, staging / "site")
+        async with PagefindIndex(config={"output_path": str(staging / "out")}) as index:
+            await index.add_directory(str(staging / "site"))
+    return count
+
+
+def _fragment_urls(bundle: Path) -> dict[str, str]:
+    """Pagefind page id (the fragment's name) → URL, read back from the written fragments."""
+    ids = {}
+    for path in (bundle / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(FRAGMENT_SIGNATURE), path
+        ids[path.stem] = json.loads(data[len(FRAGMENT_SIGNATURE):])["url"]
+    return ids
+
+
+def _shard_json(report: Report) -> str:
+    """Blocks of the report (raw source slices, in order: index+1 is the t<N> anchor) and the
+    extra searchable fields, for excerpts and for checking candidates."""
+    blocks = [b.raw for b in parse_text(report.text)]
+    return json.dumps({"blocks": blocks, "extra": report_extras(report)}, ensure_ascii=False,
+                      separators=(",", ":"))
+
+
+def text_shard_path(report: Report) -> Path:
+    return DATA_DIR / "text" / report.agency.slug / f"{report.year}.json"
+
+
+def _write_text(site: Site, out_dir: Path) -> None:
+    for report in site.reports:
+        path = out_dir / text_shard_path(report)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(_shard_json(report), encoding="utf-8")
+
+
+def _plan(site: Site, shard_by: ShardKey | None) -> tuple[dict[str | None, list[Record]], list[Record]]:
+    """Records per bundle: agency and year pages in the primary bundle, reports by shard key."""
+    agency_index = {a.slug: i for i, a in enumerate(site.agencies)}
+    pages = [agency_record(a, i) for i, a in enumerate(site.agencies)] + [year_record(y) for y in site.years]
+    bundles: dict[str | None, list[Record]] = {None: list(pages)}
+    for report in site.reports:
+        key = shard_by(report) if shard_by else None
+        bundles.setdefault(key, []).append(report_record(report, agency_index[report.agency.slug]))
+    return bundles, pages
+
+
+def _catalog(site: Site, bundle_dirs: dict[str | None, Path], out_dir: Path,
+             records: dict[str | None, list[Record]]) -> dict[str, object]:
+    """What the page needs to list results without loading Pagefind fragments."""
+    by_url = {rec.url: rec.row for recs in records.values() for rec in recs}
+    ids: dict[str, list[object]] = {}
+    for rel in bundle_dirs.values():
+        for page_id, url in _fragment_urls(out_dir / rel).items():
+            if page_id in ids:
+                raise RuntimeError(f"Pagefind page id {page_id} occurs in two bundles")
+            ids[page_id] = by_url[url]
+    return {
+        "format": 1,
+        "bundles": sorted(f"/{rel.as_posix()}/" for rel in bundle_dirs.values()),
+        "agencies": [[a.slug, a.name, a.kind, list(a.jurisdiction)] for a in site.agencies],
+        "pages": ids,
+    }
+
+
+def _peak_child_rss_mb() -> float:
+    """ru_maxrss of the largest finished child: the Pagefind service processes."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+                "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+"""Pagefind's ready-made UIs: the page uses the search API through static/search.js instead."""
+SHARD_UNUSED = ("pagefind.js", "pagefind-worker.js", "wasm.*.pagefind")
+"""A merged bundle needs only its entry, meta, index, filter and fragment files."""
+
+
+def _prune(bundle: Path, shard: bool) -> None:
+    for pattern in UNUSED_FILES + (SHARD_UNUSED if shard else ()):
+        for path in bundle.glob(pattern):
+            path.unlink()
+
+
+def _dir_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+async def _write_bundles(records: dict[str | None, list[Record]], staged: dict[str | None, Path],
+                         workers: int) -> list[int]:
+    limit = asyncio.Semaphore(max(1, workers))
+    return await asyncio.gather(*(_write_bundle(recs, staged[k], limit) for k, recs in records.items()))
+
+
+def index_site(site: Site, out_dir: Path, shard_by: ShardKey | None = None, workers: int = 2) -> SearchStats:
+    """Write the Pagefind bundle(s), the catalog and the text shards under ``out_dir/pagefind``.
+
+    ``shard_by`` splits the reports into one Pagefind bundle per key (a year, a province …),
+    built by up to ``workers`` Pagefind processes at once and merged by the search page with
+    ``mergeIndex``; agency and year pages stay in the primary bundle. Bundles are written into a
+    staging folder first and moved into place together, so no bundle overwrites another."""
+    start = time.perf_counter()
+    records, _ = _plan(site, shard_by)
+    keys = sorted(k for k in records if k is not None)
+    bundle_dirs = {k: _bundle_dir(k, keys) for k in records}
+    staging = out_dir / f".search-staging-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staged = {k: staging / f"b{i}" for i, k in enumerate(records)}
+    try:
+        counts = asyncio.run(_write_bundles(records, staged, workers))
+        shutil.rmtree(out_dir / BUNDLE, ignore_errors=True)
+        (staged[None] / "out").rename(out_dir / BUNDLE)  # _plan always has the primary bundle
+        for key, rel in bundle_dirs.items():
+            if key is not None:
+                (staged[key] / "out").rename(out_dir / rel)
+            _prune(out_dir / rel, shard=key is not None)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    index_bytes = _dir_bytes(out_dir / BUNDLE)
+    _write_text(site, out_dir)
+    catalog = _catalog(site, bundle_dirs, out_dir, records)
+    (out_dir / DATA_DIR / CATALOG_NAME).write_text(
+        json.dumps(catalog, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    return SearchStats(
+        records=sum(len(r) for r in records.values()), reports=len(site.reports), bundles=len(bundle_dirs),
+        tokens=sum(counts), index_bytes=index_bytes, seconds=time.perf_counter() - start,
+        peak_rss_mb=_peak_child_rss_mb(),
+        shards={bundle_dirs[k].as_posix(): len(v) for k, v in records.items()},
+    )

@@ -1,0 +1,528 @@
+// Exact full-text search of the annual reports, on top of Pagefind's search API.
+//
+// Why this file does its own query handling: Pagefind segments Chinese differently in the index
+// and in the browser, so compounds such as 征地拆迁 were missed or matched wrongly. The index
+// (portal/search.py) stores every character as a token "this character + the next one"; here a
+// term of m characters becomes its m-1 bigrams, searched as a Pagefind exact phrase, which only
+// matches consecutive positions: the term occurs verbatim. fold(), code() and parseQuery() must
+// stay identical to their Python twins in portal/search.py (the benchmark checks the result).
+
+const BUNDLE = "/pagefind/";
+const DATA = `${BUNDLE}portal/`;
+const DEBOUNCE_MS = 60;
+const EXCERPT_EAGER = 12; // excerpts fetched at once; the rest when scrolled into view
+const CONTEXT_BEFORE = 24;
+const CONTEXT_AFTER = 60;
+const MAX_TERMS = 8;
+const FILTERS = [
+  ["agency", "机构"],
+  ["year", "年度"],
+  ["jurisdiction", "地区"],
+  ["kind", "机构类型"],
+];
+const SEPARATORS = new Set(
+  " \t\n\r\f\v\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a",
+);
+const BOOKMARK_RE = /\[bookmark: [^\]\n]*\]/g;
+
+// ------------------------------------------------------------------ terms (mirrors search.py)
+
+/** Full-width ASCII to ASCII, ideographic space to space, A-Z to a-z: one unit to one unit. */
+export function fold(text) {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c >= 0xff01 && c <= 0xff5e) c -= 0xfee0;
+    else if (c === 0x3000) c = 0x20;
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    out += String.fromCharCode(c);
+  }
+  return out;
+}
+
+/** A code point as four base-36 letters, the way the index spells it. */
+export function code(ch) {
+  return ch.codePointAt(0).toString(36).padStart(4, "0");
+}
+
+/** "quoted phrases" (inner spaces kept) and space-separated words, deduplicated. */
+export function parseQuery(query) {
+  const terms = [];
+  const re = /"([^"]*)"|(\S+)/g;
+  const text = query.replace(/[“”]/g, '"');
+  for (const m of text.matchAll(re)) {
+    const term = m[1] !== undefined ? m[1].split(/\s+/).filter(Boolean).join(" ") : m[2];
+    if (term && !terms.includes(term)) terms.push(term);
+  }
+  return terms.slice(0, MAX_TERMS);
+}
+
+function runs(folded) {
+  const out = [];
+  let run = "";
+  for (const ch of folded) {
+    if (SEPARATORS.has(ch)) {
+      if (run) out.push(run);
+      run = "";
+    } else run += ch;
+  }
+  if (run) out.push(run);
+  return out;
+}
+
+/** The Pagefind query of one run: its bigrams as an exact phrase, or one character's prefix. */
+export function runQuery(run) {
+  const codes = Array.from(run, code);
+  if (codes.length === 1) return codes[0];
+  const bigrams = codes.slice(1).map((c, i) => codes[i] + c);
+  return `"${bigrams.join(" ")}"`;
+}
+
+/** Pagefind queries for a term; a phrase with spaces needs its candidates checked against text. */
+export function termPlan(term) {
+  const parts = runs(fold(term));
+  return { term, queries: parts.map(runQuery), verify: parts.length > 1 };
+}
+
+// ------------------------------------------------------------------ data
+
+let pagefindPromise = null;
+let catalogPromise = null;
+const shardCache = new Map();
+
+function catalog() {
+  catalogPromise ??= fetch(`${DATA}catalog.json`).then((r) => {
+    if (!r.ok) throw new Error(`catalog: HTTP ${r.status}`);
+    return r.json();
+  });
+  return catalogPromise;
+}
+
+function pagefind() {
+  pagefindPromise ??= (async () => {
+    const [pf, cat] = await Promise.all([import(`${BUNDLE}pagefind.js`), catalog()]);
+    await pf.options({ basePath: BUNDLE });
+    for (const bundle of cat.bundles) if (bundle !== BUNDLE) await pf.mergeIndex(bundle);
+    await pf.init();
+    return pf;
+  })();
+  return pagefindPromise;
+}
+
+function textShard(entry) {
+  const url = `${DATA}text/${entry.slug}/${entry.year}.json`;
+  if (!shardCache.has(url)) {
+    shardCache.set(url, fetch(url).then((r) => (r.ok ? r.json() : Promise.reject(new Error(url)))));
+  }
+  return shardCache.get(url);
+}
+
+/** Catalog row → what a result shows. Rows: ["r", agency, year, title?] | ["a", agency] | ["y", year]. */
+function describe(cat, row) {
+  const [type] = row;
+  if (type === "y") {
+    return { type, year: row[1], url: `/years/${row[1]}/`, title: `${row[1]}年度报告一览` };
+  }
+  const [slug, name, kind, jurisdiction] = cat.agencies[row[1]];
+  const base = { type, slug, agency: name, kind, jurisdiction };
+  if (type === "a") return { ...base, url: `/agencies/${slug}/`, title: name };
+  const year = row[2];
+  return {
+    ...base,
+    year,
+    url: `/reports/${slug}/${year}/`,
+    title: row[3] ?? `${name}${year}年政府信息公开工作年度报告`,
+  };
+}
+
+// ------------------------------------------------------------------ searching
+
+/** Ids of Pagefind pages that contain every term (each term: all of its runs). */
+async function searchIds(pf, plans) {
+  const queries = [...new Set(plans.flatMap((p) => p.queries))];
+  const answers = await Promise.all(queries.map((q) => pf.search(q)));
+  let ids = null;
+  for (const answer of answers) {
+    const found = new Set(answer.results.map((r) => r.id));
+    ids = ids === null ? found : new Set([...ids].filter((id) => found.has(id)));
+  }
+  return ids ?? new Set();
+}
+
+function blockShown(raw) {
+  return raw.replace(BOOKMARK_RE, "");
+}
+
+function documentOf(shard) {
+  const text = shard.blocks.map((b) => (b.endsWith("\n") || b.endsWith("\r") ? b : `${b}\n`)).join("");
+  return fold(`${text}\n${shard.extra}`);
+}
+
+/** Whether the report really contains every term (the index already guarantees it unless a
+ * quoted phrase has spaces; checked anyway for the results we show). */
+function containsAll(shard, terms) {
+  const doc = documentOf(shard);
+  return terms.every((t) => doc.includes(fold(t)));
+}
+
+const collator = new Intl.Collator("zh-CN");
+
+function order(a, b) {
+  const rank = { a: 0, y: 1, r: 2 };
+  return rank[a.type] - rank[b.type] || (b.year ?? 0) - (a.year ?? 0) ||
+    collator.compare(a.agency ?? "", b.agency ?? "");
+}
+
+async function runSearch(query) {
+  const terms = parseQuery(query);
+  if (!terms.length) return { terms, entries: [] };
+  const plans = terms.map(termPlan);
+  const [pf, cat] = await Promise.all([pagefind(), catalog()]);
+  const ids = await searchIds(pf, plans);
+  let entries = [...ids].map((id) => cat.pages[id]).filter(Boolean).map((row) => describe(cat, row));
+  if (plans.some((p) => p.verify)) {
+    const reports = entries.filter((e) => e.type === "r");
+    const shards = await Promise.all(reports.map(textShard));
+    const ok = new Set(reports.filter((e, i) => containsAll(shards[i], terms)));
+    entries = entries.filter((e) => e.type !== "r" || ok.has(e));
+  }
+  entries.sort(order);
+  return { terms, entries };
+}
+
+// ------------------------------------------------------------------ excerpts
+
+/** Where the terms are: the first block holding the most of them. */
+function locate(shard, terms) {
+  const folded = terms.map(fold);
+  let best = null;
+  shard.blocks.forEach((raw, i) => {
+    const shown = blockShown(raw);
+    const low = fold(shown);
+    const hits = folded.filter((t) => low.includes(t)).length;
+    if (hits && (!best || hits > best.hits)) best = { index: i + 1, shown, hits };
+  });
+  if (best) return best;
+  const low = fold(shard.extra);
+  const line = shard.extra.split("\n").find((l) => folded.some((t) => fold(l).includes(t)));
+  return line && low ? { index: null, shown: line, hits: 1 } : null;
+}
+
+/** The text around the first hit, as DOM nodes with every term in <mark>. */
+function excerptNodes(shown, terms) {
+  const low = fold(shown);
+  const folded = terms.map(fold).filter(Boolean);
+  const first = Math.min(...folded.map((t) => low.indexOf(t)).filter((i) => i >= 0));
+  const start = Math.max(0, first - CONTEXT_BEFORE);
+  const end = Math.min(shown.length, first + CONTEXT_AFTER);
+  const ranges = [];
+  for (const t of folded) {
+    for (let i = low.indexOf(t, start); i >= 0 && i < end; i = low.indexOf(t, i + 1)) {
+      ranges.push([i, Math.min(end, i + t.length)]);
+    }
+  }
+  ranges.sort((a, b) => a[0] - b[0]);
+  const nodes = [];
+  if (start > 0) nodes.push(document.createTextNode("…"));
+  let at = start;
+  for (const [s, e] of ranges) {
+    if (e <= at) continue;
+    const from = Math.max(s, at);
+    if (from > at) nodes.push(document.createTextNode(shown.slice(at, from)));
+    const mark = document.createElement("mark");
+    mark.textContent = shown.slice(from, e);
+    nodes.push(mark);
+    at = e;
+  }
+  if (at < end) nodes.push(document.createTextNode(shown.slice(at, end)));
+  if (end < shown.length) nodes.push(document.createTextNode("…"));
+  return nodes;
+}
+
+// ------------------------------------------------------------------ the page
+
+class SearchPage {
+  constructor(form) {
+    this.form = form;
+    this.input = form.querySelector('input[name="q"]');
+    this.results = document.getElementById("results");
+    this.results.removeAttribute("aria-live"); // counts are announced by the status line only
+    this.status = this.element("p", "search-status", { role: "status", "aria-live": "polite" });
+    this.results.before(this.status);
+    this.filterBox = this.element("fieldset", "search-filters", { hidden: "" });
+    this.filterBox.append(this.element("legend", null, {}, "筛选"));
+    this.selects = {};
+    for (const [key, label] of FILTERS) this.selects[key] = this.addSelect(key, label);
+    form.after(this.filterBox);
+    this.list = this.element("ol", "search-results", { "aria-label": "检索结果" });
+    this.results.replaceChildren(this.list);
+    this.seq = 0;
+    this.timer = null;
+    this.last = null; // { query, entries, terms }
+    this.typedAt = null;
+    this.observer = "IntersectionObserver" in window
+      ? new IntersectionObserver((items) => this.onVisible(items), { rootMargin: "200px" })
+      : null;
+    this.bind();
+  }
+
+  element(tag, className, attrs = {}, text = null) {
+    const el = document.createElement(tag);
+    if (className) el.className = className;
+    for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+    if (text !== null) el.textContent = text;
+    return el;
+  }
+
+  addSelect(key, label) {
+    const id = `search-filter-${key}`;
+    const wrap = this.element("span", "search-filter");
+    wrap.append(this.element("label", null, { for: id }, label));
+    const select = this.element("select", null, { id, name: key });
+    wrap.append(select);
+    this.filterBox.append(wrap);
+    return select;
+  }
+
+  bind() {
+    const params = new URLSearchParams(location.search);
+    this.wanted = Object.fromEntries(FILTERS.map(([k]) => [k, params.get(k) ?? ""]));
+    this.input.value = params.get("q") ?? this.input.value;
+    this.input.addEventListener("input", (e) => {
+      if (e.isComposing) return; // wait for the IME to commit the characters
+      this.schedule();
+    });
+    this.input.addEventListener("compositionend", () => this.schedule());
+    this.input.addEventListener("keydown", (e) => {
+      if (e.key === "ArrowDown") {
+        e.preventDefault();
+        this.focusResult(0);
+      }
+    });
+    this.form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      clearTimeout(this.timer);
+      this.typedAt = performance.now();
+      this.search();
+    });
+    this.list.addEventListener("keydown", (e) => this.onListKey(e));
+    for (const [key] of FILTERS) {
+      this.selects[key].addEventListener("change", () => {
+        this.wanted[key] = this.selects[key].value;
+        this.show();
+      });
+    }
+    if (this.input.value.trim()) {
+      this.typedAt = performance.now();
+      this.search();
+    } else {
+      this.setStatus("输入关键词，如：征地拆迁、行政复议、信息处理费。多个词用空格分开（须同时出现），\"引号\"内为一个短语。");
+    }
+  }
+
+  schedule() {
+    this.typedAt = performance.now();
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.search(), DEBOUNCE_MS);
+  }
+
+  setStatus(text) {
+    this.status.textContent = text;
+  }
+
+  async search() {
+    const query = this.input.value.trim();
+    const seq = ++this.seq;
+    const typedAt = this.typedAt ?? performance.now();
+    this.results.dataset.state = "loading";
+    this.results.setAttribute("aria-busy", "true");
+    if (!query) {
+      this.last = null;
+      this.list.replaceChildren();
+      this.filterBox.hidden = true;
+      this.updateUrl("");
+      this.finish(typedAt, query, 0);
+      this.setStatus("请输入关键词。");
+      return;
+    }
+    let answer;
+    try {
+      answer = await runSearch(query);
+    } catch (err) {
+      if (seq !== this.seq) return;
+      this.results.dataset.state = "error";
+      this.results.removeAttribute("aria-busy");
+      this.setStatus(`检索出错：${err.message}。请刷新页面重试。`);
+      return;
+    }
+    if (seq !== this.seq) return; // a newer query is under way
+    this.last = { query, ...answer };
+    this.updateUrl(query);
+    this.show(typedAt);
+  }
+
+  /** Facet counts from the whole answer; the filters then narrow what is listed. */
+  show(typedAt = performance.now()) {
+    if (!this.last) return;
+    const { query, terms, entries } = this.last;
+    const reports = entries.filter((e) => e.type === "r");
+    this.fillFilters(reports);
+    const shown = entries.filter((e) => this.passes(e));
+    this.list.replaceChildren(...shown.map((e, i) => this.item(e, i)));
+    const count = shown.filter((e) => e.type === "r").length;
+    const pages = shown.length - count;
+    this.setStatus(this.summary(terms, count, pages, reports.length));
+    this.updateUrl(query);
+    this.finish(typedAt, query, shown.length);
+    for (const li of Array.from(this.list.children).slice(0, EXCERPT_EAGER)) this.loadExcerpt(li);
+    if (this.observer) for (const li of this.list.children) this.observer.observe(li);
+  }
+
+  finish(typedAt, query, count) {
+    this.results.dataset.query = query;
+    this.results.dataset.count = String(count);
+    this.results.dataset.elapsed = String(Math.round(performance.now() - typedAt));
+    this.results.dataset.state = "done";
+    this.results.removeAttribute("aria-busy");
+  }
+
+  summary(terms, count, pages, unfiltered) {
+    const quoted = terms.map((t) => `“${t}”`).join("和");
+    const filtered = FILTERS.some(([k]) => this.wanted[k]);
+    const extra = pages ? `，另有 ${pages} 个机构或年度页面` : "";
+    if (count || pages) {
+      const scope = filtered ? `（筛选后；不筛选共 ${unfiltered} 份）` : "";
+      return `找到 ${count} 份包含${quoted}的报告${scope}${extra}。`;
+    }
+    if (filtered && unfiltered) {
+      return `筛选条件下没有包含${quoted}的报告；去掉筛选可看到 ${unfiltered} 份。`;
+    }
+    const hint = terms.length > 1 ? "多个词须同时出现，可以减少一个词再试；" : "";
+    return `没有找到包含${quoted}的报告。${hint}请检查错别字，或换一个更短的说法（检索按原文逐字匹配）。`;
+  }
+
+  passes(entry) {
+    const w = this.wanted;
+    if (w.year && String(entry.year ?? "") !== w.year) return false;
+    if (w.agency && entry.agency !== w.agency) return false;
+    if (w.kind && entry.kind !== w.kind) return false;
+    if (w.jurisdiction && !(entry.jurisdiction ?? []).includes(w.jurisdiction)) return false;
+    return true;
+  }
+
+  fillFilters(reports) {
+    const counts = {
+      agency: (e) => [e.agency],
+      year: (e) => [String(e.year)],
+      jurisdiction: (e) => e.jurisdiction,
+      kind: (e) => [e.kind],
+    };
+    for (const [key, label] of FILTERS) {
+      const tally = new Map();
+      for (const e of reports) for (const v of counts[key](e)) tally.set(v, (tally.get(v) ?? 0) + 1);
+      if (this.wanted[key] && !tally.has(this.wanted[key])) tally.set(this.wanted[key], 0);
+      const values = [...tally.keys()].sort((a, b) => (key === "year" ? b.localeCompare(a) : collator.compare(a, b)));
+      const select = this.selects[key];
+      select.replaceChildren(new Option(`全部${label}`, ""));
+      for (const v of values) select.append(new Option(`${v}（${tally.get(v)}）`, v));
+      select.value = this.wanted[key];
+    }
+    this.filterBox.hidden = reports.length === 0 && !FILTERS.some(([k]) => this.wanted[k]);
+  }
+
+  item(entry, i) {
+    const li = this.element("li", `search-result search-result-${entry.type}`);
+    li.dataset.index = String(i);
+    const link = this.element("a", "search-result-link", { href: entry.url }, entry.title);
+    const heading = this.element("h2", "search-result-title");
+    heading.append(link);
+    li.append(heading);
+    const meta = this.element("p", "search-result-meta");
+    const bits = entry.type === "r"
+      ? [entry.agency, `${entry.year}年度`, entry.jurisdiction.at(-1), entry.kind]
+      : entry.type === "a" ? ["机构页面", entry.jurisdiction.join(" › "), entry.kind] : ["年度页面"];
+    meta.textContent = bits.filter(Boolean).join(" · ");
+    li.append(meta);
+    li.entry = entry;
+    return li;
+  }
+
+  onVisible(items) {
+    for (const item of items) {
+      if (item.isIntersecting) {
+        this.observer.unobserve(item.target);
+        this.loadExcerpt(item.target);
+      }
+    }
+  }
+
+  async loadExcerpt(li) {
+    const entry = li.entry;
+    if (!entry || entry.type !== "r" || li.dataset.excerpt) return;
+    li.dataset.excerpt = "loading";
+    const terms = this.last?.terms ?? [];
+    let shard;
+    try {
+      shard = await textShard(entry);
+    } catch {
+      li.dataset.excerpt = "error";
+      return;
+    }
+    if (li.entry !== entry || !li.isConnected) return;
+    if (!containsAll(shard, terms)) {
+      // Cannot happen if the index is right; never show a report that lacks a term.
+      console.warn("search: result without every term removed", entry.url, terms);
+      li.remove();
+      return;
+    }
+    const where = locate(shard, terms);
+    if (where) {
+      const p = this.element("p", "search-result-excerpt");
+      p.append(...excerptNodes(where.shown, terms));
+      li.append(p);
+      if (where.index) li.querySelector("a").href = `${entry.url}#t${where.index}`;
+    }
+    li.dataset.excerpt = "done";
+  }
+
+  links() {
+    return Array.from(this.list.querySelectorAll("a.search-result-link"));
+  }
+
+  focusResult(i) {
+    const links = this.links();
+    if (links.length) links[Math.max(0, Math.min(i, links.length - 1))].focus();
+  }
+
+  onListKey(e) {
+    const links = this.links();
+    const at = links.indexOf(document.activeElement);
+    if (at < 0) return;
+    const moves = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: links.length - 1 };
+    if (e.key === "ArrowUp" && at === 0) {
+      e.preventDefault();
+      this.input.focus();
+    } else if (e.key === "Escape") {
+      e.preventDefault();
+      this.input.focus();
+    } else if (e.key in moves) {
+      e.preventDefault();
+      this.focusResult(moves[e.key]);
+    }
+  }
+
+  updateUrl(query) {
+    const params = new URLSearchParams();
+    if (query) params.set("q", query);
+    for (const [key] of FILTERS) if (this.wanted[key]) params.set(key, this.wanted[key]);
+    const search = params.toString();
+    history.replaceState(null, "", `${location.pathname}${search ? `?${search}` : ""}`);
+  }
+}
+
+const form = document.querySelector("form.big-search") ?? document.querySelector("main form[role=search]");
+if (form && document.getElementById("results")) {
+  const page = new SearchPage(form);
+  catalog().catch(() => {}); // start the catalog and Pagefind while the reader types
+  pagefind().catch((err) => page.setStatus(`检索无法加载：${err.message}`));
+}
