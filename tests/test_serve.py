@@ -1,0 +1,280 @@
+"""The dev server as an editor uses it: save a YAML, see the open page change, break it, fix it.
+
+One real ``python build.py serve`` (a subprocess on a free port, on a copy of the seed content)
+and one Chromium page are shared by the browser tests of this module; each test leaves the
+content as it found it. The parts that need no browser (HTML decoration, path safety, change
+detection, coalescing of saves, error capture) are tested directly and fast.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from _chromium import chromium_executable  # noqa: F401 - the fixture
+
+from portal import serve as devserver
+from portal.errors import ContentError, Problem
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+REPORT = "weihai-torch-hitech-zone/2023"
+WAIT_MS = 15_000
+
+
+def _load_bench():
+    spec = importlib.util.spec_from_file_location("bench_serve", ROOT / "bench" / "bench_serve.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_serve"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+bench = _load_bench()
+
+
+@dataclass
+class Served:
+    server: object  # bench_serve.ServeProcess
+    yaml_path: Path
+    url: str
+    original: str
+
+    def restore(self) -> None:
+        self.yaml_path.write_text(self.original, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    tmp = tmp_path_factory.mktemp("serve")
+    content = tmp / "content"
+    shutil.copytree(ROOT / "content", content)
+    url, yaml_path = bench.pick_report(content, REPORT)
+    with bench.ServeProcess(content, tmp / "site", ready_timeout=120) as server:
+        yield Served(server, yaml_path, url, yaml_path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def page(served: Served, chromium_executable: str):  # noqa: F811 - pytest fixture injection
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_executable, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(served.server.url(served.url))
+        page.wait_for_function("() => window.LiveReload !== undefined")
+        page.wait_for_timeout(300)  # the WebSocket handshake
+        yield page
+        browser.close()
+
+
+@pytest.fixture
+def pristine(served: Served) -> Iterator[Served]:
+    """Each browser test starts and ends with the original YAML, and a page showing it."""
+    yield served
+    if served.yaml_path.read_text(encoding="utf-8") != served.original:
+        served.restore()
+
+
+def shows(page, text: str, timeout: int = WAIT_MS) -> None:  # noqa: ANN001
+    page.wait_for_function("t => document.body && document.body.innerText.includes(t)", arg=text, timeout=timeout)
+
+
+def title_of(served: Served) -> str:
+    return bench.original_title(served.yaml_path)
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode("utf-8")
+
+
+# ------------------------------------------------------------------ in the browser
+
+
+@pytest.mark.browser
+def test_a_save_changes_the_open_page(page, pristine: Served) -> None:
+    title = title_of(pristine)
+    bench.set_title(pristine.yaml_path, f"第一次修改{title}")
+    shows(page, "第一次修改")
+    assert "第一次修改" in page.locator("h1").first.inner_text()
+    assert "第一次修改" in fetch(pristine.server.url(pristine.url)), "the file on disk was rewritten too"
+
+
+@pytest.mark.browser
+def test_two_saves_within_two_seconds_both_reload(page, pristine: Served) -> None:
+    """livereload alone drops a reload within 3 s of the previous one; ours must not."""
+    title = title_of(pristine)
+    started = time.monotonic()
+    bench.set_title(pristine.yaml_path, f"甲{title}")
+    shows(page, f"甲{title}", timeout=2000)
+    bench.set_title(pristine.yaml_path, f"乙{title}")
+    assert time.monotonic() - started < 2.0
+    shows(page, f"乙{title}", timeout=5000)
+
+
+@pytest.mark.browser
+def test_a_save_while_the_page_is_still_reloading_is_not_lost(page, pristine: Served) -> None:
+    """The second save lands while the page reloads from the first: it must still show."""
+    title = title_of(pristine)
+    bench.set_title(pristine.yaml_path, f"丙{title}")
+    time.sleep(0.25)
+    bench.set_title(pristine.yaml_path, f"丁{title}")
+    shows(page, f"丁{title}", timeout=5000)
+
+
+@pytest.mark.browser
+def test_broken_yaml_is_shown_in_terminal_and_page_and_a_fix_recovers(page, pristine: Served) -> None:
+    server = pristine.server
+    mark = len(server.lines)
+    pristine.yaml_path.write_text(pristine.original + "\nbroken: [unclosed\n", encoding="utf-8")
+    line = server.wait_for_output("BUILD FAILED", after=mark)
+    assert "2023.yaml" in server.lines[line]
+    server.wait_for_output("2023.yaml:", after=line + 1)  # the problem itself, with its line number
+    banner = page.wait_for_selector("#portal-build-error", timeout=WAIT_MS)
+    assert "2023.yaml:" in banner.inner_text() and "YAML" in banner.inner_text()
+    assert page.locator("h1").count() >= 1, "the last good page is still shown under the banner"
+    assert server.alive()
+
+    title = title_of(pristine)
+    pristine.yaml_path.write_text(pristine.original.replace(title, f"修好了{title}", 1), encoding="utf-8")
+    page.wait_for_selector("#portal-build-error", state="detached", timeout=WAIT_MS)
+    shows(page, "修好了")
+    assert server.alive()
+
+
+@pytest.mark.browser
+def test_search_index_is_refreshed_after_the_rebuild(page, pristine: Served) -> None:
+    server = pristine.server
+    mark = len(server.lines)
+    bench.set_title(pristine.yaml_path, f"索引{title_of(pristine)}")
+    built = server.wait_for_output("built in", after=mark)
+    server.wait_for_output("search index refreshed", after=built + 1, timeout=60)
+    shows(page, "索引")
+
+
+def test_one_save_is_one_build(served: Served) -> None:
+    """Saving writes site/ files; if the output were watched, each build would trigger another."""
+    server = served.server
+    mark = len(server.lines)
+    served.yaml_path.write_text(served.original + "\n# a comment\n", encoding="utf-8")
+    server.wait_for_output("built in", after=mark)
+    time.sleep(1.0)
+    try:
+        assert sum("built in" in line for line in server.lines[mark:]) == 1, server.output
+    finally:
+        served.restore()
+        server.wait_for_output("built in", after=mark + 1)
+
+
+def test_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "build.py", "serve", "--port", str(port), "--out", str(tmp_path / "s")],
+                              cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr and f"--port {port + 1}" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_output_folder_holding_the_content_is_refused(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "build.py", "serve", "--out", str(ROOT)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "choose another --out" in done.stderr
+
+
+# ------------------------------------------------------------------ the parts, directly
+
+
+def test_pages_get_external_scripts_and_while_broken_the_banner() -> None:
+    state = devserver.LiveState()
+    page = b"<!doctype html><html><head><title>t</title></head><body class=x><h1>A</h1></body></html>"
+    good = devserver.decorate(page, state).decode()
+    assert '<script src="/livereload.js"></script>' in good
+    assert f'data-build="{state.generation}"' in good
+    assert "<script>" not in good and "portal-build-error" not in good  # no inline script, ever
+    state.error = "content/x.yaml:3: year: <bad>"
+    broken = devserver.decorate(page, state).decode()
+    assert broken.index("<body class=x>") < broken.index('id="portal-build-error"') < broken.index("<h1>A</h1>")
+    assert "content/x.yaml:3: year: &lt;bad&gt;" in broken
+    assert '<link rel="stylesheet" href="/__portal/error.css">' in broken
+
+
+def test_urls_resolve_inside_the_output_only(tmp_path: Path) -> None:
+    (tmp_path / "reports" / "a").mkdir(parents=True)
+    (tmp_path / "reports" / "a" / "index.html").write_text("x")
+    (tmp_path / "index.html").write_text("home")
+    assert devserver.resolve(tmp_path, "") == tmp_path / "index.html"
+    assert devserver.resolve(tmp_path, "reports/a/") == tmp_path / "reports" / "a" / "index.html"
+    assert devserver.resolve(tmp_path, "../etc/passwd") is None
+    assert devserver.resolve(tmp_path, "reports/missing/") is None
+
+
+def test_scan_sees_edits_renames_and_deletes_but_never_the_output(tmp_path: Path) -> None:
+    content, out = tmp_path / "content", tmp_path / "content" / "_site"
+    (content / "reports").mkdir(parents=True)
+    out.mkdir()
+    yaml_file = content / "reports" / "a.yaml"
+    yaml_file.write_text("a: 1\n")
+    (out / "index.html").write_text("x")
+    (content / ".a.yaml.swp").write_text("vim")
+    before = devserver.scan([content], out)
+    assert list(before) == [str(yaml_file)]
+    replacement = content / "reports" / "a.yaml.new"
+    replacement.write_text("a: 2\n")  # an editor's atomic save: write beside, rename over
+    replacement.replace(yaml_file)
+    (out / "index.html").write_text("changed output")
+    after = devserver.scan([content], out)
+    assert devserver.changed_paths(before, after) == [str(yaml_file)]
+    yaml_file.unlink()
+    assert devserver.changed_paths(after, devserver.scan([content], out)) == [str(yaml_file)]
+
+
+def test_a_burst_of_saves_is_one_build_and_every_outcome_is_published() -> None:
+    builds: list[tuple[str, ...]] = []
+    published = threading.Event()
+
+    def build(trigger: tuple[str, ...]) -> devserver.Outcome:
+        builds.append(trigger)
+        return devserver.Outcome(None, 0, None, 0.0, trigger)
+
+    builder = devserver.Builder(build, lambda outcome: published.set())
+    builder.start()
+    for name in ("a.yaml", "b.yaml", "a.yaml"):
+        builder.request([name])
+    assert published.wait(5)
+    time.sleep(devserver.QUIET_SECONDS * 4)
+    assert builds == [("a.yaml", "b.yaml")]
+
+
+def test_rebuild_turns_every_failure_into_text(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import portal.load
+
+    def bad_content(_: Path) -> None:
+        raise ContentError([Problem("content/reports/x/2023.yaml", "expected a date", 7, "published")])
+
+    monkeypatch.setattr(portal.load, "load_content", bad_content)
+    outcome = devserver.rebuild(tmp_path, tmp_path / "site", ("x.yaml",))
+    assert outcome.site is None and outcome.error is not None
+    assert "content/reports/x/2023.yaml:7: published: expected a date" in outcome.error
+
+    def bug(_: Path) -> None:
+        raise KeyError("oops")
+
+    monkeypatch.setattr(portal.load, "load_content", bug)
+    outcome = devserver.rebuild(tmp_path, tmp_path / "site")
+    assert outcome.error is not None and "internal error" in outcome.error and "KeyError: 'oops'" in outcome.error
