@@ -69,6 +69,17 @@ class Figure:
     chart: bool = False  # part of the main series chart on agency pages
     compare: bool = True  # a 'change against previous year' makes sense
 
+    @property
+    def group(self) -> str:
+        """The part of the report a figure belongs to, for sub-headings in long tables."""
+        table = self.key.split(".")[0]
+        return {"narrative": "主动公开", "table2": "主动公开", "table3": "依申请公开",
+                "table4": "行政复议、行政诉讼"}[table]
+
+    @property
+    def percent(self) -> bool:
+        return self.unit == "%"
+
 
 def _missing_reason(report: Report, table: str) -> str:
     reason = report.missing_tables.get(table)

@@ -593,7 +593,7 @@ def yoy_table(reports: Sequence[Report], index: SiteIndex) -> YoyTable:
         for year in years:
             report = by_year.get(year)
             if report is None:
-                value = Value(None, "missing", note="本年度报告未收录", percent=figure.unit == "%")
+                value = Value(None, "missing", note="本年度报告未收录", percent=figure.percent)
                 cells.append(YoyCell(value, None, footnote("本年度报告未收录"), None))
                 previous = None
                 continue

@@ -1,0 +1,92 @@
+"""Shared fixtures: the seed site built once per session, and scratch copies of the content.
+
+The seed site (the five real reports in content/) is built once, without the search index, into
+a temporary folder and read by many small tests (Lektor's ``built_demo``). Tests that need other
+data copy content/ into a scratch folder and edit it (``scratch_content``), never the real one.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+TESTS = Path(__file__).resolve().parent
+CONTENT = ROOT / "content"
+for entry in (str(ROOT), str(TESTS)):
+    if entry not in sys.path:
+        sys.path.insert(0, entry)
+
+pytest_plugins = ["_chromium"]  # Debian's Chromium for browser tests: installed or loudly skipped
+
+from portal.build import BuildResult, build_site  # noqa: E402
+from portal.load import load_content  # noqa: E402
+from portal.model import Site  # noqa: E402
+
+SEED_002 = "/reports/weihai-torch-hitech-zone/2023/"
+NO_TABLES = (
+    "/reports/wendeng-gov-office/2022/",
+    "/reports/wendeng-civil-affairs/2023/",
+    "/reports/wendeng-science-tech/2022/",
+    "/reports/wendeng-huanshan-subdistrict/2023/",
+)
+
+
+def url_file(site_dir: Path, url: str) -> Path:
+    """The file a site-relative URL is served from, as a static host does."""
+    path = url.split("#", 1)[0].split("?", 1)[0].lstrip("/")
+    target = site_dir / path
+    return target / "index.html" if path == "" or path.endswith("/") or target.is_dir() else target
+
+
+@pytest.fixture(scope="session")
+def seed_site() -> Site:
+    return load_content(CONTENT)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildResult]:
+    out = tmp_path_factory.mktemp("seed") / "site"
+    result = build_site(CONTENT, out, search=False, progress=False)
+    assert result.exit_code == 0
+    return out, result
+
+
+@pytest.fixture(scope="session")
+def site_dir(built: tuple[Path, BuildResult]) -> Path:
+    """The seed site, built once with search disabled."""
+    return built[0]
+
+
+@pytest.fixture(scope="session")
+def soup(site_dir: Path) -> Callable[[str], BeautifulSoup]:
+    """Parse a page of the seed site by its URL (cached: pages are read by many tests)."""
+    cache: dict[str, BeautifulSoup] = {}
+
+    def get(url: str) -> BeautifulSoup:
+        if url not in cache:
+            cache[url] = BeautifulSoup(url_file(site_dir, url).read_text(encoding="utf-8"), "html.parser")
+        return cache[url]
+
+    return get
+
+
+@pytest.fixture()
+def scratch_content(tmp_path: Path) -> Path:
+    """A private copy of content/ that a test may edit."""
+    target = tmp_path / "content"
+    shutil.copytree(CONTENT, target)
+    return target
+
+
+def html_pages(site_dir: Path) -> Iterator[Path]:
+    yield from sorted(site_dir.rglob("*.html"))
+
+
+def text_of(node) -> str:  # noqa: ANN001 - a BeautifulSoup node
+    return " ".join(node.get_text(" ").split())
