@@ -46,14 +46,24 @@ def _normal(name: str) -> str | None:
         return None
 
 
+def _plausible(text: str) -> bool:
+    """Mostly Chinese, ASCII and CJK punctuation: what a report decodes to, and noise doesn't."""
+    good = sum(1 for c in text if c.isascii() and (c.isprintable() or c in "\t\r\n")
+               or "\u3000" <= c <= "\u303f" or "\u4e00" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef"
+               or c in "“”‘’—…·")
+    return bool(text) and good >= 0.95 * len(text)
+
+
 def _utf16_guess(raw: bytes) -> str | None:
+    """UTF-16 without a byte-order mark, when one byte order gives plausible text."""
     if len(raw) < 4 or len(raw) % 2:
         return None
-    even, odd = raw[0::2], raw[1::2]
-    if odd.count(0) > len(odd) * 0.3 > even.count(0):
-        return "utf-16-le"
-    if even.count(0) > len(even) * 0.3 > odd.count(0):
-        return "utf-16-be"
+    for name in ("utf-16-le", "utf-16-be"):
+        try:
+            if _plausible(raw.decode(name)):
+                return name
+        except UnicodeDecodeError:
+            continue
     return None
 
 

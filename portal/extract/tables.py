@@ -45,12 +45,19 @@ ROW_VARIANTS: dict[str, tuple[str, ...]] = {
     "not_processed.confirm_reissue": ("确认或重新出具", "确认或重新", "重新出具"),
     "other_handling.no_correction": ("逾期不补正", "不补正"),
     "other_handling.fee_unpaid": ("收费通知", "缴纳费用"),
-    "other_handling.other": ("其它",),
+    "other_handling.other": ("其它",),  # with EXCLUDE below: 其他 alone is in many labels
     "total": ("合计",),
     "carried_forward": ("结转下年度", "结转下年"),
     "normative_documents": ("规范性文件",),
     "fees_10k_yuan": ("事业性收费",),
 }
+
+
+EXCLUDE: dict[str, tuple[str, ...]] = {
+    "other_handling.other": ("其他处理", "其他法律", "其他组织", "其他情形", "其他结果"),
+}
+"""Text that starts like a row's label but belongs to another label (the group label
+（六）其他处理 is often printed beside the middle of its sub-rows)."""
 
 
 @dataclass(frozen=True)
@@ -163,8 +170,15 @@ def find_anchors(tokens: list[Token], anchors: Sequence[Anchor]) -> dict[str, tu
             owners.append(i)
             text += norm_label(tok.text)
 
+    def find(pattern: str, offset: int, exclude: tuple[str, ...]) -> int:
+        p = text.find(pattern, offset)
+        while p >= 0 and any(text.startswith(x, p) for x in exclude):
+            p = text.find(pattern, p + 1)
+        return p
+
     def first(anchor: Anchor, offset: int) -> tuple[int, int] | None:
-        hits = [(p, -len(pat)) for pat in anchor.patterns if pat and (p := text.find(pat, offset)) >= 0]
+        exclude = EXCLUDE.get(anchor.key, ())
+        hits = [(p, -len(pat)) for pat in anchor.patterns if pat and (p := find(pat, offset, exclude)) >= 0]
         return (min(hits)[0], -min(hits)[1]) if hits else None
 
     found: dict[str, tuple[int, int]] = {}
@@ -325,6 +339,8 @@ def _apply_sums(candidates: dict[str, list[list[Cell]]], single: bool, labels: d
             if len(keep) < len(options) and keep:
                 candidates[key] = keep
                 changed = True
+                if len(keep) == 1:
+                    result.notes.append(f"表三“{labels[key]}”一行的数字连在一起，按各列勾稽关系唯一可行的拆分读出。")
     for key in [k for k, v in candidates.items() if len(v) > 1]:
         result.problems.append(f"table 3: row {labels[key]}: digits run together can be read "
                                f"{len(candidates[key])} ways that all add up — left null")
