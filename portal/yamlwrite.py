@@ -62,7 +62,7 @@ def scalar(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     s = str(value)
-    if _PLAIN_UNSAFE.search(s):
+    if _PLAIN_UNSAFE.search(s) or s in ("<<", "="):
         return quote(s)
     try:
         back = yaml.safe_load(s)
@@ -81,10 +81,15 @@ def _flowable(value: Any) -> bool:
     return False
 
 
+def _flow_key(key: str) -> str:
+    """Inside {…} the characters , [ ] { } end a plain scalar: quote any key but a plain name."""
+    return key if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key) and scalar(key) == key else quote(key)
+
+
 def _flow(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(scalar(v) for v in value) + "]"
-    return "{" + ", ".join(f"{scalar(k)}: {scalar(v)}" for k, v in value.items()) + "}"
+    return "{" + ", ".join(f"{_flow_key(str(k))}: {scalar(v)}" for k, v in value.items()) + "}"
 
 
 def _inline(value: Any) -> str | None:

@@ -263,13 +263,15 @@ def pdf_bytes(lines: list[str]) -> bytes:
 
 def test_text_layer_pdf_with_labels_wrapped_around_numbers() -> None:
     stream = (ROOT / "tests/fixtures/extract/t3_pdf_text_stream.txt").read_text(encoding="utf-8").splitlines()
-    lines = [NAME, *stream[1:], "- 1 -"]  # the page number must not become a table cell
+    assert stream[-2:] == ["五、存在的主要问题及改进情况", "无。"]
+    # the table runs to the foot of the page: its page number must not become a table-4 cell
+    lines = [NAME, "2023年政府信息公开工作年度报告", *stream[1:-2], "- 1 -"]
     draft = extract(pdf_bytes(lines), "report.pdf", REGISTRY)
     assert draft.refusal is None, draft.refusal
     assert draft.format == "pdf"
     assert draft.data["table3"] == SEED["table3"] and draft.data["table4"] == SEED["table4"]
-    assert "\n2023年政府信息公开工作年度报告" in draft.text or "测试" not in draft.text
-    assert draft.data["agency"] == "weihai-torch-hitech-zone"
+    assert (draft.data["agency"], draft.data["year"]) == ("weihai-torch-hitech-zone", 2023)
+    assert "3.危及“三\n0 0 0 0 0 0 0\n安全一稳定”" in draft.text
 
 
 def test_pdf_without_text_is_refused() -> None:

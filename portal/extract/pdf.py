@@ -23,7 +23,7 @@ class PdfError(ValueError):
 
 
 def _page_lines(text: str) -> list[str]:
-    lines = text.split("\n")
+    lines = text.strip("\n").split("\n")
     for end in (0, -1):
         if lines and _PAGE_NUMBER.match(lines[end]):
             lines.pop(end)
