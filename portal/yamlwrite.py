@@ -55,8 +55,10 @@ def scalar(value: Any) -> str:
     if isinstance(value, float):
         if not math.isfinite(value):
             return ".nan" if math.isnan(value) else (".inf" if value > 0 else "-.inf")
-        text = repr(value)
-        return text if "." in text or "e" in text else text + ".0"
+        mantissa, e, exponent = repr(value).partition("e")
+        if "." not in mantissa:
+            mantissa += ".0"  # PyYAML reads 1e+20 as a string, 1.0e+20 as a float
+        return mantissa + (e + ("+" + exponent if exponent[:1].isdigit() else exponent) if e else "")
     if isinstance(value, dt.datetime):
         return quote(value.isoformat())
     if isinstance(value, dt.date):

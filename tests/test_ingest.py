@@ -223,6 +223,8 @@ def test_dates_numbers_and_layout() -> None:
                                      "row: [26, null, 0]"]
     assert "group: {upheld: 0, total: null}" in text and "empty: {}" in text and "items:\n  - a: 1\n    b: x" in text
     assert yaml.safe_load(text) == data
+    for number in (5e-324, 1e20, -2.5e-7, 0.1):
+        assert yaml.safe_load(scalar(number)) == number
 
 
 @settings(max_examples=200, derandomize=True, deadline=None)
