@@ -37,9 +37,11 @@ import re
 import resource
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Coroutine, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from pagefind.index import PagefindIndex
 
@@ -248,6 +250,7 @@ class SearchStats:
 
 
 ShardKey = Callable[[Report], str]
+T = TypeVar("T")
 
 
 def shard_by_year(report: Report) -> str:
@@ -384,6 +387,17 @@ async def _write_bundles(records: dict[str | None, list[Record]], staged: dict[s
     return await asyncio.gather(*(_write_bundle(recs, staged[k], limit) for k, recs in records.items()))
 
 
+def _run_async(make: Callable[[], Coroutine[object, object, T]]) -> T:
+    """``asyncio.run``, also when the caller already runs an event loop in this thread (an async
+    dev server, Playwright's sync API in tests): then in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(make())).result()
+
+
 def index_site(site: Site, out_dir: Path, shard_by: ShardKey | None = None, workers: int = 2) -> SearchStats:
     """Write the Pagefind bundle(s), the catalog and the text shards under ``out_dir/pagefind``.
 
@@ -399,7 +413,7 @@ def index_site(site: Site, out_dir: Path, shard_by: ShardKey | None = None, work
     shutil.rmtree(staging, ignore_errors=True)
     staged = {k: staging / f"b{i}" for i, k in enumerate(records)}
     try:
-        counts = asyncio.run(_write_bundles(records, staged, workers))
+        counts = _run_async(lambda: _write_bundles(records, staged, workers))
         shutil.rmtree(out_dir / BUNDLE, ignore_errors=True)
         (staged[None] / "out").rename(out_dir / BUNDLE)  # _plan always has the primary bundle
         for key, rel in bundle_dirs.items():

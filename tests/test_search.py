@@ -1,0 +1,320 @@
+"""Search: exact substring search of the seed reports through the real search page in Chromium.
+
+The truth is computed here, independently of the index: a report is a result iff its searchable
+document (text, title, agency name, table labels) contains every term. The browser tests type
+into the real /search/ page of the real build and read the result links it renders.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import pytest
+from browser import launch_chromium, serve_directory
+from conftest import CONTENT, ROOT, url_file
+
+from portal.build import build_site
+from portal.load import load_content
+from portal.model import Site
+from portal.search import (
+    BUNDLE,
+    DATA_DIR,
+    code,
+    contains_all,
+    fold,
+    index_site,
+    parse_query,
+    query_tokens,
+    report_document,
+    shard_by_year,
+    text_shard_path,
+    tokens,
+)
+from portal.text import parse_text
+
+DONE = "#results[data-state=done]"
+
+
+def truth(site: Site, query: str) -> set[str]:
+    terms = parse_query(query)
+    return {r.url for r in site.reports if contains_all(report_document(r), terms)}
+
+
+# ------------------------------------------------------------------ tokens and queries
+
+
+def test_fold_is_width_and_case_folding_one_unit_for_one() -> None:
+    assert fold("ＡＢｃ２６（一）\u3000Http") == "abc26(一) http"
+    assert len(fold("（２０２３）年")) == len("（２０２３）年")
+
+
+def test_every_character_is_a_token_with_its_successor_in_the_run() -> None:
+    assert tokens("征地拆迁 2023") == [
+        code("征") + code("地"), code("地") + code("拆"), code("拆") + code("迁"), code("迁"),
+        code("2") + code("0"), code("0") + code("2"), code("2") + code("3"), code("3"),
+    ]
+    assert all(re.fullmatch(r"[0-9a-z]{4}([0-9a-z]{4})?", t) for t in tokens("〔2021〕30号、Ｗeb—😀"))
+
+
+def test_a_query_run_becomes_its_bigrams_as_one_exact_phrase() -> None:
+    assert query_tokens("征地拆迁") == (" ".join(tokens("征地拆迁")[:-1]), True)
+    assert query_tokens("征") == (code("征"), False)  # one character: prefix of every bigram
+    assert parse_query('政务新媒体  "16500余条" “行政 复议” 政务新媒体') == ["政务新媒体", "16500余条", "行政 复议"]
+
+
+def test_the_phrase_of_a_term_occurs_in_the_token_stream_iff_the_term_occurs() -> None:
+    """Consecutive bigrams are the term: what Pagefind's exact phrase search relies on."""
+    site = load_content(CONTENT)
+    for term in ("征地拆迁", "行政复议", "0631—8988877", "国办公开办函〔2021〕30号", "营商", "复议征地"):
+        phrase = query_tokens(term)[0]
+        for report in site.reports:
+            stream = " " + " ".join(tokens(report_document(report))) + " "
+            assert (f" {phrase} " in stream) == contains_all(report_document(report), [term]), (term, report.url)
+
+
+# ------------------------------------------------------------------ what index_site writes
+
+
+@pytest.fixture(scope="session")
+def search_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed site built by the real build, with the search index."""
+    out = tmp_path_factory.mktemp("search") / "site"
+    assert build_site(CONTENT, out, search=True, progress=False).exit_code == 0
+    return out
+
+
+@pytest.fixture(scope="session")
+def seeds() -> Site:
+    return load_content(CONTENT)
+
+
+def test_catalog_maps_every_pagefind_page_to_a_page_of_the_site(search_site: Path, seeds: Site) -> None:
+    catalog = json.loads((search_site / DATA_DIR / "catalog.json").read_text(encoding="utf-8"))
+    assert catalog["bundles"] == ["/pagefind/"]
+    fragments = sorted(p.stem for p in (search_site / BUNDLE / "fragment").glob("*.pf_fragment"))
+    assert sorted(catalog["pages"]) == fragments
+    rows = list(catalog["pages"].values())
+    assert sorted((catalog["agencies"][r[1]][0], r[2]) for r in rows if r[0] == "r") == sorted(
+        (r.agency.slug, r.year) for r in seeds.reports)
+    assert sorted(r[1] for r in rows if r[0] == "y") == list(seeds.years)
+    assert len([r for r in rows if r[0] == "a"]) == len(seeds.agencies)
+    for page_id in fragments[:3]:
+        raw = gzip.decompress((search_site / BUNDLE / "fragment" / f"{page_id}.pf_fragment").read_bytes())
+        fragment = json.loads(raw[len(b"pagefind_dcd"):])
+        assert url_file(search_site, fragment["url"]).is_file()
+
+
+def test_report_records_carry_agency_year_jurisdiction_and_kind(search_site: Path) -> None:
+    by_url = {}
+    for path in (search_site / BUNDLE / "fragment").glob("*.pf_fragment"):
+        fragment = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
+        by_url[fragment["url"]] = fragment
+    report = by_url["/reports/wendeng-civil-affairs/2023/"]
+    assert report["filters"] == {"agency": ["威海市文登区民政局"], "year": ["2023"], "type": ["report"],
+                                 "jurisdiction": ["山东省", "威海市", "文登区"], "kind": ["部门"]}
+    assert report["meta"]["title"] == "威海市文登区民政局2023年政府信息公开工作年度报告"
+    assert report["meta"]["jurisdiction"] == "山东省 › 威海市 › 文登区"
+
+
+def test_text_shards_are_the_report_blocks_in_anchor_order(search_site: Path, seeds: Site) -> None:
+    for report in seeds.reports:
+        shard = json.loads((search_site / text_shard_path(report)).read_text(encoding="utf-8"))
+        assert shard["blocks"] == [b.raw for b in parse_text(report.text)]
+        assert report.agency.name in shard["extra"]
+
+
+def test_sharded_index_writes_one_bundle_per_key(tmp_path: Path, seeds: Site) -> None:
+    stats = index_site(seeds, tmp_path, shard_by=shard_by_year)
+    catalog = json.loads((tmp_path / DATA_DIR / "catalog.json").read_text(encoding="utf-8"))
+    assert catalog["bundles"] == ["/pagefind/", "/pagefind/shard-1/", "/pagefind/shard-2/"]
+    assert stats.bundles == 3 and stats.reports == 5
+    assert not (tmp_path / BUNDLE / "shard-1" / "pagefind.js").exists()  # merged bundles need no JS
+
+
+# ------------------------------------------------------------------ the page in Chromium
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_executable: str) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = launch_chromium(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def base(search_site: Path) -> Iterator[str]:
+    with serve_directory(search_site) as url:
+        yield url
+
+
+@pytest.fixture()
+def page(browser, base: str):  # noqa: ANN001, ANN201 - Playwright objects
+    context = browser.new_context()
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.goto(f"{base}/search/")
+    yield pg
+    context.close()
+    assert not errors
+
+
+def wait_done(page, query: str) -> None:  # noqa: ANN001
+    page.wait_for_function("q => { const r = document.getElementById('results');"
+                           " return r.dataset.state === 'done' && r.dataset.query === q; }", arg=query)
+
+
+def search(page, query: str) -> set[str]:  # noqa: ANN001
+    box = page.locator("#search-q")
+    box.fill("")
+    box.type(query, delay=10)
+    wait_done(page, query)
+    return report_links(page)
+
+
+def report_links(page) -> set[str]:  # noqa: ANN001
+    hrefs = page.eval_on_selector_all("#results a", "els => els.map(e => e.getAttribute('href'))")
+    return {urlsplit(h).path for h in hrefs if h.startswith("/reports/")}
+
+
+@pytest.mark.parametrize("query", ["征地拆迁", "行政复议", "信息处理费", "政务新媒体", "环山街道", "年度报告格式"])
+def test_typed_query_returns_exactly_the_reports_that_contain_it(page, seeds: Site, query: str) -> None:  # noqa: ANN001
+    expected = truth(seeds, query)
+    assert expected  # the seeds do contain each of these
+    assert search(page, query) == expected
+    assert page.locator("#results").get_attribute("data-count") == str(len(page.locator("#results li").all()))
+
+
+def test_latin_and_digit_queries(page, seeds: Site) -> None:  # noqa: ANN001
+    for query in ("0631", "16500", "wendeng", "WENDENG", "国办公开办函〔2021〕30号"):
+        assert search(page, query) == truth(seeds, query), query
+    assert search(page, "16500") == {"/reports/weihai-torch-hitech-zone/2023/"}
+
+
+def test_several_terms_must_all_occur(page, seeds: Site) -> None:  # noqa: ANN001
+    both = search(page, "征地拆迁 行政复议")
+    assert both == truth(seeds, "征地拆迁 行政复议") == {"/reports/weihai-torch-hitech-zone/2023/"}
+    assert search(page, "文登 民政局") == truth(seeds, "文登 民政局")
+    assert len(truth(seeds, "文登")) > len(truth(seeds, "文登 民政局"))
+
+
+def test_quoted_phrase(page, seeds: Site) -> None:  # noqa: ANN001
+    assert search(page, '"16500余条"') == truth(seeds, '"16500余条"') == {"/reports/weihai-torch-hitech-zone/2023/"}
+    assert search(page, '"余条 16500"') == set()  # a phrase keeps its order and its space
+
+
+def test_no_result_says_so(page) -> None:  # noqa: ANN001
+    assert search(page, "婚姻登记") == set()
+    status = page.locator("[role=status]").inner_text()
+    assert "没有找到" in status and "婚姻登记" in status
+    assert page.locator("#results li").count() == 0
+
+
+def test_a_filter_narrows_the_results(page, seeds: Site) -> None:  # noqa: ANN001
+    everything = search(page, "政务公开")
+    assert everything == truth(seeds, "政务公开") and len(everything) == 5
+    page.select_option("#search-filter-year", "2022")
+    wait_done(page, "政务公开")
+    narrowed = report_links(page)
+    assert narrowed == {u for u in everything if u.endswith("/2022/")} and len(narrowed) == 2
+    assert "year=2022" in page.url
+    page.select_option("#search-filter-kind", "部门")
+    assert report_links(page) == {"/reports/wendeng-science-tech/2022/"}
+    page.select_option("#search-filter-year", "")
+    page.select_option("#search-filter-kind", "")
+    page.select_option("#search-filter-jurisdiction", "火炬高技术产业开发区")
+    assert report_links(page) == {"/reports/weihai-torch-hitech-zone/2023/"}
+
+
+def test_deep_link_runs_the_search_and_marks_it_done(browser, base: str, seeds: Site) -> None:  # noqa: ANN001
+    context = browser.new_context()
+    pg = context.new_page()
+    pg.goto(f"{base}/search/?q={quote('信息处理费')}&year=2023")
+    pg.wait_for_selector(DONE)
+    links = pg.eval_on_selector_all("#results li", "els => els.map(li => li.querySelector('a').getAttribute('href'))")
+    assert links and all(re.fullmatch(r"/reports/[a-z-]+/2023/(#t\d+)?", h) for h in links)
+    assert {urlsplit(h).path for h in links} == {u for u in truth(seeds, "信息处理费") if "/2023/" in u}
+    assert pg.input_value("#search-q") == "信息处理费"
+    assert pg.input_value("#search-filter-year") == "2023"
+    context.close()
+
+
+def test_typing_updates_the_address_for_sharing(page) -> None:  # noqa: ANN001
+    search(page, "征地拆迁")
+    assert urlsplit(page.url).query == "q=" + quote("征地拆迁")
+
+
+def test_excerpt_highlights_the_term_and_links_to_its_passage(page, search_site: Path) -> None:  # noqa: ANN001
+    search(page, "征地拆迁")
+    page.wait_for_selector("#results li mark")
+    assert page.locator("#results li mark").first.inner_text() == "征地拆迁"
+    href = page.locator("#results li a").first.get_attribute("href")
+    url, anchor = href.split("#")
+    html = url_file(search_site, url).read_text(encoding="utf-8")
+    block = re.search(rf'id="{anchor}"[^>]*>(.*?)</', html, re.S)
+    assert block and "征地拆迁" in block.group(1)
+
+
+def test_agency_pages_are_found_by_name(page) -> None:  # noqa: ANN001
+    search(page, "文登区民政局")
+    hrefs = page.eval_on_selector_all("#results a", "els => els.map(e => e.getAttribute('href'))")
+    assert "/agencies/wendeng-civil-affairs/" in hrefs
+    search(page, "区政府办公室")  # an alias of the registry
+    hrefs = page.eval_on_selector_all("#results a", "els => els.map(e => e.getAttribute('href'))")
+    assert "/agencies/wendeng-gov-office/" in hrefs
+
+
+def test_keyboard_moves_from_the_box_through_the_results(page) -> None:  # noqa: ANN001
+    search(page, "行政复议")
+    page.focus("#search-q")
+    page.keyboard.press("Enter")
+    wait_done(page, "行政复议")
+    page.keyboard.press("ArrowDown")
+    first = page.evaluate("document.activeElement.getAttribute('href')")
+    page.keyboard.press("ArrowDown")
+    second = page.evaluate("document.activeElement.getAttribute('href')")
+    assert first != second and first.startswith("/reports/") and second.startswith("/reports/")
+    page.keyboard.press("Escape")
+    assert page.evaluate("document.activeElement.id") == "search-q"
+    assert page.locator("[role=status][aria-live=polite]").inner_text().startswith("找到 5 份")
+
+
+def test_search_works_under_the_sites_content_security_policy(browser, search_site: Path) -> None:  # noqa: ANN001
+    netlify = tomllib.loads((ROOT / "netlify.toml").read_text(encoding="utf-8"))
+    csp = next(h["values"]["Content-Security-Policy"] for h in netlify["headers"] if h["for"] == "/*")
+    context = browser.new_context()
+    pg = context.new_page()
+    violations: list[str] = []
+    pg.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    with serve_directory(search_site, {"Content-Security-Policy": csp}) as url:
+        pg.goto(f"{url}/search/?q={quote('政务新媒体')}")
+        pg.wait_for_selector(DONE)
+        assert len(report_links(pg)) == 5
+        pg.wait_for_selector("#results li mark")
+    context.close()
+    assert violations == []
+
+
+def test_sharded_bundles_are_merged_by_the_page(browser, tmp_path: Path, search_site: Path, seeds: Site) -> None:  # noqa: ANN001
+    import shutil
+
+    site = tmp_path / "site"
+    shutil.copytree(search_site, site)
+    index_site(seeds, site, shard_by=shard_by_year)
+    context = browser.new_context()
+    pg = context.new_page()
+    with serve_directory(site) as url:
+        for query in ("政务公开", "征地拆迁 行政复议", "文登"):
+            pg.goto(f"{url}/search/?q={quote(query)}")
+            wait_done(pg, query)
+            assert report_links(pg) == truth(seeds, query), query
+    context.close()
