@@ -32,9 +32,8 @@ from types import TracebackType
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from tests.browser import launch_chromium  # noqa: E402  (the repo root is on sys.path now)
+
 TARGET_SECONDS = 1.0
 TITLE_LINE = re.compile(r"^title:[ \t]*(.*)$", re.MULTILINE)
 
@@ -171,7 +170,7 @@ def run(content: Path, edits: int, wanted: str | None) -> list[float]:
         started = time.perf_counter()
         with ServeProcess(copy, Path(tmp) / "site") as server, sync_playwright() as pw:
             print(f"serve ready in {time.perf_counter() - started:.1f} s; editing {yaml_path.relative_to(copy)}")
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = launch_chromium(pw)
             try:
                 page = browser.new_page()
                 page.goto(server.url(url))

@@ -21,12 +21,10 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from _chromium import chromium_executable  # noqa: F401 - the fixture
 from _repo import ROOT, clean_env, copy_repo, make_venv
+from browser import launch_chromium
 
 NETLIFY = tomllib.loads((ROOT / "netlify.toml").read_text(encoding="utf-8"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LONG = "max-age=31536000"
 FINGERPRINT = re.compile(r"[._-][0-9a-f]{7,}\.[a-z0-9_]+$")
 """A content hash in the file name: style.2e02650e9c.css, und_34a90ad.pf_index."""
@@ -235,11 +233,11 @@ def netlify_server(netlify_site: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser(chromium_executable: str):  # noqa: F811 - pytest fixture injection
+def browser(chromium_executable: str):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_executable, args=CHROMIUM_ARGS)
+        browser = launch_chromium(pw)
         yield browser
         browser.close()
 

@@ -21,14 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from _chromium import chromium_executable  # noqa: F401 - the fixture
+from browser import launch_chromium
 
 from portal import serve as devserver
 from portal.errors import ContentError, Problem
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 REPORT = "weihai-torch-hitech-zone/2023"
 WAIT_MS = 15_000
 
@@ -67,11 +65,11 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 
 
 @pytest.fixture(scope="module")
-def page(served: Served, chromium_executable: str):  # noqa: F811 - pytest fixture injection
+def page(served: Served, chromium_executable: str):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_executable, args=CHROMIUM_ARGS)
+        browser = launch_chromium(pw)
         page = browser.new_page()
         page.goto(served.server.url(served.url))
         page.wait_for_function("() => window.LiveReload !== undefined")
