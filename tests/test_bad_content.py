@@ -84,9 +84,9 @@ BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a
 
 CASES = [
     Case("yaml-syntax", replace(SEED, "title: 威海", "title: [威海"),
-         (f"{S}:5: YAML syntax error: expected ',' or ']', but got ':'",)),
+         (f"{S}:5: YAML syntax error: did not find expected ',' or ']'",)),
     Case("yaml-bad-indent", replace(SEED, "  licensing: 34240", "    licensing: 34240"),
-         (f"{S}:26: YAML syntax error: expected <block end>, but found '<block mapping start>'",)),
+         (f"{S}:26: YAML syntax error: did not find expected key",)),
     Case("yaml-alias-bomb", write(SEED, BOMB),
          (f"{S}:2: YAML aliases (*name) are not allowed in content",)),
     Case("yaml-python-tag", replace(SEED, "title: 威海", "title: !!python/object/apply:os.system [echo] #"),

@@ -89,11 +89,11 @@ def test_ingest_writes_a_draft_or_refuses_and_stays_inside_content(tmp_path_fact
     work = tmp_path_factory.mktemp("ingest")
     content = work / "content"
     shutil.copytree(ROOT / "content", content)
-    before = {p for p in work.rglob("*")}
     raw = mutate(data)
     source = work / "incoming" / data.draw(st.sampled_from(["report.txt", "报告.txt", "a b.html"]))
     source.parent.mkdir()
     source.write_bytes(raw)
+    before = set(work.rglob("*"))
     args = [str(source), "--content", str(content)]
     if data.draw(st.booleans()):
         args += ["--agency", data.draw(st.sampled_from(["wendeng-civil-affairs", "../evil", "新机构", "x" * 300]))]
@@ -109,7 +109,7 @@ def test_ingest_writes_a_draft_or_refuses_and_stays_inside_content(tmp_path_fact
     assert isinstance(code, int)
     if code != 0:
         assert err.getvalue().strip() or out.getvalue().strip(), "a refusal must say why"
-    created = {p for p in work.rglob("*")} - before
+    created = set(work.rglob("*")) - before
     for path in created:
         assert path.resolve().is_relative_to(content.resolve()), f"wrote outside content/: {path}"
     for path in created:
