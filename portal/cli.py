@@ -46,9 +46,9 @@ def main(argv: list[str]) -> int:
         from .ingest import run
 
         return _guard(lambda: run(argv[1:]))
-    args = _parser().parse_args(argv or ["build"])
-    if args.command is None:
-        args = _parser().parse_args(["build", *argv])
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+        argv = ["build", *argv]  # `build.py --out DIR` means `build.py build --out DIR`
+    args = _parser().parse_args(argv)
     if args.command == "check":
         return _guard(lambda: _check(args.content, args.write_schema))
     if args.command == "serve":
