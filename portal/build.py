@@ -86,18 +86,8 @@ def outputs(site: Site, *, base_url: str | None = None) -> Iterator[tuple[str, C
         yield page.path, lambda p=page: render_page(env, p)
     for data_file in data_files(site, base):
         yield data_file.path, data_file.produce
-    for url, path in static.values():
+    for url, path in static.values():  # fingerprinted: netlify.toml caches /static/* for a year
         yield url.lstrip("/"), path.read_bytes
-    yield "_headers", lambda: HEADERS.encode("utf-8")
-
-
-HEADERS = """/static/*
-  Cache-Control: public, max-age=31536000, immutable
-/data/*
-  Access-Control-Allow-Origin: *
-"""
-"""Netlify headers: fingerprinted static files never change under their name, so cache them for a
-year; the data may be fetched from other sites (newsroom notebooks, dashboards)."""
 
 
 def write_site(site: Site, out_dir: Path, *, base_url: str | None = None, keep: Iterable[str] = KEEP,
@@ -142,10 +132,10 @@ def _write(site: Site, out_dir: Path, *, base_url: str | None, keep: Iterable[st
 # ---------------------------------------------------------------- the atomic build
 
 
-def _siblings(out_dir: Path) -> tuple[Path, Path, Path]:
+def _siblings(out_dir: Path) -> tuple[Path, Path]:
     """Temporary folders beside the output (same filesystem, so renames are atomic)."""
     stem = f"build-tmp-{out_dir.name}"
-    return out_dir.with_name(f"{stem}-new"), out_dir.with_name(f"{stem}-old"), out_dir.with_name(f"{stem}.lock")
+    return out_dir.with_name(f"{stem}-new"), out_dir.with_name(f"{stem}-old")
 
 
 def recover(out_dir: Path) -> None:
@@ -155,7 +145,7 @@ def recover(out_dir: Path) -> None:
     leaves no ``out`` but a complete ``old``: put it back. Dying after the second leaves both:
     the new site is in place, so delete ``old``. A leftover ``new`` is always incomplete.
     """
-    new, old, _ = _siblings(out_dir)
+    new, old = _siblings(out_dir)
     if old.exists():
         if out_dir.exists():
             shutil.rmtree(old)
@@ -166,15 +156,19 @@ def recover(out_dir: Path) -> None:
 
 
 @contextmanager
-def _locked(lock_path: Path) -> Iterator[None]:
-    """One build per output folder at a time (a dev server and a manual build, say)."""
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+def _locked(folder: Path) -> Iterator[None]:
+    """One build at a time beside this output (a dev server and a manual build, say).
+
+    Locks the parent folder itself rather than a lock file, so nothing is left behind.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
 
 
 def _hardlink_copy(src: Path, dst: Path) -> None:
@@ -221,9 +215,9 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
     """
     start = time.perf_counter()
     out_dir = out_dir.resolve()
-    new, old, lock = _siblings(out_dir)
+    new, old = _siblings(out_dir)
     say: Callable[[str], None] = (lambda m: print(m, file=sys.stderr)) if progress else (lambda m: None)
-    with _locked(lock):
+    with _locked(out_dir.parent):
         recover(out_dir)
         try:
             site = load_content(content_dir)

@@ -82,8 +82,8 @@ def _lines(text: str) -> list[str]:
 
 
 def parse_text(text: str) -> tuple[Block, ...]:
-    """Group the source text into blocks, in order; blank lines separate blocks and are kept in
-    the preceding block's ``raw`` only as far as needed to rebuild the text (see ``rebuild``)."""
+    """Group the source text into blocks, in order. Blank lines separate blocks and belong to
+    none of them, except inside a flattened table, whose ``raw`` keeps its inner blank lines."""
     lines = _lines(text)
     tabbed = [ln.startswith("\t") for ln in lines]
     blank = [not ln.strip() for ln in lines]
@@ -124,7 +124,7 @@ def parse_text(text: str) -> tuple[Block, ...]:
 
 
 def rebuild(blocks: tuple[Block, ...]) -> str:
-    """The blocks' source slices concatenated: the source text without its blank lines."""
+    """The blocks' source slices concatenated: the source text minus the blank lines between blocks."""
     return "".join(b.raw if b.raw.endswith(("\n", "\r")) else b.raw + "\n" for b in blocks)
 
 

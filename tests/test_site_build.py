@@ -1,0 +1,160 @@
+"""The build: deterministic, atomic, incremental (write_site), strict, and honest about search."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import CONTENT, ROOT
+
+from portal.build import BuildResult, build_site, recover, write_site
+from portal.errors import ContentError
+from portal.load import load_content
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_seed_build_result(built: tuple[Path, BuildResult]) -> None:
+    out, result = built
+    assert result.exit_code == 0 and result.warnings == []
+    assert result.pages == len(snapshot(out)) and result.changed == result.pages
+    assert result.seconds < 30
+
+
+def test_build_is_deterministic(tmp_path: Path, site_dir: Path) -> None:
+    other = tmp_path / "again"
+    build_site(CONTENT, other, search=False, progress=False)
+    assert snapshot(other) == snapshot(site_dir)
+
+
+def test_rebuild_changes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build_site(CONTENT, out, search=False, progress=False)
+    before = {p: p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    again = build_site(CONTENT, out, search=False, progress=False)
+    assert again.exit_code == 0 and again.changed == 0
+    assert {p: p.stat().st_ino for p in out.rglob("*") if p.is_file()} == before  # hard-linked, not rewritten
+
+
+def test_failed_build_leaves_the_previous_site_untouched(scratch_content: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build_site(scratch_content, out, search=False, progress=False)
+    before = snapshot(out)
+    (scratch_content / "reports/weihai-torch-hitech-zone/2023.yaml").write_text("agency: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ContentError) as problem:
+        build_site(scratch_content, out, search=False, progress=False)
+    assert "2023.yaml" in str(problem.value.problems[0])
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]  # temp dirs removed
+
+
+def test_a_crash_while_rendering_keeps_the_previous_site(scratch_content: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "site"
+    build_site(scratch_content, out, search=False, progress=False)
+    before = snapshot(out)
+
+    def broken(*args, **kwargs):  # noqa: ANN002, ANN003
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("portal.build.data_files", broken)
+    with pytest.raises(RuntimeError, match="boom"):
+        build_site(scratch_content, out, search=False, progress=False)
+    assert snapshot(out) == before
+    assert not list(tmp_path.glob("build-tmp-site-*"))
+
+
+def test_hard_linked_files_of_the_live_site_are_never_modified(scratch_content: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build_site(scratch_content, out, search=False, progress=False)
+    page = out / "reports/weihai-torch-hitech-zone/2023/index.html"
+    held = tmp_path / "held.html"
+    os.link(page, held)  # a reader holding the old file open, in effect
+    old = held.read_bytes()
+    path = scratch_content / "reports/weihai-torch-hitech-zone/2023.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("licensing: 34240", "licensing: 34241"), encoding="utf-8")
+    result = build_site(scratch_content, out, search=False, progress=False)
+    assert held.read_bytes() == old
+    assert "34241" in page.read_text(encoding="utf-8")
+    changed = result.changed
+    assert 0 < changed < result.pages  # only what depends on that number
+
+
+def test_recover_after_dying_between_the_renames(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    old = tmp_path / "build-tmp-site-old"
+    new = tmp_path / "build-tmp-site-new"
+    old.mkdir()
+    (old / "index.html").write_text("previous", encoding="utf-8")
+    new.mkdir()
+    recover(out)  # died after "out → old": put the old site back, drop the half-built one
+    assert (out / "index.html").read_text(encoding="utf-8") == "previous"
+    assert not old.exists() and not new.exists()
+    old.mkdir()
+    recover(out)  # died after "new → out": the new site is in place, drop the old one
+    assert out.exists() and not old.exists()
+
+
+def test_write_site_writes_only_changed_files_and_deletes_stale_ones(scratch_content: Path, tmp_path: Path) -> None:
+    out = tmp_path / "dev"
+    site = load_content(scratch_content)
+    first = write_site(site, out)
+    assert len(first) == len(snapshot(out))
+    assert write_site(site, out) == []
+    (out / "pagefind").mkdir()
+    (out / "pagefind" / "index.json").write_text("{}", encoding="utf-8")
+    (out / "stale.html").write_text("old", encoding="utf-8")
+    shutil.rmtree(scratch_content / "reports/wendeng-science-tech")
+    changed = {p.relative_to(out).as_posix() for p in write_site(load_content(scratch_content), out)}
+    assert "stale.html" in changed and not (out / "stale.html").exists()
+    assert "reports/wendeng-science-tech/2022/index.html" in changed
+    assert not (out / "reports/wendeng-science-tech").exists()  # empty folders go too
+    assert "index.html" in changed  # the counts on the home page changed
+    assert "reports/weihai-torch-hitech-zone/2023/index.html" not in changed
+    assert (out / "pagefind/index.json").exists()  # the search index belongs to another step
+
+
+def test_strict_fails_on_warnings_and_keeps_the_previous_site(scratch_content: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build_site(scratch_content, out, search=False, progress=False)
+    before = snapshot(out)
+    path = scratch_content / "reports/weihai-torch-hitech-zone/2023.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("total: [25, 0, 0, 0, 0, 0, 25]",
+                                                             "total: [24, 0, 0, 0, 0, 0, 25]"), encoding="utf-8")
+    lenient = build_site(scratch_content, tmp_path / "lenient", search=False, progress=False)
+    assert lenient.exit_code == 0 and any("failing consistency check" in w for w in lenient.warnings)
+    strict = build_site(scratch_content, out, search=False, strict=True, progress=False)
+    assert strict.exit_code == 1 and strict.warnings == lenient.warnings
+    assert snapshot(out) == before
+
+
+def test_search_step_is_guarded_until_the_search_module_exists(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "portal.search", None)  # import fails, as before it is written
+    result = build_site(CONTENT, tmp_path / "site", search=True, progress=False)
+    assert result.exit_code == 0
+    assert any("search index skipped" in w for w in result.warnings)
+
+
+def test_cli_build_prints_a_summary(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "build.py", "build", "--out", str(tmp_path / "site"), "--no-search"],
+                          cwd=ROOT, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "files" in done.stderr and "reports" in done.stderr and "warning" in done.stderr
+    assert (tmp_path / "site/index.html").is_file()
+
+
+def test_cli_bad_content_exits_1_with_file_and_line(scratch_content: Path, tmp_path: Path) -> None:
+    (scratch_content / "reports/weihai-torch-hitech-zone/2023.yaml").write_text("agency: [x\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "build.py", "build", "--content", str(scratch_content),
+                           "--out", str(tmp_path / "site"), "--no-search"],
+                          cwd=ROOT, capture_output=True, text=True, check=False)
+    assert done.returncode == 1
+    assert "2023.yaml" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "site").exists()
