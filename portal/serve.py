@@ -36,6 +36,7 @@ import sys
 import tempfile
 import threading
 import time
+import tomllib
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -53,8 +54,11 @@ WATCHED = ("templates", "static")
 """Watched beside the content directory: a template or stylesheet edit rebuilds too."""
 POLL_SECONDS = 0.05
 """Polling, not inotify: no extra dependency, and 2,000 stamps cost a few milliseconds."""
-QUIET_SECONDS = 0.03
-"""An editor's save is several writes (truncate, write, rename); build once they stop."""
+SETTLE_SECONDS = 0.02
+"""An editor's save is several writes (truncate, write, rename): a change is reported once two
+scans this far apart agree, so a build never reads a half-written file, and one save is one build."""
+QUIET_SECONDS = 0.01
+"""Reports that arrive this close together (or during a build) are built together."""
 EXIT_USAGE = 2
 SEARCH_NEXT, SEARCH_OLD = ".pagefind-next", ".pagefind-old"
 """The dev server's folders for swapping a fresh search index in; write_site is told to keep them."""
@@ -88,6 +92,7 @@ EXTRA_TYPES = {".wasm": "application/wasm", ".pagefind": "application/octet-stre
                ".pf_meta": "application/octet-stream", ".pf_index": "application/octet-stream",
                ".pf_fragment": "application/octet-stream", ".json": "application/json",
                ".csv": "text/csv; charset=utf-8", ".svg": "image/svg+xml"}
+NETLIFY_TOML = ROOT / "netlify.toml"
 HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
 BODY_START = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
 
@@ -151,7 +156,7 @@ class Watcher(threading.Thread):
         while not self.stopped.wait(interval):
             started = time.perf_counter()
             try:
-                now = scan(self.roots, self.skip)
+                now = self._settled(scan(self.roots, self.skip))
                 changes = changed_paths(self.snapshot, now)
                 self.snapshot = now
                 if changes:
@@ -160,6 +165,15 @@ class Watcher(threading.Thread):
                 say("watcher error (still watching):\n" + traceback.format_exc())
             # a huge tree must not keep a core busy: poll at most ~20% of the time
             interval = max(POLL_SECONDS, 4 * (time.perf_counter() - started))
+
+    def _settled(self, now: dict[str, Stamp]) -> dict[str, Stamp]:
+        """Rescan until two scans SETTLE_SECONDS apart agree (at once when nothing changed)."""
+        while now != self.snapshot and not self.stopped.wait(SETTLE_SECONDS):
+            again = scan(self.roots, self.skip)
+            if again == now:
+                break
+            now = again
+        return now
 
 
 # ------------------------------------------------------------------ building
@@ -352,6 +366,22 @@ def content_type(path: Path) -> str:
     return f"{guessed}; charset=utf-8" if guessed.startswith("text/") else guessed
 
 
+def site_wide_headers(netlify_toml: Path = NETLIFY_TOML) -> dict[str, str]:
+    """The security headers netlify.toml sends with every response (its ``for = "/*"`` rules).
+
+    Sent by the dev server too, so a page that breaks the Content-Security-Policy breaks while it
+    is being written, not after a deploy. Our scripts are external files ('self'), and the
+    LiveReload WebSocket is same-origin, which connect-src 'self' allows.
+    """
+    try:
+        config = tomllib.loads(netlify_toml.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        say(f"warning: no security headers from {netlify_toml.name}: {exc}")
+        return {}
+    rules = [r for r in config.get("headers", []) if r.get("for") == "/*"]
+    return {str(k): str(v) for rule in rules for k, v in rule.get("values", {}).items() if k != "Cache-Control"}
+
+
 def cache_control(url_path: str, target: Path) -> str:
     """Pages are never cached (a reload must show the rebuild); fingerprinted assets always are."""
     if target.suffix == ".html":
@@ -372,8 +402,13 @@ def resolve(out_dir: Path, url_path: str) -> Path | None:
 class SiteHandler(web.RequestHandler):
     """Serves the output directory; HTML is decorated, nothing is cached by the browser."""
 
-    def initialize(self, out_dir: Path, state: LiveState) -> None:
-        self.out_dir, self.state = out_dir, state
+    def initialize(self, out_dir: Path, state: LiveState, headers: dict[str, str]) -> None:
+        self.out_dir, self.state, self.headers = out_dir, state, headers
+        self.set_default_headers()  # tornado called it before initialize, when there were none yet
+
+    def set_default_headers(self) -> None:
+        for name, value in getattr(self, "headers", {}).items():
+            self.set_header(name, value)
 
     def get(self, url_path: str, include_body: bool = True) -> None:
         target = resolve(self.out_dir, url_path)
@@ -418,7 +453,7 @@ class TextHandler(web.RequestHandler):
         self.write(self.body())
 
 
-def application(out_dir: Path, state: LiveState) -> web.Application:
+def application(out_dir: Path, state: LiveState, headers: dict[str, str] | None = None) -> web.Application:
     text = "text/plain; charset=utf-8"
     return web.Application([
         (r"/livereload", LiveReloadHandler),
@@ -426,7 +461,7 @@ def application(out_dir: Path, state: LiveState) -> web.Application:
         (r"/__portal/build", TextHandler, {"body": lambda: str(state.generation), "type_": text}),
         (r"/__portal/catchup\.js", TextHandler, {"body": lambda: CATCHUP_JS, "type_": "text/javascript"}),
         (r"/__portal/error\.css", TextHandler, {"body": lambda: ERROR_CSS, "type_": "text/css"}),
-        (r"/(.*)", SiteHandler, {"out_dir": out_dir, "state": state}),
+        (r"/(.*)", SiteHandler, {"out_dir": out_dir, "state": state, "headers": headers or {}}),
     ], log_function=_log_request, websocket_ping_interval=None)
 
 
@@ -509,7 +544,7 @@ def serve(content_dir: Path, out_dir: Path, *, host: str = "127.0.0.1", port: in
     loop = ioloop.IOLoop.current()
     state_server = DevServer(content_dir, out_dir, loop)
     try:
-        application(out_dir, state_server.state).listen(port, address=host)
+        application(out_dir, state_server.state, site_wide_headers()).listen(port, address=host)
     except OSError as exc:
         hint = f"; try --port {port + 1}" if exc.errno == errno.EADDRINUSE else ""
         print(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}{hint}", file=sys.stderr)
