@@ -261,41 +261,75 @@ def shard_by_province(report: Report) -> str:
     return report.agency.jurisdiction[0] if report.agency.jurisdiction else "none"
 
 
-def _bundle_dir(key: str | None, keys: list[str]) -> Path:
-    """The primary bundle is ``pagefind/``; shard *i* is ``pagefind/shard-<i>/`` (ASCII, stable)."""
-    return BUNDLE if key is None else BUNDLE / f"shard-{keys.index(key) + 1}"
+PAGES_SHARD = "pages"
+MAX_SHARD_REPORTS = 600
+"""Pagefind's exact-phrase search costs (pages with the term) × (postings of the phrase) in one
+bundle: quadratic. Bundles of at most this many reports keep a search of a term that every
+report contains near 50 ms per bundle, and the page shows the first bundle's results at once."""
 
 
-def record_html(rec: Record) -> str:
+@dataclass(frozen=True)
+class Shard:
+    """A slice of the records that the page searches in one go, and the bundle that holds it."""
+
+    key: str  # the value of every record's ``shard`` filter
+    bundle: Path  # relative to out_dir
+    records: list[Record]
+
+
+def plan_shards(site: Site, shard_by: ShardKey | None = None, max_reports: int = MAX_SHARD_REPORTS) -> list[Shard]:
+    """Shards in search order: agency and year pages first, then the reports grouped by
+    ``shard_by`` (descending key: newest year first) and cut, in agency order, into bundles of
+    at most ``max_reports``. Without ``shard_by`` every record stays in the primary bundle."""
+    agency_index = {a.slug: i for i, a in enumerate(site.agencies)}
+    pages = [agency_record(a, i) for i, a in enumerate(site.agencies)] + [year_record(y) for y in site.years]
+    shards = [Shard(PAGES_SHARD, BUNDLE, pages)]
+    if shard_by is None:
+        reports = [report_record(r, agency_index[r.agency.slug]) for r in site.reports]
+        return shards + [Shard("all", BUNDLE, reports)]
+    groups: dict[str, list[Report]] = {}
+    for report in sorted(site.reports, key=lambda r: r.agency.slug):
+        groups.setdefault(shard_by(report), []).append(report)
+    for key in sorted(groups, reverse=True):
+        group = groups[key]
+        parts = -(-len(group) // max_reports)
+        size = -(-len(group) // parts)
+        for i in range(parts):
+            part = [report_record(r, agency_index[r.agency.slug]) for r in group[i * size:(i + 1) * size]]
+            shards.append(Shard(key if parts == 1 else f"{key}.{i + 1}", BUNDLE / f"shard-{len(shards)}", part))
+    return shards
+
+
+def record_html(rec: Record, shard: str) -> str:
     """A record as the HTML page Pagefind indexes: tokens as the body, filters and meta as tags.
 
     Why HTML files and not ``add_custom_record``: the Python service reads one reply per 100 ms,
     so 5,000 records would take minutes; ``add_directory`` is one request, and Pagefind indexes
     the folder on all cores."""
     tags = [f'<meta data-pagefind-filter="{k}[content]" content="{html.escape(v)}">'
-            for k, values in rec.filters.items() for v in values]
+            for k, values in {**rec.filters, "shard": [shard]}.items() for v in values]
     tags += [f'<meta data-pagefind-meta="{k}[content]" content="{html.escape(v)}">' for k, v in rec.meta.items()]
     body = " ".join(tokens(rec.document))
     return (f'<!doctype html><html lang="{LANGUAGE}"><head><meta charset="utf-8">{"".join(tags)}</head>'
             f"<body data-pagefind-body>{body}</body></html>")
 
 
-def _stage_html(records: list[Record], site_dir: Path) -> int:
+def _stage_html(shards: list[Shard], site_dir: Path) -> int:
     """Write each record to the path its URL maps to; returns the tokens written."""
     count = 0
-    for rec in records:
+    for shard, rec in ((s, r) for s in shards for r in s.records):
         path = site_dir / rec.url.strip("/") / "index.html"
         path.parent.mkdir(parents=True, exist_ok=True)
-        text = record_html(rec)
+        text = record_html(rec, shard.key)
         count += text.count(" ") + 1
         path.write_text(text, encoding="utf-8")
     return count
 
 
-async def _write_bundle(records: list[Record], staging: Path, limit: asyncio.Semaphore) -> int:
-    """Run one Pagefind service over the records and write its bundle to ``staging/out``."""
+async def _write_bundle(shards: list[Shard], staging: Path, limit: asyncio.Semaphore) -> int:
+    """Run one Pagefind service over the shards' records and write its bundle to ``staging/out``."""
     async with limit:
-        count = await asyncio.to_thread(_stage_html, records, staging / "site")
+        count = await asyncio.to_thread(_stage_html, shards, staging / "site")
         async with PagefindIndex(config={"output_path": str(staging / "out")}) as index:
             await index.add_directory(str(staging / "site"))
     return count
@@ -330,30 +364,19 @@ def _write_text(site: Site, out_dir: Path) -> None:
         path.write_text(_shard_json(report), encoding="utf-8")
 
 
-def _plan(site: Site, shard_by: ShardKey | None) -> tuple[dict[str | None, list[Record]], list[Record]]:
-    """Records per bundle: agency and year pages in the primary bundle, reports by shard key."""
-    agency_index = {a.slug: i for i, a in enumerate(site.agencies)}
-    pages = [agency_record(a, i) for i, a in enumerate(site.agencies)] + [year_record(y) for y in site.years]
-    bundles: dict[str | None, list[Record]] = {None: list(pages)}
-    for report in site.reports:
-        key = shard_by(report) if shard_by else None
-        bundles.setdefault(key, []).append(report_record(report, agency_index[report.agency.slug]))
-    return bundles, pages
-
-
-def _catalog(site: Site, bundle_dirs: dict[str | None, Path], out_dir: Path,
-             records: dict[str | None, list[Record]]) -> dict[str, object]:
-    """What the page needs to list results without loading Pagefind fragments."""
-    by_url = {rec.url: rec.row for recs in records.values() for rec in recs}
+def _catalog(site: Site, shards: list[Shard], out_dir: Path) -> dict[str, object]:
+    """What the page needs: the shards in search order, and the rows of Pagefind's page ids, so
+    results list without loading Pagefind fragments."""
+    by_url = {rec.url: rec.row for shard in shards for rec in shard.records}
     ids: dict[str, list[object]] = {}
-    for rel in bundle_dirs.values():
-        for page_id, url in _fragment_urls(out_dir / rel).items():
+    for bundle in dict.fromkeys(s.bundle for s in shards):
+        for page_id, url in _fragment_urls(out_dir / bundle).items():
             if page_id in ids:
                 raise RuntimeError(f"Pagefind page id {page_id} occurs in two bundles")
             ids[page_id] = by_url[url]
     return {
         "format": 1,
-        "bundles": sorted(f"/{rel.as_posix()}/" for rel in bundle_dirs.values()),
+        "shards": [[s.key, f"/{s.bundle.as_posix()}/"] for s in shards if s.records],
         "agencies": [[a.slug, a.name, a.kind, list(a.jurisdiction)] for a in site.agencies],
         "pages": ids,
     }
@@ -381,10 +404,9 @@ def _dir_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-async def _write_bundles(records: dict[str | None, list[Record]], staged: dict[str | None, Path],
-                         workers: int) -> list[int]:
+async def _write_bundles(bundles: dict[Path, list[Shard]], staged: dict[Path, Path], workers: int) -> list[int]:
     limit = asyncio.Semaphore(max(1, workers))
-    return await asyncio.gather(*(_write_bundle(recs, staged[k], limit) for k, recs in records.items()))
+    return await asyncio.gather(*(_write_bundle(shards, staged[b], limit) for b, shards in bundles.items()))
 
 
 def _run_async(make: Callable[[], Coroutine[object, object, T]]) -> T:
@@ -398,38 +420,38 @@ def _run_async(make: Callable[[], Coroutine[object, object, T]]) -> T:
         return pool.submit(lambda: asyncio.run(make())).result()
 
 
-def index_site(site: Site, out_dir: Path, shard_by: ShardKey | None = None, workers: int = 2) -> SearchStats:
-    """Write the Pagefind bundle(s), the catalog and the text shards under ``out_dir/pagefind``.
+def index_site(site: Site, out_dir: Path, shard_by: ShardKey | None = shard_by_year,
+               max_reports: int = MAX_SHARD_REPORTS, workers: int = 2) -> SearchStats:
+    """Write the Pagefind bundles, the catalog and the text shards under ``out_dir/pagefind``.
 
-    ``shard_by`` splits the reports into one Pagefind bundle per key (a year, a province …),
-    built by up to ``workers`` Pagefind processes at once and merged by the search page with
-    ``mergeIndex``; agency and year pages stay in the primary bundle. Bundles are written into a
-    staging folder first and moved into place together, so no bundle overwrites another."""
+    Reports are split into bundles by ``shard_by`` (default: year) of at most ``max_reports``
+    (see ``plan_shards``); up to ``workers`` Pagefind processes build them at once, and the page
+    merges them with ``mergeIndex``. ``shard_by=None`` writes one bundle. Bundles are written
+    into a staging folder and moved into place together, so none overwrites another."""
     start = time.perf_counter()
-    records, _ = _plan(site, shard_by)
-    keys = sorted(k for k in records if k is not None)
-    bundle_dirs = {k: _bundle_dir(k, keys) for k in records}
+    shards = plan_shards(site, shard_by, max_reports)
+    bundles: dict[Path, list[Shard]] = {}
+    for shard in shards:
+        bundles.setdefault(shard.bundle, []).append(shard)
     staging = out_dir / f".search-staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
-    staged = {k: staging / f"b{i}" for i, k in enumerate(records)}
+    staged = {b: staging / f"b{i}" for i, b in enumerate(bundles)}
     try:
-        counts = _run_async(lambda: _write_bundles(records, staged, workers))
+        counts = _run_async(lambda: _write_bundles(bundles, staged, workers))
         shutil.rmtree(out_dir / BUNDLE, ignore_errors=True)
-        (staged[None] / "out").rename(out_dir / BUNDLE)  # _plan always has the primary bundle
-        for key, rel in bundle_dirs.items():
-            if key is not None:
-                (staged[key] / "out").rename(out_dir / rel)
-            _prune(out_dir / rel, shard=key is not None)
+        (staged[BUNDLE] / "out").rename(out_dir / BUNDLE)  # first, as shard bundles live inside it
+        for bundle in bundles:
+            if bundle != BUNDLE:
+                (staged[bundle] / "out").rename(out_dir / bundle)
+            _prune(out_dir / bundle, shard=bundle != BUNDLE)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     index_bytes = _dir_bytes(out_dir / BUNDLE)
     _write_text(site, out_dir)
-    catalog = _catalog(site, bundle_dirs, out_dir, records)
     (out_dir / DATA_DIR / CATALOG_NAME).write_text(
-        json.dumps(catalog, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        json.dumps(_catalog(site, shards, out_dir), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     return SearchStats(
-        records=sum(len(r) for r in records.values()), reports=len(site.reports), bundles=len(bundle_dirs),
+        records=sum(len(s.records) for s in shards), reports=len(site.reports), bundles=len(bundles),
         tokens=sum(counts), index_bytes=index_bytes, seconds=time.perf_counter() - start,
-        peak_rss_mb=_peak_child_rss_mb(),
-        shards={bundle_dirs[k].as_posix(): len(v) for k, v in records.items()},
+        peak_rss_mb=_peak_child_rss_mb(), shards={s.key: len(s.records) for s in shards},
     )

@@ -102,8 +102,9 @@ function pagefind() {
   pagefindPromise ??= (async () => {
     const [pf, cat] = await Promise.all([import(`${BUNDLE}pagefind.js`), catalog()]);
     await pf.options({ basePath: BUNDLE });
-    for (const bundle of cat.bundles) if (bundle !== BUNDLE) await pf.mergeIndex(bundle);
     await pf.init();
+    const bundles = new Set(cat.shards.map(([, bundle]) => bundle));
+    for (const bundle of bundles) if (bundle !== BUNDLE) await pf.mergeIndex(bundle);
     return pf;
   })();
   return pagefindPromise;
@@ -137,10 +138,11 @@ function describe(cat, row) {
 
 // ------------------------------------------------------------------ searching
 
-/** Ids of Pagefind pages that contain every term (each term: all of its runs). */
-async function searchIds(pf, plans) {
+/** Ids of the shard's Pagefind pages that contain every term (each term: all of its runs). */
+async function searchIds(pf, plans, shard) {
   const queries = [...new Set(plans.flatMap((p) => p.queries))];
-  const answers = await Promise.all(queries.map((q) => pf.search(q)));
+  const filters = { shard };
+  const answers = await Promise.all(queries.map((q) => pf.search(q, { filters })));
   let ids = null;
   for (const answer of answers) {
     const found = new Set(answer.results.map((r) => r.id));
@@ -167,27 +169,32 @@ function containsAll(shard, terms) {
 
 const collator = new Intl.Collator("zh-CN");
 
+/** Pages first, then newest year first, then by agency (the order the shards are searched in). */
 function order(a, b) {
   const rank = { a: 0, y: 1, r: 2 };
   return rank[a.type] - rank[b.type] || (b.year ?? 0) - (a.year ?? 0) ||
-    collator.compare(a.agency ?? "", b.agency ?? "");
+    (a.slug ?? "").localeCompare(b.slug ?? "");
 }
 
-async function runSearch(query) {
+/** Search shard after shard (pages, then newest year first), handing each shard's results to
+ * onShard as soon as they are in, so the first results show before the whole index answered. */
+async function runSearch(query, onShard) {
   const terms = parseQuery(query);
-  if (!terms.length) return { terms, entries: [] };
+  if (!terms.length) return terms;
   const plans = terms.map(termPlan);
   const [pf, cat] = await Promise.all([pagefind(), catalog()]);
-  const ids = await searchIds(pf, plans);
-  let entries = [...ids].map((id) => cat.pages[id]).filter(Boolean).map((row) => describe(cat, row));
-  if (plans.some((p) => p.verify)) {
-    const reports = entries.filter((e) => e.type === "r");
-    const shards = await Promise.all(reports.map(textShard));
-    const ok = new Set(reports.filter((e, i) => containsAll(shards[i], terms)));
-    entries = entries.filter((e) => e.type !== "r" || ok.has(e));
+  for (const [shard] of cat.shards) {
+    const ids = await searchIds(pf, plans, shard);
+    let entries = [...ids].map((id) => cat.pages[id]).filter(Boolean).map((row) => describe(cat, row));
+    if (plans.some((p) => p.verify)) {
+      const reports = entries.filter((e) => e.type === "r");
+      const shards = await Promise.all(reports.map(textShard));
+      const ok = new Set(reports.filter((e, i) => containsAll(shards[i], terms)));
+      entries = entries.filter((e) => e.type !== "r" || ok.has(e));
+    }
+    if (onShard(terms, entries.sort(order)) === false) break;
   }
-  entries.sort(order);
-  return { terms, entries };
+  return terms;
 }
 
 // ------------------------------------------------------------------ excerpts
@@ -336,6 +343,7 @@ class SearchPage {
     const typedAt = this.typedAt ?? performance.now();
     this.results.dataset.state = "loading";
     this.results.setAttribute("aria-busy", "true");
+    delete this.results.dataset.first;
     if (!query) {
       this.last = null;
       this.list.replaceChildren();
@@ -345,9 +353,20 @@ class SearchPage {
       this.setStatus("请输入关键词。");
       return;
     }
-    let answer;
+    const answer = { query, terms: parseQuery(query), entries: [] };
+    let cleared = false;
     try {
-      answer = await runSearch(query);
+      await runSearch(query, (terms, entries) => {
+        if (seq !== this.seq) return false; // a newer query is under way
+        if (!cleared) {
+          this.last = answer;
+          this.list.replaceChildren();
+          cleared = true;
+        }
+        answer.entries.push(...entries);
+        this.append(entries.filter((e) => this.passes(e)), typedAt);
+        return true;
+      });
     } catch (err) {
       if (seq !== this.seq) return;
       this.results.dataset.state = "error";
@@ -355,33 +374,57 @@ class SearchPage {
       this.setStatus(`检索出错：${err.message}。请刷新页面重试。`);
       return;
     }
-    if (seq !== this.seq) return; // a newer query is under way
-    this.last = { query, ...answer };
-    this.updateUrl(query);
-    this.show(typedAt);
+    if (seq !== this.seq) return;
+    this.last = answer;
+    if (!cleared) this.list.replaceChildren();
+    this.complete(typedAt);
   }
 
-  /** Facet counts from the whole answer; the filters then narrow what is listed. */
-  show(typedAt = performance.now()) {
-    if (!this.last) return;
+  /** Add a shard's results to the list; the first of them are the reader's first results. */
+  append(entries, typedAt) {
+    if (!entries.length) return;
+    const start = this.list.children.length;
+    const fragment = document.createDocumentFragment();
+    entries.forEach((e, i) => fragment.append(this.item(e, start + i)));
+    this.list.append(fragment);
+    if (this.results.dataset.first === undefined) {
+      this.results.dataset.first = String(Math.round(performance.now() - typedAt));
+    }
+    const items = Array.from(this.list.children).slice(start);
+    for (const li of items) {
+      if (Number(li.dataset.index) < EXCERPT_EAGER) this.loadExcerpt(li);
+      else this.observer?.observe(li);
+    }
+  }
+
+  /** The whole answer is in: filters with counts, the summary, and data-state="done". */
+  complete(typedAt) {
     const { query, terms, entries } = this.last;
     const reports = entries.filter((e) => e.type === "r");
     this.fillFilters(reports);
-    const shown = entries.filter((e) => this.passes(e));
-    this.list.replaceChildren(...shown.map((e, i) => this.item(e, i)));
-    const count = shown.filter((e) => e.type === "r").length;
-    const pages = shown.length - count;
+    const count = this.list.querySelectorAll("li.search-result-r").length;
+    const pages = this.list.children.length - count;
     this.setStatus(this.summary(terms, count, pages, reports.length));
     this.updateUrl(query);
-    this.finish(typedAt, query, shown.length);
-    for (const li of Array.from(this.list.children).slice(0, EXCERPT_EAGER)) this.loadExcerpt(li);
-    if (this.observer) for (const li of this.list.children) this.observer.observe(li);
+    this.finish(typedAt, query, this.list.children.length);
+  }
+
+  /** A filter changed: list the stored answer again, narrowed. */
+  show() {
+    if (!this.last) return;
+    const typedAt = performance.now();
+    this.observer?.disconnect();
+    this.list.replaceChildren();
+    delete this.results.dataset.first;
+    this.append(this.last.entries.filter((e) => this.passes(e)), typedAt);
+    this.complete(typedAt);
   }
 
   finish(typedAt, query, count) {
     this.results.dataset.query = query;
     this.results.dataset.count = String(count);
     this.results.dataset.elapsed = String(Math.round(performance.now() - typedAt));
+    this.results.dataset.first ??= this.results.dataset.elapsed;
     this.results.dataset.state = "done";
     this.results.removeAttribute("aria-busy");
   }

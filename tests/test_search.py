@@ -96,28 +96,31 @@ def seeds() -> Site:
 
 def test_catalog_maps_every_pagefind_page_to_a_page_of_the_site(search_site: Path, seeds: Site) -> None:
     catalog = json.loads((search_site / DATA_DIR / "catalog.json").read_text(encoding="utf-8"))
-    assert catalog["bundles"] == ["/pagefind/"]
-    fragments = sorted(p.stem for p in (search_site / BUNDLE / "fragment").glob("*.pf_fragment"))
+    # agency and year pages, then one bundle per year, newest first: the order the page searches in
+    assert catalog["shards"] == [["pages", "/pagefind/"], ["2023", "/pagefind/shard-1/"],
+                                 ["2022", "/pagefind/shard-2/"]]
+    paths = {p.stem: p for p in (search_site / BUNDLE).rglob("fragment/*.pf_fragment")}
+    fragments = sorted(paths)
     assert sorted(catalog["pages"]) == fragments
     rows = list(catalog["pages"].values())
     assert sorted((catalog["agencies"][r[1]][0], r[2]) for r in rows if r[0] == "r") == sorted(
         (r.agency.slug, r.year) for r in seeds.reports)
     assert sorted(r[1] for r in rows if r[0] == "y") == list(seeds.years)
     assert len([r for r in rows if r[0] == "a"]) == len(seeds.agencies)
-    for page_id in fragments[:3]:
-        raw = gzip.decompress((search_site / BUNDLE / "fragment" / f"{page_id}.pf_fragment").read_bytes())
+    for page_id in fragments:
+        raw = gzip.decompress(paths[page_id].read_bytes())
         fragment = json.loads(raw[len(b"pagefind_dcd"):])
         assert url_file(search_site, fragment["url"]).is_file()
 
 
 def test_report_records_carry_agency_year_jurisdiction_and_kind(search_site: Path) -> None:
     by_url = {}
-    for path in (search_site / BUNDLE / "fragment").glob("*.pf_fragment"):
+    for path in (search_site / BUNDLE).rglob("fragment/*.pf_fragment"):
         fragment = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
         by_url[fragment["url"]] = fragment
     report = by_url["/reports/wendeng-civil-affairs/2023/"]
     assert report["filters"] == {"agency": ["威海市文登区民政局"], "year": ["2023"], "type": ["report"],
-                                 "jurisdiction": ["山东省", "威海市", "文登区"], "kind": ["部门"]}
+                                 "jurisdiction": ["山东省", "威海市", "文登区"], "kind": ["部门"], "shard": ["2023"]}
     assert report["meta"]["title"] == "威海市文登区民政局2023年政府信息公开工作年度报告"
     assert report["meta"]["jurisdiction"] == "山东省 › 威海市 › 文登区"
 
@@ -129,12 +132,16 @@ def test_text_shards_are_the_report_blocks_in_anchor_order(search_site: Path, se
         assert report.agency.name in shard["extra"]
 
 
-def test_sharded_index_writes_one_bundle_per_key(tmp_path: Path, seeds: Site) -> None:
-    stats = index_site(seeds, tmp_path, shard_by=shard_by_year)
+def test_shards_are_cut_to_the_size_limit_or_not_at_all(tmp_path: Path, seeds: Site) -> None:
+    stats = index_site(seeds, tmp_path, shard_by=shard_by_year, max_reports=2)
     catalog = json.loads((tmp_path / DATA_DIR / "catalog.json").read_text(encoding="utf-8"))
-    assert catalog["bundles"] == ["/pagefind/", "/pagefind/shard-1/", "/pagefind/shard-2/"]
-    assert stats.bundles == 3 and stats.reports == 5
+    assert [key for key, _ in catalog["shards"]] == ["pages", "2023.1", "2023.2", "2022"]
+    assert stats.bundles == 4 and stats.shards == {"pages": 7, "2023.1": 2, "2023.2": 1, "2022": 2}
     assert not (tmp_path / BUNDLE / "shard-1" / "pagefind.js").exists()  # merged bundles need no JS
+    stats = index_site(seeds, tmp_path, shard_by=None)
+    catalog = json.loads((tmp_path / DATA_DIR / "catalog.json").read_text(encoding="utf-8"))
+    assert catalog["shards"] == [["pages", "/pagefind/"], ["all", "/pagefind/"]] and stats.bundles == 1
+    assert not (tmp_path / BUNDLE / "shard-1").exists()
 
 
 # ------------------------------------------------------------------ the page in Chromium
@@ -304,17 +311,22 @@ def test_search_works_under_the_sites_content_security_policy(browser, search_si
     assert violations == []
 
 
-def test_sharded_bundles_are_merged_by_the_page(browser, tmp_path: Path, search_site: Path, seeds: Site) -> None:  # noqa: ANN001
+@pytest.mark.parametrize("shard_by, max_reports", [(None, 600), (shard_by_year, 1)])
+def test_any_sharding_gives_the_same_answers(browser, tmp_path: Path, search_site: Path, seeds: Site,  # noqa: ANN001
+                                             shard_by, max_reports: int) -> None:  # noqa: ANN001
     import shutil
 
     site = tmp_path / "site"
     shutil.copytree(search_site, site)
-    index_site(seeds, site, shard_by=shard_by_year)
+    index_site(seeds, site, shard_by=shard_by, max_reports=max_reports)
     context = browser.new_context()
     pg = context.new_page()
     with serve_directory(site) as url:
-        for query in ("政务公开", "征地拆迁 行政复议", "文登"):
+        for query in ("政务公开", "征地拆迁 行政复议", "文登", "2022"):
             pg.goto(f"{url}/search/?q={quote(query)}")
             wait_done(pg, query)
             assert report_links(pg) == truth(seeds, query), query
+            links = pg.eval_on_selector_all("#results a", "els => els.map(e => e.getAttribute('href'))")
+            years = [int(h.split("/")[3]) for h in links if h.startswith("/reports/")]
+            assert years == sorted(years, reverse=True)  # newest first, as the shards are searched
     context.close()
