@@ -2,7 +2,9 @@
 
 ``NAME.expected.yaml`` lists values at dotted paths of the draft (``table3.new``), the exact
 ``cells`` map of recorded printings, every table problem expected (as substrings; any other
-table problem fails the test), and notes that must appear.
+table problem fails the test), notes that must appear, and fields of the drafted registry
+entry (``agency_entry``) when the agency is not registered. The source is ``NAME.txt``, or
+``NAME.html`` for a web page as served (any encoding it declares).
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ def at(data: dict, path: str):
 @pytest.mark.parametrize("expected_file", CASES, ids=lambda p: p.name.split(".")[0])
 def test_fixture(expected_file: Path) -> None:
     expected = yaml.safe_load(expected_file.read_text(encoding="utf-8"))
-    source = expected_file.with_name(expected_file.name.replace(".expected.yaml", ".txt"))
+    stem = expected_file.name.replace(".expected.yaml", "")
+    source = next(p for p in (FIXTURES / f"{stem}.txt", FIXTURES / f"{stem}.html") if p.exists())
     draft = extract(source.read_bytes(), source.name, REGISTRY)
     assert draft.refusal is None
     for table in expected.get("same_as_seed_002", []):
@@ -48,5 +51,7 @@ def test_fixture(expected_file: Path) -> None:
         assert any(wanted in p for p in table_problems), (wanted, table_problems)
     for wanted in expected.get("notes", []):
         assert any(wanted in n for n in draft.data["notes"]), (wanted, draft.data["notes"])
-    # whatever was read is in the stored text exactly as it was given
-    assert draft.text == source.read_text(encoding="utf-8")
+    for key, value in (expected.get("agency_entry") or {}).items():
+        assert draft.agency_entry is not None and draft.agency_entry[key] == value, key
+    if source.suffix == ".txt":  # whatever was read is in the stored text exactly as it was given
+        assert draft.text == source.read_text(encoding="utf-8")

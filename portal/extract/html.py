@@ -21,6 +21,9 @@ _BLOCKS = frozenset(
 _SKIP = frozenset({"script", "style", "noscript", "template", "head", "select", "textarea"})
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
 MAX_SPAN = 200
+MAX_NESTING = 20
+_MARK, _MARK_END = "\ue000", "\ue001"  # private-use characters: a nested table's place in its cell
+_MARKER_LINE = re.compile(rf"^\t?{_MARK}(\d+){_MARK_END}$", re.MULTILINE)
 
 
 @dataclass
@@ -113,6 +116,7 @@ class _Parser(HTMLParser):
         self.doc: list[str] = []
         self.tables: list[_Table] = []
         self.skip = 0
+        self.blocks: list[str] = []  # flattened tables that sat inside a cell, by marker number
 
     def _sink(self) -> list[str]:
         table = self.tables[-1] if self.tables else None
@@ -160,20 +164,46 @@ class _Parser(HTMLParser):
         elif tag == "table" and self.tables:
             table = self.tables.pop()
             table.close_cell()
-            text = flatten([r for r in table.rows if r])
-            if self.tables:  # a table inside a cell: its text joins the cell
+            rows = [r for r in table.rows if r]
+            text = flatten(rows)
+            if self.tables and is_grid(rows):  # a data table inside a layout table's cell
+                self.blocks.append(text)
+                self._sink().append(f"\n{_MARK}{len(self.blocks) - 1}{_MARK_END}\n")
+            elif self.tables:  # a one-row or one-column table inside a cell: its text joins the cell
                 self._sink().append("\n" + "\n".join(s.strip() for s in text.split("\n") if s.strip()) + "\n")
             else:
                 self.doc.append("\n\n" + text + "\n\n")
 
     def handle_data(self, data: str) -> None:
         if not self.skip:
-            self._sink().append(data.replace("\n", " "))
+            self._sink().append(data.replace("\n", " ").replace(_MARK, "").replace(_MARK_END, ""))
 
     def close(self) -> None:
         super().close()
         while self.tables:
             self.handle_endtag("table")
+
+
+def is_grid(rows: list[list[HtmlCell]]) -> bool:
+    """Whether a table has at least two rows and two columns: data, not a box around text."""
+    return len(rows) >= 2 and max(len(r) for r in rows) >= 2
+
+
+def _unnest(text: str, blocks: list[str]) -> str:
+    """Put each nested table back at its marker, as a table of its own (blank lines around it).
+
+    CMS pages wrap the whole report in a layout table; joining the report's tables into the
+    layout cell would lose their blank cells and row breaks, which the table reader needs.
+    """
+    def block(m: re.Match[str]) -> str:
+        n = int(m.group(1))
+        return "\n\n" + blocks[n] + "\n\n" if n < len(blocks) else ""
+
+    for _ in range(MAX_NESTING):
+        text, found = _MARKER_LINE.subn(block, text)
+        if not found:
+            break
+    return _MARKER_LINE.sub("", text)
 
 
 def html_to_text(html: str) -> str:
@@ -182,7 +212,7 @@ def html_to_text(html: str) -> str:
     parser.feed(html)
     parser.close()
     out: list[str] = []
-    for part in "".join(parser.doc).split("\n"):
+    for part in _unnest("".join(parser.doc), parser.blocks).split("\n"):
         line = part if part.startswith("\t") else _SPACES.sub(" ", part).strip()
         if line or (out and out[-1]):
             out.append(line)

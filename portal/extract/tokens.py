@@ -46,19 +46,52 @@ def tokenize(lines: list[str], first_line: int = 0) -> list[Token]:
             out.append(Token("blank" if "\t" in line else "break", "", n))
             continue
         words: list[str] = []
-        for piece in line.split():
-            glued = _GLUED.match(piece)
-            if is_cell(piece):
+        for field_text in _fields(line):
+            if field_text is None:
                 _flush(words, out, n)
-                out.append(Token("cell", piece, n))
-            elif glued and not is_cell(glued.group(1)):
-                words.append(glued.group(1))
-                _flush(words, out, n)
-                out.append(Token("cell", glued.group(2), n))
-            else:
-                words.append(piece)
+                out.append(Token("blank", "", n))
+                continue
+            for piece in field_text.split():
+                glued = _GLUED.match(piece)
+                if is_cell(piece):
+                    _flush(words, out, n)
+                    out.append(Token("cell", piece, n))
+                elif glued and not is_cell(glued.group(1)):
+                    words.append(glued.group(1))
+                    _flush(words, out, n)
+                    out.append(Token("cell", glued.group(2), n))
+                else:
+                    words.append(piece)
         _flush(words, out, n)
     return out
+
+
+def _fields(line: str) -> list[str | None]:
+    """The tab-separated fields of a line; None for an empty field between two cells.
+
+    Text copied from a web page keeps a row on one line with a tab between cells, so two tabs
+    in a row are a blank cell. Only an empty field with a cell on both sides is taken as one:
+    at the start of a line (Word indentation), at its end, or after the label it may just as
+    well be layout (a merged label column), and then the row is left to the width checks.
+    """
+    fields = line.split("\t")
+    out: list[str | None] = []
+    for i, text in enumerate(fields):
+        if text.strip():
+            out.append(text)
+        elif 0 < i < len(fields) - 1 and _ends_with_cell(fields[:i]) and _starts_with_cell(fields[i + 1:]):
+            out.append(None)
+    return out
+
+
+def _ends_with_cell(fields: list[str]) -> bool:
+    filled = [f for f in fields if f.strip()]
+    return bool(filled) and is_cell(filled[-1].split()[-1])
+
+
+def _starts_with_cell(fields: list[str]) -> bool:
+    filled = [f for f in fields if f.strip()]
+    return bool(filled) and is_cell(filled[0].split()[0])
 
 
 def _flush(words: list[str], out: list[Token], line: int) -> None:
