@@ -160,7 +160,7 @@ def pick_report(content: Path, wanted: str | None) -> tuple[str, Path]:
     return reports[0].url, reports[0].yaml_path
 
 
-def run(content: Path, edits: int, wanted: str | None) -> list[float]:
+def run(content: Path, edits: int, wanted: str | None, timeout: float) -> list[float]:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="bench-serve-") as tmp:
@@ -175,7 +175,7 @@ def run(content: Path, edits: int, wanted: str | None) -> list[float]:
                 page = browser.new_page()
                 page.goto(server.url(url))
                 page.wait_for_timeout(500)  # livereload.js connects
-                return measure(page, yaml_path, edits)
+                return measure(page, yaml_path, edits, timeout_ms=int(timeout * 1000))
             finally:
                 browser.close()
 
@@ -185,8 +185,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--content", type=Path, default=ROOT / "content", help="content folder (copied, never edited)")
     p.add_argument("--edits", type=int, default=7, help="number of saves to time (≥ 5 for a median)")
     p.add_argument("--report", help="agency-slug/year of the report to edit (default: the first)")
+    p.add_argument("--timeout", type=float, default=120, help="seconds to wait for one reload")
     args = p.parse_args(argv)
-    seconds = run(args.content.resolve(), args.edits, args.report)
+    seconds = run(args.content.resolve(), args.edits, args.report, args.timeout)
     median = statistics.median(seconds)
     verdict = "OK" if median <= TARGET_SECONDS else "SLOWER THAN THE GOAL"
     print("save→reload seconds: " + " ".join(f"{s:.3f}" for s in seconds))

@@ -32,6 +32,7 @@ import mimetypes
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -212,18 +213,26 @@ def rebuild(content_dir: Path, out_dir: Path, trigger: tuple[str, ...] = ()) -> 
     return Outcome(None, 0, error, time.perf_counter() - started, trigger)
 
 
-def index_into(site: Any, out_dir: Path) -> None:
-    """Index in a private folder, then swap the result in with two renames.
+INDEX_CHILD = "import sys; from portal.serve import index_child; index_child(sys.argv[1], sys.argv[2])"
 
-    Why not ``index_site(site, out_dir)`` directly: it stages its bundles inside the folder it is
-    given, and ``write_site``, running for the next save at the same moment, deletes whatever it
-    did not write there. Pages keep the old index until the new one is complete.
+
+def index_into(content_dir: Path, out_dir: Path) -> None:
+    """Index in a child process and a private folder, then swap the result in with two renames.
+
+    Why a child process: indexing is mostly Python (tokenising every report), and in this
+    process it would hold the GIL against the next rebuild; a child runs on the other core, at a
+    lower priority. Why a private folder: ``index_site`` stages its bundles inside the folder it
+    is given, and ``write_site``, running for the next save at the same moment, would delete them
+    as stale files. Pages keep the old index until the new one is complete.
     """
-    from .search import BUNDLE, index_site
+    from .search import BUNDLE
 
     live, fresh, old = out_dir / BUNDLE, out_dir / SEARCH_NEXT, out_dir / SEARCH_OLD
     with tempfile.TemporaryDirectory(prefix="portal-search-") as tmp:
-        index_site(site, Path(tmp))
+        done = subprocess.run([sys.executable, "-c", INDEX_CHILD, str(content_dir), tmp], cwd=ROOT,
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"the index process exited {done.returncode}:\n{done.stderr.strip()[-3000:]}")
         for leftover in (fresh, old):
             shutil.rmtree(leftover, ignore_errors=True)
         shutil.move(Path(tmp) / BUNDLE, fresh)
@@ -231,6 +240,15 @@ def index_into(site: Any, out_dir: Path) -> None:
         live.rename(old)
     fresh.rename(live)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def index_child(content_dir: str, dest: str) -> None:
+    """The child's side of ``index_into``: load the content as it is now and index it."""
+    from .load import load_content
+    from .search import index_site
+
+    _lower_priority()
+    index_site(load_content(Path(content_dir)), Path(dest))
 
 
 class Builder(threading.Thread):
@@ -268,10 +286,10 @@ class Builder(threading.Thread):
 
 
 class Indexer(threading.Thread):
-    """Refreshes the search index for the newest site, after its pages have reloaded.
+    """Refreshes the search index after a good build, once its pages have reloaded.
 
-    Only the newest site matters: a site submitted while an index run is going replaces any
-    older one still waiting.
+    Only the newest build matters: one submitted while an index run is going replaces any older
+    one still waiting, so a burst of saves costs at most one extra run.
     """
 
     def __init__(self, index: Callable[[Any], None]):
@@ -287,7 +305,6 @@ class Indexer(threading.Thread):
             self._cond.notify()
 
     def run(self) -> None:
-        _lower_priority()
         while True:
             with self._cond:
                 while self._site is None:
@@ -303,13 +320,9 @@ class Indexer(threading.Thread):
 
 
 def _lower_priority() -> None:
-    """Let the next rebuild win the CPU over an index refresh (and the Pagefind process it starts).
-
-    On Linux a nice value belongs to a thread and is inherited by the processes it starts, so
-    this lowers only the indexer. Elsewhere it is a no-op.
-    """
+    """Let the next rebuild win the CPU over an index refresh (and the Pagefind processes)."""
     try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+        os.nice(10)
     except (AttributeError, OSError):
         pass
 
@@ -480,7 +493,7 @@ class DevServer:
     def __init__(self, content_dir: Path, out_dir: Path, loop: ioloop.IOLoop):
         self.content_dir, self.out_dir, self.loop = content_dir, out_dir, loop
         self.state = LiveState()
-        self.indexer = Indexer(lambda site: index_into(site, out_dir))
+        self.indexer = Indexer(lambda _site: index_into(content_dir, out_dir))
         self.builder = Builder(lambda trigger: rebuild(content_dir, out_dir, trigger), self.publish)
         roots = [content_dir, *(ROOT / name for name in WATCHED)]
         self.watcher = Watcher([r.resolve() for r in roots], out_dir, self.builder.request)
