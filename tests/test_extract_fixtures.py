@@ -2,9 +2,10 @@
 
 ``NAME.expected.yaml`` lists values at dotted paths of the draft (``table3.new``), the exact
 ``cells`` map of recorded printings, every table problem expected (as substrings; any other
-table problem fails the test), notes that must appear, and fields of the drafted registry
-entry (``agency_entry``) when the agency is not registered. The source is ``NAME.txt``, or
-``NAME.html`` for a web page as served (any encoding it declares).
+table problem fails the test), notes that must appear, every consistency check that fails
+(``failing_checks``, as substrings of their details; when given, no other check may fail),
+and fields of the drafted registry entry (``agency_entry``) when the agency is not registered.
+The source is ``NAME.txt``, or ``NAME.html`` for a web page as served (any encoding it declares).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from portal.checks import FAIL, check_report
 from portal.extract import extract
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +53,11 @@ def test_fixture(expected_file: Path) -> None:
         assert any(wanted in p for p in table_problems), (wanted, table_problems)
     for wanted in expected.get("notes", []):
         assert any(wanted in n for n in draft.data["notes"]), (wanted, draft.data["notes"])
+    if "failing_checks" in expected:
+        failing = [c.detail for c in check_report(draft.data) if c.status == FAIL]
+        assert len(failing) == len(expected["failing_checks"]), failing
+        for wanted in expected["failing_checks"]:
+            assert any(wanted in f for f in failing), (wanted, failing)
     for key, value in (expected.get("agency_entry") or {}).items():
         assert draft.agency_entry is not None and draft.agency_entry[key] == value, key
     if source.suffix == ".txt":  # whatever was read is in the stored text exactly as it was given

@@ -21,6 +21,7 @@ from .tokens import IMAGE, Token, norm_label, tokenize
 LOST = "原文只保留了表格标题，表格本身在转换中丢失，没有数字。"
 NOT_FOUND = "原文中既没有该表的标题，也没有该表的数字。"
 LOOKAHEAD = 4
+NOT_AFTER_LABELS = "表三的数字没有紧跟各自的行标签，"
 
 # Variant spellings seen in real reports, beyond the form's own label (which always comes first).
 ROW_VARIANTS: dict[str, tuple[str, ...]] = {
@@ -303,13 +304,23 @@ def read_table3(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead
             if len(fitting) == 1:
                 result.notes.append(f"表三“{labels[key]}”一行的数字连在一起（{describe(toks)}），"
                                     "按行内总计唯一可行的拆分读出。")
+    leading = bool(order) and any(t.kind == "cell" for t in cells_after(tokens, 0, order[0][1][0]))
+    shifted = _shifted([key for key, _ in order], segments, single, leading)
+    if shifted and not _proven(candidates, single):
+        dropped = [k for k in _data_keys(single) if k in shifted and candidates.pop(k, None) is not None]
+        if dropped:
+            rows = labels[dropped[0]] + (f" … {labels[dropped[-1]]}" if len(dropped) > 1 else "")
+            result.problems.append(f"table 3: {len(dropped)} rows ({rows}) may hold a neighbouring row's cells "
+                                   "(numbers printed before their labels, or cells missing nearby) — left null")
     _apply_sums(candidates, single, labels, result)
-    complete = len(candidates) == len(form.TABLE3_ROWS) - (3 if single else 0) + (1 if single else 0)
+    complete = len(candidates) == len(_data_keys(single))
     fallback = None if complete else _sequential(tokens, found, single)
-    if fallback is not None:
-        candidates = {k: [v] for k, v in fallback.items()}
+    before = None if complete or fallback else _cells_before_labels(tokens, order, single)
+    if fallback is not None or before is not None:
+        candidates = {k: [v] for k, v in (fallback or before or {}).items()}
         result.problems = []
-        result.notes = ["表三的数字没有紧跟各自的行标签，按表格的行序读出；每行合计和各列勾稽关系全部吻合。"]
+        result.notes = [NOT_AFTER_LABELS + ("按表格的行序读出" if fallback else "各行数字印在行标签之前，按此读出")
+                        + "；每行合计和各列勾稽关系全部吻合。"]
     result.data = _table3_data(candidates, single, result)
     return result
 
@@ -364,29 +375,109 @@ def _columns_allow(key: str, option: list[Cell], candidates: dict[str, list[list
     return True
 
 
+def _data_keys(single: bool) -> list[str]:
+    """Keys of the rows that hold cells, in form order: （六） whole (2019 form) or its sub-rows."""
+    return [a.key for a in TABLE3_ANCHORS if a.width and (a.key != "other_handling" or single)
+            and not (single and a.key.startswith("other_handling."))]
+
+
+def _row_width(key: str, single: bool) -> int:
+    """How many cells the row (or heading, 0) of an anchor holds in this table's layout."""
+    if key == "other_handling":
+        return form.TABLE3_WIDTH if single else 0
+    if single and key.startswith("other_handling."):
+        return 0
+    return next(a.width for a in TABLE3_ANCHORS if a.key == key)
+
+
+def _shifted(keys: list[str], segments: dict[str, list[Token]], single: bool, leading: bool) -> set[str]:
+    """Rows whose cells may be a neighbour's: those between a surplus of cells and a gap.
+
+    Reading the cells after a label is right when every row prints its numbers after its
+    label. When some rows print them before (a PDF's vertically centred cells), a surplus —
+    cells before the first label, under a heading, or more than a row holds — and a gap — a
+    row with no cells — appear, and every row between them reads its neighbour's numbers,
+    seven cells that add up, so no row sum would notice. ``keys`` are in printed order.
+    """
+    suspects: set[str] = set()
+    pending: list[str] = []
+    state = "surplus" if leading else None
+    for key in keys:
+        width = _row_width(key, single)
+        count = sum(t.kind == "cell" for t in segments.get(key, []))
+        kind = "surplus" if count > width else "gap" if width and not count else None
+        if kind is None:
+            if state and width:
+                pending.append(key)
+            continue
+        if state and state != kind:
+            suspects.update(pending)
+            state, pending = None, []
+        elif state != kind or kind == "gap":
+            state, pending = kind, []
+    if state == "surplus":
+        suspects.update(pending)
+    return suspects
+
+
+def _rules_hold(rows: dict[str, list[Cell]], single: bool) -> bool:
+    """Whether every row of the table is read and every row sum and column rule holds."""
+    keys = _data_keys(single)
+    if any(k not in rows or not row_sum_ok(rows[k]) for k in keys):
+        return False
+    for left, right in _equations(single):
+        for col in range(form.TABLE3_WIDTH):
+            if sum(rows[k][col].value for k in left) != sum(rows[k][col].value for k in right):  # type: ignore[misc]
+                return False
+    return True
+
+
+def _proven(candidates: dict[str, list[list[Cell]]], single: bool) -> bool:
+    """Whether the rows as read are one reading each that the form's sums all confirm."""
+    return all(len(v) == 1 for v in candidates.values()) and _rules_hold(
+        {k: v[0] for k, v in candidates.items()}, single)
+
+
+def _cells_before_labels(tokens: list[Token], order: list[tuple[str, tuple[int, int]]],
+                         single: bool) -> dict[str, list[Cell]] | None:
+    """Each row's cells taken from just before its label, as some PDF text layers print them.
+
+    Used only when every row then reads one way and every row sum and column rule holds.
+    Headings (三、本年度办理结果, （三）不予公开) hold no cells: cells before one belong to the row
+    whose label follows it.
+    """
+    rows: dict[str, list[Cell]] = {}
+    start = 0
+    for key, (tok, _) in order:
+        width = _row_width(key, single)
+        if not width:
+            continue
+        toks = cells_after(tokens, start, tok)
+        start = tok + 1
+        options = read_cells(toks, width)
+        if len(options) == 1 and _as_printed(toks, width):
+            rows[key] = options[0]
+    return rows if _rules_hold(rows, single) else None
+
+
 def _sequential(tokens: list[Token], found: dict[str, tuple[int, int]], single: bool) -> dict[str, list[Cell]] | None:
     """Cells read in form order, 7 per found row, when labels drifted away from their numbers.
 
     Used only when the count is exact and every row and column rule then holds: the order of
     the form is the only thing that ties a number to its row here, so it must be proven.
     """
-    keys = [a.key for a in TABLE3_ANCHORS if a.width and a.key in found
-            and (a.key != "other_handling" or single) and not (single and a.key.startswith("other_handling."))]
+    keys = [k for k in _data_keys(single) if k in found]
     toks = cells_after(tokens, 0, len(tokens))
     width = form.TABLE3_WIDTH
-    if len(keys) != len(form.TABLE3_ROWS) - (2 if single else 0) or len(toks) != width * len(keys):
+    if len(keys) != len(_data_keys(single)) or len(toks) != width * len(keys):
         return None
     rows: dict[str, list[Cell]] = {}
     for n, key in enumerate(keys):
         parsed = [parse_cell(t.text) if t.kind == "cell" else None for t in toks[n * width:(n + 1) * width]]
-        if any(c is None for c in parsed) or not row_sum_ok(parsed):  # type: ignore[arg-type]
+        if any(c is None for c in parsed):
             return None
         rows[key] = parsed  # type: ignore[assignment]
-    for left, right in _equations(single):
-        for col in range(width):
-            if sum(rows[k][col].value for k in left) != sum(rows[k][col].value for k in right):  # type: ignore[misc]
-                return None
-    return rows
+    return rows if _rules_hold(rows, single) else None
 
 
 def _table3_data(candidates: dict[str, list[list[Cell]]], single: bool, result: TableRead) -> dict:
