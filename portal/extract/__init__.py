@@ -134,7 +134,7 @@ def _extract(raw: bytes, filename: str, registry: list[dict]) -> Draft:
         "title": title,
         "published": meta.published,
         "status": "draft",
-        "form": form_of(meta.year, reads["table3"].single_row),
+        "form": form_of(meta.year, reads["table3"].single_row, reads["table2"].form_2019),
         "source": {
             "file": f"{meta.year}.txt",
             "original_name": PurePath(filename).name or None,

@@ -112,6 +112,7 @@ class TableRead:
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     single_row: bool = False
+    form_2019: bool = False  # the table is printed in the 2019 form's layout
 
 
 # ---------------------------------------------------------------- regions
@@ -505,6 +506,26 @@ def _table3_data(candidates: dict[str, list[list[Cell]]], single: bool, result: 
 
 # ---------------------------------------------------------------- table 2
 
+FORM_2019_TABLE2 = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增减",
+                    "其他对外管理服务事项", "政府集中采购", "采购项目数量", "采购总金额")
+"""Column headers and rows that only the 2019 form's table 2 (国办公开办函〔2019〕60号) has."""
+
+TABLE2_2019 = ("表二按2019年版格式（国办公开办函〔2019〕60号）印制：其栏目（本年新制作数量、本年新公开数量、"
+               "对外公开总数量；上一年项目数量、本年增/减、处理决定数量）与现行格式的本年制发、本年废止、"
+               "现行有效件数和本年处理决定数量、收费金额含义不同，不能对应转录，原文数字见原文。")
+
+
+def form_2019_headers(tokens: list[Token]) -> list[str]:
+    """The 2019-only headers and rows printed in table 2's region, in form order.
+
+    Their numbers cannot go under this portal's table-2 keys: 规范性文件 30 30 30 on the 2019
+    form is made / published / in public total, not issued / repealed / in force, and a
+    licensing row holds last year's items, the change and the decisions.
+    """
+    text = "".join(norm_label(t.text) for t in tokens if t.kind == "text")
+    return [h for h in FORM_2019_TABLE2 if h in text]
+
+
 
 def read_table2(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead:
     result = TableRead()
@@ -514,6 +535,13 @@ def read_table2(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead
     tokens = tokenize(list(lines[span[0]:span[1]]), span[0])
     if not any(t.kind == "cell" for t in tokens):
         result.missing = _missing_reason(tokens)
+        return result
+    headers = form_2019_headers(tokens)
+    if headers:
+        result.missing = TABLE2_2019
+        result.form_2019 = True
+        result.problems.append(f"table 2: printed in the 2019 form's columns ({'、'.join(headers)}), which do not "
+                               "mean what issued/repealed/in_force and the decision counts mean — left null")
         return result
     found = find_anchors(tokens, TABLE2_ANCHORS)
     order = sorted(found.items(), key=lambda kv: kv[1])
@@ -581,9 +609,9 @@ def read_table4(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead
     return result
 
 
-def form_of(year: int | None, single_row: bool) -> str:
+def form_of(year: int | None, single_row: bool, table2_2019: bool = False) -> str:
     """Which national form the tables follow: the 2021 one from the 2021 reports on."""
-    if single_row or (year is not None and 2019 <= year <= 2020):
+    if single_row or table2_2019 or (year is not None and 2019 <= year <= 2020):
         return "gov-2019"
     return form.FORM_ID if year is None or year >= 2021 else "unknown"
 
