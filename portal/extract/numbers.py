@@ -120,3 +120,25 @@ def split_candidates(tokens: list[str], width: int) -> list[list[Cell]] | None:
     if not walk(0, width, []):
         return None
     return out
+
+
+def join_candidates(tokens: list[str], width: int) -> list[list[Cell]]:
+    """Readings of ``width + 1`` printed whole numbers as ``width`` cells, two neighbours joined.
+
+    A PDF that spaces its letters out can print 25 as ``2 5``. Which neighbours belong together
+    is not in the text — callers keep only readings the form's sums prove. A ``0`` never starts
+    a joined number (nobody prints 05), and grouped or decimal numbers are never joined.
+    """
+    if len(tokens) != width + 1:
+        return []
+    digits = [fold(t).replace(" ", "") for t in tokens]
+    cells = [parse_cell(t) for t in tokens]
+    if not all(_INT.match(d) for d in digits) or any(c is None for c in cells):
+        return []
+    out: list[list[Cell]] = []
+    for i in range(width):
+        if digits[i] == "0":
+            continue
+        joined = Cell(int(digits[i] + digits[i + 1]), f"{tokens[i].strip()} {tokens[i + 1].strip()}")
+        out.append([*cells[:i], joined, *cells[i + 2:]])  # type: ignore[list-item]
+    return out

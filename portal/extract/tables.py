@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .. import form
-from .numbers import Cell, parse_cell, split_candidates
+from .numbers import Cell, join_candidates, parse_cell, split_candidates
 from .tokens import IMAGE, Token, norm_label, tokenize
 
 LOST = "原文只保留了表格标题，表格本身在转换中丢失，没有数字。"
@@ -294,6 +294,7 @@ def read_table3(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead
         if len(options) == 1 and _as_printed(toks, width):
             candidates[key] = options
             continue
+        joined = not options and bool(options := join_candidates([t.text for t in toks if t.kind == "cell"], width))
         fitting = [o for o in options if row_sum_ok(o)]
         if not toks:
             result.problems.append(f"table 3: row {labels[key]} has no cells — left null")
@@ -302,11 +303,14 @@ def read_table3(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead
                                    f"expected {width} cells — left null")
         else:
             candidates[key] = fitting
-            if len(fitting) == 1:
+            if len(fitting) == 1 and joined:
+                result.notes.append(f"表三“{labels[key]}”一行印出{width + 1}个数（{describe(toks)}），"
+                                    "只有把其中相邻两个合为一个数（数内多了空格）时该行才能相加吻合，按此读出。")
+            elif len(fitting) == 1:
                 result.notes.append(f"表三“{labels[key]}”一行的数字连在一起（{describe(toks)}），"
                                     "按行内总计唯一可行的拆分读出。")
     leading = bool(order) and any(t.kind == "cell" for t in cells_after(tokens, 0, order[0][1][0]))
-    shifted = _shifted([key for key, _ in order], segments, single, leading)
+    shifted = _shifted([key for key, _ in order], segments, single, leading, set(candidates))
     if shifted and not _proven(candidates, single):
         dropped = [k for k in _data_keys(single) if k in shifted and candidates.pop(k, None) is not None]
         if dropped:
@@ -352,7 +356,8 @@ def _apply_sums(candidates: dict[str, list[list[Cell]]], single: bool, labels: d
                 candidates[key] = keep
                 changed = True
                 if len(keep) == 1:
-                    result.notes.append(f"表三“{labels[key]}”一行的数字连在一起，按各列勾稽关系唯一可行的拆分读出。")
+                    result.notes.append(f"表三“{labels[key]}”一行的数字有不止一种读法（连在一起，或数内有空格），"
+                                        "按各列勾稽关系唯一可行的读法读出。")
     for key in [k for k, v in candidates.items() if len(v) > 1]:
         result.problems.append(f"table 3: row {labels[key]}: digits run together can be read "
                                f"{len(candidates[key])} ways that all add up — left null")
@@ -391,14 +396,17 @@ def _row_width(key: str, single: bool) -> int:
     return next(a.width for a in TABLE3_ANCHORS if a.key == key)
 
 
-def _shifted(keys: list[str], segments: dict[str, list[Token]], single: bool, leading: bool) -> set[str]:
+def _shifted(keys: list[str], segments: dict[str, list[Token]], single: bool, leading: bool,
+             read: set[str]) -> set[str]:
     """Rows whose cells may be a neighbour's: those between a surplus of cells and a gap.
 
     Reading the cells after a label is right when every row prints its numbers after its
     label. When some rows print them before (a PDF's vertically centred cells), a surplus —
-    cells before the first label, under a heading, or more than a row holds — and a gap — a
-    row with no cells — appear, and every row between them reads its neighbour's numbers,
-    seven cells that add up, so no row sum would notice. ``keys`` are in printed order.
+    cells before the first label, under a heading, or more than an unread row holds — and a
+    gap — a row with no cells — appear, and every row between them reads its neighbour's
+    numbers, seven cells that add up, so no row sum would notice. ``keys`` are in printed
+    order; ``read`` are the rows already read (a row of 8 cells that only reads with two of
+    them joined is no surplus).
     """
     suspects: set[str] = set()
     pending: list[str] = []
@@ -406,7 +414,7 @@ def _shifted(keys: list[str], segments: dict[str, list[Token]], single: bool, le
     for key in keys:
         width = _row_width(key, single)
         count = sum(t.kind == "cell" for t in segments.get(key, []))
-        kind = "surplus" if count > width else "gap" if width and not count else None
+        kind = "surplus" if count > width and key not in read else "gap" if width and not count else None
         if kind is None:
             if state and width:
                 pending.append(key)
