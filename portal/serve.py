@@ -416,11 +416,11 @@ class SiteHandler(web.RequestHandler):
     """Serves the output directory; HTML is decorated, nothing is cached by the browser."""
 
     def initialize(self, out_dir: Path, state: LiveState, headers: dict[str, str]) -> None:
-        self.out_dir, self.state, self.headers = out_dir, state, headers
+        self.out_dir, self.state, self.extra_headers = out_dir, state, headers
         self.set_default_headers()  # tornado called it before initialize, when there were none yet
 
     def set_default_headers(self) -> None:
-        for name, value in getattr(self, "headers", {}).items():
+        for name, value in getattr(self, "extra_headers", {}).items():
             self.set_header(name, value)
 
     def get(self, url_path: str, include_body: bool = True) -> None:
