@@ -18,13 +18,16 @@ from .numbers import fold
 _DIGIT = "0-9０-９"
 _CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "Ｏ": "0", "O": "0"}
 TITLE = re.compile(
-    rf"([{_DIGIT}]{{4}}|[〇零○Ｏ一二三四五六七八九]{{4}})\s*年度?[^。；]{{0,16}}?(?:政府信息公开|政务公开|信息公开)[^。；]{{0,12}}?报告"
+    rf"([{_DIGIT}]{{4}}|[〇零○Ｏ一二三四五六七八九]{{4}})\s*年度?([^。；]{{0,16}}?)(?:政府信息公开|政务公开|信息公开)[^。；]{{0,12}}?报告"
 )
 _DATE = re.compile(rf"([{_DIGIT}]{{4}})\s*年\s*([{_DIGIT}]{{1,2}})\s*月\s*([{_DIGIT}]{{1,2}})\s*日")
 _CN = "〇零○Ｏ一二三四五六七八九"
 _CN_DATE = re.compile(rf"([{_CN}]{{4}})年([{_CN}十]{{1,2}})月([{_CN}十]{{1,3}})日")
 _NAME_LINE = re.compile(r"^[\u4e00-\u9fff（）()·]{2,40}$")
 _MARKER = re.compile(r"\[(?:bookmark|image):[^\]]*\]")
+_LEAD_WORD = re.compile(r"^关于")  # 关于XX局2022年度政府信息公开工作年度报告
+_SEAL_NOTE = re.compile(r"\s*[（(【\[][^）)】\]]{0,12}[）)】\]]$")
+_SIGNER = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}?(?:人民政府|政府|办公室|办公厅|局|委员会|管委会|办事处|厅)\s+")
 
 _PHONE = rf"([{_DIGIT}(（][{_DIGIT}—\-－–()（） ]{{5,24}}[{_DIGIT}])"
 CONTACT_PATTERNS: dict[str, tuple[str, ...]] = {
@@ -66,19 +69,37 @@ def _year(text: str) -> int | None:
     return value if value is not None and 1990 <= value <= 2100 else None
 
 
+def find_title(clean: str, following: str) -> tuple[str, re.Match[str]] | None:
+    """The title on one line, or on this line and the next when it wraps mid-phrase.
+
+    A wrapped title (``…2022年度政府信息`` / ``公开工作年度报告``, or ``2022年度`` /
+    ``…局政府信息公开工作年度报告``) counts only when the match spans the line break.
+    """
+    for text in (clean, clean + following):
+        match = TITLE.search(text) if len(text) <= 80 else None
+        if match and _year(match.group(1)) is not None and (text is clean or match.start() < len(clean) < match.end()):
+            return text, match
+    return None
+
+
 def read_meta(lines: list[str], registry: list[dict]) -> Meta:
     meta = Meta()
     head: list[str] = []
-    for line in lines[:200]:
-        clean = _MARKER.sub("", line).strip()
-        match = TITLE.search(clean) if len(clean) <= 80 else None
-        if match is None or _year(match.group(1)) is None:
+    cleaned = [_MARKER.sub("", line).strip() for line in lines[:200]]
+    for n, clean in enumerate(cleaned):
+        following = next((c for c in cleaned[n + 1:] if c), "")
+        found = find_title(clean, following) if clean else None
+        if found is None:
             if clean:
                 head = (head + [clean])[-3:]
             continue
+        clean, match = found
         meta.year = _year(match.group(1))
-        before = clean[: match.start()].strip()
+        before = _LEAD_WORD.sub("", clean[: match.start()].strip())
         rest = clean[match.start():].strip()
+        middle = match.group(2).strip()
+        if not before and kind_of(middle) != "其他":  # 2022年度 / XX局政府信息公开工作年度报告
+            before, rest = middle, clean[match.start():].replace(middle, "", 1).strip()
         if before:
             head = [before]
         elif head and not _NAME_LINE.match(head[-1]):
@@ -117,9 +138,20 @@ def match_agency(head: list[str], registry: list[dict], names_only: bool = False
     return top[0][2], top[0][1]
 
 
+def _date_part(line: str) -> str:
+    """A signature line without a seal note after the date or the signer's name before it."""
+    line = _SEAL_NOTE.sub("", line).strip()
+    signer = _SIGNER.match(line)
+    return line[signer.end():] if signer else line
+
+
 def read_published(lines: list[str]) -> dt.date | None:
-    """The date standing alone on one of the last lines, or None when none is printed."""
-    tail = [line.strip() for line in lines if line.strip()][-6:]
+    """The date standing alone on one of the last lines, or None when none is printed.
+
+    "Alone" allows what a signature block puts beside it: the signer's name before it
+    (``XX乡人民政府 2023年1月16日``) and a seal note after it (``（印章）``), nothing else.
+    """
+    tail = [_date_part(line.strip()) for line in lines if line.strip()][-6:]
     for line in reversed(tail):
         parts: tuple[int | None, ...] | None = None
         if m := _DATE.fullmatch(line):
@@ -150,11 +182,16 @@ def read_contact(text: str) -> dict[str, str | None]:
 
 _KINDS = (
     ("街道办事处", "街道办事处"),
+    ("街道", "街道办事处"),
     ("人民政府办公室", "政府办公室"),
     ("政府办公室", "政府办公室"),
     ("镇人民政府", "乡镇人民政府"),
     ("乡人民政府", "乡镇人民政府"),
+    ("镇政府", "乡镇人民政府"),
+    ("乡政府", "乡镇人民政府"),
     ("人民政府", "人民政府"),
+    ("镇", "乡镇人民政府"),
+    ("乡", "乡镇人民政府"),
     ("管委会", "开发区管委会"),
     ("管理委员会", "开发区管委会"),
     ("局", "部门"),
@@ -162,6 +199,11 @@ _KINDS = (
     ("办公室", "部门"),
     ("厅", "部门"),
 )
+
+
+def kind_of(name: str) -> str:
+    """The registry kind an agency's name implies (its deadline depends on it), or 其他."""
+    return next((k for suffix, k in _KINDS if name.endswith(suffix)), "其他")
 
 
 def draft_agency(name: str, contact: dict[str, str | None], taken: set[str]) -> dict:
@@ -175,7 +217,7 @@ def draft_agency(name: str, contact: dict[str, str | None], taken: set[str]) -> 
     while (slug := f"agency-{digest[:n]}") in taken and n < len(digest):
         n += 2
     jurisdiction = re.findall(r"[\u4e00-\u9fff]{1,8}?(?:省|自治区|市|自治州|地区|盟|区|县|旗)", name)[:3]
-    kind = next((k for suffix, k in _KINDS if name.endswith(suffix)), "其他")
+    kind = kind_of(name)
     return {
         "slug": slug,
         "name": name,
