@@ -297,7 +297,6 @@ class Indexer(threading.Thread):
         self.index = index
         self._cond = threading.Condition()
         self._site: Any | None = None
-        self.runs = 0
 
     def submit(self, site: Any) -> None:
         with self._cond:
@@ -313,7 +312,6 @@ class Indexer(threading.Thread):
             started = time.perf_counter()
             try:
                 self.index(site)
-                self.runs += 1
                 say(f"search index refreshed in {time.perf_counter() - started:.2f} s")
             except Exception:  # noqa: BLE001 - pages still work without a fresh index
                 say("search index failed (pages are fine, search may be stale):\n" + traceback.format_exc())
