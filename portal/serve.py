@@ -8,13 +8,14 @@ would kill the server), and the snippet it injects is an inline script, which th
 Content-Security-Policy forbids. So we keep livereload's WebSocket endpoint and its
 ``livereload.js`` client, and drive them from four small parts:
 
-- a watcher thread polls the modification stamps of content/, templates/ and static/, never the
-  output directory;
-- a builder thread waits for a burst of saves to go quiet, then recomputes the whole in-memory
-  model (``load_content``) and writes only the files whose bytes changed (``write_site``); every
-  finished build, good or bad, is published with a new build number and a reload message to
-  every connected page, with no minimum interval;
-- an indexer thread refreshes the Pagefind index after that reload, so search never holds it up;
+- a watcher thread polls the modification stamps of content/, templates/ and static/ (never the
+  output directory) and reports each save once, when two scans agree;
+- a builder thread coalesces the reports that arrive while it works, then recomputes the whole
+  in-memory model (``load_content``) and writes only the files whose bytes changed
+  (``write_site``); every finished build that changed something, good or bad, is published with
+  a new build number and a reload message to every connected page, with no minimum interval;
+- an indexer thread refreshes the Pagefind index in a child process after that reload, so search
+  never holds it up, and swaps it in whole;
 - tornado's IOLoop (the main thread) serves the output directory and adds, to every HTML page,
   two external scripts (``livereload.js`` and ``catchup.js``, which reloads a page that was still
   loading when a build finished) and, while the content is broken, the error banner.
