@@ -34,8 +34,8 @@ import html
 import json
 import os
 import re
-import resource
 import shutil
+import threading
 import time
 from collections.abc import Callable, Coroutine, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -245,7 +245,7 @@ class SearchStats:
     tokens: int = 0
     index_bytes: int = 0
     seconds: float = 0.0
-    peak_rss_mb: float = 0.0  # the largest Pagefind service process
+    peak_rss_mb: float = 0.0  # the largest Pagefind service process (VmHWM)
     shards: dict[str, int] = field(default_factory=dict)
 
 
@@ -262,10 +262,14 @@ def shard_by_province(report: Report) -> str:
 
 
 PAGES_SHARD = "pages"
-MAX_SHARD_REPORTS = 600
-"""Pagefind's exact-phrase search costs (pages with the term) × (postings of the phrase) in one
-bundle: quadratic. Bundles of at most this many reports keep a search of a term that every
-report contains near 50 ms per bundle, and the page shows the first bundle's results at once."""
+SLICE_REPORTS = 600
+"""Reports per search slice. Pagefind's exact-phrase search costs (result pages) × (postings of
+the phrase): the page searches slice after slice (a ``shard`` filter), newest year first, so the
+first results show after one slice's work, not the whole index's."""
+BUNDLE_REPORTS = 2500
+"""Reports per Pagefind bundle. A query downloads its words' chunks from every bundle, so fewer
+bundles mean fewer bytes; but one Pagefind process holds its bundle in memory (about 1 MB per
+report), so bundles bound the memory of indexing, and let several processes index at once."""
 
 
 @dataclass(frozen=True)
@@ -277,26 +281,34 @@ class Shard:
     records: list[Record]
 
 
-def plan_shards(site: Site, shard_by: ShardKey | None = None, max_reports: int = MAX_SHARD_REPORTS) -> list[Shard]:
-    """Shards in search order: agency and year pages first, then the reports grouped by
-    ``shard_by`` (descending key: newest year first) and cut, in agency order, into bundles of
-    at most ``max_reports``. Without ``shard_by`` every record stays in the primary bundle."""
-    agency_index = {a.slug: i for i, a in enumerate(site.agencies)}
-    pages = [agency_record(a, i) for i, a in enumerate(site.agencies)] + [year_record(y) for y in site.years]
-    shards = [Shard(PAGES_SHARD, BUNDLE, pages)]
-    if shard_by is None:
-        reports = [report_record(r, agency_index[r.agency.slug]) for r in site.reports]
-        return shards + [Shard("all", BUNDLE, reports)]
+def _slices(site: Site, shard_by: ShardKey, slice_reports: int) -> Iterator[tuple[str, list[Report]]]:
+    """Reports grouped by key, descending (newest year first), cut in agency order into parts."""
     groups: dict[str, list[Report]] = {}
     for report in sorted(site.reports, key=lambda r: r.agency.slug):
         groups.setdefault(shard_by(report), []).append(report)
     for key in sorted(groups, reverse=True):
         group = groups[key]
-        parts = -(-len(group) // max_reports)
+        parts = -(-len(group) // slice_reports)
         size = -(-len(group) // parts)
         for i in range(parts):
-            part = [report_record(r, agency_index[r.agency.slug]) for r in group[i * size:(i + 1) * size]]
-            shards.append(Shard(key if parts == 1 else f"{key}.{i + 1}", BUNDLE / f"shard-{len(shards)}", part))
+            yield (key if parts == 1 else f"{key}.{i + 1}"), group[i * size:(i + 1) * size]
+
+
+def plan_shards(site: Site, shard_by: ShardKey = shard_by_year, slice_reports: int = SLICE_REPORTS,
+                bundle_reports: int = BUNDLE_REPORTS) -> list[Shard]:
+    """Slices in search order — agency and year pages, then reports by ``shard_by`` — packed in
+    that order into bundles of at most ``bundle_reports``: the primary ``pagefind/`` first, then
+    ``pagefind/shard-<n>/``."""
+    agency_index = {a.slug: i for i, a in enumerate(site.agencies)}
+    pages = [agency_record(a, i) for i, a in enumerate(site.agencies)] + [year_record(y) for y in site.years]
+    shards = [Shard(PAGES_SHARD, BUNDLE, pages)]
+    bundle, filled, count = BUNDLE, 0, 0
+    for key, reports in _slices(site, shard_by, max(1, min(slice_reports, bundle_reports))):
+        if filled and filled + len(reports) > bundle_reports:
+            count += 1
+            bundle, filled = BUNDLE / f"shard-{count}", 0
+        filled += len(reports)
+        shards.append(Shard(key, bundle, [report_record(r, agency_index[r.agency.slug]) for r in reports]))
     return shards
 
 
@@ -382,9 +394,40 @@ def _catalog(site: Site, shards: list[Shard], out_dir: Path) -> dict[str, object
     }
 
 
-def _peak_child_rss_mb() -> float:
-    """ru_maxrss of the largest finished child: the Pagefind service processes."""
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+class PeakRss:
+    """The largest peak RSS (VmHWM) of our child processes — the Pagefind services — sampled
+    while they run. ``RUSAGE_CHILDREN`` cannot tell: a child forked from a big build process
+    counts the parent's pages until it execs. Linux only; elsewhere it stays 0."""
+
+    def __init__(self, every: float = 0.2) -> None:
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(every,), daemon=True)
+
+    def __enter__(self) -> PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self, every: float) -> None:
+        while not self._stop.wait(every):
+            self.peak_kb = max([self.peak_kb, *self._sample()])
+
+    @staticmethod
+    def _sample() -> list[int]:
+        me, sizes = str(os.getpid()), []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                if stat.read_text().rsplit(")", 1)[1].split()[1] != me:
+                    continue
+                status = (stat.parent / "status").read_text()
+            except (OSError, IndexError):
+                continue
+            sizes += [int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")]
+        return sizes
 
 
 UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
@@ -420,16 +463,16 @@ def _run_async(make: Callable[[], Coroutine[object, object, T]]) -> T:
         return pool.submit(lambda: asyncio.run(make())).result()
 
 
-def index_site(site: Site, out_dir: Path, shard_by: ShardKey | None = shard_by_year,
-               max_reports: int = MAX_SHARD_REPORTS, workers: int = 2) -> SearchStats:
+def index_site(site: Site, out_dir: Path, shard_by: ShardKey = shard_by_year, slice_reports: int = SLICE_REPORTS,
+               bundle_reports: int = BUNDLE_REPORTS, workers: int = 1) -> SearchStats:
     """Write the Pagefind bundles, the catalog and the text shards under ``out_dir/pagefind``.
 
-    Reports are split into bundles by ``shard_by`` (default: year) of at most ``max_reports``
-    (see ``plan_shards``); up to ``workers`` Pagefind processes build them at once, and the page
-    merges them with ``mergeIndex``. ``shard_by=None`` writes one bundle. Bundles are written
-    into a staging folder and moved into place together, so none overwrites another."""
+    Reports are cut into search slices and packed into bundles (see ``plan_shards``); up to
+    ``workers`` Pagefind processes build bundles at once (each holds its bundle in memory), and
+    the page merges them with ``mergeIndex``. Bundles are written into a staging folder and
+    moved into place together, so none overwrites another."""
     start = time.perf_counter()
-    shards = plan_shards(site, shard_by, max_reports)
+    shards = plan_shards(site, shard_by, slice_reports, bundle_reports)
     bundles: dict[Path, list[Shard]] = {}
     for shard in shards:
         bundles.setdefault(shard.bundle, []).append(shard)
@@ -437,7 +480,8 @@ def index_site(site: Site, out_dir: Path, shard_by: ShardKey | None = shard_by_y
     shutil.rmtree(staging, ignore_errors=True)
     staged = {b: staging / f"b{i}" for i, b in enumerate(bundles)}
     try:
-        counts = _run_async(lambda: _write_bundles(bundles, staged, workers))
+        with PeakRss() as rss:
+            counts = _run_async(lambda: _write_bundles(bundles, staged, workers))
         shutil.rmtree(out_dir / BUNDLE, ignore_errors=True)
         (staged[BUNDLE] / "out").rename(out_dir / BUNDLE)  # first, as shard bundles live inside it
         for bundle in bundles:
@@ -453,5 +497,5 @@ def index_site(site: Site, out_dir: Path, shard_by: ShardKey | None = shard_by_y
     return SearchStats(
         records=sum(len(s.records) for s in shards), reports=len(site.reports), bundles=len(bundles),
         tokens=sum(counts), index_bytes=index_bytes, seconds=time.perf_counter() - start,
-        peak_rss_mb=_peak_child_rss_mb(), shards={s.key: len(s.records) for s in shards},
+        peak_rss_mb=rss.peak_kb / 1024, shards={s.key: len(s.records) for s in shards},
     )

@@ -10,7 +10,7 @@
 const BUNDLE = "/pagefind/";
 const DATA = `${BUNDLE}portal/`;
 const DEBOUNCE_MS = 60;
-const EXCERPT_EAGER = 12; // excerpts fetched at once; the rest when scrolled into view
+const EXCERPT_EAGER = 8; // without IntersectionObserver: excerpts of the first results only
 const CONTEXT_BEFORE = 24;
 const CONTEXT_AFTER = 60;
 const MAX_TERMS = 8;
@@ -172,8 +172,8 @@ const collator = new Intl.Collator("zh-CN");
 /** Pages first, then newest year first, then by agency (the order the shards are searched in). */
 function order(a, b) {
   const rank = { a: 0, y: 1, r: 2 };
-  return rank[a.type] - rank[b.type] || (b.year ?? 0) - (a.year ?? 0) ||
-    (a.slug ?? "").localeCompare(b.slug ?? "");
+  const slug = (a.slug ?? "") < (b.slug ?? "") ? -1 : (a.slug ?? "") > (b.slug ?? "") ? 1 : 0;
+  return rank[a.type] - rank[b.type] || (b.year ?? 0) - (a.year ?? 0) || slug;
 }
 
 /** Search shard after shard (pages, then newest year first), handing each shard's results to
@@ -391,9 +391,10 @@ class SearchPage {
       this.results.dataset.first = String(Math.round(performance.now() - typedAt));
     }
     const items = Array.from(this.list.children).slice(start);
+    // Excerpts need the report's text: fetch it only for results the reader can see.
     for (const li of items) {
-      if (Number(li.dataset.index) < EXCERPT_EAGER) this.loadExcerpt(li);
-      else this.observer?.observe(li);
+      if (this.observer) this.observer.observe(li);
+      else if (Number(li.dataset.index) < EXCERPT_EAGER) this.loadExcerpt(li);
     }
   }
 

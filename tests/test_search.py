@@ -96,9 +96,8 @@ def seeds() -> Site:
 
 def test_catalog_maps_every_pagefind_page_to_a_page_of_the_site(search_site: Path, seeds: Site) -> None:
     catalog = json.loads((search_site / DATA_DIR / "catalog.json").read_text(encoding="utf-8"))
-    # agency and year pages, then one bundle per year, newest first: the order the page searches in
-    assert catalog["shards"] == [["pages", "/pagefind/"], ["2023", "/pagefind/shard-1/"],
-                                 ["2022", "/pagefind/shard-2/"]]
+    # agency and year pages, then one slice per year, newest first: the order the page searches in
+    assert catalog["shards"] == [["pages", "/pagefind/"], ["2023", "/pagefind/"], ["2022", "/pagefind/"]]
     paths = {p.stem: p for p in (search_site / BUNDLE).rglob("fragment/*.pf_fragment")}
     fragments = sorted(paths)
     assert sorted(catalog["pages"]) == fragments
@@ -132,16 +131,15 @@ def test_text_shards_are_the_report_blocks_in_anchor_order(search_site: Path, se
         assert report.agency.name in shard["extra"]
 
 
-def test_shards_are_cut_to_the_size_limit_or_not_at_all(tmp_path: Path, seeds: Site) -> None:
-    stats = index_site(seeds, tmp_path, shard_by=shard_by_year, max_reports=2)
+def test_slices_and_bundles_are_cut_to_their_limits(tmp_path: Path, seeds: Site) -> None:
+    stats = index_site(seeds, tmp_path, slice_reports=2, bundle_reports=3)
     catalog = json.loads((tmp_path / DATA_DIR / "catalog.json").read_text(encoding="utf-8"))
-    assert [key for key, _ in catalog["shards"]] == ["pages", "2023.1", "2023.2", "2022"]
-    assert stats.bundles == 4 and stats.shards == {"pages": 7, "2023.1": 2, "2023.2": 1, "2022": 2}
+    assert catalog["shards"] == [["pages", "/pagefind/"], ["2023.1", "/pagefind/"], ["2023.2", "/pagefind/"],
+                                 ["2022", "/pagefind/shard-1/"]]
+    assert stats.bundles == 2 and stats.shards == {"pages": 7, "2023.1": 2, "2023.2": 1, "2022": 2}
     assert not (tmp_path / BUNDLE / "shard-1" / "pagefind.js").exists()  # merged bundles need no JS
-    stats = index_site(seeds, tmp_path, shard_by=None)
-    catalog = json.loads((tmp_path / DATA_DIR / "catalog.json").read_text(encoding="utf-8"))
-    assert catalog["shards"] == [["pages", "/pagefind/"], ["all", "/pagefind/"]] and stats.bundles == 1
-    assert not (tmp_path / BUNDLE / "shard-1").exists()
+    paths = list((tmp_path / BUNDLE).rglob("fragment/*.pf_fragment"))
+    assert len(paths) == len(catalog["pages"]) == 12
 
 
 # ------------------------------------------------------------------ the page in Chromium
@@ -311,14 +309,14 @@ def test_search_works_under_the_sites_content_security_policy(browser, search_si
     assert violations == []
 
 
-@pytest.mark.parametrize("shard_by, max_reports", [(None, 600), (shard_by_year, 1)])
-def test_any_sharding_gives_the_same_answers(browser, tmp_path: Path, search_site: Path, seeds: Site,  # noqa: ANN001
-                                             shard_by, max_reports: int) -> None:  # noqa: ANN001
+@pytest.mark.parametrize("slice_reports, bundle_reports", [(1, 1), (2, 3), (600, 2500)])
+def test_any_slicing_gives_the_same_answers(browser, tmp_path: Path, search_site: Path, seeds: Site,  # noqa: ANN001
+                                            slice_reports: int, bundle_reports: int) -> None:
     import shutil
 
     site = tmp_path / "site"
     shutil.copytree(search_site, site)
-    index_site(seeds, site, shard_by=shard_by, max_reports=max_reports)
+    index_site(seeds, site, shard_by=shard_by_year, slice_reports=slice_reports, bundle_reports=bundle_reports)
     context = browser.new_context()
     pg = context.new_page()
     with serve_directory(site) as url:
