@@ -338,13 +338,48 @@ def _stage_html(shards: list[Shard], site_dir: Path) -> int:
     return count
 
 
+class _Written(Exception):
+    """Leaves ``PagefindIndex``'s context without its automatic second write (see below)."""
+
+
 async def _write_bundle(shards: list[Shard], staging: Path, limit: asyncio.Semaphore) -> int:
-    """Run one Pagefind service over the shards' records and write its bundle to ``staging/out``."""
+    """Run one Pagefind service over the shards' records and write its bundle to ``staging/out``.
+
+    Why the explicit write and wait: the service answers ``WriteFiles`` before its last files
+    reach the disk, and leaving the context terminates the process — a 2,500-report bundle came
+    out with an empty ``pagefind-entry.json``. So we write, wait until the bundle is complete,
+    and leave by an exception, which the context documents as "close without writing"."""
+    out = staging / "out"
     async with limit:
         count = await asyncio.to_thread(_stage_html, shards, staging / "site")
-        async with PagefindIndex(config={"output_path": str(staging / "out")}) as index:
-            await index.add_directory(str(staging / "site"))
+        try:
+            async with PagefindIndex(config={"output_path": str(out)}) as index:
+                await index.add_directory(str(staging / "site"))
+                await index.write_files()
+                await _until_complete(out)
+                raise _Written
+        except _Written:
+            pass
     return count
+
+
+async def _until_complete(bundle: Path, timeout: float = 120.0) -> None:
+    """Wait until the entry file parses, names a meta file that exists, and the bundle's size
+    has stopped changing."""
+    deadline = time.monotonic() + timeout
+    last = -1
+    while time.monotonic() < deadline:
+        try:
+            entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+            metas = [bundle / f"pagefind.{lang['hash']}.pf_meta" for lang in entry["languages"].values()]
+            size = _dir_bytes(bundle)
+            if all(m.is_file() and m.stat().st_size for m in metas) and size == last:
+                return
+            last = size
+        except (OSError, ValueError, KeyError):
+            pass
+        await asyncio.sleep(0.25)
+    raise RuntimeError(f"Pagefind did not finish writing {bundle} within {timeout:.0f} s")
 
 
 def _fragment_urls(bundle: Path) -> dict[str, str]:
