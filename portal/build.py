@@ -11,13 +11,18 @@ Two entry points share one path of rendering:
 
 ``build_site`` starts from a hard-linked copy of the previous site and lets ``write_site``
 replace what changed. Every write goes through a temporary file and ``os.replace``, which puts a
-new inode in place, so the hard-linked files of the live site are never modified.
+new inode in place, so the hard-linked files of the live site are never modified. With no
+previous site the temporary folder starts empty and files are written straight in.
+
+Both render on every core: the model is built once, then forked worker processes render
+disjoint chunks of ``outputs(site)`` and write the files themselves (``_write_files``).
 """
 
 from __future__ import annotations
 
 import fcntl
 import logging
+import multiprocessing
 import os
 import shutil
 import sys
@@ -25,10 +30,11 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from .export import data_files
-from .load import load_content
+from .load import default_workers, load_content
 from .model import Site
 from .render import ABOUT_PAGE, make_env, pages, render_page, resolve_base_url, static_files
 
@@ -52,30 +58,57 @@ class BuildResult:
 
 # ---------------------------------------------------------------- writing files
 
-
-def _write_if_changed(target: Path, data: bytes) -> bool:
-    """Write ``data`` to ``target`` unless it already holds exactly these bytes.
-
-    Writes a temporary file beside it and renames it over the target: never truncates an
-    existing inode, which may be hard-linked to the live site.
-    """
-    try:
-        if target.stat().st_size == len(data) and target.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
-    return True
+Output = tuple[str, Callable[[], bytes]]
+"""A file of the site: its site-relative path and the producer of its bytes."""
 
 
-def outputs(site: Site, *, base_url: str | None = None) -> Iterator[tuple[str, Callable[[], bytes]]]:
+class _Writer:
+    """Writes files into one folder: only when the bytes differ, never through a shared inode.
+
+    In a ``fresh`` (empty, private) folder there is nothing to compare or to protect, so files
+    are written in place. Folders made once are remembered, to skip a ``mkdir`` per file."""
+
+    def __init__(self, out_dir: Path, fresh: bool):
+        self.out_dir, self.fresh = out_dir, fresh
+        self._made: set[str] = set()
+
+    def write(self, rel: str, data: bytes) -> bool:
+        """Write ``data`` to ``out_dir/rel`` unless it already holds exactly these bytes.
+
+        Outside a fresh folder: writes a temporary file beside it and renames it over the
+        target, never truncating an existing inode, which may be hard-linked to the live site.
+        """
+        target = os.path.join(self.out_dir, rel)
+        folder = os.path.dirname(target)
+        if folder not in self._made:
+            os.makedirs(folder, exist_ok=True)
+            self._made.add(folder)
+        if self.fresh:
+            with open(target, "wb") as f:
+                f.write(data)
+            return True
+        try:
+            if os.stat(target).st_size == len(data):
+                with open(target, "rb") as f:
+                    if f.read() == data:
+                        return False
+        except FileNotFoundError:
+            pass
+        tmp = os.path.join(folder, f".{os.path.basename(target)}.tmp{os.getpid()}")
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.replace(tmp, target)
+        return True
+
+    def write_all(self, files: Iterable[Output]) -> list[str]:
+        return [rel for rel, produce in files if self.write(rel, produce())]
+
+
+def outputs(site: Site, *, base_url: str | None = None) -> Iterator[Output]:
     """Every file of the site as (site-relative path, producer of its bytes), in a stable order.
 
-    Producers run one at a time while writing, so the HTML of thousands of reports is never held
-    in memory at once.
+    Listing is cheap (page contexts are built when a page is rendered); producers run one at a
+    time while writing, so the HTML of thousands of reports is never held in memory at once.
     """
     base = resolve_base_url(base_url)
     static = static_files()
@@ -83,50 +116,116 @@ def outputs(site: Site, *, base_url: str | None = None) -> Iterator[tuple[str, C
     about = site.content_dir / ABOUT_PAGE
     about_text = about.read_text(encoding="utf-8") if about.is_file() else None
     for page in pages(site, base_url=base, about_markdown=about_text):
-        yield page.path, lambda p=page: render_page(env, p)
+        yield page.path, partial(render_page, env, page)
     for data_file in data_files(site, base):
         yield data_file.path, data_file.produce
     for url, path in static.values():  # fingerprinted: netlify.toml caches /static/* for a year
         yield url.lstrip("/"), path.read_bytes
 
 
+# ---------------------------------------------------------------- rendering on every core
+
+PARALLEL_FROM = 400
+"""Below this many files one process is faster than starting workers (the seed site has ~50)."""
+CHUNK = 48
+"""Files per task: small enough that two workers finish together, large enough that a report's
+page and downloads (neighbours in ``outputs``) share a worker's caches."""
+
+_job: tuple[list[Output], _Writer] | None = None
+"""The files and the writer, set just before forking: workers inherit them instead of receiving
+them (producers are closures over the whole model, which would be slow or impossible to pickle)."""
+
+
+def _write_chunk(bounds: tuple[int, int]) -> list[str]:
+    assert _job is not None
+    files, writer = _job
+    return writer.write_all(files[bounds[0]:bounds[1]])
+
+
+def _write_files(files: list[Output], writer: _Writer, workers: int,
+                 progress: Callable[[int], None] | None) -> list[str]:
+    """Produce and write every file; in ``workers`` forked processes when there are enough.
+
+    Each worker renders disjoint chunks of the list and writes the files itself, so only the
+    changed paths come back: no HTML crosses a process boundary. Chunks are handed out as
+    workers finish (the site-wide pages and downloads are far larger than a report page)."""
+    global _job
+    if workers < 2 or len(files) < PARALLEL_FROM:
+        changed = []
+        for start in range(0, len(files), PROGRESS_EVERY):
+            changed += writer.write_all(files[start:start + PROGRESS_EVERY])
+            if progress and start + PROGRESS_EVERY <= len(files):
+                progress(start + PROGRESS_EVERY)
+        return changed
+    chunks = [(i, min(i + CHUNK, len(files))) for i in range(0, len(files), CHUNK)]
+    changed, done, shown = [], 0, 0
+    _job = (files, writer)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for (a, b), paths in zip(chunks, pool.imap(_write_chunk, chunks), strict=True):
+                changed += paths
+                done += b - a
+                if progress and done // PROGRESS_EVERY > shown:
+                    shown = done // PROGRESS_EVERY
+                    progress(shown * PROGRESS_EVERY)
+    finally:
+        _job = None
+    return changed
+
+
 def write_site(site: Site, out_dir: Path, *, base_url: str | None = None, keep: Iterable[str] = KEEP,
-               progress: Callable[[int], None] | None = None) -> list[Path]:
+               progress: Callable[[int], None] | None = None, workers: int | None = None) -> list[Path]:
     """Render the site into ``out_dir``, writing only changed files; return the changed paths.
 
     Files that the site no longer produces are deleted (and reported as changed), except under
     the top-level folders in ``keep``, which other steps own (the search index).
     """
-    return _write(site, out_dir, base_url=base_url, keep=keep, progress=progress)[0]
+    return _write(site, out_dir, base_url=base_url, keep=keep, progress=progress, workers=workers)[0]
 
 
 def _write(site: Site, out_dir: Path, *, base_url: str | None, keep: Iterable[str],
-           progress: Callable[[int], None] | None) -> tuple[list[Path], int]:
-    """``write_site``, also returning how many files the site has."""
+           progress: Callable[[int], None] | None, workers: int | None = None,
+           fresh: bool = False) -> tuple[list[Path], int]:
+    """``write_site``, also returning how many files the site has.
+
+    ``fresh`` says ``out_dir`` is a new, empty, private folder: files are written without
+    comparing, and there is nothing stale to delete."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    changed: list[Path] = []
-    produced: set[str] = set()
-    for n, (rel, produce) in enumerate(outputs(site, base_url=base_url), start=1):
-        if rel in produced:
-            raise RuntimeError(f"two outputs write {rel}: the site map has a URL clash")
-        produced.add(rel)
-        target = out_dir / rel
-        if _write_if_changed(target, produce()):
-            changed.append(target)
-        if progress and n % PROGRESS_EVERY == 0:
-            progress(n)
-    keep = tuple(keep)
-    for path in sorted(out_dir.rglob("*"), reverse=True):
-        rel = path.relative_to(out_dir).as_posix()
-        if rel.split("/", 1)[0] in keep:
-            continue
-        if path.is_file() or path.is_symlink():
-            if rel not in produced:
+    files = list(outputs(site, base_url=base_url))
+    produced = {rel for rel, _ in files}
+    if len(produced) != len(files):
+        seen: set[str] = set()
+        clash = next(rel for rel, _ in files if rel in seen or seen.add(rel))
+        raise RuntimeError(f"two outputs write {clash}: the site map has a URL clash")
+    writer = _Writer(out_dir, fresh)
+    changed = [out_dir / rel for rel in
+               _write_files(files, writer, default_workers() if workers is None else workers, progress)]
+    if not fresh:
+        changed += _delete_stale(out_dir, produced, tuple(keep))
+    return changed, len(files)
+
+
+def _delete_stale(out_dir: Path, produced: set[str], keep: tuple[str, ...]) -> list[Path]:
+    """Delete files (and symlinks) the site no longer produces, and folders left empty; the
+    top-level folders in ``keep`` are not even walked."""
+    deleted, folders = [], []
+    for folder, dirs, names in os.walk(out_dir):
+        rel_dir = os.path.relpath(folder, out_dir)
+        prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
+        if not prefix:
+            dirs[:] = [d for d in dirs if d not in keep]
+        links = [d for d in dirs if os.path.islink(os.path.join(folder, d))]
+        dirs[:] = [d for d in dirs if d not in links]
+        folders.append(folder)
+        for name in names + links:
+            if prefix + name not in produced and not (not prefix and name in keep):
+                path = Path(folder, name)
                 path.unlink()
-                changed.append(path)
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
-    return changed, len(produced)
+                deleted.append(path)
+    for folder in reversed(folders[1:]):  # deepest first; never the output folder itself
+        if not os.listdir(folder):
+            os.rmdir(folder)
+    return deleted
 
 
 # ---------------------------------------------------------------- the atomic build
@@ -171,13 +270,25 @@ def _locked(folder: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def _hardlink_copy(src: Path, dst: Path) -> None:
+def _hardlink_copy(src: Path, dst: Path) -> bool:
     """Seed the new site with the previous one, sharing inodes (cheap), minus the search index:
-    Pagefind may rewrite its files in place, which would reach through a hard link."""
+    Pagefind may rewrite its files in place, which would reach through a hard link.
+
+    Returns whether ``dst`` starts empty (no previous site): then the build writes without
+    comparing. Unchanged files keep their inode and modification time, so a deploy that syncs
+    by size and time (rsync, most CDNs' CLIs) uploads only what changed."""
+    dst.mkdir(parents=True)
     if not src.is_dir():
-        dst.mkdir(parents=True)
-        return
-    shutil.copytree(src, dst, copy_function=os.link, ignore=lambda d, names: KEEP if Path(d) == src else ())
+        return True
+    for folder, dirs, names in os.walk(src):
+        if folder == str(src):
+            dirs[:] = [d for d in dirs if d not in KEEP]
+        target = os.path.join(dst, os.path.relpath(folder, src))
+        for d in dirs:
+            os.mkdir(os.path.join(target, d))
+        for name in names:
+            os.link(os.path.join(folder, name), os.path.join(target, name), follow_symlinks=False)
+    return False
 
 
 def _warnings(site: Site) -> list[str]:
@@ -222,8 +333,8 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
         try:
             site = load_content(content_dir)
             warnings = _warnings(site)
-            _hardlink_copy(out_dir, new)
-            changed, written = _write(site, new, base_url=base_url, keep=(),
+            fresh = _hardlink_copy(out_dir, new)
+            changed, written = _write(site, new, base_url=base_url, keep=(), fresh=fresh,
                                       progress=lambda n: say(f"  … {n} files written"))
             if search:
                 _index(site, new, warnings)

@@ -7,10 +7,13 @@ another agency's, and so that one agency-year has exactly one file.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .checks import check_report, check_years
+from .checks import Check, check_report, check_years
 from .errors import ContentError, Problem, display_path
 from .model import Agency, Report, Site
 from .schema import Validator, validate_registry, validate_report
@@ -20,16 +23,6 @@ MAX_SOURCE_BYTES = 1_000_000
 """A report is 5–60 KB of text; 1 MB is a pasted archive or the wrong file, not a report."""
 REGISTRY = "agencies.yaml"
 REPORTS = "reports"
-
-
-@dataclass(frozen=True)
-class Loaded:
-    """A report file that parsed and validated, before it is joined to the registry."""
-
-    path: Path
-    located: Located
-    text: str
-    source_path: Path
 
 
 def _read(path: Path, shown: str, problems: list[Problem]) -> Located | None:
@@ -104,51 +97,89 @@ def load_registry(content_dir: Path, problems: list[Problem]) -> tuple[dict[str,
     return agencies, {s for s in named if isinstance(s, str)}
 
 
-def load_report_file(path: Path, content_dir: Path, problems: list[Problem],
-                     seen: dict[tuple[str, int], Path]) -> Loaded | None:
-    """Parse, validate and read the source of one report YAML; None when it has problems.
+@dataclass(frozen=True)
+class Parsed:
+    """One report file as a loading worker returns it: everything that does not depend on the
+    other files, small enough to send between processes (no line table, no YAML nodes).
 
-    ``seen`` maps (agency, year) to the first file that claimed it, to catch duplicates even
-    when a copy sits under another file name.
-    """
+    ``problems`` stop the file before the duplicate check (unreadable, invalid); ``after`` are the
+    problems the serial order finds only once the file has claimed its agency-year (path
+    mismatch, source text, quotes)."""
+
+    path: Path
+    shown: str
+    problems: tuple[Problem, ...] = ()
+    key: tuple[str, int] | None = None
+    year_line: int | None = None
+    agency_line: int | None = None
+    after: tuple[Problem, ...] = ()
+    data: dict | None = None
+    text: str | None = None
+    source_path: Path | None = None
+    checks: tuple[Check, ...] = ()
+
+
+def parse_report_file(path: Path) -> Parsed:
+    """Everything about one report file that needs no other file: parse, validate, check the
+    path against agency and year, read the source, match the quotes, run the report's checks."""
     shown = display_path(path)
+    problems: list[Problem] = []
     located = _read(path, shown, problems)
     if located is None:
-        return None
+        return Parsed(path, shown, tuple(problems))
     v = Validator(shown, located)
     validate_report(v)
-    data = located.data
-    if not v.problems:
-        _check_identity(v, path, data, seen)
-    problems += v.problems
     if v.problems:
-        return None
+        return Parsed(path, shown, tuple(v.problems))
+    data = located.data
+    common = dict(key=(data["agency"], data["year"]), year_line=located.line_of(("year",)),
+                  agency_line=located.line_of(("agency",)))
+    _check_path(v, path, data)
+    if v.problems:
+        return Parsed(path, shown, after=tuple(v.problems), **common)
     source_path = path.parent / data["source"]["file"]
     text, problem = read_source(source_path, shown)
     if problem:
-        problems.append(Problem(problem.file, problem.message, located.line_of(("source", "file")),
-                                problem.field, problem.hint))
-        return None
+        return Parsed(path, shown, after=(Problem(problem.file, problem.message, located.line_of(("source", "file")),
+                                                  problem.field, problem.hint),), **common)
     assert text is not None
-    bad_quotes = [
+    squashed = _squash(text)
+    bad_quotes = tuple(
         Problem(shown, "quote does not occur in the source text",
                 located.line_of(("narrative", i, "quote")), f"narrative[{i}].quote",
                 "copy the sentence from the source exactly")
         for i, item in enumerate(data.get("narrative") or [])
-        if _squash(item["quote"]) not in _squash(text)
-    ]
-    problems += bad_quotes
-    return None if bad_quotes else Loaded(path, located, text, source_path)
+        if _squash(item["quote"]) not in squashed
+    )
+    if bad_quotes:
+        return Parsed(path, shown, after=bad_quotes, **common)
+    return Parsed(path, shown, data=data, text=text, source_path=source_path, checks=tuple(check_report(data)),
+                  **common)
 
 
-def _check_identity(v: Validator, path: Path, data: dict, seen: dict[tuple[str, int], Path]) -> None:
-    """One report per agency-year, stored at reports/<agency>/<year>.yaml."""
-    key = (data["agency"], data["year"])
-    if key in seen:
-        v.add(("year",), f"duplicate report: {display_path(seen[key])} is also {key[0]} {key[1]}",
-              "one agency has one report per year: merge or delete one of them")
-        return
-    seen[key] = path
+def _claim(parsed: Parsed, problems: list[Problem], seen: dict[tuple[str, int], Path]) -> Parsed | None:
+    """The cross-file step, in path order: one report per agency-year (the first file wins).
+
+    Returns the parsed report when it is good, else adds its problems."""
+    if parsed.problems:
+        problems += parsed.problems
+        return None
+    assert parsed.key is not None
+    if parsed.key in seen:
+        agency, year = parsed.key
+        problems.append(Problem(parsed.shown, f"duplicate report: {display_path(seen[parsed.key])} is also "
+                                              f"{agency} {year}", parsed.year_line, "year",
+                                "one agency has one report per year: merge or delete one of them"))
+        return None
+    seen[parsed.key] = parsed.path
+    if parsed.after:
+        problems += parsed.after
+        return None
+    return parsed
+
+
+def _check_path(v: Validator, path: Path, data: dict) -> None:
+    """A report is stored at reports/<agency>/<year>.yaml."""
     if data["agency"] != path.parent.name:
         v.add(("agency",), f"agency {data['agency']!r} does not match the folder {path.parent.name!r}",
               f"move the file to reports/{data['agency']}/{data['year']}.yaml")
@@ -170,26 +201,55 @@ def report_paths(content_dir: Path) -> list[Path]:
     return sorted(p for p in root.glob("*/*.yaml") if p.is_file() and not p.is_symlink())
 
 
-def load_content(content_dir: Path) -> Site:
-    """Load the whole content directory; raise ContentError listing every problem."""
+PARALLEL_FROM = 200
+"""Below this many report files, loading in one process is faster than starting workers."""
+CHUNK = 32
+
+
+def default_workers() -> int:
+    """The cores this process may use (a container's CPU set, not the host's core count)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def parse_report_files(paths: list[Path], workers: int | None = None) -> Iterator[Parsed]:
+    """``parse_report_file`` over ``paths``, in order; in forked worker processes when it pays.
+
+    Why processes: parsing, validating and checking are pure Python (about 4 ms of CPU a report),
+    so threads would share one core. Why fork: the workers need no set-up and no arguments but
+    the paths, and return only ``Parsed`` records, never the YAML nodes or line tables.
+    """
+    workers = default_workers() if workers is None else workers
+    if workers < 2 or len(paths) < PARALLEL_FROM:
+        yield from map(parse_report_file, paths)
+        return
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        yield from pool.imap(parse_report_file, paths, chunksize=CHUNK)
+
+
+def load_content(content_dir: Path, *, workers: int | None = None) -> Site:
+    """Load the whole content directory; raise ContentError listing every problem.
+
+    Files are parsed independently (in ``workers`` processes, default: every core), then joined
+    in path order, so the problems and the model are the same however many workers ran."""
     problems: list[Problem] = []
     if not content_dir.is_dir():
         raise ContentError([Problem(str(content_dir), "content directory not found")])
     agencies, named = load_registry(content_dir, problems)
     seen: dict[tuple[str, int], Path] = {}
-    loaded = [x for p in report_paths(content_dir) if (x := load_report_file(p, content_dir, problems, seen))]
     reports: list[Report] = []
-    for item in loaded:
-        data = item.located.data
-        agency = agencies.get(data["agency"])
-        if agency is None:
-            if agencies and data["agency"] not in named:  # else the registry's own problem says it
-                problems.append(Problem(display_path(item.path), f"unknown agency {data['agency']!r}",
-                                        item.located.line_of(("agency",)), "agency",
-                                        f"add it to {REGISTRY} or fix the slug"))
+    for parsed in parse_report_files(report_paths(content_dir), workers):
+        item = _claim(parsed, problems, seen)
+        if item is None:
             continue
-        reports.append(Report(agency, data["year"], data, item.text, item.path, item.source_path,
-                              tuple(check_report(data))))
+        assert item.data is not None and item.text is not None and item.source_path is not None
+        agency = agencies.get(item.data["agency"])
+        if agency is None:
+            if agencies and item.data["agency"] not in named:  # else the registry's own problem says it
+                problems.append(Problem(item.shown, f"unknown agency {item.data['agency']!r}",
+                                        item.agency_line, "agency", f"add it to {REGISTRY} or fix the slug"))
+            continue
+        reports.append(Report(agency, item.data["year"], item.data, item.text, item.path, item.source_path,
+                              item.checks))
     if problems:
         raise ContentError(problems)
     return build_model(content_dir, list(agencies.values()), reports)

@@ -16,9 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -107,11 +107,15 @@ class Meta:
 
 @dataclass(frozen=True)
 class Page:
-    """One output of ``pages()``: render ``template`` with ``context`` into ``path``."""
+    """One output of ``pages()``: render ``template`` with its context into ``path``.
+
+    The context (one of the *Context dataclasses below) is built when the page is rendered, not
+    when it is listed: walking the site map stays cheap, a render worker builds only the
+    contexts of the pages it renders, and no page's context outlives its rendering."""
 
     template: str
-    context: Any  # one of the *Context dataclasses below
     path: str  # site-relative output path
+    make_context: Callable[[], Any]
 
 
 @dataclass(frozen=True)
@@ -663,84 +667,96 @@ def pages(site: Site, *, base_url: str = DEFAULT_BASE_URL, about_markdown: str |
     years = tuple(index.by_year)
     html_urls: list[str] = []
 
-    def page(template: str, context: Any) -> Page:
-        meta: Meta = context.meta
+    def page(template: str, meta: Meta, make: Callable[..., Any], *args: Any) -> Page:
+        """The page whose context is ``make(meta, *args)``, built when it is rendered."""
         if meta.indexable:
             html_urls.append(meta.url)
-        return Page(template, context, url_to_path(meta.url))
+        return Page(template, url_to_path(meta.url), partial(make, meta, *args))
 
     # /  — what the portal is, counts, newest reports, agencies by jurisdiction, headline figures
-    yield page("home.html", HomeContext(
-        Meta(SITE_NAME, "/", f"{SITE_TAGLINE}：表格数字、正文摘录与一致性检查，可按机构和年度比较、下载。", "home"),
-        (("机构", len(site.agencies)), ("报告", len(site.reports)), ("年度", len(years))),
-        newest_reports(site.reports),
-        index.tree,
-        headline(index),
-    ))
+    yield page("home.html", Meta(
+        SITE_NAME, "/", f"{SITE_TAGLINE}：表格数字、正文摘录与一致性检查，可按机构和年度比较、下载。", "home",
+    ), home_context, site, index)
 
     # /agencies/ and /agencies/<slug>/
-    reports_of = {a.slug: site.reports_of(a.slug) for a in site.agencies}
-    yield page("agencies.html", AgencyIndexContext(
-        Meta("机构", "/agencies/", "按行政区划列出的全部机构及其年度报告。", "agencies", (("首页", "/"),)),
-        index.tree, reports_of,
-    ))
+    yield page("agencies.html", Meta(
+        "机构", "/agencies/", "按行政区划列出的全部机构及其年度报告。", "agencies", (("首页", "/"),),
+    ), lambda meta: AgencyIndexContext(meta, index.tree, {a.slug: site.reports_of(a.slug) for a in site.agencies}))
     for agency in site.agencies:
-        yoy = yoy_table(reports_of[agency.slug], index)
-        chart, series = agency_chart(agency, yoy)
-        yield page("agency.html", AgencyContext(
-            Meta(agency.name, agency.url,
-                 f"{agency.name}（{agency.jurisdiction_label}）历年政府信息公开工作年度报告与主要数字。",
-                 "agencies", (("首页", "/"), ("机构", "/agencies/")), "profile"),
-            agency, reports_of[agency.slug], yoy, chart, series,
-        ))
+        yield page("agency.html", Meta(
+            agency.name, agency.url,
+            f"{agency.name}（{agency.jurisdiction_label}）历年政府信息公开工作年度报告与主要数字。",
+            "agencies", (("首页", "/"), ("机构", "/agencies/")), "profile",
+        ), agency_context, agency, site.reports_of(agency.slug), index)
 
     # /reports/<slug>/<year>/ — one per report
     for report in site.reports:
-        yield page("report.html", report_context(site, report, index))
+        agency = report.agency
+        yield page("report.html", Meta(
+            report.title, report.url,
+            f"{agency.name}{report.year}年政府信息公开工作年度报告：原文全文、统计表格与数据检查。",
+            "agencies", (("首页", "/"), ("机构", "/agencies/"), (agency.name, agency.url)), "article",
+        ), report_context, site, report, index)
 
     # /years/ and /years/<year>/
-    yield page("years.html", YearIndexContext(
-        Meta("年度", "/years/", "按统计年度比较各机构的报告。", "years", (("首页", "/"),)),
-        tuple((y, len(index.by_year[y])) for y in years),
-    ))
-    columns = tuple(FIGURES_BY_KEY[k] for k in YEAR_COLUMNS)
+    yield page("years.html", Meta("年度", "/years/", "按统计年度比较各机构的报告。", "years", (("首页", "/"),)),
+               lambda meta: YearIndexContext(meta, tuple((y, len(index.by_year[y])) for y in years)))
     for i, year in enumerate(years):
-        year_reports = index.by_year[year]
-        yield page("year.html", YearContext(
-            Meta(f"{year}年度", Site.year_url(year), f"{year}年度各机构政府信息公开工作年度报告的主要数字对比与合计。",
-                 "years", (("首页", "/"), ("年度", "/years/"))),
-            year, columns,
-            tuple(YearRow(r, tuple(index.value(r)[c.key] for c in columns), len(r.failing_checks))
-                  for r in year_reports),
-            year_totals(year_reports, columns, index.tree, index),
-            years[i - 1] if i > 0 else None, years[i + 1] if i + 1 < len(years) else None,
-        ))
+        yield page("year.html", Meta(
+            f"{year}年度", Site.year_url(year), f"{year}年度各机构政府信息公开工作年度报告的主要数字对比与合计。",
+            "years", (("首页", "/"), ("年度", "/years/")),
+        ), year_context, year, years[i - 1] if i > 0 else None, years[i + 1] if i + 1 < len(years) else None,
+            index)
 
     # /data/ — downloads, licence, how to cite
-    from .export import LICENCE, report_columns, table3_columns
-
-    yield page("data.html", DataContext(
-        Meta("数据下载", "/data/", "全部报告的结构化数据：JSON、CSV 与 Frictionless 数据包，附许可与引用方式。", "data",
-             (("首页", "/"),)),
-        DATA_DOWNLOADS, report_columns(), table3_columns(), LICENCE, site.reports,
-    ))
+    yield page("data.html", Meta(
+        "数据下载", "/data/", "全部报告的结构化数据：JSON、CSV 与 Frictionless 数据包，附许可与引用方式。", "data",
+        (("首页", "/"),),
+    ), data_context, site)
 
     # /search/ — the search engineer's page (a placeholder form until then)
-    yield page("search.html", SimpleContext(Meta("检索", "/search/", "全文检索年度报告。", "search", (("首页", "/"),),
-                                                 indexable=False)))
+    yield page("search.html", Meta("检索", "/search/", "全文检索年度报告。", "search", (("首页", "/"),),
+                                   indexable=False), SimpleContext)
 
     # /about/ — prose from content/pages/about.md
-    yield page("about.html", AboutContext(
-        Meta("关于本站", "/about/", "年度报告是什么、法律依据、数据如何提取和检查。", "about", (("首页", "/"),)),
-        render_markdown(about_markdown or MISSING_ABOUT),
-    ))
+    yield page("about.html", Meta("关于本站", "/about/", "年度报告是什么、法律依据、数据如何提取和检查。", "about",
+                                  (("首页", "/"),)),
+               lambda meta: AboutContext(meta, render_markdown(about_markdown or MISSING_ABOUT)))
 
     # /404.html, and the machine-readable files
-    yield page("404.html", SimpleContext(Meta("页面不存在", "/404.html", "找不到该页面。", "home", indexable=False)))
-    yield Page("feed.xml", feed_context(site), "feed.xml")
-    yield Page("sitemap.xml", SitemapContext(Meta("sitemap", "/sitemap.xml", "", "home"),
-                                             tuple(sorted(html_urls))), "sitemap.xml")
-    yield Page("robots.txt", SimpleContext(Meta("robots", "/robots.txt", "", "home")), "robots.txt")
+    yield page("404.html", Meta("页面不存在", "/404.html", "找不到该页面。", "home", indexable=False), SimpleContext)
+    yield page("feed.xml", Meta(f"{SITE_NAME}：新收录的年度报告", "/feed.xml", SITE_TAGLINE, "home", indexable=False),
+               feed_context, site)
+    yield page("sitemap.xml", Meta("sitemap", "/sitemap.xml", "", "home", indexable=False),
+               SitemapContext, tuple(sorted(html_urls)))
+    yield page("robots.txt", Meta("robots", "/robots.txt", "", "home", indexable=False), SimpleContext)
+
+
+def home_context(meta: Meta, site: Site, index: SiteIndex) -> HomeContext:
+    return HomeContext(meta, (("机构", len(site.agencies)), ("报告", len(site.reports)), ("年度", len(index.by_year))),
+                       newest_reports(site.reports), index.tree, headline(index))
+
+
+def agency_context(meta: Meta, agency: Agency, reports: tuple[Report, ...], index: SiteIndex) -> AgencyContext:
+    yoy = yoy_table(reports, index)
+    chart, series = agency_chart(agency, yoy)
+    return AgencyContext(meta, agency, reports, yoy, chart, series)
+
+
+def year_context(meta: Meta, year: int, previous: int | None, following: int | None,
+                 index: SiteIndex) -> YearContext:
+    columns = tuple(FIGURES_BY_KEY[k] for k in YEAR_COLUMNS)
+    year_reports = index.by_year[year]
+    rows = tuple(YearRow(r, tuple(index.value(r)[c.key] for c in columns), len(r.failing_checks))
+                 for r in year_reports)
+    return YearContext(meta, year, columns, rows, year_totals(year_reports, columns, index.tree, index),
+                       previous, following)
+
+
+def data_context(meta: Meta, site: Site) -> DataContext:
+    from .export import LICENCE, report_columns, table3_columns
+
+    return DataContext(meta, DATA_DOWNLOADS, report_columns(), table3_columns(), LICENCE, site.reports)
 
 
 DATA_DOWNLOADS = (
@@ -779,16 +795,11 @@ def headline(index: SiteIndex) -> HeadlineTable:
     return HeadlineTable(years, tuple(len(index.by_year[y]) for y in years), rows)
 
 
-def report_context(site: Site, report: Report, index: SiteIndex) -> ReportContext:
+def report_context(meta: Meta, site: Site, report: Report, index: SiteIndex) -> ReportContext:
     blocks = index.blocks(report)
-    prev, nxt = site.previous(report), site.next(report)
-    agency = report.agency
     null_marks = tuple(sorted({m or "（空白）" for m in report.cells.values()}))
     return ReportContext(
-        Meta(report.title, report.url,
-             f"{agency.name}{report.year}年政府信息公开工作年度报告：原文全文、统计表格与数据检查。",
-             "agencies", (("首页", "/"), ("机构", "/agencies/"), (agency.name, agency.url)), "article"),
-        report, prev, nxt, table_views(report), quality(report),
+        meta, report, site.previous(report), site.next(report), table_views(report), quality(report),
         tuple(NarrativeView(n, block_of(blocks, n.quote)) for n in report.narrative),
         blocks, toc(blocks),
         (
@@ -800,12 +811,12 @@ def report_context(site: Site, report: Report, index: SiteIndex) -> ReportContex
     )
 
 
-def feed_context(site: Site) -> FeedContext:
+def feed_context(meta: Meta, site: Site) -> FeedContext:
     """Atom entries for dated reports, newest first; 'updated' comes from the content, not the clock."""
     dated = sorted((r for r in site.reports if r.published), key=lambda r: (r.published, r.url), reverse=True)
     entries = tuple(FeedEntry(r, f"{r.published.isoformat()}T00:00:00+08:00") for r in dated if r.published)
     updated = entries[0].updated if entries else "2000-01-01T00:00:00+08:00"
-    return FeedContext(Meta(f"{SITE_NAME}：新收录的年度报告", "/feed.xml", SITE_TAGLINE, "home"), updated, entries)
+    return FeedContext(meta, updated, entries)
 
 
 # ---------------------------------------------------------------- templates
@@ -856,5 +867,6 @@ def render_page(env: jinja2.Environment, page: Page) -> bytes:
         tried = Path(env.loader.searchpath[0]) / page.template if isinstance(env.loader, jinja2.FileSystemLoader) \
             else page.template
         raise MissingTemplate(f"template {page.template!r} not found (tried {tried})") from exc
-    context = {f.name: getattr(page.context, f.name) for f in fields(page.context)}
+    made = page.make_context()
+    context = {f.name: getattr(made, f.name) for f in fields(made)}
     return template.render(**context).encode("utf-8")

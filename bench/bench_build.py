@@ -1,0 +1,288 @@
+#!/usr/bin/env python3
+"""Build benchmark: medians of wall and CPU time, peak memory and output size, per phase.
+
+``python bench/bench_build.py --reports 5000 [--runs 3] [--phases load,render,index,full,rebuild,edit]``
+(``--reports N`` makes ``bench/out/corpus-<N>`` with ``make_corpus.py`` when it is missing), or
+``--content DIR`` for any content folder. Every run is a fresh child process, so its peak RSS
+and CPU time are its own; the shared box is noisy, so the figures are medians, and CPU time
+(user + sys, the child and everything it started: render workers, Pagefind) is printed beside
+wall time because CPU time is what does not move when other people's jobs run.
+
+Phases:
+
+- ``load``    — ``load_content``: YAML, validation, checks, the model.
+- ``render``  — load, then write every page and download into an empty folder (no search);
+  pages/s counts the HTML pages over the render step's wall time.
+- ``index``   — load, then ``index_site`` alone (Pagefind), into an empty folder.
+- ``full``    — ``build_site`` with the search index into a new output folder (the deploy).
+- ``rebuild`` — ``build_site`` again over that output, nothing changed.
+- ``edit``    — the dev server's rebuild after one saved report: ``load_content`` +
+  ``write_site`` into the live folder (what ``serve`` does before it reloads the browser).
+
+Peak RSS is given two ways: the largest single process (``ru_maxrss``) and the whole process
+tree sampled every 50 ms (the main process, render workers and Pagefind together).
+The reference figures of issue 7 (2 cores, per 5,000 pages) are printed beside ours.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PHASES = ("load", "render", "index", "full", "rebuild", "edit")
+REFERENCE_PAGES_PER_S = {"Pelican": 67, "jinja2 + markdown-it-py, 2 processes": 640}
+REFERENCE_5K_S = {"Hugo": 5.8, "Pelican": 75, "jinja2 + markdown-it-py, 2 processes": 7.8,
+                  "Pagefind extended indexing": 22.9}
+TITLE_LINE = re.compile(r"^title:[ \t]*(.*)$", re.MULTILINE)
+
+
+# ---------------------------------------------------------------- the child: one phase, one run
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its children that have finished."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def child(phase: str, content: Path, out: Path) -> dict[str, float]:
+    """Run one phase in this process; return in-process timings of its steps."""
+    from portal.build import build_site, write_site
+    from portal.load import load_content
+
+    timings: dict[str, float] = {}
+
+    def step(name: str, action):  # noqa: ANN001, ANN202 - a thunk and whatever it returns
+        w, c = time.perf_counter(), _cpu()
+        value = action()
+        timings[f"{name}_wall"] = time.perf_counter() - w
+        timings[f"{name}_cpu"] = _cpu() - c
+        return value
+
+    if phase in ("full", "rebuild"):
+        result = step(phase, lambda: build_site(content, out, search=True, progress=False))
+        timings["files"], timings["changed"] = result.pages, result.changed
+        return timings
+    site = step("load", lambda: load_content(content))
+    timings["reports"] = len(site.reports)
+    if phase == "render":
+        step("render", lambda: write_site(site, out, keep=()))
+        timings["html_pages"] = sum(1 for _ in out.rglob("*.html"))
+    elif phase == "index":
+        from portal.search import index_site
+
+        stats = step("index", lambda: index_site(site, out))
+        timings["bundles"], timings["pagefind_rss_mb"] = stats.bundles, stats.peak_rss_mb
+    elif phase == "edit":
+        from portal.build import KEEP
+        from portal.serve import SEARCH_NEXT, SEARCH_OLD
+
+        changed = step("write", lambda: write_site(site, out, keep=(*KEEP, SEARCH_NEXT, SEARCH_OLD)))
+        timings["changed"] = len(changed)
+    return timings
+
+
+# ---------------------------------------------------------------- the parent: runs and medians
+
+
+class TreeRss:
+    """Peak summed RSS of a process and all its descendants, sampled from /proc."""
+
+    def __init__(self, pid: int, every: float = 0.05):
+        self.pid, self.every, self.peak = pid, every, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._sample())
+            self._stop.wait(self.every)
+
+    def _sample(self) -> int:
+        parents: dict[int, int] = {}
+        rss: dict[int, int] = {}
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry.name}/stat", "rb") as f:
+                    fields = f.read().rsplit(b")", 1)[1].split()
+            except OSError:
+                continue
+            pid = int(entry.name)
+            parents[pid], rss[pid] = int(fields[1]), int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        tree, grew = {self.pid}, True
+        while grew:
+            more = {p for p, pp in parents.items() if pp in tree} - tree
+            grew, tree = bool(more), tree | more
+        return sum(rss.get(p, 0) for p in tree)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+def run_once(phase: str, content: Path, out: Path) -> dict[str, float]:
+    """One phase in a fresh child process: its timings plus wall, CPU and memory seen from outside."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", phase, "--content", str(content),
+           "--out", str(out)]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    sampler = TreeRss(proc.pid)
+    assert proc.stdout
+    output = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    tree_peak = sampler.stop()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise SystemExit(f"{phase} failed (exit {proc.returncode}):\n{output}")
+    result = json.loads(output.strip().splitlines()[-1])
+    result.update(wall=wall, cpu=usage.ru_utime + usage.ru_stime, max_rss_mb=usage.ru_maxrss / 1024,
+                  tree_rss_mb=tree_peak / 2**20)
+    return result
+
+
+def set_title(yaml_path: Path, title: str) -> str:
+    """Replace the report's ``title:`` line; return the old title."""
+    text = yaml_path.read_text(encoding="utf-8")
+    old = TITLE_LINE.search(text)
+    assert old, yaml_path
+    yaml_path.write_text(text[:old.start()] + f"title: {title}" + text[old.end():], encoding="utf-8")
+    return old.group(1)
+
+
+def dir_bytes(path: Path) -> tuple[int, int]:
+    files = [p for p in path.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def median(runs: list[dict[str, float]], key: str) -> float:
+    return statistics.median(r[key] for r in runs if key in r)
+
+
+def fmt_row(name: str, runs: list[dict[str, float]], wall: str = "wall", cpu: str = "cpu") -> str:
+    walls = [r[wall] for r in runs]
+    return (f"{name:<26} wall {median(runs, wall):7.2f} s  cpu {median(runs, cpu):7.2f} s  "
+            f"(wall min {min(walls):.2f} max {max(walls):.2f}; n={len(runs)})")
+
+
+def bench(content: Path, phases: list[str], runs: int, keep_site: Path | None) -> None:
+    results: dict[str, list[dict[str, float]]] = {p: [] for p in phases}
+    with tempfile.TemporaryDirectory(prefix="bench-build-", dir=ROOT / "bench" / "out") as tmp:
+        work = Path(tmp)
+        for phase in phases:
+            for i in range(runs):
+                out = work / f"{phase}-{i}" / "site"
+                if phase == "rebuild":
+                    out = work / "full" / "site"
+                    if not out.exists():
+                        run_once("full", content, out)
+                elif phase == "edit":
+                    out = work / "edit" / "site"
+                    if not out.exists():
+                        run_once("render", content, out)
+                    first = sorted((content / "reports").glob("*/*.yaml"))[0]
+                    old = set_title(first, f"测速{i}号 bench edit")
+                    try:
+                        results[phase].append(run_once(phase, content, out))
+                    finally:
+                        set_title(first, old)
+                    continue
+                elif phase == "full":
+                    out = work / "full" / "site"
+                    shutil.rmtree(out.parent, ignore_errors=True)
+                results[phase].append(run_once(phase, content, out))
+                if phase in ("load", "render", "index") and i + 1 < runs:
+                    shutil.rmtree(out.parent, ignore_errors=True)
+            print_phase(phase, results[phase])
+        if "full" in results:
+            site = work / "full" / "site"
+            files, size = dir_bytes(site)
+            _, search = dir_bytes(site / "pagefind")
+            print(f"{'output':<26} {files} files, {size / 2**20:.1f} MB (search index and text shards "
+                  f"{search / 2**20:.1f} MB)")
+            if keep_site:
+                shutil.rmtree(keep_site, ignore_errors=True)
+                shutil.move(site, keep_site)
+                print(f"kept the full build in {keep_site}")
+    summary(results)
+
+
+def print_phase(phase: str, runs: list[dict[str, float]]) -> None:
+    print(fmt_row(phase, runs))
+    if phase in ("render", "index", "edit"):
+        step = {"render": "render", "index": "index", "edit": "write"}[phase]
+        print(fmt_row("  of which load", runs, "load_wall", "load_cpu"))
+        print(fmt_row(f"  of which {step}", runs, f"{step}_wall", f"{step}_cpu"))
+    print(f"{'':<26} peak RSS: largest process {median(runs, 'max_rss_mb'):.0f} MB, "
+          f"process tree {median(runs, 'tree_rss_mb'):.0f} MB")
+    sys.stdout.flush()
+
+
+def summary(results: dict[str, list[dict[str, float]]]) -> None:
+    print("\nsummary (medians)")
+    if results.get("render"):
+        runs = results["render"]
+        pages, wall, cpu = median(runs, "html_pages"), median(runs, "render_wall"), median(runs, "render_cpu")
+        rate = pages / wall
+        print(f"  rendering {pages:.0f} HTML pages: {rate:.0f} pages/s wall, {pages / cpu:.0f} pages per CPU-s; "
+              + ", ".join(f"{rate / v:.1f}x {k}" for k, v in REFERENCE_PAGES_PER_S.items()))
+    if results.get("full"):
+        runs = results["full"]
+        print(f"  full build with search: {median(runs, 'wall'):.1f} s wall, {median(runs, 'cpu'):.1f} s CPU, "
+              f"peak RSS {median(runs, 'tree_rss_mb') / 1024:.2f} GB (process tree)")
+        print("  reference per 5,000 pages: " + ", ".join(f"{k} {v} s" for k, v in REFERENCE_5K_S.items()))
+
+
+def corpus(reports: int) -> Path:
+    path = ROOT / "bench" / "out" / f"corpus-{reports // 1000}k" if reports % 1000 == 0 else \
+        ROOT / "bench" / "out" / f"corpus-{reports}"
+    if not (path / "agencies.yaml").is_file():
+        subprocess.run([sys.executable, str(ROOT / "bench" / "make_corpus.py"), "--reports", str(reports),
+                        "--out", str(path)], check=True)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--reports", type=int, help="use (and make if missing) bench/out/corpus-<N>")
+    src.add_argument("--content", type=Path, help="a content folder (the edit phase edits one title and restores it)")
+    p.add_argument("--runs", type=int, default=3, help="runs per phase (medians; ≥ 3)")
+    p.add_argument("--phases", default=",".join(PHASES), help=f"comma-separated, of {', '.join(PHASES)}")
+    p.add_argument("--keep-site", type=Path, help="move the last full build here (for bench_search.py --site)")
+    p.add_argument("--child", choices=PHASES, help=argparse.SUPPRESS)
+    p.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.child:
+        print(json.dumps(child(args.child, args.content, args.out)))
+        return 0
+    content = (corpus(args.reports) if args.reports else args.content or ROOT / "content").resolve()
+    phases = [x for x in args.phases.split(",") if x]
+    unknown = set(phases) - set(PHASES)
+    if unknown:
+        p.error(f"unknown phase(s): {', '.join(sorted(unknown))}")
+    print(f"content {content}; {args.runs} run(s) per phase; {os.cpu_count()} CPUs; "
+          f"load average {os.getloadavg()[0]:.1f}")
+    bench(content, phases, args.runs, args.keep_site)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,90 @@
+"""Parallel loading and rendering change nothing: same problems, same model, same bytes.
+
+The build uses worker processes only above a size threshold, so the seed content would always
+take the serial path; these tests force the workers on (threshold 0) and compare with one process.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from portal import build, load
+from portal.build import build_site, write_site
+from portal.errors import ContentError
+from tests.test_bad_content import CASES, Case
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _problems(content: Path, workers: int) -> list[str]:
+    try:
+        load.load_content(content, workers=workers)
+    except ContentError as exc:
+        return [str(p) for p in exc.problems]
+    return []
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_parallel_load_reports_the_same_problems(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    monkeypatch.chdir(tmp_path)
+    content = tmp_path / "content"
+    case.mutate(content)
+    monkeypatch.setattr(load, "PARALLEL_FROM", 0)
+    serial = _problems(content, workers=1)
+    assert serial, f"{case.name} should fail"
+    assert _problems(content, workers=2) == serial
+
+
+def test_parallel_load_builds_the_same_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    serial = load.load_content(ROOT / "content", workers=1)
+    monkeypatch.setattr(load, "PARALLEL_FROM", 0)
+    parallel = load.load_content(ROOT / "content", workers=2)
+    assert parallel.agencies == serial.agencies
+    assert [(r.key, r.data, r.text, r.yaml_path, r.source_path, r.checks) for r in parallel.reports] == \
+           [(r.key, r.data, r.text, r.yaml_path, r.source_path, r.checks) for r in serial.reports]
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small synthetic corpus (bench/make_corpus.py): every defect kind, several years."""
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("corpus")
+    subprocess.run([sys.executable, str(ROOT / "bench" / "make_corpus.py"), "--reports", "80", "--out", str(out),
+                    "--force"], check=True, capture_output=True)
+    return out
+
+
+@pytest.mark.parametrize("source", ["seed", "corpus"])
+def test_parallel_write_is_byte_identical_to_serial(source: str, corpus: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    content = ROOT / "content" if source == "seed" else corpus
+    site = load.load_content(content, workers=1)
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    write_site(site, serial, workers=1)
+    monkeypatch.setattr(build, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(build, "CHUNK", 3)  # many chunks, so both workers take part
+    changed = write_site(site, parallel, workers=2)
+    assert _files(parallel) == _files(serial)
+    assert sorted(changed) == sorted(parallel / rel for rel in _files(serial))
+    assert write_site(site, parallel, workers=2) == []  # nothing changed: nothing written
+
+
+def test_fresh_build_and_rebuild_agree(corpus: Path, tmp_path: Path) -> None:
+    """A build into a new folder (written without comparing) and a rebuild over it (hard-linked
+    copy, compare, delete stale) give the same site; the rebuild changes nothing."""
+    out = tmp_path / "site"
+    first = build_site(corpus, out, search=False, progress=False)
+    before = _files(out)
+    second = build_site(corpus, out, search=False, progress=False)
+    assert first.changed == first.pages and second.changed == 0
+    assert _files(out) == before
