@@ -192,6 +192,12 @@ class Outcome:
     trigger: tuple[str, ...]
 
 
+OUTPUT_LOCK = threading.Lock()
+"""Held while write_site walks the output folder and while the search index is swapped in:
+write_site lists every file to find stale ones, and a folder that vanishes under that walk
+(the old index being removed) would fail the build."""
+
+
 def rebuild(content_dir: Path, out_dir: Path, trigger: tuple[str, ...] = ()) -> Outcome:
     """Recompute the model and write the changed files; never raises.
 
@@ -204,7 +210,8 @@ def rebuild(content_dir: Path, out_dir: Path, trigger: tuple[str, ...] = ()) -> 
     started = time.perf_counter()
     try:
         site = load_content(content_dir)
-        written = write_site(site, out_dir, keep=(*KEEP, SEARCH_NEXT, SEARCH_OLD))
+        with OUTPUT_LOCK:
+            written = write_site(site, out_dir, keep=(*KEEP, SEARCH_NEXT, SEARCH_OLD))
         return Outcome(site, len(written), None, time.perf_counter() - started, trigger)
     except ContentError as exc:
         error = "\n".join(str(p) for p in exc.problems)
@@ -234,13 +241,15 @@ def index_into(content_dir: Path, out_dir: Path) -> None:
                               stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             raise RuntimeError(f"the index process exited {done.returncode}:\n{done.stderr.strip()[-3000:]}")
-        for leftover in (fresh, old):
-            shutil.rmtree(leftover, ignore_errors=True)
-        shutil.move(Path(tmp) / BUNDLE, fresh)
-    if live.exists():
-        live.rename(old)
-    fresh.rename(live)
-    shutil.rmtree(old, ignore_errors=True)
+        with OUTPUT_LOCK:
+            shutil.rmtree(fresh, ignore_errors=True)
+        shutil.move(Path(tmp) / BUNDLE, fresh)  # only adds files: safe beside a running write_site
+    with OUTPUT_LOCK:
+        shutil.rmtree(old, ignore_errors=True)
+        if live.exists():
+            live.rename(old)
+        fresh.rename(live)
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def index_child(content_dir: str, dest: str) -> None:
