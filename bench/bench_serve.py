@@ -92,13 +92,14 @@ class ServeProcess:
     def alive(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
 
-    def wait_for_output(self, text: str, *, timeout: float = 30, after: int = 0) -> int:
-        """Wait until a line (from line number ``after`` on) contains ``text``; its index."""
+    def wait_for_output(self, text: str | tuple[str, ...], *, timeout: float = 30, after: int = 0) -> int:
+        """Wait until a line (from line number ``after`` on) contains ``text`` (or one of them)."""
+        texts = (text,) if isinstance(text, str) else text
         deadline = time.monotonic() + timeout
         with self._seen:
             while True:
                 for i in range(after, len(self.lines)):
-                    if text in self.lines[i]:
+                    if any(t in self.lines[i] for t in texts):
                         return i
                 if not self.alive():
                     raise RuntimeError(f"serve exited ({self._proc and self._proc.returncode}) before "

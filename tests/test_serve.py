@@ -86,7 +86,7 @@ def pristine(served: Served) -> Iterator[Served]:
     if served.yaml_path.read_text(encoding="utf-8") != served.original:
         mark = len(served.server.lines)
         served.restore()
-        served.server.wait_for_output("built in", after=mark)  # settled before the next test
+        served.server.wait_for_output(("built in", "BUILD FAILED"), after=mark)  # settled for the next test
 
 
 def shows(page, text: str, timeout: int = WAIT_MS) -> None:  # noqa: ANN001
