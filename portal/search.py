@@ -22,8 +22,14 @@ keyword, and only those. So we decide ourselves what the words are, on both side
   needs no fragment downloads; excerpts come from per-report block shards whose indexes are the
   report page's ``t<N>`` anchors (``portal.text``).
 
-``index_site`` can shard the reports into several Pagefind bundles (by year, jurisdiction …)
-that the page merges at query time with ``mergeIndex``, so indexing scales across processes.
+``index_site`` cuts the reports into search slices (a ``shard`` filter; the page searches them
+newest year first and shows each slice's results as they come) and packs the slices into one or
+more Pagefind bundles that the page merges with ``mergeIndex`` (bundles bound indexing memory).
+
+Content-Security-Policy the search page needs (no inline script or style):
+``script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'`` — Pagefind
+compiles WebAssembly in its worker (``/pagefind/pagefind-worker.js``) and fetches its index,
+the catalog and the text shards from ``/pagefind/``.
 """
 
 from __future__ import annotations
