@@ -76,6 +76,32 @@ def soup(site_dir: Path) -> Callable[[str], BeautifulSoup]:
     return get
 
 
+SYNTHETIC_REPORTS = 300
+
+
+@pytest.fixture(scope="session")
+def synthetic_site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site of a few hundred synthetic reports (bench/make_corpus.py): many agencies, years,
+    missing tables, failing sums and recorded null cells that the five seeds do not have."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "bench" / "make_corpus.py")
+    corpus = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = corpus  # dataclasses look their module up while the file runs
+    spec.loader.exec_module(corpus)
+    work = tmp_path_factory.mktemp("synthetic")
+    corpus.write_corpus(SYNTHETIC_REPORTS, work / "content", seed=7)
+    result = build_site(work / "content", work / "site", search=False, progress=False)
+    assert result.exit_code == 0
+    return work / "site"
+
+
+@pytest.fixture(scope="session", params=["seed", "synthetic"])
+def published_site(request: pytest.FixtureRequest) -> Path:
+    """Each site the soundness checks run on: the seeds, and a few hundred synthetic reports."""
+    return request.getfixturevalue("site_dir" if request.param == "seed" else "synthetic_site_dir")
+
+
 @pytest.fixture()
 def scratch_content(tmp_path: Path) -> Path:
     """A private copy of content/ that a test may edit."""

@@ -28,7 +28,8 @@ def internal_links(page: BeautifulSoup) -> list[str]:
     return links
 
 
-def test_zero_broken_links(site_dir: Path) -> None:
+def test_zero_broken_links(published_site: Path) -> None:
+    site_dir = published_site
     ids: dict[Path, set[str]] = {}
     pages = {path: BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser") for path in html_pages(site_dir)}
     for path, page in pages.items():

