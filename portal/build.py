@@ -21,6 +21,7 @@ disjoint chunks of ``outputs(site)`` and write the files themselves (``_write_fi
 from __future__ import annotations
 
 import fcntl
+import filecmp
 import logging
 import multiprocessing
 import os
@@ -58,8 +59,8 @@ class BuildResult:
 
 # ---------------------------------------------------------------- writing files
 
-Output = tuple[str, Callable[[], bytes]]
-"""A file of the site: its site-relative path and the producer of its bytes."""
+Output = tuple[str, Callable[[], bytes | Iterable[bytes]]]
+"""A file of the site: its site-relative path and the producer of its bytes (whole or in pieces)."""
 
 
 class _Writer:
@@ -72,11 +73,12 @@ class _Writer:
         self.out_dir, self.fresh = out_dir, fresh
         self._made: set[str] = set()
 
-    def write(self, rel: str, data: bytes) -> bool:
+    def write(self, rel: str, data: bytes | Iterable[bytes]) -> bool:
         """Write ``data`` to ``out_dir/rel`` unless it already holds exactly these bytes.
 
         Outside a fresh folder: writes a temporary file beside it and renames it over the
         target, never truncating an existing inode, which may be hard-linked to the live site.
+        ``data`` in pieces (the site-wide downloads) is streamed to the file, then compared.
         """
         target = os.path.join(self.out_dir, rel)
         folder = os.path.dirname(target)
@@ -84,24 +86,46 @@ class _Writer:
             os.makedirs(folder, exist_ok=True)
             self._made.add(folder)
         if self.fresh:
-            with open(target, "wb") as f:
-                f.write(data)
+            _dump(target, data)
             return True
-        try:
-            if os.stat(target).st_size == len(data):
-                with open(target, "rb") as f:
-                    if f.read() == data:
-                        return False
-        except FileNotFoundError:
-            pass
+        if isinstance(data, bytes) and _holds(target, data):
+            return False
         tmp = os.path.join(folder, f".{os.path.basename(target)}.tmp{os.getpid()}")
-        with open(tmp, "wb") as f:
-            f.write(data)
+        _dump(tmp, data)
+        if not isinstance(data, bytes) and _same_file(tmp, target):
+            os.unlink(tmp)
+            return False
         os.replace(tmp, target)
         return True
 
     def write_all(self, files: Iterable[Output]) -> list[str]:
         return [rel for rel, produce in files if self.write(rel, produce())]
+
+
+def _dump(path: str, data: bytes | Iterable[bytes]) -> None:
+    with open(path, "wb") as f:
+        if isinstance(data, bytes):
+            f.write(data)
+        else:
+            f.writelines(data)
+
+
+def _holds(path: str, data: bytes) -> bool:
+    """Whether the file holds exactly ``data``: the size first, the bytes only when it matches."""
+    try:
+        if os.stat(path).st_size != len(data):
+            return False
+        with open(path, "rb") as f:
+            return f.read() == data
+    except FileNotFoundError:
+        return False
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return filecmp.cmp(a, b, shallow=False)
+    except FileNotFoundError:
+        return False
 
 
 def outputs(site: Site, *, base_url: str | None = None) -> Iterator[Output]:

@@ -10,6 +10,7 @@ report page can point at them.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,7 +31,7 @@ RULES = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Check:
     """The outcome of one rule applied to one set of cells."""
 
@@ -68,7 +69,8 @@ def _equation(rule: str, left: Sequence[tuple[str, Any]], right: Sequence[tuple[
         status = PASS if abs(lsum - rsum) < 1e-9 else FAIL
     relation = {PASS: "=", FAIL: "≠", UNKNOWN: "?"}[status]
     detail = f"{prefix}{side(left, lsum)} {relation} {side(right, rsum)}"
-    return Check(rule, status, tuple(cells), detail)
+    # Interned: every report names the same few hundred cells, and a site holds ~60 checks a report.
+    return Check(rule, status, tuple(map(sys.intern, cells)), detail)
 
 
 # ---------------------------------------------------------------- within one report

@@ -17,7 +17,7 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,17 +60,6 @@ def dump_json(data: Any, *, compact: bool = False) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def _plain(value: Any) -> Any:
-    """Dates as ISO strings, recursively: what every JSON consumer will see."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value
-
-
 def report_record(report: Report) -> dict[str, Any]:
     """A report as published in reports.json and report.json: its YAML fields (the contract),
     with the computed checks instead of the YAML snapshot, and where it lives on the site
@@ -90,18 +79,25 @@ def report_record(report: Report) -> dict[str, Any]:
     record["narrative"] = [
         {k: v for k, v in n.items() if v is not None} for n in report.data.get("narrative") or []
     ]
-    return _plain(record)
+    return record  # dates become ISO strings when dumped (json_default), as every consumer sees them
 
 
-def reports_json(site: Site, records: dict[tuple[str, int], dict[str, Any]] | None = None) -> bytes:
-    records = records if records is not None else {r.key: report_record(r) for r in site.reports}
-    return dump_json({
+def reports_json(site: Site) -> Iterator[bytes]:
+    """reports.json in pieces, one report at a time: the bytes of ``dump_json`` of the whole
+    document, without ever holding every record (or the whole file) in memory."""
+    head = dump_json({
         "title": "政府信息公开工作年度报告（结构化数据）",
         "licence": LICENCE["data_name"],
         "licence_url": LICENCE["data_path"],
         "source_texts": LICENCE["source_scope"],
-        "reports": [records[r.key] for r in site.reports],
+        "reports": [],
     }, compact=True)
+    assert head.endswith(b"[]}\n")
+    yield head[:-len(b"]}\n")]
+    for i, report in enumerate(site.reports):
+        record = dump_json(report_record(report), compact=True)[:-1]
+        yield b"," + record if i else record
+    yield b"]}\n"
 
 
 # ---------------------------------------------------------------- CSV
@@ -205,21 +201,29 @@ def safe_cell(value: Any) -> str:
     return "'" + text if isinstance(value, str) and text.startswith(FORMULA_START) else text
 
 
-def _csv(rows: Iterator[list[Any]]) -> bytes:
+CSV_ROWS_PER_PIECE = 500
+
+
+def _csv(rows: Iterator[list[Any]]) -> Iterator[bytes]:
+    """The CSV in pieces of a few hundred rows, so a site-wide file is never whole in memory."""
     buffer = io.StringIO()
     buffer.write(CSV_BOM)
     writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in rows:
+    for n, row in enumerate(rows, start=1):
         writer.writerow([safe_cell(v) for v in row])
-    return buffer.getvalue().encode("utf-8")
+        if n % CSV_ROWS_PER_PIECE == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
 
 
-def reports_csv(site: Site) -> bytes:
+def reports_csv(site: Site) -> Iterator[bytes]:
     columns = report_columns()
-    return _csv(iter([[c.name for c in columns], *([c.read(r) for c in columns] for r in site.reports)]))
+    yield from _csv(iter([[c.name for c in columns], *([c.read(r) for c in columns] for r in site.reports)]))
 
 
-def table3_csv(site: Site) -> bytes:
+def table3_csv(site: Site) -> Iterator[bytes]:
     def rows() -> Iterator[list[Any]]:
         yield [c.name for c in table3_columns()] + [c.key for c in form.TABLE3_COLUMNS]
         for report in site.reports:
@@ -287,10 +291,11 @@ def datapackage(site: Site, base_url: str) -> bytes:
 
 @dataclass(frozen=True)
 class DataFile:
-    """A download: where it goes, and its bytes (produced when written, not held)."""
+    """A download: where it goes, and its bytes (produced when written, not held). The
+    site-wide files come in pieces (an iterable of bytes), so they are streamed to disk."""
 
     path: str  # site-relative output path, e.g. "data/reports.csv"
-    produce: Callable[[], bytes]
+    produce: Callable[[], bytes | Iterable[bytes]]
 
 
 def _url_to_path(url: str) -> str:
@@ -302,20 +307,16 @@ def _copy(path: Path) -> Callable[[], bytes]:
 
 
 def data_files(site: Site, base_url: str) -> Iterator[DataFile]:
-    """Every download of the site: the site-wide data, then each report's own three files."""
-    records: dict[tuple[str, int], dict[str, Any]] = {}
+    """Every download of the site: the site-wide data, then each report's own three files.
 
-    def record(report: Report) -> dict[str, Any]:
-        """Each report's record is built once and used for reports.json and its report.json."""
-        if report.key not in records:
-            records[report.key] = report_record(report)
-        return records[report.key]
-
-    yield DataFile("data/reports.json", lambda: reports_json(site, {r.key: record(r) for r in site.reports}))
+    A report's record is computed for reports.json and again for its report.json: keeping
+    every record between the two would hold the whole data set in memory (and the two files
+    may be written by different render workers anyway)."""
+    yield DataFile("data/reports.json", lambda: reports_json(site))
     yield DataFile("data/reports.csv", lambda: reports_csv(site))
     yield DataFile("data/table3.csv", lambda: table3_csv(site))
     yield DataFile("data/datapackage.json", lambda: datapackage(site, base_url))
     for report in site.reports:
-        yield DataFile(_url_to_path(report.json_url), lambda r=report: dump_json(record(r), compact=True))
+        yield DataFile(_url_to_path(report.json_url), lambda r=report: dump_json(report_record(r), compact=True))
         yield DataFile(_url_to_path(report.yaml_url), _copy(report.yaml_path))
         yield DataFile(_url_to_path(report.source_url), _copy(report.source_path))

@@ -375,6 +375,9 @@ class SitemapContext:
 # ---------------------------------------------------------------- the site, computed once
 
 
+BLOCKS_KEPT = 64
+
+
 @dataclass(frozen=True)
 class SiteIndex:
     """Lookups every page needs, computed once per build (no quadratic scans per page)."""
@@ -400,8 +403,12 @@ class SiteIndex:
         return self.values[report.key]
 
     def blocks(self, report: Report) -> tuple[Block, ...]:
-        """The report's text blocks, parsed once per build even when several pages need them."""
+        """The report's text blocks, parsed once for the pages that need them together (its own
+        page, its agency's footnotes). Only the most recent are kept: blocks hold the whole
+        text, and keeping every report's would grow a render worker with the site."""
         if report.key not in self.parsed:
+            if len(self.parsed) >= BLOCKS_KEPT:
+                del self.parsed[next(iter(self.parsed))]
             self.parsed[report.key] = parse_text(report.text)
         return self.parsed[report.key]
 
