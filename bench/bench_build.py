@@ -19,8 +19,9 @@ Phases:
 - ``edit``    — the dev server's rebuild after one saved report: ``load_content`` +
   ``write_site`` into the live folder (what ``serve`` does before it reloads the browser).
 
-Peak RSS is given two ways: the largest single process (``ru_maxrss``) and the whole process
-tree sampled every 50 ms (the main process, render workers and Pagefind together).
+Peak memory is given two ways: the largest single process (``ru_maxrss``) and the whole process
+tree's PSS sampled every 50 ms (the main process, render workers and Pagefind together; pages
+shared copy-on-write by forked workers count once).
 The reference figures of issue 7 (2 cores, per 5,000 pages) are printed beside ours.
 """
 
@@ -99,7 +100,11 @@ def child(phase: str, content: Path, out: Path) -> dict[str, float]:
 
 
 class TreeRss:
-    """Peak summed RSS of a process and all its descendants, sampled from /proc."""
+    """Peak memory of a process and all its descendants, sampled from /proc.
+
+    PSS (proportional set size) is the honest sum for forked workers: a page the model shares
+    copy-on-write between the parent and two render workers counts once, not three times as in
+    summed RSS."""
 
     def __init__(self, pid: int, every: float = 0.05):
         self.pid, self.every, self.peak = pid, every, 0
@@ -114,27 +119,35 @@ class TreeRss:
 
     def _sample(self) -> int:
         parents: dict[int, int] = {}
-        rss: dict[int, int] = {}
         for entry in os.scandir("/proc"):
             if not entry.name.isdigit():
                 continue
             try:
                 with open(f"/proc/{entry.name}/stat", "rb") as f:
-                    fields = f.read().rsplit(b")", 1)[1].split()
+                    parents[int(entry.name)] = int(f.read().rsplit(b")", 1)[1].split()[1])
             except OSError:
                 continue
-            pid = int(entry.name)
-            parents[pid], rss[pid] = int(fields[1]), int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
         tree, grew = {self.pid}, True
         while grew:
             more = {p for p, pp in parents.items() if pp in tree} - tree
             grew, tree = bool(more), tree | more
-        return sum(rss.get(p, 0) for p in tree)
+        return sum(_pss(p) for p in tree)
 
     def stop(self) -> int:
         self._stop.set()
         self._thread.join()
         return self.peak
+
+
+def _pss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 def run_once(phase: str, content: Path, out: Path) -> dict[str, float]:
@@ -231,7 +244,7 @@ def print_phase(phase: str, runs: list[dict[str, float]]) -> None:
         print(fmt_row("  of which load", runs, "load_wall", "load_cpu"))
         print(fmt_row(f"  of which {step}", runs, f"{step}_wall", f"{step}_cpu"))
     print(f"{'':<26} peak RSS: largest process {median(runs, 'max_rss_mb'):.0f} MB, "
-          f"process tree {median(runs, 'tree_rss_mb'):.0f} MB")
+          f"process tree (PSS) {median(runs, 'tree_rss_mb'):.0f} MB")
     sys.stdout.flush()
 
 
@@ -246,7 +259,8 @@ def summary(results: dict[str, list[dict[str, float]]]) -> None:
     if results.get("full"):
         runs = results["full"]
         print(f"  full build with search: {median(runs, 'wall'):.1f} s wall, {median(runs, 'cpu'):.1f} s CPU, "
-              f"peak RSS {median(runs, 'tree_rss_mb') / 1024:.2f} GB (process tree)")
+              f"peak memory {median(runs, 'tree_rss_mb') / 1024:.2f} GB PSS (process tree), "
+              f"largest process {median(runs, 'max_rss_mb') / 1024:.2f} GB")
         print("  reference per 5,000 pages: " + ", ".join(f"{k} {v} s" for k, v in REFERENCE_5K_S.items()))
 
 
