@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from .errors import ContentError, Problem
 from .export import data_files
 from .load import default_workers, load_content
 from .model import Site
@@ -145,6 +146,30 @@ def outputs(site: Site, *, base_url: str | None = None) -> Iterator[Output]:
         yield data_file.path, data_file.produce
     for url, path in static.values():  # fingerprinted: netlify.toml caches /static/* for a year
         yield url.lstrip("/"), path.read_bytes
+    yield MARKER, lambda: MARKER_TEXT
+
+
+MARKER = ".portal-site"
+"""Written into every built site: only a folder holding it may be replaced by a build."""
+MARKER_TEXT = b"This folder is built by build.py; a build replaces it whole.\n"
+SOURCES = ("content", "templates", "static", "portal", ".git")
+
+
+def unsafe_output(content_dir: Path, out_dir: Path) -> str | None:
+    """Why writing the site into ``out_dir`` would destroy something, or None when it is safe.
+
+    A build replaces its output folder whole and deletes files it does not produce, so pointing
+    ``--out`` at the repository, at content/ or at any folder of other files would delete them.
+    """
+    out_dir = out_dir.resolve()
+    repo = Path(__file__).resolve().parent.parent
+    for root in (content_dir.resolve(), repo, *(repo / name for name in SOURCES)):
+        if out_dir == root or out_dir in root.parents:
+            return f"the output directory {out_dir} is or contains {root}; choose another --out"
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
+        return (f"the output directory {out_dir} holds files that no build wrote (no {MARKER}); "
+                "empty it or choose another --out")
+    return None
 
 
 # ---------------------------------------------------------------- rendering on every core
@@ -350,6 +375,8 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
     """
     start = time.perf_counter()
     out_dir = out_dir.resolve()
+    if problem := unsafe_output(content_dir, out_dir):
+        raise ContentError([Problem(str(out_dir), problem, field="--out")])
     new, old = _siblings(out_dir)
     say: Callable[[str], None] = (lambda m: print(m, file=sys.stderr)) if progress else (lambda m: None)
     with _locked(out_dir.parent):

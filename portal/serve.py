@@ -546,18 +546,11 @@ def _short(path: str) -> str:
         return path
 
 
-def unsafe_output(content_dir: Path, out_dir: Path) -> str | None:
-    """Writing into a folder that holds the sources would delete them as 'stale' files."""
-    for root in (content_dir, *(ROOT / name for name in WATCHED), ROOT):
-        root = root.resolve()
-        if out_dir == root or out_dir in root.parents:
-            return f"the output directory {out_dir} contains or is {root}; choose another --out"
-    return None
-
-
 def serve(content_dir: Path, out_dir: Path, *, host: str = "127.0.0.1", port: int = 8000) -> int:
     """Build, serve on http://host:port/ and rebuild on every save until Ctrl-C; the exit code."""
     content_dir, out_dir = content_dir.resolve(), out_dir.resolve()
+    from .build import unsafe_output
+
     if problem := unsafe_output(content_dir, out_dir):
         print(f"error: {problem}", file=sys.stderr)
         return EXIT_USAGE

@@ -229,6 +229,7 @@ def test_bad_content_is_refused_with_its_message(case: Case, content: Path, caps
     previous = content.parent / "site"
     previous.mkdir()
     (previous / "index.html").write_text("<p>the previous site</p>", encoding="utf-8")
+    (previous / ".portal-site").write_text("built by build.py", encoding="utf-8")
     before = _snapshot(previous)
     case.mutate(content)
 
@@ -264,6 +265,20 @@ def test_every_problem_is_reported_in_one_run(content: Path, capsys: pytest.Capt
     assert "table2.licensing: a count cannot be negative" in err
     assert "content/reports/wendeng-gov-office/2022.yaml:3: year:" in err
     assert "2 problem(s)" in err
+
+
+@pytest.mark.parametrize("target", ["repo", "content", "folder-of-other-files"])
+def test_build_refuses_an_output_folder_it_would_destroy(content: Path, target: str,
+                                                         capsys: pytest.CaptureFixture) -> None:
+    other = content.parent / "mine"
+    other.mkdir()
+    (other / "thesis.docx").write_text("years of work", encoding="utf-8")
+    out = {"repo": ROOT, "content": content, "folder-of-other-files": other}[target]
+    before = _snapshot(other)
+    assert main(["build", "--content", str(content), "--out", str(out), "--no-search"]) == 1
+    err = capsys.readouterr().err
+    assert "--out: the output directory" in err and "nothing was written" in err
+    assert _snapshot(other) == before and (content / SEED).is_file() and (ROOT / "build.py").is_file()
 
 
 def test_command_line_never_shows_a_traceback(content: Path) -> None:
