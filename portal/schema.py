@@ -168,6 +168,11 @@ def validate_report(v: Validator) -> None:
     if "title" in data:
         v.text(data["title"], ("title",), nullable=False)
     v.date(data.get("published"), ("published",))
+    published = data.get("published")
+    if isinstance(published, dt.date) and isinstance(year, int) and not isinstance(year, bool) \
+            and published.year <= year:
+        v.add(("published",), f"published {published.isoformat()} before the statistical year {year} ended",
+              "the year is the one in the title; the report is published the year after")
     v.text(data.get("status", "draft"), ("status",), choices=STATUSES)
     v.text(data.get("form", form.FORM_ID), ("form",), choices=FORMS)
     _validate_source(v, data.get("source"))
@@ -265,6 +270,10 @@ def _validate_table3(v: Validator, t3: Any) -> None:
                 for name, row in t3[key].items():
                     if name in allowed and not (row is None and name in (form.SINGLE_ROW, *sub)):
                         v.row(row, ("table3", key, name))
+                if t3[key].get(form.SINGLE_ROW) is not None and any(t3[key].get(n) is not None for n in sub):
+                    v.add(("table3", key, form.SINGLE_ROW),
+                          "single_row (（六）其他处理 printed as one row) needs its three sub-rows null",
+                          "a report prints either the one row (2019 form) or the three sub-rows, not both")
         else:
             v.row(t3[key], ("table3", key))
 
@@ -293,18 +302,35 @@ def _validate_narrative(v: Validator, narrative: Any) -> None:
             continue
         v.text(item.get("key"), path + ("key",), nullable=False, choices=tuple(form.NARRATIVE_KEYS))
         value = item.get("value")
+        limit = MAX_FEES_10K_YUAN * 10_000 if item.get("key") == "fees_collected_yuan" else MAX_COUNT
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or not math.isfinite(value):
             v.add(path + ("value",), f"expected a number ≥ 0, got {describe(value)}")
+        elif value > limit:
+            v.add(path + ("value",), f"{value:,} is implausibly large (limit {limit:,.0f})",
+                  "check for digits run together")
         v.text(item.get("bound", "exact"), path + ("bound",), choices=BOUNDS)
         v.text(item.get("quote"), path + ("quote",), nullable=False)
         v.text(item.get("derivation"), path + ("derivation",))
 
 
+def _cell_paths() -> frozenset[str]:
+    """Every cell path the form has, e.g. ``table2.regulations.issued``, ``table3.new.research``."""
+    paths = {f"table2.{i.key}.{c.key}" for i in form.TABLE2_TRIPLES for c in form.TRIPLE_CELLS}
+    paths |= {f"table2.{i.key}" for i in (*form.TABLE2_COUNTS, form.TABLE2_FEES)}
+    paths |= {f"table3.{r.key}.{c.key}" for r in (*form.TABLE3_ROWS, form.TABLE3_SINGLE_ROW)
+              for c in form.TABLE3_COLUMNS}
+    paths |= {f"table4.{g.key}.{c.key}" for g in form.TABLE4_GROUPS for c in form.TABLE4_CELLS}
+    return frozenset(paths)
+
+
+CELL_PATHS = _cell_paths()
+
+
 def cell_value(data: dict, path: str) -> tuple[bool, Any]:
     """Look up a dotted cell path such as ``table3.new.research``: (exists, value)."""
-    parts = path.split(".")
-    if not parts or parts[0] not in TABLES:
+    if path not in CELL_PATHS:
         return False, None
+    parts = path.split(".")
     node: Any = data.get(parts[0])
     if node is None:
         return True, None  # the whole table is missing: its cells are null

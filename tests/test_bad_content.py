@@ -195,6 +195,16 @@ CASES = [
     Case("contact-website-data-url", replace(SEED, "website: http://www.whctp.gov.cn", "website: data:text/html,x"),
          (f"{S}:21: contact.website: expected a web address starting with http:// or https://, "
           "got 'data:text/html,x'",)),
+    Case("published-before-year-end", replace(SEED, "published: null", "published: 2023-05-01"),
+         (f"{S}:5: published: published 2023-05-01 before the statistical year 2023 ended",)),
+    Case("narrative-absurd", replace(SEED, "value: 26\n", "value: 1.7e+308\n"),
+         (f"{S}:73: narrative[1].value: 1.7e+308 is implausibly large (limit 100,000,000)",)),
+    Case("single-row-and-sub-rows", replace(SEED, "single_row: null", "single_row: [9, 0, 0, 0, 0, 0, 9]"),
+         (f"{S}:59: table3.other_handling.single_row: single_row (（六）其他处理 printed as one row) "
+          "needs its three sub-rows null",)),
+    Case("cells-bogus-path-in-null-table", lambda root: (
+        replace(OTHER, "cells: {}", "cells: {table2.bogus.x: /}")(root)),
+         ("content/reports/wendeng-gov-office/2022.yaml:29: cells.table2.bogus.x: no such table cell",)),
     Case("registry-missing", lambda root: (root / REG).unlink(), (f"{R}: agency registry is missing",)),
     Case("registry-duplicate-slug", replace(REG, "slug: wendeng-civil-affairs", "slug: wendeng-gov-office"),
          (f"{R}:13: agencies[1].slug: duplicate agency slug 'wendeng-gov-office' (also entry 1)",)),
