@@ -139,7 +139,7 @@ def outputs(site: Site, *, base_url: str | None = None) -> Iterator[Output]:
     static = static_files()
     env = make_env(base, static)
     about = site.content_dir / ABOUT_PAGE
-    about_text = about.read_text(encoding="utf-8") if about.is_file() else None
+    about_text = about.read_text(encoding="utf-8") if about.is_file() and not about.is_symlink() else None
     for page in pages(site, base_url=base, about_markdown=about_text):
         yield page.path, partial(render_page, env, page)
     for data_file in data_files(site, base):

@@ -194,11 +194,13 @@ def _squash(text: str) -> str:
 
 
 def report_paths(content_dir: Path) -> list[Path]:
-    """Every report YAML, in a stable order; symlinks are not followed out of content/."""
+    """Every report YAML, in a stable order. Symbolic links (to a file or to an agency folder)
+    are skipped: a deploy preview must not publish files from outside content/."""
     root = (content_dir / REPORTS)
-    if not root.is_dir():
+    if not root.is_dir() or root.is_symlink():
         return []
-    return sorted(p for p in root.glob("*/*.yaml") if p.is_file() and not p.is_symlink())
+    return sorted(p for p in root.glob("*/*.yaml")
+                  if p.is_file() and not p.is_symlink() and not p.parent.is_symlink())
 
 
 PARALLEL_FROM = 200

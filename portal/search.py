@@ -533,6 +533,7 @@ def index_site(site: Site, out_dir: Path, shard_by: ShardKey = shard_by_year, sl
         shutil.rmtree(staging, ignore_errors=True)
     index_bytes = _dir_bytes(out_dir / BUNDLE)
     _write_text(site, out_dir)
+    (out_dir / DATA_DIR).mkdir(parents=True, exist_ok=True)  # a site with no reports yet has no text
     (out_dir / DATA_DIR / CATALOG_NAME).write_text(
         json.dumps(_catalog(site, shards, out_dir), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     return SearchStats(
