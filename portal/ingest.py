@@ -19,13 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .extract import SCHEMA_LINE, Draft, extract
+from .load import MAX_SOURCE_BYTES
 from .schema import SLUG_RE, Validator, validate_registry
 from .yamlsafe import YamlProblem, parse_yaml, read_yaml
 from .yamlwrite import dump
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_INPUT_BYTES = 30_000_000
-MAX_TEXT_BYTES = 2_000_000  # what load.py accepts as a source text
+MAX_TEXT_BYTES = MAX_SOURCE_BYTES  # a draft must pass `build.py check`
 ORIGINAL_SUFFIX = {"html": ".html", "docx": ".docx", "pdf": ".pdf"}
 
 
