@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import form
+from .numfmt import format_number
 
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
 
@@ -49,7 +50,7 @@ class Check:
 
 
 def _fmt(value: Any) -> str:
-    return "空" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+    return "空" if value is None else format_number(value)
 
 
 def _equation(rule: str, left: Sequence[tuple[str, Any]], right: Sequence[tuple[str, Any]],

@@ -25,6 +25,7 @@ from typing import Any
 from . import form
 from .figures import KEY_FIGURES, flat_value
 from .model import Report, Site
+from .numfmt import format_number
 
 LICENCE = {
     "data_name": "CC-BY-4.0",
@@ -196,7 +197,7 @@ def safe_cell(value: Any) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, float):
-        return f"{value:g}" if not value.is_integer() else str(int(value))
+        return format_number(value)
     text = str(value)
     return "'" + text if isinstance(value, str) and text.startswith(FORMULA_START) else text
 

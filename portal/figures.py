@@ -20,6 +20,7 @@ from typing import Any
 from . import form
 from .checks import NARRATIVE_CELLS
 from .model import Report
+from .numfmt import format_number
 from .schema import cell_value
 
 TABLE, NARRATIVE, DERIVED, MISSING = "table", "narrative", "derived", "missing"
@@ -53,9 +54,7 @@ class Value:
 def fmt_number(number: float) -> str:
     """34240 → '34240'; 745.94 → '745.94'; integers stay integers (no thousands separators:
     the official forms print none, and readers compare with the source)."""
-    if isinstance(number, float) and not number.is_integer():
-        return f"{number:.2f}".rstrip("0").rstrip(".")
-    return str(int(number))
+    return format_number(number)
 
 
 @dataclass(frozen=True)

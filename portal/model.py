@@ -15,6 +15,7 @@ from typing import Any
 
 from . import form
 from .checks import FAIL, Check
+from .numfmt import format_number
 
 GOVERNMENT_KIND = "人民政府"
 
@@ -76,7 +77,7 @@ class NarrativeFigure:
 
     @property
     def display(self) -> str:
-        number = f"{self.value:g}" if isinstance(self.value, float) else str(self.value)
+        number = format_number(self.value)
         return {"at_least": f"{number}余", "approx": f"约{number}"}.get(self.bound, number)
 
 

@@ -137,3 +137,10 @@ def test_seed_content_loads_with_expected_model() -> None:
 
 def test_json_schema_files_are_current() -> None:
     assert stale_schemas(ROOT / "content") == []
+
+
+def test_numbers_are_printed_as_published() -> None:
+    from portal.numfmt import format_number
+
+    assert [format_number(x) for x in (34240, 745.94, 0.004, 12345.678, 9999999.99, 16500.0, 0.1 + 0.2)] == [
+        "34240", "745.94", "0.004", "12345.678", "9999999.99", "16500", "0.3"]
