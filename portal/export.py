@@ -128,6 +128,19 @@ def _narrative(key: str) -> Callable[[Report], Any]:
     return read
 
 
+def _narrative_bound(key: str) -> Callable[[Report], Any]:
+    def read(report: Report) -> Any:
+        figure = report.narrative_figure(key)
+        return None if figure is None else figure.bound
+
+    return read
+
+
+def _known(value: Any, attribute: str) -> Any:
+    """An attribute of a figure's value, or null when the figure itself is missing."""
+    return getattr(value, attribute) if getattr(value, "number", None) is not None else None
+
+
 def report_columns() -> tuple[Column, ...]:
     """The columns of reports.csv, derived from the form so that keys are spelled once."""
     cols = [
@@ -165,14 +178,22 @@ def report_columns() -> tuple[Column, ...]:
         for cell in form.TABLE4_CELLS:
             path = f"table4.{group.key}.{cell.key}"
             cols.append(Column(path, "integer", f"表四 {group.label} {cell.label}", _cell(path)))
+    bound = "exact：确数；at_least：下限（原文如“16500余条”）；approx：约数"
     for key, label in form.NARRATIVE_KEYS.items():
         cols.append(Column(f"narrative.{key}", "number", f"正文所述：{label}（原句见 reports.json）",
                            _narrative(key)))
+        cols.append(Column(f"narrative.{key}.bound", "string", f"正文所述{label}的性质：{bound}",
+                           _narrative_bound(key)))
     taken = {c.name for c in cols}
     for fig in KEY_FIGURES:
         if fig.key not in taken:
             cols.append(Column(fig.key, "number", f"派生：{fig.label}（{fig.unit}）",
                                lambda r, f=fig: flat_value(f.read(r))))
+            cols.append(Column(f"{fig.key}.source", "string",
+                               f"{fig.label}的来源：table（表格）、narrative（正文）、derived（由表格推算）",
+                               lambda r, f=fig: _known(f.read(r), "source")))
+            cols.append(Column(f"{fig.key}.bound", "string", f"{fig.label}的性质：{bound}",
+                               lambda r, f=fig: _known(f.read(r), "bound")))
     cols.append(Column("checks_failed", "integer", "未通过的一致性检查数",
                        lambda r: len(r.failing_checks)))
     return tuple(cols)
