@@ -70,7 +70,7 @@ def report_record(report: Report) -> dict[str, Any]:
         "agency": report.agency.name,
         "url": report.url,
         "source_url": report.source_url,
-        "deadline": report.deadline.isoformat(),
+        "deadline": report.deadline.date.isoformat() if report.deadline else None,
         "on_time": report.on_time,
     }
     for key, value in report.data.items():
@@ -151,7 +151,7 @@ def report_columns() -> tuple[Column, ...]:
         Column("year", "integer", "统计年度", lambda r: r.year),
         Column("title", "string", "报告标题", lambda r: r.title),
         Column("published", "date", "发布日期；原文未注明时为空", lambda r: r.published),
-        Column("deadline", "date", "条例第四十九条规定的发布期限", lambda r: r.deadline),
+        Column("deadline", "date", "条例规定的发布期限；条例未规定时为空", lambda r: r.deadline and r.deadline.date),
         Column("on_time", "boolean", "是否在期限内发布；无发布日期时为空", lambda r: r.on_time),
         Column("status", "string", "draft：自动提取待核对；reviewed：已人工核对", lambda r: r.status),
         Column("form", "string", "报告所用表格格式", lambda r: r.data.get("form")),

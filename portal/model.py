@@ -18,6 +18,16 @@ from .checks import FAIL, Check
 from .numfmt import format_number
 
 GOVERNMENT_KIND = "人民政府"
+DEPARTMENT_KINDS = ("部门", "政府办公室", "街道办事处", "开发区管委会")
+LAST_YEAR_OF_2008_RULES = 2018
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A legal publication deadline and the rule that sets it, as shown to readers."""
+
+    date: dt.date
+    basis: str
 
 
 @dataclass(frozen=True)
@@ -42,9 +52,23 @@ class Agency:
     def jurisdiction_label(self) -> str:
         return " › ".join(self.jurisdiction)
 
-    def deadline(self, year: int) -> dt.date:
-        """条例第四十九条: a government's own report by 31 March, everyone else by 31 January."""
-        return dt.date(year + 1, 3, 31) if self.kind == GOVERNMENT_KIND else dt.date(year + 1, 1, 31)
+    def deadline(self, year: int) -> Deadline | None:
+        """When the report for ``year`` was due, and under which rule; None where no rule says.
+
+        Reports for 2019 on fall under the 2019 条例 (国务院令第711号) 第四十九条: departments of a
+        county-level or higher government by 31 January, the government's own report by 31
+        March. Dispatched bodies (街道办事处, 开发区管委会) are counted as departments, as local
+        rules do. The article names no date for 乡镇 governments. Reports for 2018 and before
+        fell under the 2008 条例 第三十一条: every body by 31 March.
+        """
+        if year <= LAST_YEAR_OF_2008_RULES:
+            return Deadline(dt.date(year + 1, 3, 31), "2008年施行的条例第三十一条：每年3月31日前")
+        if self.kind == GOVERNMENT_KIND:
+            return Deadline(dt.date(year + 1, 3, 31), "条例第四十九条：本级政府年报于每年3月31日前公布")
+        if self.kind in DEPARTMENT_KINDS:
+            note = "" if self.kind in ("部门", "政府办公室") else "（派出机关、机构参照政府部门）"
+            return Deadline(dt.date(year + 1, 1, 31), f"条例第四十九条：政府部门于每年1月31日前公布{note}")
+        return None
 
     @classmethod
     def from_entry(cls, entry: dict[str, Any]) -> Agency:
@@ -114,13 +138,15 @@ class Report:
         return self.data.get("status", "draft")
 
     @property
-    def deadline(self) -> dt.date:
+    def deadline(self) -> Deadline | None:
         return self.agency.deadline(self.year)
 
     @property
     def on_time(self) -> bool | None:
-        """Whether publication met the legal deadline; None when no date is printed."""
-        return None if self.published is None else self.published <= self.deadline
+        """Whether publication met the legal deadline; None when no date is printed or no rule applies."""
+        if self.published is None or self.deadline is None:
+            return None
+        return self.published <= self.deadline.date
 
     @property
     def table2(self) -> dict | None:

@@ -144,3 +144,17 @@ def test_numbers_are_printed_as_published() -> None:
 
     assert [format_number(x) for x in (34240, 745.94, 0.004, 12345.678, 9999999.99, 16500.0, 0.1 + 0.2)] == [
         "34240", "745.94", "0.004", "12345.678", "9999999.99", "16500", "0.3"]
+
+
+def test_deadlines_follow_the_rule_in_force_for_each_kind_and_year() -> None:
+    from portal.model import Agency
+
+    def agency(kind: str) -> Agency:
+        return Agency("x", "x", ("山东省",), kind)
+
+    assert agency("人民政府").deadline(2023).date.isoformat() == "2024-03-31"
+    assert agency("部门").deadline(2023).date.isoformat() == "2024-01-31"
+    assert "派出" in agency("街道办事处").deadline(2023).basis
+    assert agency("乡镇人民政府").deadline(2023) is None  # 第四十九条 names no date for them
+    assert agency("部门").deadline(2018).date.isoformat() == "2019-03-31"  # the 2008 条例
+    assert "2008" in agency("部门").deadline(2018).basis
