@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build the portal: ``python build.py [build|check|ingest|serve|schema] …``.
+"""Build the portal: ``python build.py [build|check|ingest|serve] …``.
 
 A thin command line over the ``portal`` package; each command reuses the same pipeline
 (load → validate → model → render → index → atomic write). Run ``python build.py -h``.
