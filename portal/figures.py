@@ -20,7 +20,7 @@ from typing import Any
 from . import form
 from .checks import NARRATIVE_CELLS
 from .model import Report
-from .numfmt import format_number
+from .numfmt import bounded, format_number
 from .schema import cell_value
 
 TABLE, NARRATIVE, DERIVED, MISSING = "table", "narrative", "derived", "missing"
@@ -43,12 +43,16 @@ class Value:
     @property
     def display(self) -> str:
         """The number as a reader should see it; '—' when missing, never 0."""
-        if self.number is None:
-            return "—"
-        if self.percent:
-            return f"{self.number:.1f}%"
-        text = fmt_number(self.number)
-        return {"at_least": f"{text}余", "approx": f"约{text}"}.get(self.bound, text)
+        return display(self.number, self.bound, self.percent)
+
+
+def display(number: float | None, bound: str = "exact", percent: bool = False) -> str:
+    """A figure for readers: '—' when missing (never 0), '16500余' for a lower bound, '约…'."""
+    if number is None:
+        return "—"
+    if percent:
+        return f"{number:.1f}%"
+    return bounded(fmt_number(number), bound)
 
 
 def fmt_number(number: float) -> str:
@@ -251,12 +255,7 @@ class Total:
 
     @property
     def display(self) -> str:
-        if self.number is None:
-            return "—"
-        if self.percent:
-            return f"{self.number:.1f}%"
-        text = fmt_number(self.number)
-        return {"at_least": f"{text}余", "approx": f"约{text}"}.get(self.bound, text)
+        return display(self.number, self.bound, self.percent)
 
     @property
     def partial(self) -> bool:

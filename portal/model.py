@@ -15,7 +15,7 @@ from typing import Any
 
 from . import form
 from .checks import FAIL, Check
-from .numfmt import format_number
+from .numfmt import bounded, format_number
 
 GOVERNMENT_KIND = "人民政府"
 DEPARTMENT_KINDS = ("部门", "政府办公室", "街道办事处", "开发区管委会")
@@ -101,8 +101,7 @@ class NarrativeFigure:
 
     @property
     def display(self) -> str:
-        number = format_number(self.value)
-        return {"at_least": f"{number}余", "approx": f"约{number}"}.get(self.bound, number)
+        return bounded(format_number(self.value), self.bound)
 
 
 @dataclass(frozen=True, eq=False)

@@ -24,3 +24,8 @@ def format_number(value: float | int) -> str:
     # of sums such as 0.1 + 0.2.
     text = format(Decimal(repr(round(value, 6))), "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def bounded(text: str, bound: str) -> str:
+    """How the source qualified a number: "16500余" (a lower bound), "约300" (approximate)."""
+    return {"at_least": f"{text}余", "approx": f"约{text}"}.get(bound, text)

@@ -252,14 +252,22 @@ def describe(toks: list[Token]) -> str:
 # ---------------------------------------------------------------- table 3
 
 
-def read_table3(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead:
-    result = TableRead()
+def _table_tokens(lines: Sequence[str], span: tuple[int, int] | None, result: TableRead) -> list | None:
+    """The tokens of a table's section, or None with ``result.missing`` saying why there are none."""
     if span is None:
         result.missing = NOT_FOUND
-        return result
+        return None
     tokens = tokenize(list(lines[span[0]:span[1]]), span[0])
     if not any(t.kind == "cell" for t in tokens):
         result.missing = _missing_reason(tokens)
+        return None
+    return tokens
+
+
+def read_table3(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead:
+    result = TableRead()
+    tokens = _table_tokens(lines, span, result)
+    if tokens is None:
         return result
     found = find_anchors(tokens, TABLE3_ANCHORS)
     order = sorted(found.items(), key=lambda kv: kv[1])
@@ -537,12 +545,8 @@ def form_2019_headers(tokens: list[Token]) -> list[str]:
 
 def read_table2(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead:
     result = TableRead()
-    if span is None:
-        result.missing = NOT_FOUND
-        return result
-    tokens = tokenize(list(lines[span[0]:span[1]]), span[0])
-    if not any(t.kind == "cell" for t in tokens):
-        result.missing = _missing_reason(tokens)
+    tokens = _table_tokens(lines, span, result)
+    if tokens is None:
         return result
     headers = form_2019_headers(tokens)
     if headers:
@@ -587,12 +591,8 @@ def read_table2(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead
 
 def read_table4(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead:
     result = TableRead()
-    if span is None:
-        result.missing = NOT_FOUND
-        return result
-    tokens = tokenize(list(lines[span[0]:span[1]]), span[0])
-    if not any(t.kind == "cell" for t in tokens):
-        result.missing = _missing_reason(tokens)
+    tokens = _table_tokens(lines, span, result)
+    if tokens is None:
         return result
     toks = cells_after(tokens, 0, len(tokens))
     size = len(form.TABLE4_CELLS)
