@@ -7,10 +7,12 @@ data copy content/ into a scratch folder and edit it (``scratch_content``), neve
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from bs4 import BeautifulSoup
@@ -79,16 +81,23 @@ def soup(site_dir: Path) -> Callable[[str], BeautifulSoup]:
 SYNTHETIC_REPORTS = 300
 
 
+def load_script(name: str) -> ModuleType:
+    """A script of bench/ (not a package) as a module, e.g. ``load_script("make_corpus")``."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while the file runs
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.fixture(scope="session")
 def synthetic_site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A site of a few hundred synthetic reports (bench/make_corpus.py): many agencies, years,
     missing tables, failing sums and recorded null cells that the five seeds do not have."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "bench" / "make_corpus.py")
-    corpus = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = corpus  # dataclasses look their module up while the file runs
-    spec.loader.exec_module(corpus)
+    corpus = load_script("make_corpus")
     work = tmp_path_factory.mktemp("synthetic")
     corpus.write_corpus(SYNTHETIC_REPORTS, work / "content", seed=7)
     result = build_site(work / "content", work / "site", search=False, progress=False)

@@ -8,29 +8,19 @@ share of defective reports so the checks and the "missing table" pages are exerc
 from __future__ import annotations
 
 import hashlib
-import importlib.util
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 N_REPORTS = 60
 
 
-def _load_generator():
-    spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "bench" / "make_corpus.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["make_corpus"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-make_corpus = _load_generator()
-from portal import form  # noqa: E402  (importable once the generator put the repo root on sys.path)
+make_corpus = load_script("make_corpus")
+from portal import form  # noqa: E402
 
 
 def _digest(root: Path) -> dict[str, str]:

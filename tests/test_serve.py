@@ -8,7 +8,6 @@ detection, coalescing of saves, error capture) are tested directly and fast.
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import socket
 import subprocess
@@ -22,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from browser import launch_chromium
+from conftest import load_script
 
 from portal import serve as devserver
 from portal.errors import ContentError, Problem
@@ -32,16 +32,7 @@ WAIT_MS = 15_000
 BANNER_NAMES_YAML_ERROR = "() => /2023\\.yaml:\\d+: YAML/.test(document.querySelector('#portal-build-error').innerText)"
 
 
-def _load_bench():
-    spec = importlib.util.spec_from_file_location("bench_serve", ROOT / "bench" / "bench_serve.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_serve"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _load_bench()
+bench = load_script("bench_serve")
 
 
 @dataclass
