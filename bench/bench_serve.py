@@ -34,7 +34,10 @@ sys.path.insert(0, str(ROOT))
 
 from tests.browser import launch_chromium  # noqa: E402  (the repo root is on sys.path now)
 
-TARGET_SECONDS = 1.0
+
+def target_seconds(reports: int) -> float:
+    """Issue 7's goals: ≤ 1 s on the seed content, ≤ 2 s with 1,000 reports."""
+    return 1.0 if reports <= 100 else 2.0
 TITLE_LINE = re.compile(r"^title:[ \t]*(.*)$", re.MULTILINE)
 
 
@@ -190,10 +193,11 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     seconds = run(args.content.resolve(), args.edits, args.report, args.timeout)
     median = statistics.median(seconds)
-    verdict = "OK" if median <= TARGET_SECONDS else "SLOWER THAN THE GOAL"
+    target = target_seconds(len(list((args.content / "reports").glob("*/*.yaml"))))
+    verdict = "OK" if median <= target else "SLOWER THAN THE GOAL"
     print("save→reload seconds: " + " ".join(f"{s:.3f}" for s in seconds))
     print(f"save→reload median {median:.3f} s over {len(seconds)} edits (min {min(seconds):.3f}, "
-          f"max {max(seconds):.3f}); goal ≤ {TARGET_SECONDS:.1f} s: {verdict}")
+          f"max {max(seconds):.3f}); goal ≤ {target:.1f} s: {verdict}")
     return 0
 
 

@@ -223,18 +223,50 @@ def _write_files(files: list[Output], writer: _Writer, workers: int,
 
 
 def write_site(site: Site, out_dir: Path, *, base_url: str | None = None, keep: Iterable[str] = KEEP,
-               progress: Callable[[int], None] | None = None, workers: int | None = None) -> list[Path]:
+               progress: Callable[[int], None] | None = None, workers: int | None = None,
+               select: Callable[[str], bool] | None = None) -> list[Path]:
     """Render the site into ``out_dir``, writing only changed files; return the changed paths.
 
     Files that the site no longer produces are deleted (and reported as changed), except under
     the top-level folders in ``keep``, which other steps own (the search index).
+
+    ``select`` (the dev server) renders only the files whose site-relative path it accepts, e.g.
+    ``in_scope(slugs)`` after a save under ``reports/<slug>/``; stale files are still looked for
+    across the whole site.
     """
-    return _write(site, out_dir, base_url=base_url, keep=keep, progress=progress, workers=workers)[0]
+    return _write(site, out_dir, base_url=base_url, keep=keep, progress=progress, workers=workers,
+                  select=select)[0]
+
+
+AGENCY_FOLDERS = ("agencies", "reports")
+"""``/agencies/<slug>/…`` and ``/reports/<slug>/…``: the only outputs that belong to one agency.
+Every other output (home, indexes, years, data downloads, feed, sitemap) is site-wide."""
+
+
+def agency_of(rel: str) -> str | None:
+    """The agency slug an output belongs to, or None for a site-wide output."""
+    parts = rel.split("/", 2)
+    return parts[1] if len(parts) == 3 and parts[0] in AGENCY_FOLDERS else None
+
+
+def in_scope(agencies: Iterable[str]) -> Callable[[str], bool]:
+    """The outputs a change to these agencies' reports can alter: their own files and every
+    site-wide file. Why that is enough: a page under ``/agencies/<slug>/`` or
+    ``/reports/<slug>/`` is made from that agency's registry entry and reports only (a report
+    is compared with the same agency's previous year, never with another agency)."""
+    scope = frozenset(agencies)
+    return lambda rel: (slug := agency_of(rel)) is None or slug in scope
+
+
+def site_download(rel: str) -> bool:
+    """The site-wide data downloads (``/data/reports.json``, the CSVs …): the largest files to
+    produce, and ones no page shows, so the dev server writes them after the reload."""
+    return rel.startswith("data/") and not rel.endswith(".html")
 
 
 def _write(site: Site, out_dir: Path, *, base_url: str | None, keep: Iterable[str],
            progress: Callable[[int], None] | None, workers: int | None = None,
-           fresh: bool = False) -> tuple[list[Path], int]:
+           fresh: bool = False, select: Callable[[str], bool] | None = None) -> tuple[list[Path], int]:
     """``write_site``, also returning how many files the site has.
 
     ``fresh`` says ``out_dir`` is a new, empty, private folder: files are written without
@@ -246,6 +278,8 @@ def _write(site: Site, out_dir: Path, *, base_url: str | None, keep: Iterable[st
         seen: set[str] = set()
         clash = next(rel for rel, _ in files if rel in seen or seen.add(rel))
         raise RuntimeError(f"two outputs write {clash}: the site map has a URL clash")
+    if select is not None:
+        files = [(rel, produce) for rel, produce in files if select(rel)]
     writer = _Writer(out_dir, fresh)
     changed = [out_dir / rel for rel in
                _write_files(files, writer, default_workers() if workers is None else workers, progress)]

@@ -11,11 +11,13 @@ Content-Security-Policy forbids. So we keep livereload's WebSocket endpoint and 
 - a watcher thread polls the modification stamps of content/, templates/ and static/ (never the
   output directory) and reports each save once, when two scans agree;
 - a builder thread coalesces the reports that arrive while it works, then recomputes the whole
-  in-memory model (``load_content``) and writes only the files whose bytes changed
-  (``write_site``); every finished build that changed something, good or bad, is published with
-  a new build number and a reload message to every connected page, with no minimum interval;
-- an indexer thread refreshes the Pagefind index in a child process after that reload, so search
-  never holds it up, and swaps it in whole;
+  in-memory model (``load_content``, re-parsing only the files whose stamps changed) and writes
+  only the files whose bytes changed (``write_site``) — after a save under ``reports/<slug>/``,
+  only that agency's files and the site-wide pages are rendered (``Rebuilder``); every finished
+  build that changed something, good or bad, is published with a new build number and a reload
+  message to every connected page, with no minimum interval;
+- an indexer thread, after that reload, writes the site-wide data downloads and refreshes the
+  Pagefind index in a child process, so neither holds the reload up, and swaps the index in whole;
 - tornado's IOLoop (the main thread) serves the output directory and adds, to every HTML page,
   two external scripts (``livereload.js`` and ``catchup.js``, which reloads a page that was still
   loading when a build finished) and, while the content is broken, the error banner.
@@ -49,6 +51,7 @@ from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import ioloop, web
 from tornado.websocket import WebSocketClosedError
 
+from .build import KEEP
 from .errors import ContentError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,6 +67,8 @@ QUIET_SECONDS = 0.01
 EXIT_USAGE = 2
 SEARCH_NEXT, SEARCH_OLD = ".pagefind-next", ".pagefind-old"
 """The dev server's folders for swapping a fresh search index in; write_site is told to keep them."""
+DEV_KEEP = (*KEEP, SEARCH_NEXT, SEARCH_OLD)
+"""What the dev server's ``write_site`` calls leave alone: the search index and its swap folders."""
 
 Stamp = tuple[int, int, int]
 """(mtime_ns, size, inode): an atomic save by rename changes the inode even within one tick."""
@@ -198,20 +203,23 @@ write_site lists every file to find stale ones, and a folder that vanishes under
 (the old index being removed) would fail the build."""
 
 
-def rebuild(content_dir: Path, out_dir: Path, trigger: tuple[str, ...] = ()) -> Outcome:
+def rebuild(content_dir: Path, out_dir: Path, trigger: tuple[str, ...] = (), *, cache: Any = None,
+            select: Callable[[str], bool] | None = None) -> Outcome:
     """Recompute the model and write the changed files; never raises.
 
+    ``cache`` (a ``load.ParseCache``) skips parsing the files that did not change; ``select``
+    limits the files rendered (``write_site``).
     A ContentError becomes its editor-facing lines; anything else (a template syntax error, a
     bug) becomes a traceback, because the person at the dev server can act on it.
     """
-    from .build import KEEP, write_site
+    from .build import write_site
     from .load import load_content
 
     started = time.perf_counter()
     try:
-        site = load_content(content_dir)
+        site = load_content(content_dir, cache=cache)
         with OUTPUT_LOCK:
-            written = write_site(site, out_dir, keep=(*KEEP, SEARCH_NEXT, SEARCH_OLD))
+            written = write_site(site, out_dir, keep=DEV_KEEP, select=select)
         return Outcome(site, len(written), None, time.perf_counter() - started, trigger)
     except ContentError as exc:
         error = "\n".join(str(p) for p in exc.problems)
@@ -219,6 +227,59 @@ def rebuild(content_dir: Path, out_dir: Path, trigger: tuple[str, ...] = ()) -> 
     except Exception:  # noqa: BLE001 - shown on the page and in the terminal, never fatal
         error = "internal error while building:\n" + traceback.format_exc()
     return Outcome(None, 0, error, time.perf_counter() - started, trigger)
+
+
+def agencies_touched(content_dir: Path, paths: Iterable[str]) -> set[str] | None:
+    """The agencies whose files a batch of saves can change, or None when it can change anything.
+
+    A file under ``reports/<slug>/`` feeds only that agency's pages and the site-wide ones (the
+    report of one year is checked against the year before of the same agency, never another
+    agency's). The registry, ``pages/``, templates and static files feed every page."""
+    slugs = set()
+    for path in paths:
+        parts = Path(path).relative_to(content_dir).parts if Path(path).is_relative_to(content_dir) else ()
+        if len(parts) != 3 or parts[0] != "reports":
+            return None
+        slugs.add(parts[1])
+    return slugs
+
+
+class Rebuilder:
+    """The builder thread's build step, with what it keeps between builds to make a save cheap:
+    the parsed files (``ParseCache``) and the agencies changed since the last good build.
+
+    A build before a reload writes the pages and downloads of the agencies touched, and every
+    site-wide page (``build.in_scope``); the site-wide data downloads (~1 s at 1,000 reports,
+    and no page shows them) are left to ``write_downloads`` after the reload.
+
+    Why accumulate: a save that fails to build writes nothing, so the next good build must
+    write every agency touched since the last good one, not only the latest save's."""
+
+    def __init__(self, content_dir: Path, out_dir: Path):
+        from .load import ParseCache
+
+        self.content_dir, self.out_dir = content_dir, out_dir
+        self.cache = ParseCache()
+        self.pending: set[str] | None = None  # None: everything (the first build, or a shared file)
+
+    def __call__(self, trigger: tuple[str, ...] = ()) -> Outcome:
+        touched = agencies_touched(self.content_dir, trigger) if trigger else None
+        scope = None if self.pending is None or touched is None else self.pending | touched
+        from .build import in_scope, site_download
+
+        within = (lambda _rel: True) if scope is None else in_scope(scope)
+        outcome = rebuild(self.content_dir, self.out_dir, trigger, cache=self.cache,
+                          select=lambda rel: within(rel) and not site_download(rel))
+        self.pending = set() if outcome.error is None else scope
+        return outcome
+
+
+def write_downloads(site: Any, out_dir: Path) -> int:
+    """The site-wide data downloads that ``Rebuilder`` leaves out of the build before a reload."""
+    from .build import site_download, write_site
+
+    with OUTPUT_LOCK:
+        return len(write_site(site, out_dir, keep=DEV_KEEP, select=site_download))
 
 
 INDEX_CHILD = "import sys; from portal.serve import index_child; index_child(sys.argv[1], sys.argv[2])"
@@ -501,8 +562,9 @@ class DevServer:
     def __init__(self, content_dir: Path, out_dir: Path, loop: ioloop.IOLoop):
         self.content_dir, self.out_dir, self.loop = content_dir, out_dir, loop
         self.state = LiveState()
-        self.indexer = Indexer(lambda _site: index_into(content_dir, out_dir))
-        self.builder = Builder(lambda trigger: rebuild(content_dir, out_dir, trigger), self.publish)
+        self.indexer = Indexer(self._after_reload)
+        self.rebuild = Rebuilder(content_dir, out_dir)
+        self.builder = Builder(self.rebuild, self.publish)
         roots = [content_dir, *(ROOT / name for name in WATCHED)]
         self.watcher = Watcher([r.resolve() for r in roots], out_dir, self.builder.request)
 
@@ -512,6 +574,11 @@ class DevServer:
             thread.start()
         if first.site is not None:
             self.indexer.submit(first.site)
+
+    def _after_reload(self, site: Any) -> None:
+        """The indexer thread's work after a good build: the data downloads, then the index."""
+        write_downloads(site, self.out_dir)
+        index_into(self.content_dir, self.out_dir)
 
     def publish(self, outcome: Outcome) -> None:
         """Called from the builder thread: hand the outcome to the IOLoop thread."""
@@ -563,7 +630,7 @@ def serve(content_dir: Path, out_dir: Path, *, host: str = "127.0.0.1", port: in
         hint = f"; try --port {port + 1}" if exc.errno == errno.EADDRINUSE else ""
         print(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}{hint}", file=sys.stderr)
         return EXIT_USAGE
-    state_server.start(rebuild(content_dir, out_dir))
+    state_server.start(state_server.rebuild())
     say(f"Serving {_short(str(out_dir))} on http://{host}:{port}/ — watching {_short(str(content_dir))}, "
         "templates/ and static/ (Ctrl-C stops)")
     try:

@@ -295,7 +295,7 @@ def test_a_burst_of_saves_is_one_build_and_every_outcome_is_published() -> None:
 def test_rebuild_turns_every_failure_into_text(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     import portal.load
 
-    def bad_content(_: Path) -> None:
+    def bad_content(_: Path, **__: object) -> None:
         raise ContentError([Problem("content/reports/x/2023.yaml", "expected a date", 7, "published")])
 
     monkeypatch.setattr(portal.load, "load_content", bad_content)
@@ -303,7 +303,7 @@ def test_rebuild_turns_every_failure_into_text(monkeypatch: pytest.MonkeyPatch, 
     assert outcome.site is None and outcome.error is not None
     assert "content/reports/x/2023.yaml:7: published: expected a date" in outcome.error
 
-    def bug(_: Path) -> None:
+    def bug(_: Path, **__: object) -> None:
         raise KeyError("oops")
 
     monkeypatch.setattr(portal.load, "load_content", bug)
