@@ -18,13 +18,13 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
-from functools import cached_property, partial
+from functools import cache, cached_property, partial
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import form
 from .charts import Series, bar_chart
@@ -38,13 +38,13 @@ from .figures import (
     Figure,
     Total,
     Value,
+    cell_reader,
     change,
     fmt_number,
     read_all,
     total,
 )
 from .model import Agency, NarrativeFigure, Report, Site
-from .schema import cell_value
 from .text import CELLS, Block, TocEntry, block_of, parse_text, toc
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -172,40 +172,58 @@ class YoyTable:
 
 
 @dataclass(frozen=True)
-class CellView:
-    """One number cell of a statistics table on the report page."""
-
-    path: str  # dotted contract path, also the cell's id (c-<path>)
-    display: str
-    null: bool
-    failing: bool
-    title: str | None = None
-
-    @property
-    def id(self) -> str:
-        return f"c-{self.path}"
-
-
-@dataclass(frozen=True)
 class Cell:
-    """A cell of a laid-out table: a header (label) or a data cell (``value``)."""
+    """A header cell (a label) of a laid-out table, with its spans."""
 
-    text: str = ""
-    header: bool = True
+    text: str
     colspan: int = 1
     rowspan: int = 1
     scope: str | None = None
-    value: CellView | None = None
+
+    @property
+    def html(self) -> str:
+        """The escaped ``<th>``; built once per form, when its layout is cached."""
+        scope = f' scope="{escape(self.scope)}"' if self.scope else ""
+        return f"<th{scope}{_spans(self.colspan, self.rowspan)}>{escape(self.text)}</th>"
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A number cell of a laid-out table: which contract cell fills it, and how wide it is.
+
+    ``read`` and ``open`` are made once per form (``slot``): every report then costs one lookup
+    and, for a plain number (not null, not failing, no title), one string join."""
+
+    path: str  # dotted contract path, also the cell's id (c-<path>)
+    colspan: int
+    read: Callable[[dict], Any]
+    open: str  # the ``<td …>`` of a plain number
+
+
+def slot(path: str, colspan: int = 1) -> Slot:
+    return Slot(path, colspan, cell_reader(path), td_open(path, colspan))
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A statistics table as the form prints it, the same for every report of a form (so it is
+    built once, ``table_layout``): header rows as markup, body rows as markup with the slots
+    each report fills in."""
+
+    head: tuple[Markup, ...]
+    body: tuple[tuple[str | Slot, ...], ...]  # runs of header markup between the number cells
 
 
 @dataclass(frozen=True)
 class TableView:
-    """One of the three statistics tables, laid out like the printed form (or why it is missing)."""
+    """One of the three statistics tables of a report, laid out like the printed form (or why
+    it is missing): the cells of each row as escaped markup, so the template writes a row with
+    one expression instead of five or six a cell."""
 
     key: str  # table2 | table3 | table4
     title: str
-    head: tuple[tuple[Cell, ...], ...]
-    body: tuple[tuple[Cell, ...], ...]
+    head: tuple[Markup, ...]
+    body: tuple[Markup, ...]
     missing: str | None = None
 
     @property
@@ -439,44 +457,89 @@ def jurisdiction_tree(agencies: Iterable[Agency]) -> tuple[JurisdictionNode, ...
 # ---------------------------------------------------------------- statistics tables
 
 
-def cell_views(report: Report) -> dict[str, CellView]:
-    """Every number cell of the report's tables, with null marks and failing-check highlights."""
-    failing_cells: dict[str, list[Check]] = {}
+def _spans(colspan: int, rowspan: int = 1) -> str:
+    return (f' colspan="{colspan}"' if colspan > 1 else "") + (f' rowspan="{rowspan}"' if rowspan > 1 else "")
+
+
+def td_open(path: str, colspan: int = 1, *, null: bool = False, failing: bool = False,
+            title: str | None = None) -> str:
+    """The opening ``<td>`` of a number cell: its id (the cell path, which failing checks link
+    to), whether it is null or failing, its span, and the note shown on hover."""
+    klass = ("null" if null else "n") + (" fail" if failing else "")
+    note = f' title="{escape(title)}"' if title else ""
+    return f'<td id="{escape("c-" + path)}" class="{klass}"{_spans(colspan)}{note}>'
+
+
+def _failing_cells(report: Report) -> dict[str, list[Check]]:
+    """The report's own cells that a failing check names ("2022:table3…" cells belong to another
+    year's report)."""
+    failing: dict[str, list[Check]] = {}
     for check in report.failing_checks:
         for path in check.cells:
-            if ":" not in path:  # "2022:table3…" cells belong to another year's report
-                failing_cells.setdefault(path, []).append(check)
-    printed = report.cells
-    views: dict[str, CellView] = {}
-    for path in all_cell_paths():
-        _, value = cell_value(report.data, path)
-        fails = failing_cells.get(path, [])
-        title = "；".join(f"未通过检查：{c.detail}" for c in fails) or None
+            if ":" not in path:
+                failing.setdefault(path, []).append(check)
+    return failing
+
+
+class CellWriter:
+    """The number cells of one report as ``<td>`` markup: a plain number in one join, a null
+    mark or a failing cell with its explanation in the title."""
+
+    def __init__(self, report: Report):
+        self.data = report.data
+        self.printed = report.cells
+        self.failing = _failing_cells(report)
+
+    def rows(self, layout: Layout) -> tuple[Markup, ...]:
+        td = self.td
+        return tuple(Markup("".join([p if isinstance(p, str) else td(p) for p in row])) for row in layout.body)
+
+    def td(self, cell: Slot) -> str:
+        value = cell.read(self.data)
+        fails = self.failing.get(cell.path)
+        if value is not None and not fails:
+            return f"{cell.open}{_number(value)}</td>"
+        title = "；".join(f"未通过检查：{c.detail}" for c in fails) if fails else None
         if value is None:
-            mark = printed.get(path)
-            shown = mark if mark else NULL_MARK
+            mark = self.printed.get(cell.path)
             note = f"原文此格印作“{mark}”" if mark else ("原文此格为空" if mark == "" else "原文无此数字")
-            views[path] = CellView(path, shown, True, bool(fails), "；".join(filter(None, (note, title))))
+            title, shown = "；".join(filter(None, (note, title))), mark or NULL_MARK
         else:
-            views[path] = CellView(path, fmt_number(value), False, bool(fails), title)
-    return views
+            shown = fmt_number(value)
+        return f"{td_open(cell.path, cell.colspan, null=value is None, failing=bool(fails), title=title)}" \
+               f"{escape(shown)}</td>"
 
 
-def all_cell_paths() -> tuple[str, ...]:
-    paths = [f"table2.{t.key}.{c.key}" for t in form.TABLE2_TRIPLES for c in form.TRIPLE_CELLS]
-    paths += [f"table2.{i.key}" for i in (*form.TABLE2_COUNTS, form.TABLE2_FEES)]
-    paths += [f"table3.{r.key}.{c.key}" for r in (*form.TABLE3_ROWS, form.TABLE3_SINGLE_ROW)
-              for c in form.TABLE3_COLUMNS]
-    paths += [f"table4.{g.key}.{c.key}" for g in form.TABLE4_GROUPS for c in form.TABLE4_CELLS]
-    return tuple(paths)
+def _number(value: Any) -> str:
+    """A cell's number as markup: an int's digits need no escaping (the common case)."""
+    return str(value) if type(value) is int else escape(fmt_number(value))
 
 
-def _data(views: dict[str, CellView], path: str, colspan: int = 1) -> Cell:
-    return Cell(header=False, colspan=colspan, value=views[path])
+def _row(cells: Iterable[Cell | Slot]) -> tuple[str | Slot, ...]:
+    """A body row for ``Layout``: header cells as markup, runs of them joined."""
+    out: list[str | Slot] = []
+    for c in cells:
+        if isinstance(c, Cell) and out and isinstance(out[-1], str):
+            out[-1] += c.html
+        else:
+            out.append(c.html if isinstance(c, Cell) else c)
+    return tuple(out)
 
 
-def table2_view(report: Report, views: dict[str, CellView]) -> TableView:
-    body: list[tuple[Cell, ...]] = []
+def _layout(head: Iterable[Iterable[Cell]], body: Iterable[Iterable[Cell | Slot]]) -> Layout:
+    return Layout(tuple(Markup("".join(c.html for c in row)) for row in head), tuple(_row(r) for r in body))
+
+
+@cache
+def table_layout(key: str, single_row: bool) -> Layout:
+    """The layout of table2, table3 (with （六） as one row or three) or table4, built once."""
+    if key == "table3":
+        return table3_layout(single_row)
+    return {"table2": table2_layout, "table4": table4_layout}[key]()
+
+
+def table2_layout() -> Layout:
+    body: list[tuple[Cell | Slot, ...]] = []
     width = 1 + len(form.TRIPLE_CELLS)
     for section, items in form.TABLE2_SECTIONS:
         body.append((Cell(section, colspan=width, scope="colgroup"),))
@@ -484,13 +547,13 @@ def table2_view(report: Report, views: dict[str, CellView]) -> TableView:
             body.append((Cell(T2_CONTENT, scope="col"), *(Cell(c.label, scope="col") for c in form.TRIPLE_CELLS)))
             for item in items:
                 body.append((Cell(item.label, scope="row"),
-                             *(_data(views, f"table2.{item.key}.{c.key}") for c in form.TRIPLE_CELLS)))
+                             *(slot(f"table2.{item.key}.{c.key}") for c in form.TRIPLE_CELLS)))
         else:
             amount = T2_FEES_AMOUNT if items == (form.TABLE2_FEES,) else T2_DECISIONS
             body.append((Cell(T2_CONTENT, scope="col"), Cell(amount, colspan=width - 1, scope="col")))
             for item in items:
-                body.append((Cell(item.label, scope="row"), _data(views, f"table2.{item.key}", width - 1)))
-    return TableView("table2", form.TABLE_TITLES["table2"], (), tuple(body))
+                body.append((Cell(item.label, scope="row"), slot(f"table2.{item.key}", width - 1)))
+    return _layout((), body)
 
 
 def _single_row(report: Report) -> bool:
@@ -500,7 +563,7 @@ def _single_row(report: Report) -> bool:
     return handling.get(form.SINGLE_ROW) is not None and all(s is None for s in subs)
 
 
-def table3_view(report: Report, views: dict[str, CellView]) -> TableView:
+def table3_layout(single: bool) -> Layout:
     """Table 3 as printed: a three-column label area (三、 › （三） › 1.) with row-spans."""
     cols = form.TABLE3_COLUMNS
     legal = cols[1:-1]
@@ -511,10 +574,9 @@ def table3_view(report: Report, views: dict[str, CellView]) -> TableView:
         tuple(Cell(c.label, scope="col") for c in legal),
     )
 
-    def numbers(key: str) -> tuple[Cell, ...]:
-        return tuple(_data(views, f"table3.{key}.{c.key}") for c in cols)
+    def numbers(key: str) -> tuple[Slot, ...]:
+        return tuple(slot(f"table3.{key}.{c.key}") for c in cols)
 
-    single = _single_row(report)
     outcome_rows: list[tuple[tuple[Cell, ...], str]] = []
     for item in form.TABLE3_SIMPLE_OUTCOMES:
         outcome_rows.append(((Cell(item.label, colspan=2, scope="row"),), item.key))
@@ -527,7 +589,7 @@ def table3_view(report: Report, views: dict[str, CellView]) -> TableView:
             outcome_rows.append(((*labels, Cell(item.label, scope="row")), f"{group.key}.{item.key}"))
     outcome_rows.append(((Cell(form.TABLE3_TOTAL.label, colspan=2, scope="row"),), form.TABLE3_TOTAL.key))
 
-    body: list[tuple[Cell, ...]] = [
+    body: list[tuple[Cell | Slot, ...]] = [
         (Cell(item.label, colspan=3, scope="row"), *numbers(item.key)) for item in form.TABLE3_TOP
     ]
     for i, (labels, key) in enumerate(outcome_rows):
@@ -535,10 +597,10 @@ def table3_view(report: Report, views: dict[str, CellView]) -> TableView:
         body.append((*lead, *labels, *numbers(key)))
     body.append((Cell(form.TABLE3_CARRIED_FORWARD.label, colspan=3, scope="row"),
                  *numbers(form.TABLE3_CARRIED_FORWARD.key)))
-    return TableView("table3", form.TABLE_TITLES["table3"], head, tuple(body))
+    return _layout(head, body)
 
 
-def table4_view(report: Report, views: dict[str, CellView]) -> TableView:
+def table4_layout() -> Layout:
     """Table 4: 行政复议 (5 columns), then 行政诉讼 split into its two groups of 5."""
     review, *lawsuits = form.TABLE4_GROUPS
     n = len(form.TABLE4_CELLS)
@@ -550,19 +612,20 @@ def table4_view(report: Report, views: dict[str, CellView]) -> TableView:
          *(Cell(g.label.split(" ", 1)[1], colspan=n, scope="colgroup") for g in lawsuits)),
         tuple(Cell(c.label, scope="col") for _ in lawsuits for c in form.TABLE4_CELLS),
     )
-    body = (tuple(_data(views, f"table4.{g.key}.{c.key}") for g in form.TABLE4_GROUPS for c in form.TABLE4_CELLS),)
-    return TableView("table4", form.TABLE_TITLES["table4"], head, body)
+    body = (tuple(slot(f"table4.{g.key}.{c.key}") for g in form.TABLE4_GROUPS for c in form.TABLE4_CELLS),)
+    return _layout(head, body)
 
 
 def table_views(report: Report) -> tuple[TableView, ...]:
-    views = cell_views(report)
+    cells = CellWriter(report)
     out = []
-    for key, make in (("table2", table2_view), ("table3", table3_view), ("table4", table4_view)):
+    for key in ("table2", "table3", "table4"):
         if report.data.get(key) is None:
             reason = report.missing_tables.get(key, "原文没有此表")
             out.append(TableView(key, form.TABLE_TITLES[key], (), (), reason))
         else:
-            out.append(make(report, views))
+            layout = table_layout(key, key == "table3" and _single_row(report))
+            out.append(TableView(key, form.TABLE_TITLES[key], layout.head, cells.rows(layout)))
     return tuple(out)
 
 

@@ -1,0 +1,95 @@
+"""The statistics tables' fast path: compiled cell readers and cells built once as markup.
+
+Rendering reads ~250 cells a report through ``figures.cell_reader`` instead of
+``schema.cell_value`` and writes each row of a table as one piece of markup (``CellWriter``);
+these tests hold both to the slow, obvious versions they replaced.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from portal import form
+from portal.figures import cell_reader
+from portal.model import Report, Site
+from portal.render import CellWriter, Slot, table_layout, table_views
+from portal.schema import CELL_PATHS, cell_value
+
+
+def _seed_002(site: Site) -> Report:
+    report = site.report("weihai-torch-hitech-zone", 2023)
+    assert report is not None and report.table3 is not None
+    return report
+
+
+def _shapes(table3: dict) -> list[dict[str, Any]]:
+    """Data a reader may meet: valid tables, missing ones, and shapes validation would refuse."""
+    row = table3["new"]
+    return [
+        {"table3": table3},
+        {"table3": None, "table2": None},
+        {},
+        {"table3": {**table3, "new": row[:3]}},  # a short row
+        {"table3": {**table3, "new": dict(zip([c.key for c in form.TABLE3_COLUMNS], row, strict=True))}},
+        {"table3": {**table3, "withheld": [1, 2]}},  # a list where sub-rows belong
+        {"table3": {**table3, "new": [[1], {"a": 1}, None, 0, 2.5, True, "x"]}},
+        {"table3": [1, 2, 3]},
+        {"table2": {"licensing": {"x": 1}, "regulations": [1, 2, 3], "punishment": 0, "coercion": None},
+         "table4": {"review": {"upheld": 3, "total": [3]}, "litigation_direct": "7"}},
+        {"table2": 5, "table4": [1]},
+    ]
+
+
+def test_cell_reader_gives_cell_values_answer_for_every_path_and_shape(seed_site: Site) -> None:
+    report = _seed_002(seed_site)
+    for data in [report.data, *_shapes(copy.deepcopy(report.data["table3"]))]:
+        for path in sorted(CELL_PATHS) + ["table3.new", "table2", "table3.new.nobody", "nowhere.x.y"]:
+            assert cell_reader(path)(data) == cell_value(data, path)[1], (path, data)
+
+
+def _slow_td(slot: Slot, value: Any, mark: str | None) -> str:
+    """The cell as the template used to write it, for a cell that no check names."""
+    from markupsafe import escape
+
+    from portal.numfmt import format_number
+    span = f' colspan="{slot.colspan}"' if slot.colspan > 1 else ""
+    if value is not None:
+        return f'<td id="c-{slot.path}" class="n"{span}>{escape(format_number(value))}</td>'
+    note = f"原文此格印作“{mark}”" if mark else ("原文此格为空" if mark == "" else "原文无此数字")
+    return f'<td id="c-{slot.path}" class="null"{span} title="{escape(note)}">{escape(mark or "空")}</td>'
+
+
+@pytest.mark.parametrize("mark", [None, "", "/", "<b>&\"'"])
+def test_cells_are_escaped_markup_with_null_marks(seed_site: Site, mark: str | None) -> None:
+    report = _seed_002(seed_site)
+    data = copy.deepcopy(report.data)
+    data["table3"]["new"][2] = None
+    data["table2"]["licensing"] = 12.5
+    data["cells"] = {} if mark is None else {"table3.new.research": mark}
+    writer = CellWriter(report)
+    writer.data, writer.printed = data, data["cells"]
+    slots = {p.path: p for row in table_layout("table3", False).body + table_layout("table2", False).body
+             for p in row if isinstance(p, Slot)}
+    for path in ("table3.new.research", "table2.licensing", "table3.new.natural_person"):
+        assert writer.td(slots[path]) == _slow_td(slots[path], cell_value(data, path)[1], data["cells"].get(path))
+
+
+def test_every_cell_of_the_form_has_one_slot() -> None:
+    """The cached layouts hold each contract cell once (the 2019 single row only in its variant)."""
+    def paths(*layouts: Any) -> list[str]:
+        return [p.path for layout in layouts for row in layout.body for p in row if isinstance(p, Slot)]
+
+    both = paths(table_layout("table2", False), table_layout("table3", False), table_layout("table4", False))
+    single = paths(table_layout("table3", True))
+    assert len(both) == len(set(both))
+    assert set(both) | set(single) == CELL_PATHS
+    assert table_layout("table3", False) is table_layout("table3", False)  # built once, then shared
+
+
+def test_table_rows_join_header_and_number_cells(seed_site: Site) -> None:
+    table2 = table_views(_seed_002(seed_site))[0]
+    assert table2.head == ()
+    assert '<th scope="row">行政许可</th><td id="c-table2.licensing" class="n" colspan="3">34240</td>' in table2.body
