@@ -28,10 +28,12 @@ import os
 import shutil
 import sys
 import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from .errors import ContentError, Problem
@@ -320,6 +322,11 @@ def _siblings(out_dir: Path) -> tuple[Path, Path]:
     return out_dir.with_name(f"{stem}-new"), out_dir.with_name(f"{stem}-old")
 
 
+def _search_sibling(out_dir: Path) -> Path:
+    """Where the index child builds the search index (see ``_Indexing``)."""
+    return out_dir.with_name(f"build-tmp-{out_dir.name}-search")
+
+
 def recover(out_dir: Path) -> None:
     """Finish or undo a swap that a previous run did not complete.
 
@@ -333,8 +340,9 @@ def recover(out_dir: Path) -> None:
             shutil.rmtree(old)
         else:
             old.rename(out_dir)
-    if new.exists():
-        shutil.rmtree(new)
+    for leftover in (new, _search_sibling(out_dir)):
+        if leftover.exists():
+            shutil.rmtree(leftover)
 
 
 @contextmanager
@@ -389,14 +397,67 @@ def _warnings(site: Site) -> list[str]:
     return out
 
 
-def _index(site: Site, out: Path, warnings: list[str]) -> None:
+class _Indexing:
+    """The search index, built in a forked child process while this one renders the pages.
+
+    Why: rendering and indexing each keep about one core busy (Pagefind's service works mostly
+    on one thread, and the Python side of indexing is one more), so on a 2-core machine running
+    them together saves most of the shorter one's time. Why fork: the child inherits the model
+    as it is, nothing is pickled. Why its own folder (beside the output): a rebuild deletes every
+    file of the new site that rendering did not produce, which would include a half-written
+    index; the finished index is moved in afterwards with one rename."""
+
+    def __init__(self, site: Site, folder: Path):
+        from .search import index_site
+
+        ctx = multiprocessing.get_context("fork")
+        self.folder = folder
+        self._results, sender = ctx.Pipe(duplex=False)
+        self._process = ctx.Process(target=_index_child, args=(index_site, site, folder, sender),
+                                    name="portal-index", daemon=True)
+        self._process.start()
+        sender.close()
+
+    def finish(self, site_dir: Path) -> None:
+        """Wait for the index and move it into ``site_dir``; raise if indexing failed."""
+        try:
+            error = self._results.recv()
+        except EOFError:
+            error = "the index process ended without a result"
+        self._process.join()
+        if error is not None or self._process.exitcode != 0:
+            raise RuntimeError(f"search index failed (exit code {self._process.exitcode}):\n{error}")
+        from .search import BUNDLE
+
+        (self.folder / BUNDLE).rename(site_dir / BUNDLE)
+        shutil.rmtree(self.folder)
+
+    def cancel(self) -> None:
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _index_child(index_site: Callable[[Site, Path], object], site: Site, folder: Path, sender: Connection) -> None:
+    """In the forked child: build the index into ``folder``, send None or the traceback."""
     try:
-        from .search import index_site  # written by the search engineer; optional until it exists
-    except ImportError as exc:
+        folder.mkdir()
+        index_site(site, folder)
+        sender.send(None)
+    except BaseException:  # noqa: BLE001 - everything goes back to the parent as text
+        sender.send(traceback.format_exc())
+    finally:
+        sender.close()
+
+
+def _start_index(site: Site, folder: Path, warnings: list[str]) -> _Indexing | None:
+    try:
+        return _Indexing(site, folder)
+    except ImportError as exc:  # written by the search engineer; optional until it exists
         warnings.append(f"search index skipped: portal.search is not available ({exc}); "
                         "build with --no-search to silence this")
-        return
-    index_site(site, out)
+        return None
 
 
 def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict: bool = False,
@@ -412,6 +473,7 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
     if problem := unsafe_output(content_dir, out_dir):
         raise ContentError([Problem(str(out_dir), problem, field="--out")])
     new, old = _siblings(out_dir)
+    search_dir = _search_sibling(out_dir)
     say: Callable[[str], None] = (lambda m: print(m, file=sys.stderr)) if progress else (lambda m: None)
     with _locked(out_dir.parent):
         recover(out_dir)
@@ -419,10 +481,16 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
             site = load_content(content_dir)
             warnings = _warnings(site)
             fresh = _hardlink_copy(out_dir, new)
-            changed, written = _write(site, new, base_url=base_url, keep=(), fresh=fresh,
-                                      progress=lambda n: say(f"  … {n} files written"))
-            if search:
-                _index(site, new, warnings)
+            indexing = _start_index(site, search_dir, warnings) if search else None
+            try:
+                changed, written = _write(site, new, base_url=base_url, keep=(), fresh=fresh,
+                                          progress=lambda n: say(f"  … {n} files written"))
+                if indexing:
+                    indexing.finish(new)
+            except BaseException:
+                if indexing:
+                    indexing.cancel()
+                raise
             for w in warnings:
                 log.warning(w)
                 say(f"warning: {w}")

@@ -1,0 +1,53 @@
+"""The search index is built in a child process while the pages render, and lands whole.
+
+``build_site`` forks the indexing (``build._Indexing``) into a folder beside the output and
+moves it in once both are done; a failure on either side leaves the previous site as it was.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import portal.search
+from portal.build import build_site
+from tests.conftest import CONTENT
+
+
+def _catalog(site: Path) -> tuple[set[str], int]:
+    catalog = json.loads((site / "pagefind/portal/catalog.json").read_text(encoding="utf-8"))
+    return {row[0] for row in catalog["shards"]}, len(catalog["pages"])
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_a_build_and_a_rebuild_both_carry_the_whole_index(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert build_site(CONTENT, out, progress=False).exit_code == 0
+    shards, pages = _catalog(out)
+    assert pages == 5 + 5 + 2  # five reports, five agencies, two years: every record has its page id
+    assert (out / "pagefind/pagefind-entry.json").is_file()
+    assert (out / "pagefind/portal/text/weihai-torch-hitech-zone/2023.json").is_file()
+    # a rebuild over the site (hard-linked copy, stale files deleted) must not lose the index
+    assert build_site(CONTENT, out, progress=False).exit_code == 0
+    assert _catalog(out) == (shards, pages)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no build-tmp-* left behind
+
+
+def test_a_failing_index_keeps_the_previous_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "site"
+    assert build_site(CONTENT, out, search=False, progress=False).exit_code == 0
+    before = _files(out)
+
+    def broken(*_: object, **__: object) -> None:
+        raise OSError("pagefind exploded")
+
+    monkeypatch.setattr(portal.search, "index_site", broken)
+    with pytest.raises(RuntimeError, match="pagefind exploded"):
+        build_site(CONTENT, out, progress=False)
+    assert _files(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
