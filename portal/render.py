@@ -329,6 +329,7 @@ class YearRow:
     report: Report
     values: tuple[Value, ...]
     failing: int
+    checked: bool  # some check could be decided: 0 failing means "0", not "无法检查"
 
 
 @dataclass(frozen=True)
@@ -724,6 +725,34 @@ def year_totals(year_reports: Sequence[Report], figures: Sequence[Figure], tree:
     return tuple(out)
 
 
+def value_markup(v: Value, footnote: int | None = None, change: str | None = None) -> Markup:
+    """A key figure with its provenance, as the templates' ``value(v, footnote, change)``: the
+    number (underlined when read from the text, the quote on hover) or "—" with why it is missing,
+    its footnote mark and its change against the previous year.
+
+    A function rather than a macro: agency and year pages show ~40 figures a report, and a macro
+    call costs several times as much."""
+    if v.known:
+        narrative = v.source == NARRATIVE
+        note = f' title="{escape(("正文：" if narrative else "") + v.note)}"' if v.note else ""
+        out = f'<span class="num{" from-text" if narrative else ""}"{note}>{escape(v.display)}</span>'
+    else:
+        out = f'<span class="missing" title="{escape(v.note or "原文无此数字")}">—</span>'
+    if footnote:
+        out += f'<sup class="fn-ref"><a href="#fn-{escape(footnote)}">[{escape(footnote)}]</a></sup>'
+    if change:
+        trend = " up" if change.startswith("+") else " down" if change.startswith("−") else ""
+        out += f'<span class="change{trend}">{escape(change)}</span>'
+    return Markup(out)
+
+
+def total_markup(t: Total) -> Markup:
+    """A total over agencies, as the templates' ``total(t)``: the sum, and how many of the agencies
+    it covers when some lack the figure (a function for the reason ``value_markup`` is)."""
+    coverage = f'<span class="coverage">{t.of}家中的{t.covered}家</span>' if t.partial else ""
+    return Markup(f'<span class="num">{escape(t.display)}</span>{coverage}')
+
+
 # ---------------------------------------------------------------- the site map
 
 
@@ -748,25 +777,25 @@ def pages(site: Site, *, base_url: str = DEFAULT_BASE_URL, about_markdown: str |
         SITE_NAME, "/", f"{SITE_TAGLINE}：表格数字、正文摘录与一致性检查，可按机构和年度比较、下载。", "home",
     ), home_context, site, index)
 
-    # /agencies/ and /agencies/<slug>/
+    # /agencies/ and /agencies/<slug>/, each followed by its reports /reports/<slug>/<year>/: neighbours in
+    # the site map are rendered by the same worker, and both kinds of page need the reports' parsed text
+    # (the agency page links its footnotes to the quoted passages), which ``SiteIndex.blocks`` keeps.
     yield page("agencies.html", Meta(
         "机构", "/agencies/", "按行政区划列出的全部机构及其年度报告。", "agencies", (("首页", "/"),),
     ), lambda meta: AgencyIndexContext(meta, index.tree, {a.slug: site.reports_of(a.slug) for a in site.agencies}))
     for agency in site.agencies:
+        reports = site.reports_of(agency.slug)
         yield page("agency.html", Meta(
             agency.name, agency.url,
             f"{agency.name}（{agency.jurisdiction_label}）历年政府信息公开工作年度报告与主要数字。",
             "agencies", (("首页", "/"), ("机构", "/agencies/")), "profile",
-        ), agency_context, agency, site.reports_of(agency.slug), index)
-
-    # /reports/<slug>/<year>/ — one per report
-    for report in site.reports:
-        agency = report.agency
-        yield page("report.html", Meta(
-            report.title, report.url,
-            f"{agency.name}{report.year}年政府信息公开工作年度报告：原文全文、统计表格与数据检查。",
-            "agencies", (("首页", "/"), ("机构", "/agencies/"), (agency.name, agency.url)), "article",
-        ), report_context, site, report, index)
+        ), agency_context, agency, reports, index)
+        for report in reports:
+            yield page("report.html", Meta(
+                report.title, report.url,
+                f"{agency.name}{report.year}年政府信息公开工作年度报告：原文全文、统计表格与数据检查。",
+                "agencies", (("首页", "/"), ("机构", "/agencies/"), (agency.name, agency.url)), "article",
+            ), report_context, site, report, index)
 
     # /years/ and /years/<year>/
     yield page("years.html", Meta("年度", "/years/", "按统计年度比较各机构的报告。", "years", (("首页", "/"),)),
@@ -817,7 +846,8 @@ def year_context(meta: Meta, year: int, previous: int | None, following: int | N
                  index: SiteIndex) -> YearContext:
     columns = tuple(FIGURES_BY_KEY[k] for k in YEAR_COLUMNS)
     year_reports = index.by_year[year]
-    rows = tuple(YearRow(r, tuple(index.value(r)[c.key] for c in columns), len(r.failing_checks))
+    rows = tuple(YearRow(r, tuple(index.value(r)[c.key] for c in columns), len(r.failing_checks),
+                         any(c.status != UNKNOWN for c in r.checks))
                  for r in year_reports)
     return YearContext(meta, year, columns, rows, year_totals(year_reports, columns, index.tree, index),
                        previous, following)
@@ -914,6 +944,7 @@ def make_env(base_url: str, static: dict[str, tuple[str, Path]], templates: Path
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # a build makes its own environment; no stat() of three templates a page
     )
 
     def static_url(name: str) -> str:
@@ -923,7 +954,8 @@ def make_env(base_url: str, static: dict[str, tuple[str, Path]], templates: Path
 
     env.globals.update(
         SITE_NAME=SITE_NAME, SITE_TAGLINE=SITE_TAGLINE, NAV=NAV, BASE_URL=base_url,
-        static_url=static_url, form=form, PASS=PASS, FAIL=FAIL, UNKNOWN=UNKNOWN, CELLS=CELLS, NULL_MARK=NULL_MARK,
+        static_url=static_url, value=value_markup, total=total_markup, form=form, PASS=PASS, FAIL=FAIL,
+        UNKNOWN=UNKNOWN, CELLS=CELLS, NULL_MARK=NULL_MARK,
     )
     env.filters["number"] = fmt_number
     env.filters["cn_date"] = lambda d: f"{d.year}年{d.month}月{d.day}日"
