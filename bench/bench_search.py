@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import re
 import statistics
 import sys
 import tempfile
@@ -62,15 +63,15 @@ class Counter:
         self.lock = threading.Lock()
         self.bytes = 0
         self.requests = 0
-        self.paths: list[str] = []
+        self.paths: list[tuple[str, int]] = []
 
     def add(self, path: str, n: int) -> None:
         with self.lock:
             self.bytes += n
             self.requests += 1
-            self.paths.append(path)
+            self.paths.append((path, n))
 
-    def take(self) -> tuple[int, int, list[str]]:
+    def take(self) -> tuple[int, int, list[tuple[str, int]]]:
         with self.lock:
             out = (self.bytes, self.requests, self.paths)
             self.bytes, self.requests, self.paths = 0, 0, []
@@ -167,7 +168,8 @@ class QueryResult:
     typed_ms: float = 0.0  # last keystroke → first results
     done_ms: float = 0.0  # last keystroke → complete answer
     warm_bytes: int = 0
-    paths: list[str] = field(default_factory=list)
+    paths: list[tuple[str, int]] = field(default_factory=list)  # cold: (path, bytes) of every request
+    warm_paths: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def exact(self) -> bool:
@@ -222,9 +224,28 @@ def measure(base: str, counter: Counter, queries: list[str], truth: dict[str, se
             elif found != res.found:
                 print(f"  ! typed and deep-linked results differ for {res.query!r}", file=sys.stderr)
             page.wait_for_timeout(50)
-            res.warm_bytes = counter.take()[0]
+            res.warm_bytes, _, res.warm_paths = counter.take()
         browser.close()
     return results
+
+
+KINDS = (("index", re.compile(r"^/pagefind/(shard-\d+/)?index/")), ("text", re.compile(r"^/pagefind/portal/text/")),
+         ("filter", re.compile(r"^/pagefind/(shard-\d+/)?filter/")), ("meta", re.compile(r"\.pf_meta$|pagefind-entry")),
+         ("fragment", re.compile(r"\.pf_fragment$")), ("catalog", re.compile(r"catalog\.json$")))
+"""What a request fetched: Pagefind's index chunks, filters, meta and fragments, our text shards (excerpts)
+and catalog, or anything else (the page, scripts, WebAssembly)."""
+
+
+def kind(path: str) -> str:
+    return next((name for name, pattern in KINDS if pattern.search(path)), "other")
+
+
+def by_kind(paths: list[tuple[str, int]]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for path, n in paths:
+        name = kind(urlsplit(path).path)
+        out[name] = out.get(name, 0) + n
+    return out
 
 
 def pct(values: list[float], q: float) -> float:
@@ -259,6 +280,11 @@ def report(results: list[QueryResult], cold: bool) -> int:
           f"  max {max(done):.0f}")
     print(f"bytes/query, warm (KB)  median {statistics.median(warm):.1f}  p90 {pct(warm, 0.9):.1f}"
           f"  max {max(warm):.1f}")
+    kinds = [name for name, _ in KINDS] + ["other"]
+    warm_kinds = [by_kind(r.warm_paths) for r in results]
+    split = {k: [w.get(k, 0) / 1024 for w in warm_kinds] for k in kinds}
+    shares = "  ".join(f"{k} {statistics.median(v):.1f}/{max(v):.0f}" for k, v in split.items())
+    print(f"warm KB by kind         {shares}  (median/max)")
     if cold:
         cms = [r.cold_ms for r in results]
         cb = [r.cold_bytes / 1024 for r in results]

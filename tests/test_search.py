@@ -32,6 +32,7 @@ from portal.search import (
     parse_query,
     query_tokens,
     report_document,
+    runs,
     shard_by_year,
     text_shard_path,
     tokens,
@@ -60,6 +61,26 @@ def test_every_character_is_a_token_with_its_successor_in_the_run() -> None:
         code("2") + code("0"), code("0") + code("2"), code("2") + code("3"), code("3"),
     ]
     assert all(re.fullmatch(r"[0-9a-z]{4}([0-9a-z]{4})?", t) for t in tokens("〔2021〕30号、Ｗeb—😀"))
+
+
+def reference_tokens(text: str) -> list[str]:
+    """The token rule spelled out character by character (``tokens`` does it in C)."""
+    out: list[str] = []
+    for run in runs(fold(text)):
+        codes = [code(c) for c in run]
+        out += [a + b for a, b in zip(codes, codes[1:], strict=False)] + [codes[-1]]
+    return out
+
+
+@pytest.mark.parametrize("text", ["", " \u3000\n", "字", "Ａ\u3000ｂ", "a\u2028b\u200ac\xa0d\ufeffe",
+                                  "〔2021〕30号、Ｗeb—😀😀 x", "\t征地  拆迁\n\n行政复议\r\n"])
+def test_tokens_follow_the_rule_at_every_separator_width_and_plane(text: str) -> None:
+    assert tokens(text) == reference_tokens(text)
+
+
+def test_tokens_of_every_seed_document_follow_the_rule(seeds: Site) -> None:
+    for report in seeds.reports:
+        assert tokens(report_document(report)) == reference_tokens(report_document(report)), report.url
 
 
 def test_a_query_run_becomes_its_bigrams_as_one_exact_phrase() -> None:
@@ -140,6 +161,25 @@ def test_slices_and_bundles_are_cut_to_their_limits(tmp_path: Path, seeds: Site)
     assert not (tmp_path / BUNDLE / "shard-1" / "pagefind.js").exists()  # merged bundles need no JS
     paths = list((tmp_path / BUNDLE).rglob("fragment/*.pf_fragment"))
     assert len(paths) == len(catalog["pages"]) == 12
+
+
+def test_parallel_services_write_the_same_index_and_leave_no_staging(tmp_path: Path, seeds: Site) -> None:
+    """Bundles staged ahead and indexed two at a time come out byte for byte as one at a time.
+
+    Except Pagefind's filter files (and so the meta and entry files naming them by hash), which
+    differ from one run to the next even with one service: Pagefind writes filters in hash-map
+    order."""
+    def files(root: Path) -> dict[str, bytes]:
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
+                if p.is_file() and p.parent.name != "filter" and p.suffix != ".pf_meta"
+                and p.name != "pagefind-entry.json"}
+
+    one, two = tmp_path / "one", tmp_path / "two"
+    index_site(seeds, one, slice_reports=1, bundle_reports=1, workers=1)
+    stats = index_site(seeds, two, slice_reports=1, bundle_reports=1, workers=2)
+    assert stats.bundles == len(seeds.reports) and stats.tokens > 0
+    assert files(one) == files(two)
+    assert [p.name for p in two.iterdir()] == [BUNDLE.name]
 
 
 # ------------------------------------------------------------------ the page in Chromium
