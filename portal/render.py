@@ -7,8 +7,13 @@ what ``build.write_site`` writes.
 
 Templates never assemble paths or compute numbers: objects own their URLs (model.py), the key
 figures come with their provenance (figures.py), and the statistics tables arrive here already
-laid out as rows of cells with their row- and column-spans (``TableView``), so one partial
-renders all three tables the way the printed form does.
+laid out the way the printed form is, with its row- and column-spans, as rows of escaped cells
+(``TableView``), so one partial renders all three tables.
+
+Rendering is the build's hot path (~250 table cells and ~40 key figures a report), so the markup
+that repeats most is built in Python: each table's layout once per form (``table_layout``), a
+report's number cells in one join each (``CellWriter``), key figures and totals by
+``value_markup`` and ``total_markup`` rather than by macros. Everything else is in templates/.
 """
 
 from __future__ import annotations
@@ -201,6 +206,7 @@ class Slot:
 
 
 def slot(path: str, colspan: int = 1) -> Slot:
+    """The slot of a contract cell, with its reader and plain ``<td>`` made now, once per form."""
     return Slot(path, colspan, cell_reader(path), td_open(path, colspan))
 
 

@@ -1,8 +1,9 @@
-"""The statistics tables' fast path: compiled cell readers and cells built once as markup.
+"""Rendering's fast paths: compiled cell readers, table cells and key figures built as markup.
 
 Rendering reads ~250 cells a report through ``figures.cell_reader`` instead of
-``schema.cell_value`` and writes each row of a table as one piece of markup (``CellWriter``);
-these tests hold both to the slow, obvious versions they replaced.
+``schema.cell_value``, writes each row of a table as one piece of markup (``CellWriter``) and
+each key figure or total with ``value_markup`` / ``total_markup`` instead of a macro; these tests
+hold them to the slow, obvious versions they replaced.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from typing import Any
 import pytest
 
 from portal import form
-from portal.figures import cell_reader
+from portal.figures import DERIVED, MISSING, NARRATIVE, TABLE, Total, Value, cell_reader
 from portal.model import Report, Site
-from portal.render import CellWriter, Slot, table_layout, table_views
+from portal.render import CellWriter, Slot, pages, table_layout, table_views, total_markup, value_markup
 from portal.schema import CELL_PATHS, cell_value
 
 
@@ -93,3 +94,58 @@ def test_table_rows_join_header_and_number_cells(seed_site: Site) -> None:
     table2 = table_views(_seed_002(seed_site))[0]
     assert table2.head == ()
     assert '<th scope="row">行政许可</th><td id="c-table2.licensing" class="n" colspan="3">34240</td>' in table2.body
+
+
+OLD_MACROS = """
+{% macro value(v, footnote=None, change=None) -%}
+{% if v.known %}
+<span class="num{% if v.source == 'narrative' %} from-text{% endif %}"{% if v.note %} title="{{ '正文：' if v.source == 'narrative' else '' }}{{ v.note }}"{% endif %}>{{ v.display }}</span>
+{%- else %}
+<span class="missing" title="{{ v.note or '原文无此数字' }}">—</span>
+{%- endif %}
+{% if footnote %}<sup class="fn-ref"><a href="#fn-{{ footnote }}">[{{ footnote }}]</a></sup>{% endif %}
+{% if change %}<span class="change{% if change.startswith('+') %} up{% elif change.startswith('−') %} down{% endif %}">{{ change }}</span>{% endif %}
+{%- endmacro %}
+{% macro total(t) -%}
+<span class="num">{{ t.display }}</span>
+{%- if t.partial %}<span class="coverage">{{ t.of }}家中的{{ t.covered }}家</span>{% endif %}
+{%- endmacro %}
+"""  # noqa: E501 - verbatim
+"""The macros ``value_markup`` and ``total_markup`` replaced, as they were in _macros.html."""
+
+HOSTILE = '<script>"x"&\'y\'</script>'
+
+
+def _old_macros() -> Any:
+    import jinja2
+
+    env = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                             undefined=jinja2.StrictUndefined)
+    return env.from_string(OLD_MACROS).module
+
+
+@pytest.mark.parametrize("value", [
+    Value(34240, TABLE), Value(745.94, DERIVED, note="（一）+（二）"), Value(16500, NARRATIVE, "at_least", HOSTILE),
+    Value(12.345, DERIVED, note=HOSTILE, percent=True), Value(None, MISSING), Value(None, MISSING, note=HOSTILE),
+])
+@pytest.mark.parametrize(("footnote", "change"), [(None, None), (3, "+12"), (1, "−0.5"), (None, "持平"),
+                                                  (2, HOSTILE)])
+def test_value_markup_is_the_macro_it_replaced(value: Value, footnote: int | None, change: str | None) -> None:
+    assert value_markup(value, footnote, change) == str(_old_macros().value(value, footnote, change))
+
+
+@pytest.mark.parametrize("t", [Total(12.5, 3, 3), Total(None, 0, 4), Total(100, 2, 5, "at_least"),
+                               Total(55.55, 4, 6, percent=True)])
+def test_total_markup_is_the_macro_it_replaced(t: Total) -> None:
+    assert total_markup(t) == str(_old_macros().total(t))
+
+
+def test_every_report_page_once_after_its_agency(seed_site: Site) -> None:
+    """Agency pages are followed by their reports (a render worker parses each text once)."""
+    paths = [p.path for p in pages(seed_site)]
+    reports = [r.url.lstrip("/") + "index.html" for r in seed_site.reports]
+    assert sorted(p for p in paths if p.startswith("reports/")) == sorted(reports)
+    for agency in seed_site.agencies:
+        at = paths.index(agency.url.lstrip("/") + "index.html")
+        mine = [r.url.lstrip("/") + "index.html" for r in seed_site.reports_of(agency.slug)]
+        assert paths[at + 1:at + 1 + len(mine)] == mine
