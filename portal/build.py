@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import fcntl
 import filecmp
+import gc
 import logging
 import multiprocessing
 import os
@@ -142,10 +143,10 @@ def outputs(site: Site, *, base_url: str | None = None) -> Iterator[Output]:
     env = make_env(base, static)
     about = site.content_dir / ABOUT_PAGE
     about_text = about.read_text(encoding="utf-8") if about.is_file() and not about.is_symlink() else None
+    for data_file in data_files(site, base):  # the site-wide downloads first: the longest tasks
+        yield data_file.path, data_file.produce
     for page in pages(site, base_url=base, about_markdown=about_text):
         yield page.path, partial(render_page, env, page)
-    for data_file in data_files(site, base):
-        yield data_file.path, data_file.produce
     for url, path in static.values():  # fingerprinted: netlify.toml caches /static/* for a year
         yield url.lstrip("/"), path.read_bytes
     yield MARKER, lambda: MARKER_TEXT
@@ -179,8 +180,8 @@ def unsafe_output(content_dir: Path, out_dir: Path) -> str | None:
 PARALLEL_FROM = 400
 """Below this many files one process is faster than starting workers (the seed site has ~50)."""
 CHUNK = 48
-"""Files per task: small enough that two workers finish together, large enough that a report's
-page and downloads (neighbours in ``outputs``) share a worker's caches."""
+"""Files per task: small enough that two workers finish together, large enough that an agency's
+page and its reports' pages (neighbours in ``outputs``) share a worker's text cache."""
 
 _job: tuple[list[Output], _Writer] | None = None
 """The files and the writer, set just before forking: workers inherit them instead of receiving
@@ -211,6 +212,7 @@ def _write_files(files: list[Output], writer: _Writer, workers: int,
     chunks = [(i, min(i + CHUNK, len(files))) for i in range(0, len(files), CHUNK)]
     changed, done, shown = [], 0, 0
     _job = (files, writer)
+    gc.freeze()  # the model as it is now is never collected in the workers: fewer pages copied
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             for (a, b), paths in zip(chunks, pool.imap(_write_chunk, chunks), strict=True):
@@ -221,6 +223,7 @@ def _write_files(files: list[Output], writer: _Writer, workers: int,
                     progress(shown * PROGRESS_EVERY)
     finally:
         _job = None
+        gc.unfreeze()
     return changed
 
 
