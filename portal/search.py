@@ -23,8 +23,10 @@ keyword, and only those. So we decide ourselves what the words are, on both side
   report page's ``t<N>`` anchors (``portal.text``).
 
 ``index_site`` cuts the reports into search slices (a ``shard`` filter; the page searches them
-newest year first and shows each slice's results as they come) and packs the slices into one or
-more Pagefind bundles that the page merges with ``mergeIndex`` (bundles bound indexing memory).
+newest year first and shows each slice's results as they come) and cuts them, in that order,
+into Pagefind bundles of one size that the page merges with ``mergeIndex``: bundles bound the
+memory of indexing and let ``workers`` services index at once, but every bundle adds index
+chunks to every query (``BUNDLE_REPORTS``).
 
 Content-Security-Policy the search page needs (no inline script or style):
 ``script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'`` — Pagefind
@@ -318,19 +320,24 @@ def _slices(site: Site, shard_by: ShardKey, slice_reports: int) -> Iterator[tupl
 
 def plan_shards(site: Site, shard_by: ShardKey = shard_by_year, slice_reports: int = SLICE_REPORTS,
                 bundle_reports: int = BUNDLE_REPORTS) -> list[Shard]:
-    """Slices in search order — agency and year pages, then reports by ``shard_by`` — packed in
-    that order into bundles of at most ``bundle_reports``: the primary ``pagefind/`` first, then
-    ``pagefind/shard-<n>/``."""
+    """Slices in search order — agency and year pages, then reports by ``shard_by`` — cut in that
+    order into the fewest bundles of at most ``bundle_reports``, all of one size: the primary
+    ``pagefind/`` first, then ``pagefind/shard-<n>/``.
+
+    Why bundles are not whole slices: a query fetches index chunks from every bundle, so bytes
+    per query grow with the number of bundles; packing whole slices of ~420 reports into bundles
+    of 700 left one slice a bundle, 12 bundles where 8 do. A slice split between two bundles is
+    two ``Shard`` entries with the same key; the page searches each key once."""
     agency_index = {a.slug: i for i, a in enumerate(site.agencies)}
     pages = [agency_record(a, i) for i, a in enumerate(site.agencies)] + [year_record(y) for y in site.years]
     shards = [Shard(PAGES_SHARD, BUNDLE, pages)]
-    bundle, filled, count = BUNDLE, 0, 0
-    for key, reports in _slices(site, shard_by, max(1, min(slice_reports, bundle_reports))):
-        if filled and filled + len(reports) > bundle_reports:
-            count += 1
-            bundle, filled = BUNDLE / f"shard-{count}", 0
-        filled += len(reports)
-        shards.append(Shard(key, bundle, [report_record(r, agency_index[r.agency.slug]) for r in reports]))
+    ordered = [(key, report) for key, part in _slices(site, shard_by, max(1, slice_reports)) for report in part]
+    size = -(-len(ordered) // max(1, -(-len(ordered) // max(1, bundle_reports)))) if ordered else 1
+    for i, (key, report) in enumerate(ordered):
+        bundle = BUNDLE / f"shard-{i // size}" if i >= size else BUNDLE
+        if shards[-1].key != key or shards[-1].bundle != bundle:
+            shards.append(Shard(key, bundle, []))
+        shards[-1].records.append(report_record(report, agency_index[report.agency.slug]))
     return shards
 
 

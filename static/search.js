@@ -183,7 +183,7 @@ async function runSearch(query, onShard) {
   if (!terms.length) return terms;
   const plans = terms.map(termPlan);
   const [pf, cat] = await Promise.all([pagefind(), catalog()]);
-  for (const [shard] of cat.shards) {
+  for (const shard of new Set(cat.shards.map(([key]) => key))) { // a slice may span two bundles
     const ids = await searchIds(pf, plans, shard);
     let entries = [...ids].map((id) => cat.pages[id]).filter(Boolean).map((row) => describe(cat, row));
     if (plans.some((p) => p.verify)) {

@@ -30,6 +30,7 @@ from portal.search import (
     fold,
     index_site,
     parse_query,
+    plan_shards,
     query_tokens,
     report_document,
     runs,
@@ -161,6 +162,15 @@ def test_slices_and_bundles_are_cut_to_their_limits(tmp_path: Path, seeds: Site)
     assert not (tmp_path / BUNDLE / "shard-1" / "pagefind.js").exists()  # merged bundles need no JS
     paths = list((tmp_path / BUNDLE).rglob("fragment/*.pf_fragment"))
     assert len(paths) == len(catalog["pages"]) == 12
+
+
+def test_bundles_are_the_fewest_of_one_size_even_across_slices(tmp_path: Path, seeds: Site) -> None:
+    shards = plan_shards(seeds, slice_reports=3, bundle_reports=2)
+    assert [(s.key, s.bundle.as_posix(), len(s.records)) for s in shards] == [
+        ("pages", "pagefind", 7), ("2023", "pagefind", 2), ("2023", "pagefind/shard-1", 1),
+        ("2022", "pagefind/shard-1", 1), ("2022", "pagefind/shard-2", 1)]
+    assert [len(s.records) for s in plan_shards(seeds, slice_reports=1, bundle_reports=4)[1:]] == [1] * 5
+    assert {s.bundle for s in plan_shards(seeds, slice_reports=1, bundle_reports=4)} == {BUNDLE, BUNDLE / "shard-1"}
 
 
 def test_parallel_services_write_the_same_index_and_leave_no_staging(tmp_path: Path, seeds: Site) -> None:
@@ -349,7 +359,7 @@ def test_search_works_under_the_sites_content_security_policy(browser, search_si
     assert violations == []
 
 
-@pytest.mark.parametrize("slice_reports, bundle_reports", [(1, 1), (2, 3), (600, 2500)])
+@pytest.mark.parametrize("slice_reports, bundle_reports", [(1, 1), (2, 3), (3, 2), (600, 2500)])
 def test_any_slicing_gives_the_same_answers(browser, tmp_path: Path, search_site: Path, seeds: Site,  # noqa: ANN001
                                             slice_reports: int, bundle_reports: int) -> None:
     import shutil
