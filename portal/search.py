@@ -5,8 +5,8 @@ browser segments the query with ``Intl.Segmenter``; the two disagree, so a compo
 征地拆迁 finds nothing or the wrong reports. Journalists need every report that contains the
 keyword, and only those. So we decide ourselves what the words are, on both sides:
 
-- **Index**: the searchable document of a record (report text, title, agency name, table labels)
-  is width- and case-folded (``fold``), cut into runs at whitespace, and every character of a run
+- **Index**: the indexed document of a record (report text, title, agency name) is width- and
+  case-folded (``fold``), cut into runs at whitespace, and every character of a run
   becomes one token: the character plus the next one in its run (an overlapping bigram), or the
   character alone at the end of a run. Punctuation, digits and Latin letters are characters like
   any other, so ``0631—8988877`` and ``〔2021〕30号`` are searchable as typed. Tokens are written
@@ -17,10 +17,13 @@ keyword, and only those. So we decide ourselves what the words are, on both side
   requires consecutive positions — i.e. the term occurs verbatim. One character is a prefix
   search of its code, which matches every bigram that starts with it. Several terms are
   searched separately and intersected, so all must occur. A quoted phrase that contains spaces
-  is searched part by part and each candidate is checked against the text (``/search/data/text``).
-- **Results** map Pagefind's page id to a small catalog (agency, year, URL), so the result list
-  needs no fragment downloads; excerpts come from per-report block shards whose indexes are the
-  report page's ``t<N>`` anchors (``portal.text``).
+  is searched part by part and each candidate is checked against its text shard.
+- **Table labels** (不予公开, 结果纠正 …: the same text for every report that has the table) are
+  not indexed: the catalog lists them once per table and gives each report a table mask, and
+  the page adds the reports whose tables' labels contain a run (``indexed_document``).
+- **Results** map Pagefind's page id to a small catalog (agency, year, slice, tables), so the
+  result list needs no fragment downloads; excerpts come from per-report block shards whose
+  indexes are the report page's ``t<N>`` anchors (``portal.text``).
 
 ``index_site`` cuts the reports into search slices (a ``shard`` filter; the page searches them
 newest year first and shows each slice's results as they come) and cuts them, in that order,
@@ -179,33 +182,55 @@ def contains_all(document: str, terms: Iterable[str]) -> bool:
 # ------------------------------------------------------------------ what is indexed
 
 
+def _label_lines(table: str) -> list[str]:
+    """Row and column labels of one table of the form, in printed order."""
+    if table == "table2":
+        return [form.TABLE_TITLES[table], *(f"{section} {item.label}" for section, items in form.TABLE2_SECTIONS
+                                            for item in items), *(c.label for c in form.TRIPLE_CELLS)]
+    if table == "table3":
+        return [form.TABLE_TITLES[table], *(c.label for c in form.TABLE3_COLUMNS),
+                *(g.label for g in form.TABLE3_GROUPS), *(r.label for r in form.TABLE3_ROWS),
+                form.TABLE3_RESULTS_LABEL]
+    return [form.TABLE_TITLES[table], *(g.label for g in form.TABLE4_GROUPS), *(c.label for c in form.TABLE4_CELLS)]
+
+
+LABEL_TABLES = ("table2", "table3", "table4")
+"""The tables whose labels make a report searchable; bit *i* of a catalog row's table mask."""
+TABLE_LABELS = {table: "\n".join(_label_lines(table)) for table in LABEL_TABLES}
+"""Each table's labels as one searchable text, the same for every report that has the table."""
+
+
+def table_mask(report: Report) -> int:
+    """Which tables the report has: bit *i* for ``LABEL_TABLES[i]``."""
+    return sum(1 << i for i, table in enumerate(LABEL_TABLES) if getattr(report, table) is not None)
+
+
 def table_labels(report: Report) -> list[str]:
     """Row and column labels of the tables the report has, so 不予公开 or 结果纠正 find it even
     when the source printed the label wrapped over two cells."""
-    labels: list[str] = []
-    if report.table2 is not None:
-        labels.append(form.TABLE_TITLES["table2"])
-        labels += [f"{section} {item.label}" for section, items in form.TABLE2_SECTIONS for item in items]
-        labels += [c.label for c in form.TRIPLE_CELLS]
-    if report.table3 is not None:
-        labels.append(form.TABLE_TITLES["table3"])
-        labels += [c.label for c in form.TABLE3_COLUMNS]
-        labels += [g.label for g in form.TABLE3_GROUPS] + [r.label for r in form.TABLE3_ROWS]
-        labels.append(form.TABLE3_RESULTS_LABEL)
-    if report.table4 is not None:
-        labels.append(form.TABLE_TITLES["table4"])
-        labels += [g.label for g in form.TABLE4_GROUPS] + [c.label for c in form.TABLE4_CELLS]
-    return labels
+    return [line for table in LABEL_TABLES if getattr(report, table) is not None for line in _label_lines(table)]
 
 
-def report_extras(report: Report) -> str:
-    """What a report is found by besides its text: title, agency name, table labels."""
-    return "\n".join([report.title, report.agency.name, *table_labels(report)])
+def report_names(report: Report) -> str:
+    """What a report is found by besides its text and its table labels: title, agency name."""
+    return f"{report.title}\n{report.agency.name}"
+
+
+def indexed_document(report: Report) -> str:
+    """What Pagefind indexes of a report: its text and names, not its table labels.
+
+    Why not the labels: they were ~20 % of a report's tokens (~600 of ~3,100), identical for
+    every report that has the table, so they cost Pagefind time and memory in every report and
+    every bundle, and made the chunks of their bigrams the largest of every query. The page
+    matches them instead against the catalog's ``labels`` and each report's table mask; as runs
+    never cross a separator, a run is in the report's document iff it is in this document or in
+    the labels of one of its tables."""
+    return f"{report.text}\n{report_names(report)}"
 
 
 def report_document(report: Report) -> str:
-    """The searchable document of a report, exactly as indexed; the benchmark's truth."""
-    return report.text + "\n" + report_extras(report)
+    """The searchable document of a report, exactly as searched; the benchmark's truth."""
+    return "\n".join([indexed_document(report), *table_labels(report)])
 
 
 def agency_document(agency: Agency) -> str:
@@ -225,23 +250,26 @@ class Record:
     document: str
     filters: dict[str, list[str]]
     meta: dict[str, str]
-    row: list[object]  # catalog row, see ``catalog_row``
+    row: list[object]  # catalog row: see describe() in search.js
 
 
 def agency_filters(agency: Agency) -> dict[str, list[str]]:
     return {"agency": [agency.name], "jurisdiction": list(agency.jurisdiction), "kind": [agency.kind]}
 
 
-def report_record(report: Report, agency_index: int) -> Record:
+def report_record(report: Report, agency_index: int, slice_index: int) -> Record:
+    """``slice_index``: the position of the report's slice among the catalog's distinct shard keys,
+    so the page knows which reports a slice holds when it matches table labels itself."""
     a = report.agency
     default_title = f"{a.name}{report.year}年政府信息公开工作年度报告"
     return Record(
         url=report.url,
-        document=report_document(report),
+        document=indexed_document(report),
         filters={**agency_filters(a), "year": [str(report.year)], "type": ["report"]},
         meta={"title": report.title, "agency": a.name, "year": str(report.year),
               "jurisdiction": a.jurisdiction_label, "kind": a.kind},
-        row=["r", agency_index, report.year] + ([] if report.title == default_title else [report.title]),
+        row=["r", agency_index, report.year, slice_index, table_mask(report)]
+        + ([] if report.title == default_title else [report.title]),
     )
 
 
@@ -331,13 +359,14 @@ def plan_shards(site: Site, shard_by: ShardKey = shard_by_year, slice_reports: i
     agency_index = {a.slug: i for i, a in enumerate(site.agencies)}
     pages = [agency_record(a, i) for i, a in enumerate(site.agencies)] + [year_record(y) for y in site.years]
     shards = [Shard(PAGES_SHARD, BUNDLE, pages)]
-    ordered = [(key, report) for key, part in _slices(site, shard_by, max(1, slice_reports)) for report in part]
+    ordered = [(n, key, report) for n, (key, part) in enumerate(_slices(site, shard_by, max(1, slice_reports)), 1)
+               for report in part]
     size = -(-len(ordered) // max(1, -(-len(ordered) // max(1, bundle_reports)))) if ordered else 1
-    for i, (key, report) in enumerate(ordered):
+    for i, (n, key, report) in enumerate(ordered):
         bundle = BUNDLE / f"shard-{i // size}" if i >= size else BUNDLE
         if shards[-1].key != key or shards[-1].bundle != bundle:
             shards.append(Shard(key, bundle, []))
-        shards[-1].records.append(report_record(report, agency_index[report.agency.slug]))
+        shards[-1].records.append(report_record(report, agency_index[report.agency.slug], n))
     return shards
 
 
@@ -461,10 +490,10 @@ def _fragment_urls(bundle: Path) -> dict[str, str]:
 
 
 def _shard_json(report: Report) -> str:
-    """Blocks of the report (raw source slices, in order: index+1 is the t<N> anchor) and the
-    extra searchable fields, for excerpts and for checking candidates."""
+    """Blocks of the report (raw source slices, in order: index+1 is the t<N> anchor) and its
+    names, for excerpts and for checking candidates (the table labels are in the catalog)."""
     blocks = [b.raw for b in parse_text(report.text)]
-    return json.dumps({"blocks": blocks, "extra": report_extras(report)}, ensure_ascii=False,
+    return json.dumps({"blocks": blocks, "extra": report_names(report)}, ensure_ascii=False,
                       separators=(",", ":"))
 
 
@@ -491,9 +520,10 @@ def _catalog(site: Site, shards: list[Shard], urls: Iterable[dict[str, str]]) ->
                 raise RuntimeError(f"Pagefind page id {page_id} occurs in two bundles")
             ids[page_id] = by_url[url]
     return {
-        "format": 1,
+        "format": 2,
         "shards": [[s.key, f"/{s.bundle.as_posix()}/"] for s in shards if s.records],
         "agencies": [[a.slug, a.name, a.kind, list(a.jurisdiction)] for a in site.agencies],
+        "labels": [TABLE_LABELS[table] for table in LABEL_TABLES],
         "pages": ids,
     }
 

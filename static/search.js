@@ -78,10 +78,11 @@ export function runQuery(run) {
   return `"${bigrams.join(" ")}"`;
 }
 
-/** Pagefind queries for a term; a phrase with spaces needs its candidates checked against text. */
+/** Pagefind queries for a term (one per run, with the folded run); a phrase with spaces needs its
+ * candidates checked against the text. */
 export function termPlan(term) {
   const parts = runs(fold(term));
-  return { term, queries: parts.map(runQuery), verify: parts.length > 1 };
+  return { term, runs: parts, queries: parts.map(runQuery), verify: parts.length > 1 };
 }
 
 // ------------------------------------------------------------------ data
@@ -91,9 +92,9 @@ let catalogPromise = null;
 const shardCache = new Map();
 
 function catalog() {
-  catalogPromise ??= fetch(`${DATA}catalog.json`).then((r) => {
+  catalogPromise ??= fetch(`${DATA}catalog.json`).then(async (r) => {
     if (!r.ok) throw new Error(`catalog: HTTP ${r.status}`);
-    return r.json();
+    return prepare(await r.json());
   });
   return catalogPromise;
 }
@@ -118,7 +119,29 @@ function textShard(entry) {
   return shardCache.get(url);
 }
 
-/** Catalog row → what a result shows. Rows: ["r", agency, year, title?] | ["a", agency] | ["y", year]. */
+/** The catalog, with what searching needs from it computed once: each slice's reports with their
+ * table masks, and the table labels folded. */
+function prepare(cat) {
+  const slices = [...new Set(cat.shards.map(([key]) => key))]; // a slice may span two bundles
+  const members = new Map(slices.map((key) => [key, []]));
+  for (const [id, row] of Object.entries(cat.pages)) {
+    if (row[0] === "r") members.get(slices[row[3]])?.push([id, row[4]]);
+  }
+  const labelText = new Map(); // table mask → the labels of those tables, as report_document has them
+  return {
+    ...cat,
+    slices,
+    members,
+    foldedLabels: cat.labels.map(fold),
+    labelsOf(mask) {
+      if (!labelText.has(mask)) labelText.set(mask, cat.labels.filter((_, i) => mask & (1 << i)).join("\n"));
+      return labelText.get(mask);
+    },
+  };
+}
+
+/** Catalog row → what a result shows. Rows: ["r", agency, year, slice, tables, title?] | ["a", agency]
+ * | ["y", year]; slice: index into the distinct shard keys; tables: bit i for catalog.labels[i]. */
 function describe(cat, row) {
   const [type] = row;
   if (type === "y") {
@@ -132,22 +155,37 @@ function describe(cat, row) {
     ...base,
     year,
     url: `/reports/${slug}/${year}/`,
-    title: row[3] ?? `${name}${year}年政府信息公开工作年度报告`,
+    title: row[5] ?? `${name}${year}年政府信息公开工作年度报告`,
+    labels: cat.labelsOf(row[4]),
   };
 }
 
 // ------------------------------------------------------------------ searching
 
-/** Ids of the shard's Pagefind pages that contain every term (each term: all of its runs). */
-async function searchIds(pf, plans, shard) {
-  const queries = [...new Set(plans.flatMap((p) => p.queries))];
-  const filters = { shard };
-  const answers = await Promise.all(queries.map((q) => pf.search(q, { filters })));
+/** Tables (bit i: catalog.labels[i]) whose labels contain the folded run. */
+function labelTables(cat, run) {
+  return cat.foldedLabels.reduce((mask, text, i) => (text.includes(run) ? mask | (1 << i) : mask), 0);
+}
+
+/** Ids of the shard's pages that contain every term (each term: all of its runs). A run is in a
+ * report if Pagefind finds it in the indexed text and names, or if it is in the labels of one of
+ * the report's tables (not indexed: the same for every report with the table). When every report
+ * of the slice has such a table, Pagefind is not asked at all: no index chunk is fetched for it. */
+async function searchIds(pf, cat, plans, shard) {
+  const runOf = new Map(plans.flatMap((p) => p.queries.map((q, i) => [q, p.runs[i]])));
+  const members = cat.members.get(shard) ?? [];
+  const asks = [...runOf].map(([query, run]) => {
+    const tables = labelTables(cat, run);
+    const everyone = tables !== 0 && members.length > 0 && members.every(([, mask]) => mask & tables);
+    return { query, tables, everyone };
+  });
+  const answers = await Promise.all(asks.map((a) => (a.everyone ? null : pf.search(a.query, { filters: { shard } }))));
   let ids = null;
-  for (const answer of answers) {
-    const found = new Set(answer.results.map((r) => r.id));
+  asks.forEach(({ tables }, i) => {
+    const found = new Set(answers[i]?.results.map((r) => r.id));
+    if (tables) for (const [id, mask] of members) if (mask & tables) found.add(id);
     ids = ids === null ? found : new Set([...ids].filter((id) => found.has(id)));
-  }
+  });
   return ids ?? new Set();
 }
 
@@ -155,15 +193,20 @@ function blockShown(raw) {
   return raw.replace(BOOKMARK_RE, "");
 }
 
-function documentOf(shard) {
+/** The report's names and the labels of its tables: its searchable document besides the text. */
+function extraOf(shard, entry) {
+  return entry.labels ? `${shard.extra}\n${entry.labels}` : shard.extra;
+}
+
+function documentOf(shard, entry) {
   const text = shard.blocks.map((b) => (b.endsWith("\n") || b.endsWith("\r") ? b : `${b}\n`)).join("");
-  return fold(`${text}\n${shard.extra}`);
+  return fold(`${text}\n${extraOf(shard, entry)}`);
 }
 
 /** Whether the report really contains every term (the index already guarantees it unless a
  * quoted phrase has spaces; checked anyway for the results we show). */
-function containsAll(shard, terms) {
-  const doc = documentOf(shard);
+function containsAll(shard, entry, terms) {
+  const doc = documentOf(shard, entry);
   return terms.every((t) => doc.includes(fold(t)));
 }
 
@@ -183,13 +226,13 @@ async function runSearch(query, onShard) {
   if (!terms.length) return terms;
   const plans = terms.map(termPlan);
   const [pf, cat] = await Promise.all([pagefind(), catalog()]);
-  for (const shard of new Set(cat.shards.map(([key]) => key))) { // a slice may span two bundles
-    const ids = await searchIds(pf, plans, shard);
+  for (const shard of cat.slices) {
+    const ids = await searchIds(pf, cat, plans, shard);
     let entries = [...ids].map((id) => cat.pages[id]).filter(Boolean).map((row) => describe(cat, row));
     if (plans.some((p) => p.verify)) {
       const reports = entries.filter((e) => e.type === "r");
       const shards = await Promise.all(reports.map(textShard));
-      const ok = new Set(reports.filter((e, i) => containsAll(shards[i], terms)));
+      const ok = new Set(reports.filter((e, i) => containsAll(shards[i], e, terms)));
       entries = entries.filter((e) => e.type !== "r" || ok.has(e));
     }
     if (onShard(terms, entries.sort(order)) === false) break;
@@ -199,8 +242,9 @@ async function runSearch(query, onShard) {
 
 // ------------------------------------------------------------------ excerpts
 
-/** Where the terms are: the first block holding the most of them. */
-function locate(shard, terms) {
+/** Where the terms are: the first block holding the most of them, else a line of the names or
+ * table labels. */
+function locate(shard, entry, terms) {
   const folded = terms.map(fold);
   let best = null;
   shard.blocks.forEach((raw, i) => {
@@ -210,8 +254,9 @@ function locate(shard, terms) {
     if (hits && (!best || hits > best.hits)) best = { index: i + 1, shown, hits };
   });
   if (best) return best;
-  const low = fold(shard.extra);
-  const line = shard.extra.split("\n").find((l) => folded.some((t) => fold(l).includes(t)));
+  const extra = extraOf(shard, entry);
+  const low = fold(extra);
+  const line = extra.split("\n").find((l) => folded.some((t) => fold(l).includes(t)));
   return line && low ? { index: null, shown: line, hits: 1 } : null;
 }
 
@@ -513,13 +558,13 @@ class SearchPage {
       return;
     }
     if (li.entry !== entry || !li.isConnected) return;
-    if (!containsAll(shard, terms)) {
+    if (!containsAll(shard, entry, terms)) {
       // Cannot happen if the index is right; never show a report that lacks a term.
       console.warn("search: result without every term removed", entry.url, terms);
       li.remove();
       return;
     }
-    const where = locate(shard, terms);
+    const where = locate(shard, entry, terms);
     if (where) {
       const p = this.element("p", "search-result-excerpt");
       p.append(...excerptNodes(where.shown, terms));

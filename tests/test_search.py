@@ -29,12 +29,14 @@ from portal.search import (
     contains_all,
     fold,
     index_site,
+    indexed_document,
     parse_query,
     plan_shards,
     query_tokens,
     report_document,
     runs,
     shard_by_year,
+    table_mask,
     text_shard_path,
     tokens,
 )
@@ -132,6 +134,24 @@ def test_catalog_maps_every_pagefind_page_to_a_page_of_the_site(search_site: Pat
         raw = gzip.decompress(paths[page_id].read_bytes())
         fragment = json.loads(raw[len(b"pagefind_dcd"):])
         assert url_file(search_site, fragment["url"]).is_file()
+        row = catalog["pages"][page_id]
+        if row[0] == "r":  # its slice (an index into the distinct shard keys) and its tables
+            report = next(r for r in seeds.reports if r.url == fragment["url"])
+            keys = list(dict.fromkeys(key for key, _ in catalog["shards"]))
+            assert keys[row[3]] == fragment["filters"]["shard"][0] == str(report.year)
+            assert row[4] == table_mask(report)
+            assert fragment["word_count"] == len(tokens(indexed_document(report)))  # no labels indexed
+
+
+def test_table_labels_are_in_the_catalog_not_in_the_index(search_site: Path, seeds: Site) -> None:
+    """A report's document is its indexed text and names plus the labels of the tables it has;
+    the labels are listed once in the catalog, and a row's table mask names its tables."""
+    catalog = json.loads((search_site / DATA_DIR / "catalog.json").read_text(encoding="utf-8"))
+    for report in seeds.reports:
+        mask = table_mask(report)
+        labels = [text for i, text in enumerate(catalog["labels"]) if mask & (1 << i)]
+        assert report_document(report) == "\n".join([indexed_document(report), *labels])
+    assert sum(table_mask(r) == 7 for r in seeds.reports) == 1  # seed 002 has all three tables
 
 
 def test_report_records_carry_agency_year_jurisdiction_and_kind(search_site: Path) -> None:
@@ -265,6 +285,21 @@ def test_several_terms_must_all_occur(page, seeds: Site) -> None:  # noqa: ANN00
 def test_quoted_phrase(page, seeds: Site) -> None:  # noqa: ANN001
     assert search(page, '"16500余条"') == truth(seeds, '"16500余条"') == {"/reports/weihai-torch-hitech-zone/2023/"}
     assert search(page, '"余条 16500"') == set()  # a phrase keeps its order and its space
+
+
+LABEL_QUERIES = ("要求行政机关确认或重新出具已获取信息", '"第二十条第（一）项 规章"', "复议后起诉", "行政复议",
+                 "规章 行政处罚", '"项 行政许可"', "本机关不掌握")
+"""Terms in table labels: some only there (the report's text has not), some also in texts."""
+
+
+def test_table_labels_find_exactly_the_reports_with_the_table(page, seeds: Site) -> None:  # noqa: ANN001
+    label_only = 0
+    for query in LABEL_QUERIES:
+        assert search(page, query) == truth(seeds, query), query
+        terms = parse_query(query)
+        label_only += bool(truth(seeds, query)) and not any(
+            contains_all(indexed_document(r), terms) for r in seeds.reports)
+    assert label_only >= 2  # the queries test the labels, not only the text
 
 
 def test_no_result_says_so(page) -> None:  # noqa: ANN001
