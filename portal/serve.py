@@ -13,9 +13,10 @@ Content-Security-Policy forbids. So we keep livereload's WebSocket endpoint and 
 - a builder thread coalesces the reports that arrive while it works, then recomputes the whole
   in-memory model (``load_content``, re-parsing only the files whose stamps changed) and writes
   only the files whose bytes changed (``write_site``) — after a save under ``reports/<slug>/``,
-  only that agency's files and the site-wide pages are rendered (``Rebuilder``); every finished
-  build that changed something, good or bad, is published with a new build number and a reload
-  message to every connected page, with no minimum interval;
+  only that agency's files, then the site-wide pages, are rendered (``Rebuilder``); every
+  finished build (or part) that changed something, good or bad, is published with a new build
+  number and a reload message to the connected pages it can have changed, with no minimum
+  interval;
 - an indexer thread, after that reload, writes the site-wide data downloads and refreshes the
   Pagefind index in a child process, so neither holds the reload up, and swaps the index in whole;
 - tornado's IOLoop (the main thread) serves the output directory and adds, to every HTML page,
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 import errno
 import html
+import json
 import mimetypes
 import os
 import re
@@ -43,9 +45,10 @@ import time
 import tomllib
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import ioloop, web
@@ -188,13 +191,19 @@ class Watcher(threading.Thread):
 
 @dataclass(frozen=True)
 class Outcome:
-    """One rebuild's result: a site that was written, or the text of what went wrong."""
+    """One rebuild's result: a site that was written, or the text of what went wrong.
+
+    ``pages`` says which open pages to reload (by site path; None: every page), and ``then``
+    is the rest of the build, run and published right after this part's reload."""
 
     site: Any | None
     written: int
     error: str | None
     seconds: float
     trigger: tuple[str, ...]
+    pages: Callable[[str], bool] | None = None
+    then: Callable[[], Outcome] | None = None
+    what: str = "built"  # the terminal's word for this part
 
 
 OUTPUT_LOCK = threading.Lock()
@@ -209,18 +218,36 @@ def rebuild(content_dir: Path, out_dir: Path, trigger: tuple[str, ...] = (), *, 
 
     ``cache`` (a ``load.ParseCache``) skips parsing the files that did not change; ``select``
     limits the files rendered (``write_site``).
-    A ContentError becomes its editor-facing lines; anything else (a template syntax error, a
-    bug) becomes a traceback, because the person at the dev server can act on it.
     """
-    from .build import write_site
     from .load import load_content
 
     started = time.perf_counter()
-    try:
-        site = load_content(content_dir, cache=cache)
+    return _attempt(started, trigger, lambda: rewrite(load_content(content_dir, cache=cache), out_dir, trigger,
+                                                      select=select, started=started))
+
+
+def rewrite(site: Any, out_dir: Path, trigger: tuple[str, ...], *, select: Callable[[str], bool] | None,
+            started: float | None = None) -> Outcome:
+    """Write the selected files of a loaded site (the second part of a two-part build)."""
+    from .build import write_site
+
+    started = time.perf_counter() if started is None else started
+
+    def write() -> Outcome:
         with OUTPUT_LOCK:
             written = write_site(site, out_dir, keep=DEV_KEEP, select=select)
         return Outcome(site, len(written), None, time.perf_counter() - started, trigger)
+
+    return _attempt(started, trigger, write)
+
+
+def _attempt(started: float, trigger: tuple[str, ...], build: Callable[[], Outcome]) -> Outcome:
+    """``build()``, or an Outcome holding the error: never raises.
+
+    A ContentError becomes its editor-facing lines; anything else (a template syntax error, a
+    bug) becomes a traceback, because the person at the dev server can act on it."""
+    try:
+        return build()
     except ContentError as exc:
         error = "\n".join(str(p) for p in exc.problems)
         error += f"\n{len(exc.problems)} problem(s); the pages show the last good build."
@@ -248,9 +275,13 @@ class Rebuilder:
     """The builder thread's build step, with what it keeps between builds to make a save cheap:
     the parsed files (``ParseCache``) and the agencies changed since the last good build.
 
-    A build before a reload writes the pages and downloads of the agencies touched, and every
-    site-wide page (``build.in_scope``); the site-wide data downloads (~1 s at 1,000 reports,
-    and no page shows them) are left to ``write_downloads`` after the reload.
+    After saves under ``reports/<slug>/`` a build has two parts, each followed by its own
+    reload: first the files of the agencies touched (the page being edited reloads after a few
+    of its agency's files, whatever the size of the site), then the site-wide pages — only the
+    pages open on those reload. Every other agency's pages do not change (``build.in_scope``)
+    and do not reload. Any other save rebuilds every page and reloads every page. The site-wide
+    data downloads (~1 s at 1,000 reports, and no page shows them) are always left to
+    ``write_downloads`` after the reload.
 
     Why accumulate: a save that fails to build writes nothing, so the next good build must
     write every agency touched since the last good one, not only the latest save's."""
@@ -263,13 +294,26 @@ class Rebuilder:
         self.pending: set[str] | None = None  # None: everything (the first build, or a shared file)
 
     def __call__(self, trigger: tuple[str, ...] = ()) -> Outcome:
+        from .build import agency_of, site_download
+
         touched = agencies_touched(self.content_dir, trigger) if trigger else None
         scope = None if self.pending is None or touched is None else self.pending | touched
-        from .build import in_scope, site_download
+        if scope is None:
+            outcome = rebuild(self.content_dir, self.out_dir, trigger, cache=self.cache,
+                              select=lambda rel: not site_download(rel))
+        else:
+            def agencies(rel: str) -> bool:
+                return agency_of(rel) in scope
 
-        within = (lambda _rel: True) if scope is None else in_scope(scope)
-        outcome = rebuild(self.content_dir, self.out_dir, trigger, cache=self.cache,
-                          select=lambda rel: within(rel) and not site_download(rel))
+            def site_wide(rel: str) -> bool:
+                return agency_of(rel) is None and not site_download(rel)
+
+            outcome = rebuild(self.content_dir, self.out_dir, trigger, cache=self.cache, select=agencies)
+            if outcome.site is not None:
+                site = outcome.site
+                outcome = replace(outcome, pages=agencies, then=lambda: replace(
+                    rewrite(site, self.out_dir, trigger, select=site_wide), pages=site_wide,
+                    what="site-wide pages written"))
         self.pending = set() if outcome.error is None else scope
         return outcome
 
@@ -351,7 +395,10 @@ class Builder(threading.Thread):
     def run(self) -> None:
         while True:
             try:
-                self.publish(self.build(self._next_batch()))
+                outcome: Outcome | None = self.build(self._next_batch())
+                while outcome is not None:
+                    self.publish(outcome)
+                    outcome = outcome.then() if outcome.then else None
             except Exception:  # noqa: BLE001 - rebuild() never raises; publish must not kill us either
                 say("builder error (still watching):\n" + traceback.format_exc())
 
@@ -407,11 +454,34 @@ class LiveState:
         self.error: str | None = None
 
 
-def broadcast_reload(path: str) -> int:
-    """Tell every connected livereload.js to reload now: no 3-second minimum. IOLoop thread only."""
+class PageSocket(LiveReloadHandler):
+    """livereload's WebSocket endpoint, remembering which page each connection is open on.
+
+    livereload.js reports its page's URL in its ``info`` message; knowing it, a build that
+    changed one agency's pages reloads only the pages that changed (``broadcast_reload``)."""
+
+    page: str | None = None  # site path without the leading slash, e.g. "reports/x/2023/"
+
+    def on_message(self, message: str | bytes) -> None:
+        try:
+            data = json.loads(message)
+            if data.get("command") == "info" and isinstance(data.get("url"), str):
+                self.page = urlsplit(data["url"]).path.lstrip("/")
+        except (ValueError, AttributeError):
+            pass
+        super().on_message(message)
+
+
+def broadcast_reload(path: str, pages: Callable[[str], bool] | None = None) -> int:
+    """Tell connected livereload.js clients to reload now: no 3-second minimum. IOLoop thread only.
+
+    ``pages`` chooses by the page a client is open on; a client whose page is unknown reloads."""
     message = {"command": "reload", "path": path, "liveCSS": False, "liveImg": False}
     sent = 0
     for waiter in list(LiveReloadHandler.waiters):
+        page = getattr(waiter, "page", None)
+        if pages is not None and page is not None and not pages(page):
+            continue
         try:
             waiter.write_message(message)
             sent += 1
@@ -538,7 +608,7 @@ class TextHandler(web.RequestHandler):
 def application(out_dir: Path, state: LiveState, headers: dict[str, str] | None = None) -> web.Application:
     text = "text/plain; charset=utf-8"
     return web.Application([
-        (r"/livereload", LiveReloadHandler),
+        (r"/livereload", PageSocket),
         (r"/livereload\.js", LiveReloadJSHandler),
         (r"/__portal/build", TextHandler, {"body": lambda: str(state.generation), "type_": text}),
         (r"/__portal/catchup\.js", TextHandler, {"body": lambda: CATCHUP_JS, "type_": "text/javascript"}),
@@ -591,8 +661,8 @@ class DevServer:
         if not reload or (outcome.written == 0 and not was_broken and outcome.error is None):
             return  # nothing a page could show differently
         self.state.generation += 1
-        broadcast_reload(outcome.trigger[0] if outcome.trigger else "/")
-        if outcome.site is not None:  # after the reload message: the index never delays it
+        broadcast_reload(outcome.trigger[0] if outcome.trigger else "/", outcome.pages)
+        if outcome.site is not None and outcome.then is None:  # after the last reload: never delays one
             self.indexer.submit(outcome.site)
 
 
@@ -601,7 +671,7 @@ def report(outcome: Outcome) -> None:
     trigger = ", ".join(_short(p) for p in outcome.trigger[:3]) + (" …" if len(outcome.trigger) > 3 else "")
     why = f" ({trigger})" if trigger else ""
     if outcome.error is None:
-        say(f"built in {outcome.seconds:.2f} s, {outcome.written} file(s) changed{why}")
+        say(f"{outcome.what} in {outcome.seconds:.2f} s, {outcome.written} file(s) changed{why}")
     else:
         say(f"BUILD FAILED{why}; still serving the last good build:\n{outcome.error}")
 

@@ -151,8 +151,14 @@ def test_the_dev_build_catches_up_on_agencies_a_failed_build_skipped(content: Pa
     assert rebuild((str(a), str(b))).error is not None
     _edit(b, "\nyear: [", "\nyear:")
     outcome = rebuild((str(b),))
-    assert outcome.error is None
+    assert outcome.error is None and outcome.then is not None
     assert "甲" in (out / f"reports/{slugs[0]}/{a.stem}/index.html").read_text(encoding="utf-8")
+    # the first part reloads the pages of the agencies saved, the second the site-wide pages
+    assert outcome.pages and outcome.pages(f"reports/{slugs[0]}/{a.stem}/") and outcome.pages(f"agencies/{slugs[1]}/")
+    assert not outcome.pages(f"agencies/{slugs[2]}/") and not outcome.pages("years/2023/")
+    rest = outcome.then()
+    assert rest.error is None and rest.then is None and rest.written > 0
+    assert rest.pages and rest.pages("") and rest.pages("years/2023/") and not rest.pages(f"agencies/{slugs[0]}/")
     # the downloads are written after the reload, by the indexer thread
     serve.write_downloads(outcome.site, out)
     assert write_site(outcome.site, out, keep=serve.DEV_KEEP) == []

@@ -105,6 +105,29 @@ def test_a_save_changes_the_open_page(page, pristine: Served) -> None:
     assert "第一次修改" in fetch(pristine.server.url(pristine.url)), "the file on disk was rewritten too"
 
 
+@pytest.mark.browser
+def test_a_save_reloads_the_pages_it_changed_and_no_other(page, pristine: Served) -> None:
+    """The report's page reloads, the home page (site-wide, lists the newest titles) reloads,
+    another agency's page, which cannot change, does not."""
+    others = {url: page.context.browser.new_page() for url in ("/", "/agencies/wendeng-civil-affairs/")}
+    try:
+        for url, other in others.items():
+            other.goto(pristine.server.url(url))
+            other.wait_for_function("() => window.LiveReload !== undefined")
+            other.evaluate("() => { window.notReloaded = true; }")
+        page.wait_for_timeout(300)  # the new pages' WebSocket handshakes
+        title = title_of(pristine)
+        bench.set_title(pristine.yaml_path, f"只改这一份{title}")
+        shows(page, "只改这一份")
+        shows(others["/"], "只改这一份")
+        other_agency = others["/agencies/wendeng-civil-affairs/"]
+        other_agency.wait_for_timeout(1000)
+        assert other_agency.evaluate("() => window.notReloaded === true"), "an unchanged page was reloaded"
+    finally:
+        for other in others.values():
+            other.close()
+
+
 def test_pages_are_served_under_the_deployed_security_headers(served: Served) -> None:
     """The same CSP as on Netlify, so a violation shows while the page is being written.
 
