@@ -318,10 +318,14 @@ SLICE_REPORTS = 600
 """Reports per search slice. Pagefind's exact-phrase search costs (result pages) × (postings of
 the phrase): the page searches slice after slice (a ``shard`` filter), newest year first, so the
 first results show after one slice's work, not the whole index's."""
-BUNDLE_REPORTS = 2500
-"""Reports per Pagefind bundle. A query downloads its words' chunks from every bundle, so fewer
-bundles mean fewer bytes; but one Pagefind process holds its bundle in memory (about 1 MB per
-report), so bundles bound the memory of indexing, and let several processes index at once."""
+BUNDLE_REPORTS = 700
+"""Reports per Pagefind bundle, at most. A query downloads its words' chunks from every bundle,
+so fewer bundles mean fewer bytes; but one Pagefind process holds its bundle in memory (about
+1.2 MB a report), so bundles bound the memory of indexing at any corpus size and let two
+processes index at once. Measured at 5,000 reports with two services (bench_search.py, warm
+bytes a query, median / p90): 3 bundles of 2,500: 111 / 293 KB but 2.5-3.0 GB a process;
+5 of 1,000: 161 / 418 KB, 1.15 GB; 8 of 625 (this value): 168 / 565 KB, 0.75 GB, i.e. two
+services under 1.7 GB together; 12 of ~420: 219 / 711 KB, 0.6 GB."""
 
 
 @dataclass(frozen=True)
