@@ -248,6 +248,13 @@ def by_kind(paths: list[tuple[str, int]]) -> dict[str, int]:
     return out
 
 
+def kind_shares(queries: list[list[tuple[str, int]]]) -> str:
+    """Median and max KB a query fetched of each kind, on one line."""
+    kinds = [by_kind(paths) for paths in queries]
+    split = {k: [q.get(k, 0) / 1024 for q in kinds] for k in [name for name, _ in KINDS] + ["other"]}
+    return "  ".join(f"{k} {statistics.median(v):.1f}/{max(v):.0f}" for k, v in split.items())
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
@@ -280,17 +287,14 @@ def report(results: list[QueryResult], cold: bool) -> int:
           f"  max {max(done):.0f}")
     print(f"bytes/query, warm (KB)  median {statistics.median(warm):.1f}  p90 {pct(warm, 0.9):.1f}"
           f"  max {max(warm):.1f}")
-    kinds = [name for name, _ in KINDS] + ["other"]
-    warm_kinds = [by_kind(r.warm_paths) for r in results]
-    split = {k: [w.get(k, 0) / 1024 for w in warm_kinds] for k in kinds}
-    shares = "  ".join(f"{k} {statistics.median(v):.1f}/{max(v):.0f}" for k, v in split.items())
-    print(f"warm KB by kind         {shares}  (median/max)")
+    print(f"warm KB by kind         {kind_shares([r.warm_paths for r in results])}  (median/max)")
     if cold:
         cms = [r.cold_ms for r in results]
         cb = [r.cold_bytes / 1024 for r in results]
         print(f"deep link cold (ms)     median {statistics.median(cms):.0f}  p90 {pct(cms, 0.9):.0f}")
         print(f"bytes/query, cold (KB)  median {statistics.median(cb):.1f}  p90 {pct(cb, 0.9):.1f}"
               f"  max {max(cb):.1f}  (< 1 MB in {sum(b < 1024 for b in cb)}/{len(cb)})")
+        print(f"cold KB by kind         {kind_shares([r.paths for r in results])}  (median/max)")
     return 0 if all(r.exact for r in results) else 1
 
 
