@@ -51,6 +51,7 @@ import time
 from collections.abc import Callable, Coroutine, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -368,7 +369,7 @@ def plan_shards(site: Site, shard_by: ShardKey = shard_by_year, slice_reports: i
     return shards
 
 
-def record_html(rec: Record, shard: str) -> str:
+def record_html(rec: Record, shard: str, salt: int = 0) -> str:
     """A record as the HTML page Pagefind indexes: tokens as the body, its slice and meta as tags.
 
     Why HTML files and not ``add_custom_record``: the Python service reads one reply per 100 ms,
@@ -378,19 +379,21 @@ def record_html(rec: Record, shard: str) -> str:
     from every bundle by the first search (agency, place, kind, year and type were 120 of the
     130 KB of filter files at 5,000 reports)."""
     tags = [f'<meta data-pagefind-filter="shard[content]" content="{html.escape(shard)}">']
+    if salt:  # changes the page's content hash, hence its Pagefind id (see ``_clashing``)
+        tags.append(f'<meta data-pagefind-meta="salt[content]" content="{salt}">')
     tags += [f'<meta data-pagefind-meta="{k}[content]" content="{html.escape(v)}">' for k, v in rec.meta.items()]
     body = " ".join(tokens(rec.document))
     return (f'<!doctype html><html lang="{LANGUAGE}"><head><meta charset="utf-8">{"".join(tags)}</head>'
             f"<body data-pagefind-body>{body}</body></html>")
 
 
-def _stage_html(shards: list[Shard], site_dir: Path) -> int:
+def _stage_html(shards: list[Shard], site_dir: Path, salt: int = 0) -> int:
     """Write each record to the path its URL maps to; returns the tokens written."""
     count = 0
     for shard, rec in ((s, r) for s in shards for r in s.records):
         path = site_dir / rec.url.strip("/") / "index.html"
         path.parent.mkdir(parents=True, exist_ok=True)
-        text = record_html(rec, shard.key)
+        text = record_html(rec, shard.key, salt)
         count += text.count(" ") + 1
         path.write_text(text, encoding="utf-8")
     return count
@@ -428,6 +431,23 @@ class _Bundle:
     staging: Path
     tokens: int = 0
     urls: dict[str, str] = field(default_factory=dict)
+    salt: int = 0  # raised to index the bundle again under other page ids
+
+
+def _clashing(bundles: list[_Bundle]) -> list[_Bundle]:
+    """Bundles holding a Pagefind page id that an earlier bundle holds too.
+
+    Why this happens: Pagefind names a page by 7 hex digits of its content hash, unique within
+    a bundle (it lengthens a name that clashes) but not across bundles, and the catalog maps ids
+    to pages for all bundles at once. With 20,000 pages in any number of bundles, about every
+    other build had such a clash (a 20,000-report index stopped with "occurs in two bundles")."""
+    seen: set[str] = set()
+    out = []
+    for bundle in bundles:
+        if not seen.isdisjoint(bundle.urls):
+            out.append(bundle)
+        seen.update(bundle.urls)
+    return out
 
 
 async def _write_bundles(bundles: list[_Bundle], side_job: Callable[[], None], workers: int) -> None:
@@ -446,7 +466,9 @@ async def _write_bundles(bundles: list[_Bundle], side_job: Callable[[], None], w
     async def one(bundle: _Bundle) -> None:
         async with ahead:
             async with python_turn:
-                bundle.tokens = await asyncio.to_thread(_stage_html, bundle.shards, bundle.staging / "site")
+                await asyncio.to_thread(shutil.rmtree, bundle.staging, True)  # a bundle indexed again
+                bundle.tokens = await asyncio.to_thread(_stage_html, bundle.shards, bundle.staging / "site",
+                                                        bundle.salt)
             async with indexing:
                 await _run_pagefind(bundle.staging)
             await asyncio.to_thread(shutil.rmtree, bundle.staging / "site", True)
@@ -581,6 +603,11 @@ def _dir_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
+RENAME_ATTEMPTS = 4
+"""How often bundles whose page ids clash are indexed again (each clash is ~1 in 2 at 20,000
+pages; a second one in the same bundle's new ids is ~1 in 10,000). ``_catalog`` refuses any left."""
+
+
 def default_workers() -> int:
     """Pagefind services at once: one per core, at most two. Why not more: each holds its bundle
     in memory (``BUNDLE_REPORTS``), and staging the next bundle needs a core of its own share."""
@@ -617,10 +644,17 @@ def index_site(site: Site, out_dir: Path, shard_by: ShardKey = shard_by_year, sl
     shutil.rmtree(staging, ignore_errors=True)
     bundles = [_Bundle(path, members, staging / f"b{i}") for i, (path, members) in enumerate(grouped.items())]
     text = staging / "text"
+    services = default_workers() if workers is None else workers
     try:
         with PeakRss() as rss:
-            _run_async(lambda: _write_bundles(bundles, lambda: _write_text(site, text),
-                                              default_workers() if workers is None else workers))
+            _run_async(lambda: _write_bundles(bundles, lambda: _write_text(site, text), services))
+            for _ in range(RENAME_ATTEMPTS):
+                again = _clashing(bundles)
+                if not again:
+                    break
+                for bundle in again:
+                    bundle.salt += 1
+                _run_async(partial(_write_bundles, again, lambda: None, services))
         shutil.rmtree(out_dir / BUNDLE, ignore_errors=True)
         for bundle in bundles:  # the primary first, as the shard bundles live inside it
             (bundle.staging / "out").rename(out_dir / bundle.path)

@@ -19,6 +19,7 @@ import pytest
 from browser import launch_chromium, serve_directory
 from conftest import CONTENT, ROOT, url_file
 
+from portal import search as search_module
 from portal.build import build_site
 from portal.load import load_content
 from portal.model import Site
@@ -190,6 +191,34 @@ def test_bundles_are_the_fewest_of_one_size_even_across_slices(tmp_path: Path, s
         ("2022", "pagefind/shard-1", 1), ("2022", "pagefind/shard-2", 1)]
     assert [len(s.records) for s in plan_shards(seeds, slice_reports=1, bundle_reports=4)[1:]] == [1] * 5
     assert {s.bundle for s in plan_shards(seeds, slice_reports=1, bundle_reports=4)} == {BUNDLE, BUNDLE / "shard-1"}
+
+
+def test_a_page_id_in_two_bundles_is_renamed_by_indexing_that_bundle_again(
+        tmp_path: Path, seeds: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind's page ids (7 hex digits of a hash) are unique in a bundle, not across bundles:
+    a clash is simulated by reporting a page of the second bundle under an id of the first."""
+    real, reads = search_module._fragment_urls, []
+
+    def clashing(bundle: Path) -> dict[str, str]:
+        urls = real(bundle)
+        reads.append(urls)
+        if len(reads) == 2:
+            first_id, renamed = next(iter(reads[0])), next(iter(urls))
+            urls = {first_id if page_id == renamed else page_id: url for page_id, url in urls.items()}
+        return urls
+
+    monkeypatch.setattr(search_module, "_fragment_urls", clashing)
+    index_site(seeds, tmp_path, slice_reports=1, bundle_reports=3, workers=1)
+    assert len(reads) == 3  # the second bundle was indexed again, under other ids
+    catalog = json.loads((tmp_path / DATA_DIR / "catalog.json").read_text(encoding="utf-8"))
+    fragments = {p.stem: json.loads(gzip.decompress(p.read_bytes())[len(b"pagefind_dcd"):])
+                 for p in (tmp_path / BUNDLE).rglob("fragment/*.pf_fragment")}
+    assert sorted(catalog["pages"]) == sorted(fragments)
+    for page_id, fragment in fragments.items():
+        row = catalog["pages"][page_id]
+        if row[0] == "r":
+            assert fragment["url"] == f"/reports/{catalog['agencies'][row[1]][0]}/{row[2]}/"
+    assert {f["meta"].get("salt") for f in fragments.values()} == {None, "1"}
 
 
 def test_parallel_services_write_the_same_index_and_leave_no_staging(tmp_path: Path, seeds: Site) -> None:
