@@ -320,7 +320,10 @@ so fewer bundles mean fewer bytes; but one Pagefind process holds its bundle in 
 processes index at once. Measured at 5,000 reports with two services (bench_search.py, warm
 bytes a query, median / p90): 3 bundles of 2,500: 111 / 293 KB but 2.5-3.0 GB a process;
 5 of 1,000: 161 / 418 KB, 1.15 GB; 8 of 625 (this value): 168 / 565 KB, 0.75 GB, i.e. two
-services under 1.7 GB together; 12 of ~420: 219 / 711 KB, 0.6 GB."""
+services under 1.7 GB together; 12 of ~420: 219 / 711 KB, 0.6 GB. Warm bytes profit from
+chunks earlier queries fetched: a reader's first query fetches ~810 KB at 8 bundles (555 KB of
+index chunks, ~260 KB of scripts, WebAssembly, catalog and bundle meta), ~510 KB at 3. At
+20,000 reports the same bound makes 29 bundles (0.9 GB a service)."""
 
 
 @dataclass(frozen=True)
