@@ -36,12 +36,16 @@ from dataclasses import dataclass, field
 from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import ContentError, Problem
 from .export import data_files
 from .load import default_workers, load_content
 from .model import Site
 from .render import ABOUT_PAGE, make_env, pages, render_page, resolve_base_url, static_files
+
+if TYPE_CHECKING:
+    from .search import Signal
 
 log = logging.getLogger(__name__)
 
@@ -416,20 +420,26 @@ class _Indexing:
         ctx = multiprocessing.get_context("fork")
         self.folder = folder
         self._results, sender = ctx.Pipe(duplex=False)
-        self._process = ctx.Process(target=_index_child, args=(index_site, site, folder, sender),
+        self._rendered = ctx.Event()
+        self._process = ctx.Process(target=_index_child, args=(index_site, site, folder, sender, self._rendered),
                                     name="portal-index", daemon=True)
         self._process.start()
         sender.close()
 
     def finish(self, site_dir: Path) -> None:
-        """Wait for the index and move it into ``site_dir``; raise if indexing failed."""
+        """Wait for the index and move it into ``site_dir``; raise if indexing failed.
+
+        Called once the pages are written: from then on the child may run as many Pagefind
+        services as it likes (one until then, so that the render workers and the services
+        together stay within the memory either needs alone)."""
+        self._rendered.set()
         try:
             error = self._results.recv()
         except EOFError:
             error = "the index process ended without a result"
         self._process.join()
         if error is not None or self._process.exitcode != 0:
-            raise RuntimeError(f"search index failed (exit code {self._process.exitcode}):\n{error}")
+            raise RuntimeError(f"search index failed:\n{error or f'exit code {self._process.exitcode}'}")
         from .search import BUNDLE
 
         (self.folder / BUNDLE).rename(site_dir / BUNDLE)
@@ -442,11 +452,12 @@ class _Indexing:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _index_child(index_site: Callable[[Site, Path], object], site: Site, folder: Path, sender: Connection) -> None:
+def _index_child(index_site: Callable[..., object], site: Site, folder: Path, sender: Connection,
+                 rendered: Signal) -> None:
     """In the forked child: build the index into ``folder``, send None or the traceback."""
     try:
         folder.mkdir()
-        index_site(site, folder)
+        index_site(site, folder, widen=rendered)
         sender.send(None)
     except BaseException:  # noqa: BLE001 - everything goes back to the parent as text
         sender.send(traceback.format_exc())

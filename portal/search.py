@@ -53,7 +53,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from pagefind.index import PagefindIndex
 
@@ -453,7 +453,22 @@ def _clashing(bundles: list[_Bundle]) -> list[_Bundle]:
     return out
 
 
-async def _write_bundles(bundles: list[_Bundle], side_job: Callable[[], None], workers: int) -> None:
+class Signal(Protocol):
+    """``threading.Event`` or ``multiprocessing.Event``: something set once, from elsewhere."""
+
+    def wait(self, timeout: float | None = None) -> bool: ...
+
+
+async def _widen(indexing: asyncio.Semaphore, extra: int, signal: Signal) -> None:
+    """Let ``extra`` more Pagefind services run once ``signal`` is set."""
+    while not await asyncio.to_thread(signal.wait, 0.2):
+        pass
+    for _ in range(extra):
+        indexing.release()
+
+
+async def _write_bundles(bundles: list[_Bundle], side_job: Callable[[], None], workers: int,
+                         widen: Signal | None = None) -> None:
     """Stage and index every bundle: staging (Python, one at a time) runs ahead of Pagefind.
 
     Why a pipeline: staging a bundle is ~1 ms of Python a report and Pagefind waits for it, so
@@ -461,10 +476,13 @@ async def _write_bundles(bundles: list[_Bundle], side_job: Callable[[], None], w
     it. ``ahead`` bounds the bundles staged but not yet indexed (their HTML stays on disk until
     their service is done), so the staging folder stays small at any corpus size. ``side_job``
     (the text shards: Python too) takes the staging turn whenever the pipeline is full, and the
-    written fragments are read back while the next bundle is indexed."""
+    written fragments are read back while the next bundle is indexed. With ``widen``, one service
+    runs until it is set, then ``workers``."""
     python_turn = asyncio.Lock()  # the GIL allows one Python job at a time anyway; FIFO keeps bundle order
-    indexing = asyncio.Semaphore(max(1, workers))
-    ahead = asyncio.Semaphore(max(1, workers) + 1)
+    workers = max(1, workers)
+    indexing = asyncio.Semaphore(1 if widen else workers)
+    ahead = asyncio.Semaphore(workers + 1)
+    widening = asyncio.create_task(_widen(indexing, workers - 1, widen)) if widen and workers > 1 else None
 
     async def one(bundle: _Bundle) -> None:
         async with ahead:
@@ -481,7 +499,11 @@ async def _write_bundles(bundles: list[_Bundle], side_job: Callable[[], None], w
         async with python_turn:
             await asyncio.to_thread(side_job)
 
-    await asyncio.gather(*(one(b) for b in bundles), side())
+    try:
+        await asyncio.gather(*(one(b) for b in bundles), side())
+    finally:
+        if widening:
+            widening.cancel()
 
 
 async def _until_complete(bundle: Path, timeout: float = 120.0, every: float = 0.1) -> None:
@@ -630,12 +652,15 @@ def _run_async(make: Callable[[], Coroutine[object, object, T]]) -> T:
 
 
 def index_site(site: Site, out_dir: Path, shard_by: ShardKey = shard_by_year, slice_reports: int = SLICE_REPORTS,
-               bundle_reports: int = BUNDLE_REPORTS, workers: int | None = None) -> SearchStats:
+               bundle_reports: int = BUNDLE_REPORTS, workers: int | None = None,
+               widen: Signal | None = None) -> SearchStats:
     """Write the Pagefind bundles, the catalog and the text shards under ``out_dir/pagefind``.
 
     Reports are cut into search slices and packed into bundles (see ``plan_shards``); up to
     ``workers`` Pagefind processes (default ``default_workers()``) build bundles at once, each
-    holding its bundle in memory, and the page merges them with ``mergeIndex``. Everything is
+    holding its bundle in memory, and the page merges them with ``mergeIndex``. With ``widen``,
+    only one runs until ``widen`` is set: the build indexes while it renders, and two services
+    beside the render workers would hold more memory than either step alone. Everything is
     written into a staging folder and moved into place at the end, so a failed index leaves the
     previous one whole and no bundle overwrites another."""
     start = time.perf_counter()
@@ -650,7 +675,7 @@ def index_site(site: Site, out_dir: Path, shard_by: ShardKey = shard_by_year, sl
     services = default_workers() if workers is None else workers
     try:
         with PeakRss() as rss:
-            _run_async(lambda: _write_bundles(bundles, lambda: _write_text(site, text), services))
+            _run_async(lambda: _write_bundles(bundles, lambda: _write_text(site, text), services, widen))
             for _ in range(RENAME_ATTEMPTS):
                 again = _clashing(bundles)
                 if not again:

@@ -441,3 +441,40 @@ def test_any_slicing_gives_the_same_answers(browser, tmp_path: Path, search_site
             years = [int(h.split("/")[3]) for h in links if h.startswith("/reports/")]
             assert years == sorted(years, reverse=True)  # newest first, as the shards are searched
     context.close()
+
+
+def _services_at_once(seeds: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, widen_after: float | None) -> int:
+    """The most Pagefind services running at once over five one-report bundles, two workers."""
+    import asyncio
+    import threading
+
+    running = peak = 0
+
+    async def fake_pagefind(staging: Path) -> None:
+        nonlocal running, peak
+        running += 1
+        peak = max(peak, running)
+        await asyncio.sleep(0.15)
+        running -= 1
+        (staging / "out").mkdir(parents=True, exist_ok=True)
+
+    monkeypatch.setattr(search_module, "_run_pagefind", fake_pagefind)
+    monkeypatch.setattr(search_module, "_fragment_urls", lambda _out: {})
+    shards = [s for s in plan_shards(seeds, slice_reports=1, bundle_reports=1) if s.key != "pages"]
+    bundles = [search_module._Bundle(s.bundle, [s], tmp_path / f"b{i}") for i, s in enumerate(shards)]
+    widen = threading.Event() if widen_after is not None else None
+    timer = threading.Timer(widen_after or 0, widen.set if widen else lambda: None)
+    timer.start()
+    try:
+        asyncio.run(search_module._write_bundles(bundles, lambda: None, 2, widen))
+    finally:
+        timer.cancel()
+    return peak
+
+
+def test_one_pagefind_service_until_the_build_widens_the_index(seeds: Site, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """While the build renders beside it, the index runs one service; two once it is told."""
+    assert _services_at_once(seeds, tmp_path / "never", monkeypatch, widen_after=60) == 1
+    assert _services_at_once(seeds, tmp_path / "later", monkeypatch, widen_after=0.2) == 2
+    assert _services_at_once(seeds, tmp_path / "plain", monkeypatch, widen_after=None) == 2
