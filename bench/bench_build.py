@@ -16,8 +16,10 @@ Phases:
 - ``index``   — load, then ``index_site`` alone (Pagefind), into an empty folder.
 - ``full``    — ``build_site`` with the search index into a new output folder (the deploy).
 - ``rebuild`` — ``build_site`` again over that output, nothing changed.
-- ``edit``    — the dev server's rebuild after one saved report: ``load_content`` +
-  ``write_site`` into the live folder (what ``serve`` does before it reloads the browser).
+- ``edit``    — the dev server's rebuild of everything (what a template or registry save costs):
+  ``load_content`` + ``write_site`` into the live folder. A saved report costs far less (only
+  changed files are parsed, only its agency and the site-wide pages rendered): that is measured
+  end to end, browser included, by ``bench_serve.py``.
 
 Peak memory is given two ways: the largest single process (``ru_maxrss``) and the whole process
 tree's PSS sampled every 50 ms (the main process, render workers and Pagefind together; pages
