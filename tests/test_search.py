@@ -466,7 +466,7 @@ def _services_at_once(seeds: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     timer = threading.Timer(widen_after or 0, widen.set if widen else lambda: None)
     timer.start()
     try:
-        asyncio.run(search_module._write_bundles(bundles, lambda: None, 2, widen))
+        search_module._run_async(lambda: search_module._write_bundles(bundles, lambda: None, 2, widen))
     finally:
         timer.cancel()
     return peak
