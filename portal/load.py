@@ -97,17 +97,22 @@ def load_registry(content_dir: Path, problems: list[Problem]) -> tuple[dict[str,
     return agencies, {s for s in named if isinstance(s, str)}
 
 
-Stamp = tuple[int, int, int] | None
-"""(mtime_ns, size, inode) of a file, None when it is missing: a save by rename changes the inode
-even within one clock tick."""
+FileStamp = tuple[int, int, int]
+"""(mtime_ns, size, inode) of a file: a save by rename changes the inode even within one clock
+tick. The dev server's watcher compares the same stamps."""
+Stamp = FileStamp | None
+"""A file's stamp, None when it is missing."""
+
+
+def stamp_of(st: os.stat_result) -> FileStamp:
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
 def stamp(path: Path) -> Stamp:
     try:
-        st = os.stat(path, follow_symlinks=False)
+        return stamp_of(os.stat(path, follow_symlinks=False))
     except OSError:
         return None
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,7 @@ from tornado.websocket import WebSocketClosedError
 
 from .build import KEEP
 from .errors import ContentError
+from .load import FileStamp, stamp_of
 
 ROOT = Path(__file__).resolve().parent.parent
 WATCHED = ("templates", "static")
@@ -73,8 +74,6 @@ SEARCH_NEXT, SEARCH_OLD = ".pagefind-next", ".pagefind-old"
 DEV_KEEP = (*KEEP, SEARCH_NEXT, SEARCH_OLD)
 """What the dev server's ``write_site`` calls leave alone: the search index and its swap folders."""
 
-Stamp = tuple[int, int, int]
-"""(mtime_ns, size, inode): an atomic save by rename changes the inode even within one tick."""
 
 CATCHUP_JS = """\
 // A page that was still loading when a build finished missed its reload message: LiveReload only
@@ -123,9 +122,9 @@ def _ignored(name: str) -> bool:
     return name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swx", ".tmp"))
 
 
-def scan(roots: Iterable[Path], skip: Path) -> dict[str, Stamp]:
+def scan(roots: Iterable[Path], skip: Path) -> dict[str, FileStamp]:
     """Every file under the roots with its stamp; ``skip`` (the output dir) is never entered."""
-    found: dict[str, Stamp] = {}
+    found: dict[str, FileStamp] = {}
     stack = [str(r) for r in roots if r.is_dir() and r != skip]
     while stack:
         try:
@@ -141,13 +140,13 @@ def scan(roots: Iterable[Path], skip: Path) -> dict[str, Stamp]:
                         stack.append(entry.path)
                 elif entry.is_file(follow_symlinks=False):
                     st = entry.stat(follow_symlinks=False)
-                    found[entry.path] = (st.st_mtime_ns, st.st_size, st.st_ino)
+                    found[entry.path] = stamp_of(st)
             except OSError:
                 continue
     return found
 
 
-def changed_paths(before: dict[str, Stamp], after: dict[str, Stamp]) -> list[str]:
+def changed_paths(before: dict[str, FileStamp], after: dict[str, FileStamp]) -> list[str]:
     """Files added, removed or modified between two scans."""
     return sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
 
@@ -176,7 +175,7 @@ class Watcher(threading.Thread):
             # a huge tree must not keep a core busy: poll at most ~20% of the time
             interval = max(POLL_SECONDS, 4 * (time.perf_counter() - started))
 
-    def _settled(self, now: dict[str, Stamp]) -> dict[str, Stamp]:
+    def _settled(self, now: dict[str, FileStamp]) -> dict[str, FileStamp]:
         """Rescan until two scans SETTLE_SECONDS apart agree (at once when nothing changed)."""
         while now != self.snapshot and not self.stopped.wait(SETTLE_SECONDS):
             again = scan(self.roots, self.skip)

@@ -65,7 +65,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     """The safe loader with its scalar tag resolution remembered.
 
     Why: resolving a plain scalar's tag tries PyYAML's implicit-type regexes in Python, ~400
-    times a report — a quarter of parsing. The safe loader has no path-dependent resolvers, so
+    times a report — about a tenth of loading. The safe loader has no path-dependent resolvers, so
     a scalar's tag depends only on its text and style, and report files repeat the same few
     hundred scalars (0, null, keys). Bounded, so hostile files cannot grow it without limit."""
 

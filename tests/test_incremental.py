@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -61,13 +62,34 @@ def _middle_year(content: Path, slug: str) -> Path:
     return years[len(years) // 2]
 
 
-def test_a_scoped_write_leaves_nothing_for_a_full_write(content: Path, tmp_path: Path) -> None:
+@dataclass
+class Written:
+    """A site written from ``content`` with a warm parse cache, and the report the test changes."""
+
+    cache: ParseCache
+    out: Path
+    slug: str
+    yaml_path: Path
+
+    def scoped_write(self, content: Path) -> list[Path]:
+        """What the dev server does after a save under reports/<slug>/: reload, write in scope."""
+        return write_site(load_content(content, cache=self.cache), self.out, select=in_scope({self.slug}))
+
+    def page(self, url: str) -> Path:
+        return self.out / url.strip("/") / "index.html"
+
+
+@pytest.fixture()
+def written(content: Path, tmp_path: Path) -> Written:
     cache = ParseCache()
     site = load_content(content, cache=cache)
-    out = tmp_path / "site"
-    write_site(site, out)
+    write_site(site, tmp_path / "site")
     slug = _agency_with_years(site)
-    yaml_path = _middle_year(content, slug)
+    return Written(cache, tmp_path / "site", slug, _middle_year(content, slug))
+
+
+def test_a_scoped_write_leaves_nothing_for_a_full_write(content: Path, written: Written) -> None:
+    yaml_path = written.yaml_path
     # a new title and a changed carried-over figure: the report, its agency page, the next
     # year's cross-year check and the site-wide totals all change
     _edit(yaml_path, "\ntitle:", "\ntitle: 改过的标题")
@@ -75,27 +97,19 @@ def test_a_scoped_write_leaves_nothing_for_a_full_write(content: Path, tmp_path:
     assert carried
     _edit(yaml_path, carried.group(0), f"carried_over: [{int(carried.group(1)) + 7}")
 
-    site = load_content(content, cache=cache)
-    scoped = write_site(site, out, select=lambda rel: in_scope({slug})(rel))
-    assert out / f"reports/{slug}/{yaml_path.stem}/index.html" in scoped
-    assert "改过的标题" in (out / f"agencies/{slug}/index.html").read_text(encoding="utf-8")
-    assert write_site(site, out) == []  # the full write finds nothing the scoped one missed
+    scoped = written.scoped_write(content)
+    assert written.page(f"reports/{written.slug}/{yaml_path.stem}") in scoped
+    assert "改过的标题" in written.page(f"agencies/{written.slug}").read_text(encoding="utf-8")
+    assert write_site(load_content(content), written.out) == []  # nothing the scoped write missed
 
 
-def test_deleting_a_report_deletes_its_files_in_a_scoped_write(content: Path, tmp_path: Path) -> None:
-    cache = ParseCache()
-    site = load_content(content, cache=cache)
-    out = tmp_path / "site"
-    write_site(site, out)
-    slug = _agency_with_years(site)
-    yaml_path = _middle_year(content, slug)
-    yaml_path.unlink()
-    yaml_path.with_suffix(".txt").unlink()
-    site = load_content(content, cache=cache)
-    scoped = write_site(site, out, select=in_scope({slug}))
-    assert out / f"reports/{slug}/{yaml_path.stem}/index.html" in scoped
-    assert not (out / f"reports/{slug}/{yaml_path.stem}").exists()
-    assert write_site(site, out) == []
+def test_deleting_a_report_deletes_its_files_in_a_scoped_write(content: Path, written: Written) -> None:
+    written.yaml_path.unlink()
+    written.yaml_path.with_suffix(".txt").unlink()
+    scoped = written.scoped_write(content)
+    report_page = written.page(f"reports/{written.slug}/{written.yaml_path.stem}")
+    assert report_page in scoped and not report_page.parent.exists()
+    assert write_site(load_content(content), written.out) == []
 
 
 def test_a_cached_load_is_a_fresh_load(content: Path) -> None:
