@@ -110,16 +110,21 @@ class TreeRss:
 
     def __init__(self, pid: int, every: float = 0.05):
         self.pid, self.every, self.peak = pid, every, 0
+        self.at_peak: dict[str, float] = {}
+        """PSS (MB) by process name at the peak sample: which process the memory is in."""
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, self._sample())
+            parts = self._sample()
+            total = sum(pss for _, pss, _ in parts)
+            if total > self.peak:
+                self.peak, self.at_peak = total, _by_name(parts)
             self._stop.wait(self.every)
 
-    def _sample(self) -> int:
+    def _sample(self) -> list[tuple[str, int, int]]:
         parents: dict[int, int] = {}
         for entry in os.scandir("/proc"):
             if not entry.name.isdigit():
@@ -133,7 +138,8 @@ class TreeRss:
         while grew:
             more = {p for p, pp in parents.items() if pp in tree} - tree
             grew, tree = bool(more), tree | more
-        return sum(_pss(p) for p in tree)
+        with_children = {parents[p] for p in tree if p != self.pid}
+        return [(_role(p, self.pid, p in with_children), *_pss(p)) for p in tree]
 
     def stop(self) -> int:
         self._stop.set()
@@ -141,15 +147,46 @@ class TreeRss:
         return self.peak
 
 
-def _pss(pid: int) -> int:
+def _role(pid: int, root: int, has_children: bool) -> str:
+    """The build's own process, the index child (the Python process that runs Pagefind), a
+    render or load worker (a Python process without children), or the program's name."""
+    try:
+        with open(f"/proc/{pid}/comm") as f:
+            name = f.read().strip()
+    except OSError:
+        return "?"
+    if pid == root:
+        return "main"
+    if name.startswith("python"):
+        return "index child" if has_children else "worker"
+    return name
+
+
+def _by_name(parts: list[tuple[str, int, int]]) -> dict[str, tuple[int, int]]:
+    """'worker', 'worker #2', 'pagefind_extended' …: each process's PSS and private memory in MB,
+    largest first. Private memory is what the process alone holds (pages it wrote since the fork
+    and its own allocations); the rest of its PSS is its share of pages shared with others."""
+    seen: dict[str, int] = {}
+    out = {}
+    for name, pss, private in sorted(parts, key=lambda p: -p[1]):
+        seen[name] = seen.get(name, 0) + 1
+        out[name if seen[name] == 1 else f"{name} #{seen[name]}"] = (round(pss / 2**20), round(private / 2**20))
+    return out
+
+
+def _pss(pid: int) -> tuple[int, int]:
+    """(PSS, private) bytes of one process."""
+    pss = private = 0
     try:
         with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
             for line in f:
                 if line.startswith(b"Pss:"):
-                    return int(line.split()[1]) * 1024
+                    pss = int(line.split()[1]) * 1024
+                elif line.startswith((b"Private_Clean:", b"Private_Dirty:")):
+                    private += int(line.split()[1]) * 1024
     except OSError:
         pass
-    return 0
+    return pss, private
 
 
 def run_once(phase: str, content: Path, out: Path) -> dict[str, float]:
@@ -169,7 +206,7 @@ def run_once(phase: str, content: Path, out: Path) -> dict[str, float]:
         raise SystemExit(f"{phase} failed (exit {proc.returncode}):\n{output}")
     result = json.loads(output.strip().splitlines()[-1])
     result.update(wall=wall, cpu=usage.ru_utime + usage.ru_stime, max_rss_mb=usage.ru_maxrss / 1024,
-                  tree_rss_mb=tree_peak / 2**20)
+                  tree_rss_mb=tree_peak / 2**20, at_peak=sampler.at_peak)
     return result
 
 
@@ -247,6 +284,9 @@ def print_phase(phase: str, runs: list[dict[str, float]]) -> None:
         print(fmt_row(f"  of which {step}", runs, f"{step}_wall", f"{step}_cpu"))
     print(f"{'':<26} peak RSS: largest process {median(runs, 'max_rss_mb'):.0f} MB, "
           f"process tree (PSS) {median(runs, 'tree_rss_mb'):.0f} MB")
+    top = max(runs, key=lambda r: r["tree_rss_mb"])["at_peak"]
+    print(f"{'':<26} at the highest peak, MB PSS (private): "
+          + ", ".join(f"{k} {pss} ({private})" for k, (pss, private) in top.items()))
     sys.stdout.flush()
 
 

@@ -36,13 +36,13 @@ from dataclasses import dataclass, field
 from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import ContentError, Problem
 from .export import data_files
 from .load import default_workers, load_content
 from .model import Site
-from .render import ABOUT_PAGE, make_env, pages, render_page, resolve_base_url, static_files
+from .render import ABOUT_PAGE, SiteIndex, make_env, pages, render_page, resolve_base_url, static_files
 
 if TYPE_CHECKING:
     from .search import Signal
@@ -136,7 +136,7 @@ def _same_file(a: str, b: str) -> bool:
         return False
 
 
-def outputs(site: Site, *, base_url: str | None = None) -> Iterator[Output]:
+def outputs(site: Site, *, base_url: str | None = None, index: SiteIndex | None = None) -> Iterator[Output]:
     """Every file of the site as (site-relative path, producer of its bytes), in a stable order.
 
     Listing is cheap (page contexts are built when a page is rendered); producers run one at a
@@ -149,7 +149,7 @@ def outputs(site: Site, *, base_url: str | None = None) -> Iterator[Output]:
     about_text = about.read_text(encoding="utf-8") if about.is_file() and not about.is_symlink() else None
     for data_file in data_files(site, base):  # the site-wide downloads first: the longest tasks
         yield data_file.path, data_file.produce
-    for page in pages(site, base_url=base, about_markdown=about_text):
+    for page in pages(site, base_url=base, about_markdown=about_text, index=index):
         yield page.path, partial(render_page, env, page)
     for url, path in static.values():  # fingerprinted: netlify.toml caches /static/* for a year
         yield url.lstrip("/"), path.read_bytes
@@ -184,6 +184,9 @@ def unsafe_output(content_dir: Path, out_dir: Path) -> str | None:
 PARALLEL_FROM = 400
 """Below this many files one process is faster than starting workers (the seed site has ~50)."""
 CHUNK = 48
+RECYCLE_AFTER = 32
+"""Chunks a render worker renders before it is replaced by a fresh fork (~1,500 files, ~400
+reports): forking costs milliseconds, and what a worker copied of the model is given back."""
 """Files per task: small enough that two workers finish together, large enough that an agency's
 page and its reports' pages (neighbours in ``outputs``) share a worker's text cache."""
 
@@ -199,12 +202,22 @@ def _write_chunk(bounds: tuple[int, int]) -> list[str]:
 
 
 def _write_files(files: list[Output], writer: _Writer, workers: int,
-                 progress: Callable[[int], None] | None) -> list[str]:
+                 progress: Callable[[int], None] | None, prepare: Callable[[], None] = lambda: None,
+                 alone: Callable[[str], bool] = lambda rel: False) -> list[str]:
     """Produce and write every file; in ``workers`` forked processes when there are enough.
 
     Each worker renders disjoint chunks of the list and writes the files itself, so only the
     changed paths come back: no HTML crosses a process boundary. Chunks are handed out as
-    workers finish (the site-wide pages and downloads are far larger than a report page)."""
+    workers finish. ``prepare`` runs before the workers fork (what they would otherwise each
+    compute).
+
+    Why workers are replaced after ``RECYCLE_AFTER`` chunks, and the files ``alone`` accepts
+    (the site-wide downloads: every field of every report) are written by one more process of
+    their own that ends when they are written: a forked process shares the model with its
+    parent until it touches it, and every page of the model touched (if only to count a
+    reference) becomes its private copy. A worker that lived through the whole site, or wrote
+    the downloads, would hold a private copy of the model (~0.9 GB at 20,000 reports) until
+    the end; a fresh fork shares everything again."""
     global _job
     if workers < 2 or len(files) < PARALLEL_FROM:
         changed = []
@@ -213,22 +226,84 @@ def _write_files(files: list[Output], writer: _Writer, workers: int,
             if progress and start + PROGRESS_EVERY <= len(files):
                 progress(start + PROGRESS_EVERY)
         return changed
+    heavy = [f for f in files if alone(f[0])]
+    files = [f for f in files if not alone(f[0])]
     chunks = [(i, min(i + CHUNK, len(files))) for i in range(0, len(files), CHUNK)]
     changed, done, shown = [], 0, 0
     _job = (files, writer)
-    gc.freeze()  # the model as it is now is never collected in the workers: fewer pages copied
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for (a, b), paths in zip(chunks, pool.imap(_write_chunk, chunks), strict=True):
-                changed += paths
-                done += b - a
-                if progress and done // PROGRESS_EVERY > shown:
-                    shown = done // PROGRESS_EVERY
-                    progress(shown * PROGRESS_EVERY)
-    finally:
-        _job = None
-        gc.unfreeze()
+    prepare()
+    with _frozen():
+        downloads = _Child(partial(writer.write_all, heavy), "portal-downloads") if heavy else None
+        try:
+            with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=RECYCLE_AFTER) as pool:
+                for (a, b), paths in zip(chunks, pool.imap(_write_chunk, chunks), strict=True):
+                    changed += paths
+                    done += b - a
+                    if progress and done // PROGRESS_EVERY > shown:
+                        shown = done // PROGRESS_EVERY
+                        progress(shown * PROGRESS_EVERY)
+            if downloads:
+                changed += downloads.result()
+        except BaseException:
+            if downloads:
+                downloads.cancel()
+            raise
+        finally:
+            _job = None
     return changed
+
+
+@contextmanager
+def _frozen() -> Iterator[None]:
+    """Every object now alive moved out of the garbage collector's reach (``gc.freeze``) for
+    the block, so that processes forked in it never write to the model's objects when they
+    collect: fewer shared pages copied. Nested blocks leave the unfreezing to the outermost:
+    unfreezing writes to every object, which would copy pages into every process still forked."""
+    outermost = gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        yield
+    finally:
+        if outermost:
+            gc.unfreeze()
+
+
+class _Child:
+    """``run()`` in a forked process; ``result()`` returns what it returned, or raises with the
+    child's traceback. Forked, not spawned: the child inherits the model, nothing is pickled."""
+
+    def __init__(self, run: Callable[[], object], name: str):
+        ctx = multiprocessing.get_context("fork")
+        self.name = name
+        self._results, sender = ctx.Pipe(duplex=False)
+        self._process = ctx.Process(target=_child_main, args=(run, sender), name=name, daemon=True)
+        self._process.start()
+        sender.close()
+
+    def result(self) -> Any:
+        try:
+            ok, value = self._results.recv()
+        except EOFError:
+            ok, value = False, "the process ended without a result"
+        self._process.join()
+        if not ok or self._process.exitcode != 0:
+            raise RuntimeError(f"{self.name} failed:\n{value if not ok else f'exit code {self._process.exitcode}'}")
+        return value
+
+    def cancel(self) -> None:
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+
+
+def _child_main(run: Callable[[], object], sender: Connection) -> None:
+    """In the forked child: send (True, what ``run`` returned) or (False, the traceback)."""
+    try:
+        sender.send((True, run()))
+    except BaseException:  # noqa: BLE001 - everything goes back to the parent as text
+        sender.send((False, traceback.format_exc()))
+    finally:
+        sender.close()
 
 
 def write_site(site: Site, out_dir: Path, *, base_url: str | None = None, keep: Iterable[str] = KEEP,
@@ -275,13 +350,15 @@ def site_download(rel: str) -> bool:
 
 def _write(site: Site, out_dir: Path, *, base_url: str | None, keep: Iterable[str],
            progress: Callable[[int], None] | None, workers: int | None = None,
-           fresh: bool = False, select: Callable[[str], bool] | None = None) -> tuple[list[Path], int]:
+           fresh: bool = False, select: Callable[[str], bool] | None = None,
+           index: SiteIndex | None = None) -> tuple[list[Path], int]:
     """``write_site``, also returning how many files the site has.
 
     ``fresh`` says ``out_dir`` is a new, empty, private folder: files are written without
     comparing, and there is nothing stale to delete."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    files = list(outputs(site, base_url=base_url))
+    index = index or SiteIndex(site)
+    files = list(outputs(site, base_url=base_url, index=index))
     produced = {rel for rel, _ in files}
     if len(produced) != len(files):
         seen: set[str] = set()
@@ -291,7 +368,8 @@ def _write(site: Site, out_dir: Path, *, base_url: str | None, keep: Iterable[st
         files = [(rel, produce) for rel, produce in files if select(rel)]
     writer = _Writer(out_dir, fresh)
     changed = [out_dir / rel for rel in
-               _write_files(files, writer, default_workers() if workers is None else workers, progress)]
+               _write_files(files, writer, default_workers() if workers is None else workers, progress,
+                            prepare=index.warm, alone=site_download)]
     if not fresh:
         changed += _delete_stale(out_dir, produced, tuple(keep))
     return changed, len(files)
@@ -417,14 +495,9 @@ class _Indexing:
     def __init__(self, site: Site, folder: Path):
         from .search import index_site
 
-        ctx = multiprocessing.get_context("fork")
         self.folder = folder
-        self._results, sender = ctx.Pipe(duplex=False)
-        self._rendered = ctx.Event()
-        self._process = ctx.Process(target=_index_child, args=(index_site, site, folder, sender, self._rendered),
-                                    name="portal-index", daemon=True)
-        self._process.start()
-        sender.close()
+        self._rendered = multiprocessing.get_context("fork").Event()
+        self._child = _Child(partial(_index_into, index_site, site, folder, self._rendered), "search index")
 
     def finish(self, site_dir: Path) -> None:
         """Wait for the index and move it into ``site_dir``; raise if indexing failed.
@@ -433,36 +506,21 @@ class _Indexing:
         services as it likes (one until then, so that the render workers and the services
         together stay within the memory either needs alone)."""
         self._rendered.set()
-        try:
-            error = self._results.recv()
-        except EOFError:
-            error = "the index process ended without a result"
-        self._process.join()
-        if error is not None or self._process.exitcode != 0:
-            raise RuntimeError(f"search index failed:\n{error or f'exit code {self._process.exitcode}'}")
+        self._child.result()
         from .search import BUNDLE
 
         (self.folder / BUNDLE).rename(site_dir / BUNDLE)
         shutil.rmtree(self.folder)
 
     def cancel(self) -> None:
-        if self._process.is_alive():
-            self._process.terminate()
-        self._process.join()
+        self._child.cancel()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _index_child(index_site: Callable[..., object], site: Site, folder: Path, sender: Connection,
-                 rendered: Signal) -> None:
-    """In the forked child: build the index into ``folder``, send None or the traceback."""
-    try:
-        folder.mkdir()
-        index_site(site, folder, widen=rendered)
-        sender.send(None)
-    except BaseException:  # noqa: BLE001 - everything goes back to the parent as text
-        sender.send(traceback.format_exc())
-    finally:
-        sender.close()
+def _index_into(index_site: Callable[..., object], site: Site, folder: Path, rendered: Signal) -> None:
+    """In the forked child: build the index into ``folder``."""
+    folder.mkdir()
+    index_site(site, folder, widen=rendered)
 
 
 def _start_index(site: Site, folder: Path, warnings: list[str]) -> _Indexing | None:
@@ -495,16 +553,20 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
             site = load_content(content_dir)
             warnings = _warnings(site)
             fresh = _hardlink_copy(out_dir, new)
-            indexing = _start_index(site, search_dir, warnings) if search else None
-            try:
-                changed, written = _write(site, new, base_url=base_url, keep=(), fresh=fresh,
-                                          progress=lambda n: say(f"  … {n} files written"))
-                if indexing:
-                    indexing.finish(new)
-            except BaseException:
-                if indexing:
-                    indexing.cancel()
-                raise
+            index = SiteIndex(site)
+            index.warm()
+            # Frozen from before the index child forks until it is done: see ``_frozen``.
+            with _frozen():
+                indexing = _start_index(site, search_dir, warnings) if search else None
+                try:
+                    changed, written = _write(site, new, base_url=base_url, keep=(), fresh=fresh,
+                                              progress=lambda n: say(f"  … {n} files written"), index=index)
+                    if indexing:
+                        indexing.finish(new)
+                except BaseException:
+                    if indexing:
+                        indexing.cancel()
+                    raise
             for w in warnings:
                 log.warning(w)
                 say(f"warning: {w}")

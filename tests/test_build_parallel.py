@@ -73,6 +73,7 @@ def test_parallel_write_is_byte_identical_to_serial(source: str, corpus: Path, t
     write_site(site, serial, workers=1)
     monkeypatch.setattr(build, "PARALLEL_FROM", 0)
     monkeypatch.setattr(build, "CHUNK", 3)  # many chunks, so both workers take part
+    monkeypatch.setattr(build, "RECYCLE_AFTER", 2)  # and are replaced by fresh forks many times
     changed = write_site(site, parallel, workers=2)
     assert _files(parallel) == _files(serial)
     assert sorted(changed) == sorted(parallel / rel for rel in _files(serial))
@@ -88,3 +89,18 @@ def test_fresh_build_and_rebuild_agree(corpus: Path, tmp_path: Path) -> None:
     second = build_site(corpus, out, search=False, progress=False)
     assert first.changed == first.pages and second.changed == 0
     assert _files(out) == before
+
+
+def test_parallel_load_shares_equal_checks(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Checks come back from the load workers as one object per distinct check (memory: most
+    checks are equal across reports), and sharing them changes no report's checks."""
+    monkeypatch.setattr(load, "PARALLEL_FROM", 0)
+    site = load.load_content(corpus, workers=2)
+    checks = [c for r in site.reports for c in r.checks]
+    objects: dict[object, set[int]] = {}
+    for c in checks:
+        objects.setdefault(c, set()).add(id(c))
+    assert all(len(ids) == 1 for ids in objects.values())
+    assert len(objects) < len(checks) / 2
+    serial = load.load_content(corpus, workers=1)
+    assert [r.checks for r in serial.reports] == [r.checks for r in site.reports]
