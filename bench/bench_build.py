@@ -11,8 +11,11 @@ wall time because CPU time is what does not move when other people's jobs run.
 Phases:
 
 - ``load``    — ``load_content``: YAML, validation, checks, the model.
+- ``pages``   — load, then write the HTML pages only into an empty folder: what the reference's
+  minimal jinja2 + markdown-it-py script does (pages/s over the render step's wall time).
 - ``render``  — load, then write every page and download into an empty folder (no search);
-  pages/s counts the HTML pages over the render step's wall time.
+  pages/s counts the HTML pages over the render step's wall time, though the step also writes
+  ~3 downloads a report (report.json, report.yaml, source.txt) and the site-wide data files.
 - ``index``   — load, then ``index_site`` alone (Pagefind), into an empty folder.
 - ``full``    — ``build_site`` with the search index into a new output folder (the deploy).
 - ``rebuild`` — ``build_site`` again over that output, nothing changed.
@@ -45,7 +48,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PHASES = ("load", "render", "index", "full", "rebuild", "edit")
+PHASES = ("load", "pages", "render", "index", "full", "rebuild", "edit")
 REFERENCE_PAGES_PER_S = {"Pelican": 67, "jinja2 + markdown-it-py, 2 processes": 640}
 REFERENCE_5K_S = {"Hugo": 5.8, "Pelican": 75, "jinja2 + markdown-it-py, 2 processes": 7.8,
                   "Pagefind extended indexing": 22.9}
@@ -81,8 +84,9 @@ def child(phase: str, content: Path, out: Path) -> dict[str, float]:
         return timings
     site = step("load", lambda: load_content(content))
     timings["reports"] = len(site.reports)
-    if phase == "render":
-        step("render", lambda: write_site(site, out, keep=()))
+    if phase in ("render", "pages"):
+        only = (lambda rel: rel.endswith(".html")) if phase == "pages" else None
+        step("render", lambda: write_site(site, out, keep=(), select=only))
         timings["html_pages"] = sum(1 for _ in out.rglob("*.html"))
     elif phase == "index":
         from portal.search import index_site
@@ -260,7 +264,7 @@ def bench(content: Path, phases: list[str], runs: int, keep_site: Path | None) -
                     out = work / "full" / "site"
                     shutil.rmtree(out.parent, ignore_errors=True)
                 results[phase].append(run_once(phase, content, out))
-                if phase in ("load", "render", "index") and i + 1 < runs:
+                if phase in ("load", "pages", "render", "index") and i + 1 < runs:
                     shutil.rmtree(out.parent, ignore_errors=True)
             print_phase(phase, results[phase])
         if "full" in results:
@@ -278,8 +282,8 @@ def bench(content: Path, phases: list[str], runs: int, keep_site: Path | None) -
 
 def print_phase(phase: str, runs: list[dict[str, float]]) -> None:
     print(fmt_row(phase, runs))
-    if phase in ("render", "index", "edit"):
-        step = {"render": "render", "index": "index", "edit": "write"}[phase]
+    if phase in ("pages", "render", "index", "edit"):
+        step = {"pages": "render", "render": "render", "index": "index", "edit": "write"}[phase]
         print(fmt_row("  of which load", runs, "load_wall", "load_cpu"))
         print(fmt_row(f"  of which {step}", runs, f"{step}_wall", f"{step}_cpu"))
     print(f"{'':<26} peak RSS: largest process {median(runs, 'max_rss_mb'):.0f} MB, "
@@ -292,12 +296,14 @@ def print_phase(phase: str, runs: list[dict[str, float]]) -> None:
 
 def summary(results: dict[str, list[dict[str, float]]]) -> None:
     print("\nsummary (medians)")
-    if results.get("render"):
-        runs = results["render"]
+    for phase, what in (("pages", "HTML pages only"), ("render", "with every download")):
+        if not results.get(phase):
+            continue
+        runs = results[phase]
         pages, wall, cpu = median(runs, "html_pages"), median(runs, "render_wall"), median(runs, "render_cpu")
         rate = pages / wall
-        print(f"  rendering {pages:.0f} HTML pages: {rate:.0f} pages/s wall, {pages / cpu:.0f} pages per CPU-s; "
-              + ", ".join(f"{rate / v:.1f}x {k}" for k, v in REFERENCE_PAGES_PER_S.items()))
+        print(f"  rendering {pages:.0f} HTML pages ({what}): {rate:.0f} pages/s wall, {pages / cpu:.0f} pages per "
+              "CPU-s; " + ", ".join(f"{rate / v:.1f}x {k}" for k, v in REFERENCE_PAGES_PER_S.items()))
     if results.get("full"):
         runs = results["full"]
         print(f"  full build with search: {median(runs, 'wall'):.1f} s wall, {median(runs, 'cpu'):.1f} s CPU, "

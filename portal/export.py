@@ -19,10 +19,12 @@ import io
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
 from . import form
+from .checks import Check
 from .figures import KEY_FIGURES, flat_value
 from .model import Report, Site
 from .numfmt import format_number
@@ -65,6 +67,10 @@ def report_record(report: Report) -> dict[str, Any]:
     """A report as published in reports.json and report.json: its YAML fields (the contract),
     with the computed checks instead of the YAML snapshot, and where it lives on the site
     (site-relative URLs, like every URL of the model, so the data does not depend on the host)."""
+    return _record(report, [c.as_dict() for c in report.checks])
+
+
+def _record(report: Report, checks: Any) -> dict[str, Any]:
     record: dict[str, Any] = {
         "agency_slug": report.agency.slug,
         "agency": report.agency.name,
@@ -76,11 +82,34 @@ def report_record(report: Report) -> dict[str, Any]:
     for key, value in report.data.items():
         record[key] = value
     record["agency"] = report.agency.name  # the registered name; the YAML holds the slug
-    record["checks"] = [c.as_dict() for c in report.checks]
+    record["checks"] = checks
     record["narrative"] = [
         {k: v for k, v in n.items() if v is not None} for n in report.data.get("narrative") or []
     ]
     return record  # dates become ISO strings when dumped (json_default), as every consumer sees them
+
+
+CHECKS_MARK = "\x00checks\x00"
+"""Stands for the checks while the rest of a record is dumped; JSON writes it ``"\\u0000checks\\u0000"``."""
+
+
+@lru_cache(maxsize=1 << 14)
+def _check_json(check: Check) -> str:
+    return json.dumps(check.as_dict(), ensure_ascii=False, separators=(",", ":"))
+
+
+def report_json(report: Report) -> bytes:
+    """``dump_json(report_record(report), compact=True)``, byte for byte, made faster.
+
+    Why: the checks are three quarters of a record's bytes and most of its dumping time, and a
+    check is usually one object shared by many reports (``checks.shared``), so each distinct
+    check is dumped once (``_check_json``) and spliced in where the mark was dumped."""
+    text = json.dumps(_record(report, CHECKS_MARK), ensure_ascii=False, separators=(",", ":"), default=json_default)
+    mark = json.dumps(CHECKS_MARK)
+    if text.count(mark) != 1:  # the mark in the report's own data: dump it the plain way
+        return dump_json(report_record(report), compact=True)
+    checks = "[" + ",".join(map(_check_json, report.checks)) + "]"
+    return (text.replace(mark, checks) + "\n").encode("utf-8")
 
 
 def reports_json(site: Site) -> Iterator[bytes]:
@@ -96,7 +125,7 @@ def reports_json(site: Site) -> Iterator[bytes]:
     assert head.endswith(b"[]}\n")
     yield head[:-len(b"]}\n")]
     for i, report in enumerate(site.reports):
-        record = dump_json(report_record(report), compact=True)[:-1]
+        record = report_json(report)[:-1]
         yield b"," + record if i else record
     yield b"]}\n"
 
@@ -339,6 +368,6 @@ def data_files(site: Site, base_url: str) -> Iterator[DataFile]:
     yield DataFile("data/table3.csv", lambda: table3_csv(site))
     yield DataFile("data/datapackage.json", lambda: datapackage(site, base_url))
     for report in site.reports:
-        yield DataFile(_url_to_path(report.json_url), lambda r=report: dump_json(report_record(r), compact=True))
+        yield DataFile(_url_to_path(report.json_url), partial(report_json, report))
         yield DataFile(_url_to_path(report.yaml_url), _copy(report.yaml_path))
         yield DataFile(_url_to_path(report.source_url), _copy(report.source_path))

@@ -128,3 +128,19 @@ def test_datapackage_describes_the_files(site_dir: Path) -> None:
 ])
 def test_csv_cells_are_neutralised_against_formulas(value, expected: str) -> None:
     assert safe_cell(value) == expected
+
+
+def test_report_json_is_the_plain_dump_of_the_record(seed_site) -> None:
+    """report.json splices each check's cached JSON into the record: the bytes are those of
+    dumping the whole record, also when the report's own text holds the placeholder."""
+    import dataclasses
+
+    from portal.export import CHECKS_MARK, dump_json, report_json, report_record
+
+    for report in seed_site.reports:
+        assert report_json(report) == dump_json(report_record(report), compact=True), report.key
+        assert json.loads(report_json(report))["checks"] == [c.as_dict() for c in report.checks]
+    report = seed_site.reports[0]
+    tricky = dataclasses.replace(report, data={**report.data, "notes": [CHECKS_MARK]})
+    assert report_json(tricky) == dump_json(report_record(tricky), compact=True)
+    assert json.loads(report_json(tricky))["notes"] == [CHECKS_MARK]
