@@ -184,11 +184,11 @@ def unsafe_output(content_dir: Path, out_dir: Path) -> str | None:
 PARALLEL_FROM = 400
 """Below this many files one process is faster than starting workers (the seed site has ~50)."""
 CHUNK = 48
+"""Files per task: small enough that two workers finish together, large enough that an agency's
+page and its reports' pages (neighbours in ``outputs``) share a worker's text cache."""
 RECYCLE_AFTER = 32
 """Chunks a render worker renders before it is replaced by a fresh fork (~1,500 files, ~400
 reports): forking costs milliseconds, and what a worker copied of the model is given back."""
-"""Files per task: small enough that two workers finish together, large enough that an agency's
-page and its reports' pages (neighbours in ``outputs``) share a worker's text cache."""
 
 _job: tuple[list[Output], _Writer] | None = None
 """The files and the writer, set just before forking: workers inherit them instead of receiving

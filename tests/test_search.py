@@ -240,6 +240,33 @@ def test_parallel_services_write_the_same_index_and_leave_no_staging(tmp_path: P
     assert [p.name for p in two.iterdir()] == [BUNDLE.name]
 
 
+def test_staging_in_the_scratch_folder_or_beside_the_output_gives_the_same_index(
+        tmp_path: Path, seeds: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bundles are staged and written in ``SCRATCH`` (a tmpfs) and copied out, or staged beside
+    the output when there is no scratch folder: the same index either way, and nothing is left
+    behind, also of an earlier build that died (a leftover named after a process that is gone)."""
+    import subprocess
+
+    def files(root: Path) -> dict[str, bytes]:  # Pagefind's filter-derived files vary (see above)
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
+                if p.is_file() and p.parent.name != "filter" and p.suffix != ".pf_meta"
+                and p.name != "pagefind-entry.json"}
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    (scratch / f"{search_module.STAGING_PREFIX}{dead.pid}" / "b0").mkdir(parents=True)
+    monkeypatch.setattr(search_module, "SCRATCH", scratch)
+    in_scratch, beside = tmp_path / "in-scratch", tmp_path / "beside"
+    index_site(seeds, in_scratch, slice_reports=1, bundle_reports=2, workers=1)
+    assert list(scratch.iterdir()) == []
+    monkeypatch.setattr(search_module, "SCRATCH", tmp_path / "no-such-folder")
+    index_site(seeds, beside, slice_reports=1, bundle_reports=2, workers=1)
+    assert files(in_scratch) and files(in_scratch) == files(beside)
+    assert [p.name for p in in_scratch.iterdir()] == [p.name for p in beside.iterdir()] == [BUNDLE.name]
+
+
 # ------------------------------------------------------------------ the page in Chromium
 
 
