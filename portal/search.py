@@ -641,12 +641,19 @@ out (one fragment a page, which the page never fetches and ``_prune`` deletes), 
 box's ext4 creating a 26 KB file costs ~0.9 ms of CPU against ~0.03 ms on tmpfs. What is kept
 of a bundle is copied into the output; the scratch holds at most ``workers + 1`` bundles at once
 (~25 MB each at 700 reports)."""
+SCRATCH_FREE = 1 << 30
+"""Free space ``SCRATCH`` must have to be used: four times the most it held (0.25 GB with two
+services), because a container's ``/dev/shm`` is often only 64 MB, and a full scratch would
+fail the index."""
 STAGING_PREFIX = ".portal-search-"
 
 
 def _scratch(out_dir: Path) -> Path:
     """``SCRATCH`` if usable, else ``out_dir``; leftovers of builds that died are removed first."""
     if not (SCRATCH.is_dir() and os.access(SCRATCH, os.W_OK | os.X_OK)):
+        return out_dir
+    space = os.statvfs(SCRATCH)
+    if space.f_bavail * space.f_frsize < SCRATCH_FREE:
         return out_dir
     for old in SCRATCH.glob(f"{STAGING_PREFIX}*"):
         pid = old.name.removeprefix(STAGING_PREFIX)

@@ -266,6 +266,22 @@ def test_staging_in_the_scratch_folder_or_beside_the_output_gives_the_same_index
     assert files(in_scratch) and files(in_scratch) == files(beside)
     assert [p.name for p in in_scratch.iterdir()] == [p.name for p in beside.iterdir()] == [BUNDLE.name]
 
+    # A scratch folder without room (a container's 64 MB /dev/shm) is not used.
+    monkeypatch.setattr(search_module, "SCRATCH", scratch)
+    monkeypatch.setattr(search_module, "SCRATCH_FREE", 1 << 62)
+    seen: list[Path] = []
+    real = search_module._run_pagefind
+
+    async def watched(staging: Path) -> None:
+        seen.append(staging)
+        await real(staging)
+
+    monkeypatch.setattr(search_module, "_run_pagefind", watched)
+    no_room = tmp_path / "no-room"
+    index_site(seeds, no_room, slice_reports=1, bundle_reports=2, workers=1)
+    assert seen and all(no_room in staging.parents for staging in seen)
+    assert files(no_room) == files(beside)
+
 
 # ------------------------------------------------------------------ the page in Chromium
 
