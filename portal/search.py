@@ -439,10 +439,25 @@ class _Bundle:
 
     path: Path  # relative to out_dir: ``pagefind`` or ``pagefind/shard-<n>``
     shards: list[Shard]
-    staging: Path
+    staging: Path  # the pages Pagefind reads (``site/``) and what it writes (``out/``)
+    kept: Path | None = None  # where the pruned bundle waits, out of the scratch; None: in staging
     tokens: int = 0
     urls: dict[str, str] = field(default_factory=dict)
     salt: int = 0  # raised to index the bundle again under other page ids
+
+    @property
+    def output(self) -> Path:
+        return self.kept or self.staging / "out"
+
+    def keep(self) -> None:
+        """Prune the written bundle and move it out of the scratch, so the scratch holds only
+        the bundles on their way (at 20,000 reports, keeping all 29 there took 0.33 GB)."""
+        if self.kept is None:
+            return
+        _prune(self.staging / "out", shard=self.path != BUNDLE)
+        shutil.rmtree(self.kept, ignore_errors=True)  # a bundle indexed again
+        _move(self.staging / "out", self.kept)
+        shutil.rmtree(self.staging, ignore_errors=True)
 
 
 def _clashing(bundles: list[_Bundle]) -> list[_Bundle]:
@@ -502,6 +517,7 @@ async def _write_bundles(bundles: list[_Bundle], side_job: Callable[[], None], w
                 await _run_pagefind(bundle.staging)
             await asyncio.to_thread(shutil.rmtree, bundle.staging / "site", True)
             bundle.urls = await asyncio.to_thread(_fragment_urls, bundle.staging / "out")
+            await asyncio.to_thread(bundle.keep)
 
     async def side() -> None:
         async with python_turn:
@@ -639,12 +655,12 @@ SCRATCH = Path("/dev/shm")
 (on Linux a tmpfs: files in memory). Why: a bundle is ~1,300 files in (the staged pages) and
 out (one fragment a page, which the page never fetches and ``_prune`` deletes), and on the build
 box's ext4 creating a 26 KB file costs ~0.9 ms of CPU against ~0.03 ms on tmpfs. What is kept
-of a bundle is copied into the output; the scratch holds at most ``workers + 1`` bundles at once
-(~25 MB each at 700 reports)."""
+of a bundle is copied out as soon as it is written (``_Bundle.keep``), so the scratch holds
+at most ``workers + 1`` bundles at once (~25 MB each at 700 reports)."""
 SCRATCH_FREE = 1 << 30
-"""Free space ``SCRATCH`` must have to be used: four times the most it held (0.25 GB with two
-services), because a container's ``/dev/shm`` is often only 64 MB, and a full scratch would
-fail the index."""
+"""Free space ``SCRATCH`` must have to be used: far more than the most it held (67 MB at 5,000
+reports, with two services; no more at any corpus size), because a container's ``/dev/shm`` is
+often only 64 MB, and a full scratch would fail the index."""
 STAGING_PREFIX = ".portal-search-"
 
 
@@ -728,10 +744,12 @@ def index_site(site: Site, out_dir: Path, shard_by: ShardKey = shard_by_year, sl
         grouped.setdefault(shard.bundle, []).append(shard)
     scratch = _scratch(out_dir)
     staging = scratch / f"{STAGING_PREFIX}{os.getpid()}"
-    text = out_dir / f"{STAGING_PREFIX}{os.getpid()}-text"  # beside the index: moved in by one rename
-    for folder in (staging, text):
+    kept = out_dir / f"{STAGING_PREFIX}{os.getpid()}-kept"  # beside the index: moved in by renames
+    text = kept / "text"
+    for folder in (staging, kept):
         shutil.rmtree(folder, ignore_errors=True)
-    bundles = [_Bundle(path, members, staging / f"b{i}") for i, (path, members) in enumerate(grouped.items())]
+    bundles = [_Bundle(path, members, staging / f"b{i}", kept / f"b{i}")
+               for i, (path, members) in enumerate(grouped.items())]
     services = default_workers() if workers is None else workers
     try:
         with PeakRss() as rss:
@@ -745,15 +763,14 @@ def index_site(site: Site, out_dir: Path, shard_by: ShardKey = shard_by_year, sl
                 _run_async(partial(_write_bundles, again, lambda: None, services))
         shutil.rmtree(out_dir / BUNDLE, ignore_errors=True)
         for bundle in bundles:  # the primary first, as the shard bundles live inside it
-            _prune(bundle.staging / "out", shard=bundle.path != BUNDLE)
-            _move(bundle.staging / "out", out_dir / bundle.path)
+            bundle.output.rename(out_dir / bundle.path)
         index_bytes = _dir_bytes(out_dir / BUNDLE)
         (out_dir / DATA_DIR).mkdir(parents=True, exist_ok=True)
         if (text / DATA_DIR).is_dir():  # a site with no reports yet has no text
             (text / DATA_DIR / "text").rename(out_dir / DATA_DIR / "text")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(text, ignore_errors=True)
+        shutil.rmtree(kept, ignore_errors=True)
     (out_dir / DATA_DIR / CATALOG_NAME).write_text(
         json.dumps(_catalog(site, shards, (b.urls for b in bundles)), ensure_ascii=False, separators=(",", ":")),
         encoding="utf-8")
