@@ -38,11 +38,22 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import jinja2
+
 from .errors import ContentError, Problem
 from .export import data_files
 from .load import default_workers, load_content
 from .model import Site
-from .render import ABOUT_PAGE, SiteIndex, make_env, pages, render_page, resolve_base_url, static_files
+from .render import (
+    ABOUT_PAGE,
+    SiteIndex,
+    compile_templates,
+    make_env,
+    pages,
+    render_page,
+    resolve_base_url,
+    static_files,
+)
 
 if TYPE_CHECKING:
     from .search import Signal
@@ -136,7 +147,8 @@ def _same_file(a: str, b: str) -> bool:
         return False
 
 
-def outputs(site: Site, *, base_url: str | None = None, index: SiteIndex | None = None) -> Iterator[Output]:
+def outputs(site: Site, *, base_url: str | None = None, index: SiteIndex | None = None,
+            env: jinja2.Environment | None = None) -> Iterator[Output]:
     """Every file of the site as (site-relative path, producer of its bytes), in a stable order.
 
     Listing is cheap (page contexts are built when a page is rendered); producers run one at a
@@ -144,7 +156,7 @@ def outputs(site: Site, *, base_url: str | None = None, index: SiteIndex | None 
     """
     base = resolve_base_url(base_url)
     static = static_files()
-    env = make_env(base, static)
+    env = env or make_env(base, static)
     about = site.content_dir / ABOUT_PAGE
     about_text = about.read_text(encoding="utf-8") if about.is_file() and not about.is_symlink() else None
     for data_file in data_files(site, base):  # the site-wide downloads first: the longest tasks
@@ -209,7 +221,7 @@ def _write_files(files: list[Output], writer: _Writer, workers: int,
     Each worker renders disjoint chunks of the list and writes the files itself, so only the
     changed paths come back: no HTML crosses a process boundary. Chunks are handed out as
     workers finish. ``prepare`` runs before the workers fork (what they would otherwise each
-    compute).
+    compute, and again in every fresh fork: key figures, compiled templates).
 
     Why workers are replaced after ``RECYCLE_AFTER`` chunks, and the files ``alone`` accepts
     (the site-wide downloads: every field of every report) are written by one more process of
@@ -358,7 +370,8 @@ def _write(site: Site, out_dir: Path, *, base_url: str | None, keep: Iterable[st
     comparing, and there is nothing stale to delete."""
     out_dir.mkdir(parents=True, exist_ok=True)
     index = index or SiteIndex(site)
-    files = list(outputs(site, base_url=base_url, index=index))
+    env = make_env(resolve_base_url(base_url), static_files())
+    files = list(outputs(site, base_url=base_url, index=index, env=env))
     produced = {rel for rel, _ in files}
     if len(produced) != len(files):
         seen: set[str] = set()
@@ -369,7 +382,7 @@ def _write(site: Site, out_dir: Path, *, base_url: str | None, keep: Iterable[st
     writer = _Writer(out_dir, fresh)
     changed = [out_dir / rel for rel in
                _write_files(files, writer, default_workers() if workers is None else workers, progress,
-                            prepare=index.warm, alone=site_download)]
+                            prepare=lambda: (index.warm(), compile_templates(env)), alone=site_download)]
     if not fresh:
         changed += _delete_stale(out_dir, produced, tuple(keep))
     return changed, len(files)

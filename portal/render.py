@@ -986,6 +986,13 @@ def make_env(base_url: str, static: dict[str, tuple[str, Path]], templates: Path
     return env
 
 
+def compile_templates(env: jinja2.Environment) -> None:
+    """Compile every template now: before render workers fork, so that every worker (and every
+    fresh one replacing it) inherits them compiled instead of compiling them again."""
+    for name in env.list_templates():
+        env.get_template(name)
+
+
 def render_page(env: jinja2.Environment, page: Page) -> bytes:
     try:
         template = env.get_template(page.template)
