@@ -167,7 +167,7 @@ def _role(pid: int, root: int, has_children: bool) -> str:
 
 
 def _by_name(parts: list[tuple[str, int, int]]) -> dict[str, tuple[int, int]]:
-    """'worker', 'worker #2', 'pagefind_extended' …: each process's PSS and private memory in MB,
+    """'worker', 'worker #2', 'pagefind_extended' …: each process's PSS and private memory in MiB,
     largest first. Private memory is what the process alone holds (pages it wrote since the fork
     and its own allocations); the rest of its PSS is its share of pages shared with others."""
     seen: dict[str, int] = {}
@@ -271,8 +271,8 @@ def bench(content: Path, phases: list[str], runs: int, keep_site: Path | None) -
             site = work / "full" / "site"
             files, size = dir_bytes(site)
             _, search = dir_bytes(site / "pagefind")
-            print(f"{'output':<26} {files} files, {size / 2**20:.1f} MB (search index and text shards "
-                  f"{search / 2**20:.1f} MB)")
+            print(f"{'output':<26} {files} files, {size / 2**20:.1f} MiB (search index and text shards "
+                  f"{search / 2**20:.1f} MiB)")
             if keep_site:
                 shutil.rmtree(keep_site, ignore_errors=True)
                 shutil.move(site, keep_site)
@@ -286,10 +286,10 @@ def print_phase(phase: str, runs: list[dict[str, float]]) -> None:
         step = {"pages": "render", "render": "render", "index": "index", "edit": "write"}[phase]
         print(fmt_row("  of which load", runs, "load_wall", "load_cpu"))
         print(fmt_row(f"  of which {step}", runs, f"{step}_wall", f"{step}_cpu"))
-    print(f"{'':<26} peak RSS: largest process {median(runs, 'max_rss_mb'):.0f} MB, "
-          f"process tree (PSS) {median(runs, 'tree_rss_mb'):.0f} MB")
+    print(f"{'':<26} peak RSS: largest process {median(runs, 'max_rss_mb'):.0f} MiB, "
+          f"process tree (PSS) {median(runs, 'tree_rss_mb'):.0f} MiB")
     top = max(runs, key=lambda r: r["tree_rss_mb"])["at_peak"]
-    print(f"{'':<26} at the highest peak, MB PSS (private): "
+    print(f"{'':<26} at the highest peak, MiB PSS (private): "
           + ", ".join(f"{k} {pss} ({private})" for k, (pss, private) in top.items()))
     sys.stdout.flush()
 
@@ -307,8 +307,8 @@ def summary(results: dict[str, list[dict[str, float]]]) -> None:
     if results.get("full"):
         runs = results["full"]
         print(f"  full build with search: {median(runs, 'wall'):.1f} s wall, {median(runs, 'cpu'):.1f} s CPU, "
-              f"peak memory {median(runs, 'tree_rss_mb') / 1024:.2f} GB PSS (process tree), "
-              f"largest process {median(runs, 'max_rss_mb') / 1024:.2f} GB")
+              f"peak memory {median(runs, 'tree_rss_mb') / 1024:.2f} GiB PSS (process tree), "
+              f"largest process {median(runs, 'max_rss_mb') / 1024:.2f} GiB")
         print("  reference per 5,000 pages: " + ", ".join(f"{k} {v} s" for k, v in REFERENCE_5K_S.items()))
 
 
