@@ -328,8 +328,8 @@ def write_site(site: Site, out_dir: Path, *, base_url: str | None = None, keep: 
     the top-level folders in ``keep``, which other steps own (the search index).
 
     ``select`` (the dev server) renders only the files whose site-relative path it accepts, e.g.
-    ``in_scope(slugs)`` after a save under ``reports/<slug>/``; stale files are still looked for
-    across the whole site.
+    one agency's files (``agency_of``) after a save under ``reports/<slug>/``; stale files are
+    still looked for across the whole site.
     """
     return _write(site, out_dir, base_url=base_url, keep=keep, progress=progress, workers=workers,
                   select=select)[0]
@@ -341,18 +341,14 @@ Every other output (home, indexes, years, data downloads, feed, sitemap) is site
 
 
 def agency_of(rel: str) -> str | None:
-    """The agency slug an output belongs to, or None for a site-wide output."""
+    """The agency slug an output belongs to, or None for a site-wide output.
+
+    Why this is what a change to an agency's reports can alter (its own files and the site-wide
+    ones, as the dev server renders after a save): a page under ``/agencies/<slug>/`` or
+    ``/reports/<slug>/`` is made from that agency's registry entry and reports only (a report is
+    compared with the same agency's previous year, never with another agency)."""
     parts = rel.split("/", 2)
     return parts[1] if len(parts) == 3 and parts[0] in AGENCY_FOLDERS else None
-
-
-def in_scope(agencies: Iterable[str]) -> Callable[[str], bool]:
-    """The outputs a change to these agencies' reports can alter: their own files and every
-    site-wide file. Why that is enough: a page under ``/agencies/<slug>/`` or
-    ``/reports/<slug>/`` is made from that agency's registry entry and reports only (a report
-    is compared with the same agency's previous year, never with another agency)."""
-    scope = frozenset(agencies)
-    return lambda rel: (slug := agency_of(rel)) is None or slug in scope
 
 
 def site_download(rel: str) -> bool:

@@ -277,7 +277,7 @@ class Rebuilder:
     After saves under ``reports/<slug>/`` a build has two parts, each followed by its own
     reload: first the files of the agencies touched (the page being edited reloads after a few
     of its agency's files, whatever the size of the site), then the site-wide pages — only the
-    pages open on those reload. Every other agency's pages do not change (``build.in_scope``)
+    pages open on those reload. Every other agency's pages do not change (``build.agency_of``)
     and do not reload. Any other save rebuilds every page and reloads every page. The site-wide
     data downloads (~1 s at 1,000 reports, and no page shows them) are always left to
     ``write_downloads`` after the reload.
