@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .checks import Check, check_report, check_years, forget_shared, shared
+from .checks import Check, check_report, check_years, forget_shared, share
 from .errors import ContentError, Problem, display_path
 from .model import Agency, Report, Site
 from .schema import Validator, validate_registry, validate_report
@@ -320,8 +320,7 @@ def build_model(content_dir: Path, agencies: list[Agency], reports: list[Report]
     joined = []
     for r in sorted(reports, key=lambda r: r.key):
         prev = by_key.get((r.agency.slug, r.year - 1))
-        checks = r.checks + tuple(shared(c.rule, c.status, c.cells, c.detail) for c in check_years(prev.data, r.data)) \
-            if prev else r.checks
+        checks = r.checks + tuple(map(share, check_years(prev.data, r.data))) if prev else r.checks
         joined.append(Report(r.agency, r.year, r.data, r.text, r.yaml_path, r.source_path, checks))
     forget_shared()
     return Site(tuple(sorted(agencies, key=lambda a: a.slug)), tuple(joined), content_dir)
