@@ -504,7 +504,8 @@ def _services_at_once(seeds: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(search_module, "_run_pagefind", fake_pagefind)
     monkeypatch.setattr(search_module, "_fragment_urls", lambda _out: {})
     shards = [s for s in plan_shards(seeds, slice_reports=1, bundle_reports=1) if s.key != "pages"]
-    bundles = [search_module._Bundle(s.bundle, [s], tmp_path / f"b{i}") for i, s in enumerate(shards)]
+    bundles = [search_module._Bundle(s.bundle, [s], tmp_path / f"b{i}", tmp_path / f"kept-{i}")
+               for i, s in enumerate(shards)]
     widen = threading.Event() if widen_after is not None else None
     timer = threading.Timer(widen_after or 0, widen.set if widen else lambda: None)
     timer.start()
