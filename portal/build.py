@@ -377,9 +377,14 @@ def _write(site: Site, out_dir: Path, *, base_url: str | None, keep: Iterable[st
     if select is not None:
         files = [(rel, produce) for rel, produce in files if select(rel)]
     writer = _Writer(out_dir, fresh)
+
+    def prepare() -> None:
+        index.warm()
+        compile_templates(env)
+
     changed = [out_dir / rel for rel in
                _write_files(files, writer, default_workers() if workers is None else workers, progress,
-                            prepare=lambda: (index.warm(), compile_templates(env)), alone=site_download)]
+                            prepare=prepare, alone=site_download)]
     if not fresh:
         changed += _delete_stale(out_dir, produced, tuple(keep))
     return changed, len(files)
