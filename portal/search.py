@@ -6,18 +6,26 @@ browser segments the query with ``Intl.Segmenter``; the two disagree, so a compo
 keyword, and only those. So we decide ourselves what the words are, on both sides:
 
 - **Index**: the indexed document of a record (report text, title, agency name) is width- and
-  case-folded (``fold``), cut into runs at whitespace, and every character of a run
-  becomes one token: the character plus the next one in its run (an overlapping bigram), or the
-  character alone at the end of a run. Punctuation, digits and Latin letters are characters like
-  any other, so ``0631—8988877`` and ``〔2021〕30号`` are searchable as typed. Tokens are written
-  as base-36 code points (4 letters per character), so Pagefind's tokenizer, stemmer, diacritics
-  and punctuation rules cannot touch them: one token is one Pagefind word at one position.
+  case-folded (``fold``) and every character becomes one token, written as its base-36 code
+  point (4 letters), so Pagefind's tokenizer, stemmer, diacritics and punctuation rules cannot
+  touch it: one character is one Pagefind word at one position. Punctuation, digits and Latin
+  letters are characters like any other, so ``0631—8988877`` and ``〔2021〕30号`` are searchable
+  as typed. Between two runs (text between separators) comes the word ``BOUNDARY``, which no
+  query contains, so a phrase never matches across runs.
 - **Query** (``static/search.js``, mirrored by ``query_tokens`` here): a term of *m* ≥ 2
-  characters becomes its *m*−1 bigrams, searched as a Pagefind exact phrase (``"…"``), which
-  requires consecutive positions — i.e. the term occurs verbatim. One character is a prefix
-  search of its code, which matches every bigram that starts with it. Several terms are
-  searched separately and intersected, so all must occur. A quoted phrase that contains spaces
-  is searched part by part and each candidate is checked against its text shard.
+  characters becomes its *m* codes, searched as a Pagefind exact phrase (``"…"``), which
+  requires consecutive positions — i.e. the term occurs verbatim. One character is one word
+  (Pagefind's prefix search of 4 letters matches only the 4-letter word itself). Several terms
+  are searched separately and intersected, so all must occur. A quoted phrase that contains
+  spaces is searched part by part and each candidate is checked against its text shard.
+- **Why one character a word** and not an overlapping bigram a character (the design before):
+  Pagefind's indexing time follows the distinct (word, page) pairs more than the words (~3 µs a
+  pair against ~0.6 µs a word, measured on 625 reports): a report has ~1,400 distinct bigrams
+  but ~470 distinct characters, so Pagefind's CPU halved (5,000 reports: 85 → 65 s of CPU for
+  the whole build) and its memory a bundle fell by a third. The price is bytes: a query fetches
+  the chunk of each of its characters, and common characters have long postings, so a first
+  query from a deep link costs more (see docs/performance.md); a page that is already open
+  soon holds the common characters' chunks, so later queries cost less than with bigrams.
 - **Table labels** (不予公开, 结果纠正 …: the same text for every report that has the table) are
   not indexed: the catalog lists them once per table and gives each report a table mask, and
   the page adds the reports whose tables' labels contain a run (``indexed_document``).
@@ -75,7 +83,7 @@ CODE_WIDTH = 4
 """36**4 > 0x10FFFF: every code point fits in four base-36 letters."""
 FRAGMENT_SIGNATURE = b"pagefind_dcd"
 
-SEPARATORS = frozenset(" \t\n\r\f\v\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff"
+SEPARATORS = frozenset("\x00 \t\n\r\f\v\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff"
                        + "".join(chr(c) for c in range(0x2000, 0x200B)))
 """Characters that end a run. Spelled out (not ``str.isspace``) because search.js must use the
 very same set and JavaScript's ``\\s`` differs from Python's."""
@@ -111,44 +119,38 @@ def code(char: str) -> str:
     return digits.rjust(CODE_WIDTH, "0")
 
 
-def runs(text: str) -> Iterator[str]:
-    """Maximal stretches of non-separator characters of folded text."""
-    start = None
-    for i, ch in enumerate(text):
-        if ch in SEPARATORS:
-            if start is not None:
-                yield text[start:i]
-                start = None
-        elif start is None:
-            start = i
-    if start is not None:
-        yield text[start:]
+BOUNDARY = "0000"
+"""The word between two runs: the code of U+0000, itself a separator, so no query has it."""
 
 
 class _CodeTable(dict[int, str]):
-    """``str.translate`` table: a character → its folded character's code; a separator → space.
+    """``str.translate`` table: a character → its folded character's code and a space; a separator
+    → a newline (which no code contains), where ``coded`` puts ``BOUNDARY``.
 
     Filled on first sight of each character (``__missing__``), so it holds only the few thousand
-    characters the corpus uses. Why a translate table: the per-character Python loop of
-    ``code`` cost ~12 s of the 5,000-report index; ``translate`` and one regular expression do
-    the same in C."""
+    characters the corpus uses. Why a translate table: a per-character Python loop of ``code``
+    cost ~12 s of the 5,000-report index; ``translate`` does the same in C."""
 
     def __missing__(self, c: int) -> str:
         folded = fold(chr(c))
-        value = " " if folded in SEPARATORS else code(folded)
+        value = "\n" if folded in SEPARATORS else code(folded) + " "
         self[c] = value
         return value
 
 
 _CODES = _CodeTable()
-_TOKEN_RE = re.compile(r"(?=([0-9a-z]{8}|[0-9a-z]{4}))[0-9a-z]{4}")
-"""At every character (4 letters) of a coded run: it and its successor's code, or it alone at the
-run's end (the lookahead prefers 8 letters and falls back to 4 only where the run ends)."""
+
+
+def coded(text: str) -> str:
+    """The indexed body of a text: one word a character, and one ``BOUNDARY`` between two runs
+    (a report has hundreds of separators, often several in a row: one word each was ~20 % of
+    the words Pagefind indexed)."""
+    return (BOUNDARY + " ").join(filter(None, text.translate(_CODES).split("\n")))
 
 
 def tokens(text: str) -> list[str]:
-    """One token per character: it and its successor in the run, or it alone at a run's end."""
-    return _TOKEN_RE.findall(text.translate(_CODES))
+    """The words Pagefind indexes for ``text``, in order."""
+    return coded(text).split()
 
 
 # ------------------------------------------------------------------ queries (mirrors search.js)
@@ -170,9 +172,7 @@ def parse_query(query: str) -> list[str]:
 def query_tokens(part: str) -> tuple[str, bool]:
     """Pagefind query for one run of a term and whether it is an exact phrase search."""
     codes = [code(c) for c in fold(part)]
-    if len(codes) == 1:
-        return codes[0], False
-    return " ".join(a + b for a, b in zip(codes, codes[1:], strict=False)), True
+    return " ".join(codes), len(codes) > 1
 
 
 def contains_all(document: str, terms: Iterable[str]) -> bool:
@@ -380,8 +380,9 @@ def plan_shards(site: Site, shard_by: ShardKey = shard_by_year, slice_reports: i
     return shards
 
 
-def record_html(rec: Record, shard: str, salt: int = 0) -> str:
-    """A record as the HTML page Pagefind indexes: tokens as the body, its slice and meta as tags.
+def record_html(rec: Record, shard: str, body: str, salt: int = 0) -> str:
+    """A record as the HTML page Pagefind indexes: ``body`` (its ``coded`` document), its slice
+    and meta as tags.
 
     Why HTML files and not ``add_custom_record``: the Python service reads one reply per 100 ms,
     so 5,000 records would take minutes; ``add_directory`` is one request, and Pagefind indexes
@@ -393,7 +394,6 @@ def record_html(rec: Record, shard: str, salt: int = 0) -> str:
     if salt:  # changes the page's content hash, hence its Pagefind id (see ``_clashing``)
         tags.append(f'<meta data-pagefind-meta="salt[content]" content="{salt}">')
     tags += [f'<meta data-pagefind-meta="{k}[content]" content="{html.escape(v)}">' for k, v in rec.meta.items()]
-    body = " ".join(tokens(rec.document))
     return (f'<!doctype html><html lang="{LANGUAGE}"><head><meta charset="utf-8">{"".join(tags)}</head>'
             f"<body data-pagefind-body>{body}</body></html>")
 
@@ -404,9 +404,9 @@ def _stage_html(shards: list[Shard], site_dir: Path, salt: int = 0) -> int:
     for shard, rec in ((s, r) for s in shards for r in s.records):
         path = site_dir / rec.url.strip("/") / "index.html"
         path.parent.mkdir(parents=True, exist_ok=True)
-        text = record_html(rec, shard.key, salt)
-        count += text.count(" ") + 1
-        path.write_text(text, encoding="utf-8")
+        body = coded(rec.document)
+        count += body.count(" ")  # one space after every word
+        path.write_text(record_html(rec, shard.key, body, salt), encoding="utf-8")
     return count
 
 

@@ -2,9 +2,9 @@
 //
 // Why this file does its own query handling: Pagefind segments Chinese differently in the index
 // and in the browser, so compounds such as 征地拆迁 were missed or matched wrongly. The index
-// (portal/search.py) stores every character as a token "this character + the next one"; here a
-// term of m characters becomes its m-1 bigrams, searched as a Pagefind exact phrase, which only
-// matches consecutive positions: the term occurs verbatim. fold(), code() and parseQuery() must
+// (portal/search.py) stores every character as one word (its code) and every separator as a
+// word no query has; here a term of m characters becomes its m codes, searched as a Pagefind
+// exact phrase, which only matches consecutive positions: the term occurs verbatim. fold(), code() and parseQuery() must
 // stay identical to their Python twins in portal/search.py (the benchmark checks the result).
 
 const BUNDLE = "/pagefind/";
@@ -21,7 +21,7 @@ const FILTERS = [
   ["kind", "机构类型"],
 ];
 const SEPARATORS = new Set(
-  " \t\n\r\f\v\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a",
+  "\x00 \t\n\r\f\v\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a",
 );
 const BOOKMARK_RE = /\[bookmark: [^\]\n]*\]/g;
 
@@ -70,12 +70,11 @@ function runs(folded) {
   return out;
 }
 
-/** The Pagefind query of one run: its bigrams as an exact phrase, or one character's prefix. */
+/** The Pagefind query of one run: its characters' codes as an exact phrase, or one code (a
+ * prefix search, which matches only that 4-letter word). */
 export function runQuery(run) {
   const codes = Array.from(run, code);
-  if (codes.length === 1) return codes[0];
-  const bigrams = codes.slice(1).map((c, i) => codes[i] + c);
-  return `"${bigrams.join(" ")}"`;
+  return codes.length === 1 ? codes[0] : `"${codes.join(" ")}"`;
 }
 
 /** Pagefind queries for a term (one per run, with the folded run); a phrase with spaces needs its

@@ -24,8 +24,10 @@ from portal.build import build_site
 from portal.load import load_content
 from portal.model import Site
 from portal.search import (
+    BOUNDARY,
     BUNDLE,
     DATA_DIR,
+    SEPARATORS,
     code,
     contains_all,
     fold,
@@ -35,7 +37,6 @@ from portal.search import (
     plan_shards,
     query_tokens,
     report_document,
-    runs,
     shard_by_year,
     table_mask,
     text_shard_path,
@@ -59,20 +60,26 @@ def test_fold_is_width_and_case_folding_one_unit_for_one() -> None:
     assert len(fold("（２０２３）年")) == len("（２０２３）年")
 
 
-def test_every_character_is_a_token_with_its_successor_in_the_run() -> None:
-    assert tokens("征地拆迁 2023") == [
-        code("征") + code("地"), code("地") + code("拆"), code("拆") + code("迁"), code("迁"),
-        code("2") + code("0"), code("0") + code("2"), code("2") + code("3"), code("3"),
+def test_every_character_is_a_token_and_every_separator_a_boundary() -> None:
+    assert tokens("征地拆迁 \n 2023") == [
+        code("征"), code("地"), code("拆"), code("迁"), BOUNDARY, code("2"), code("0"), code("2"), code("3"),
     ]
-    assert all(re.fullmatch(r"[0-9a-z]{4}([0-9a-z]{4})?", t) for t in tokens("〔2021〕30号、Ｗeb—😀"))
+    assert all(re.fullmatch(r"[0-9a-z]{4}", t) for t in tokens("〔2021〕30号、Ｗeb—😀"))
+    assert BOUNDARY not in tokens("〔2021〕30号、Ｗeb—😀")
 
 
 def reference_tokens(text: str) -> list[str]:
     """The token rule spelled out character by character (``tokens`` does it in C)."""
     out: list[str] = []
-    for run in runs(fold(text)):
-        codes = [code(c) for c in run]
-        out += [a + b for a, b in zip(codes, codes[1:], strict=False)] + [codes[-1]]
+    run = False  # inside a run of non-separators
+    for c in fold(text):
+        if c in SEPARATORS:
+            run = False
+            continue
+        if not run and out:
+            out.append(BOUNDARY)
+        out.append(code(c))
+        run = True
     return out
 
 
@@ -87,16 +94,17 @@ def test_tokens_of_every_seed_document_follow_the_rule(seeds: Site) -> None:
         assert tokens(report_document(report)) == reference_tokens(report_document(report)), report.url
 
 
-def test_a_query_run_becomes_its_bigrams_as_one_exact_phrase() -> None:
-    assert query_tokens("征地拆迁") == (" ".join(tokens("征地拆迁")[:-1]), True)
-    assert query_tokens("征") == (code("征"), False)  # one character: prefix of every bigram
+def test_a_query_run_becomes_its_characters_as_one_exact_phrase() -> None:
+    assert query_tokens("征地拆迁") == (" ".join(tokens("征地拆迁")), True)
+    assert query_tokens("征") == (code("征"), False)  # one character: one word (all words are 4 letters)
     assert parse_query('政务新媒体  "16500余条" “行政 复议” 政务新媒体') == ["政务新媒体", "16500余条", "行政 复议"]
 
 
 def test_the_phrase_of_a_term_occurs_in_the_token_stream_iff_the_term_occurs() -> None:
-    """Consecutive bigrams are the term: what Pagefind's exact phrase search relies on."""
+    """Consecutive codes are the term, never across a separator: what Pagefind's exact phrase
+    search relies on."""
     site = load_content(CONTENT)
-    for term in ("征地拆迁", "行政复议", "0631—8988877", "国办公开办函〔2021〕30号", "营商", "复议征地"):
+    for term in ("征地拆迁", "行政复议", "0631—8988877", "国办公开办函〔2021〕30号", "营商", "复议征地", "。一"):
         phrase = query_tokens(term)[0]
         for report in site.reports:
             stream = " " + " ".join(tokens(report_document(report))) + " "
