@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from . import form
@@ -75,7 +76,10 @@ def share(check: Check) -> Check:
 
 
 def forget_shared() -> None:
+    """Drop what loading remembered (shared checks, formatted equations): the model holds what
+    it needs, and the build's forked processes would otherwise inherit the tables."""
     _SHARED.clear()
+    _equation_of.cache_clear()
 
 
 def _fmt(value: Any) -> str:
@@ -85,6 +89,15 @@ def _fmt(value: Any) -> str:
 def _equation(rule: str, left: Sequence[tuple[str, Any]], right: Sequence[tuple[str, Any]],
               cells: Iterable[str], prefix: str = "") -> Check:
     """Check sum(left) == sum(right); each side a list of (label, value)."""
+    return _equation_of(rule, tuple(left), tuple(right), tuple(cells), prefix)
+
+
+@lru_cache(maxsize=1 << 16)
+def _equation_of(rule: str, left: tuple[tuple[str, Any], ...], right: tuple[tuple[str, Any], ...],
+                 cells: tuple[str, ...], prefix: str) -> Check:
+    """``_equation``, remembered: most checks are equal in many reports (a column of zeros adds up
+    the same everywhere), and formatting the detail was a fifth of loading a report. Equal
+    arguments give an equal check even where ``1 == 1.0``: ``format_number`` prints both as 1."""
     values = [v for _, v in (*left, *right)]
     lsum = sum(v for _, v in left if v is not None)
     rsum = sum(v for _, v in right if v is not None)
