@@ -646,9 +646,11 @@ def _prune(bundle: Path, shard: bool) -> None:
 
 SCRATCH = Path("/dev/shm")
 """Where bundles are staged for Pagefind and Pagefind writes them, when this is a writable folder
-(on Linux a tmpfs: files in memory). Why: a bundle is ~1,300 files in (the staged pages) and
-out (one fragment a page, which the page never fetches and ``_prune`` deletes), and on the build
-box's ext4 creating a 26 KB file costs ~0.9 ms of CPU against ~0.03 ms on tmpfs. What is kept
+(on Linux a tmpfs: files in memory). Why: a bundle is ~1,300 files in (the staged pages, deleted
+once indexed) and out (one fragment a page, which the page never fetches); on the build box's
+ext4, which has no journal, creating a file right after many were deleted costs up to ~0.9 ms
+of CPU (it scans past recently freed inodes: see ``bench/bench_build.py`` ``SETTLE``), against
+~0.03 ms on tmpfs. What is kept
 of a bundle is copied out as soon as it is written (``_Bundle.keep``), so the scratch holds
 at most ``workers + 1`` bundles at once (~25 MB each at 700 reports)."""
 SCRATCH_FREE = 1 << 30
