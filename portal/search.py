@@ -323,15 +323,15 @@ the phrase): the page searches slice after slice (a ``shard`` filter), newest ye
 first results show after one slice's work, not the whole index's."""
 BUNDLE_REPORTS = 700
 """Reports per Pagefind bundle, at most. A query downloads its words' chunks from every bundle,
-so fewer bundles mean fewer bytes; but one Pagefind process holds its bundle in memory (about
-1.2 MB a report), so bundles bound the memory of indexing at any corpus size and let two
-processes index at once. Measured at 5,000 reports with two services (bench_search.py, warm
-bytes a query, median / p90): 3 bundles of 2,500: 111 / 293 KB but 2.5-3.0 GB a process;
-5 of 1,000: 161 / 418 KB, 1.15 GB; 8 of 625 (this value): 168 / 565 KB, 0.75 GB, i.e. two
-services under 1.7 GB together; 12 of ~420: 219 / 711 KB, 0.6 GB. Warm bytes profit from
-chunks earlier queries fetched: a reader's first query fetches ~810 KB at 8 bundles (555 KB of
-index chunks, ~260 KB of scripts, WebAssembly, catalog and bundle meta), ~510 KB at 3. At
-20,000 reports the same bound makes 29 bundles (0.9 GB a service)."""
+so fewer bundles mean fewer bytes; but one Pagefind process holds its bundle in memory, so
+bundles bound the memory of indexing at any corpus size and let two processes index at once.
+Measured at 5,000 reports with two services, one word a character (bench_build.py,
+bench_search.py): 8 bundles of 625 (this value): 0.45 GiB a service, a reader's first query
+from a deep link ~1.2 MB (median), later queries on the open page ~70 KB; 5 of 1,000:
+0.73 GiB a service, ~0.93 MB and ~110 KB. The smaller bundles keep the 20,000-report build
+well under 3 GB (two services beside the model) and index a little faster. (With the
+overlapping bigrams of before, a service needed ~1.2 MB a report and 3 bundles of 2,500 took
+2.5-3.0 GB each.)"""
 
 
 @dataclass(frozen=True)
