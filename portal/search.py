@@ -650,9 +650,9 @@ SCRATCH = Path("/dev/shm")
 once indexed) and out (one fragment a page, which the page never fetches); on the build box's
 ext4, which has no journal, creating a file right after many were deleted costs up to ~0.9 ms
 of CPU (it scans past recently freed inodes: see ``bench/bench_build.py`` ``SETTLE``), against
-~0.03 ms on tmpfs. What is kept
-of a bundle is copied out as soon as it is written (``_Bundle.keep``), so the scratch holds
-at most ``workers + 1`` bundles at once (~25 MB each at 700 reports)."""
+~0.03 ms on tmpfs. What is kept of a bundle is copied out as soon as it is written
+(``_Bundle.keep``), so the scratch holds at most ``workers + 1`` bundles at once (~25 MB each
+at 700 reports)."""
 SCRATCH_FREE = 1 << 30
 """Free space ``SCRATCH`` must have to be used: far more than the most it held (67 MB at 5,000
 reports, with two services; no more at any corpus size), because a container's ``/dev/shm`` is

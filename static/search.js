@@ -2,10 +2,11 @@
 //
 // Why this file does its own query handling: Pagefind segments Chinese differently in the index
 // and in the browser, so compounds such as 征地拆迁 were missed or matched wrongly. The index
-// (portal/search.py) stores every character as one word (its code) and every separator as a
-// word no query has; here a term of m characters becomes its m codes, searched as a Pagefind
-// exact phrase, which only matches consecutive positions: the term occurs verbatim. fold(), code() and parseQuery() must
-// stay identical to their Python twins in portal/search.py (the benchmark checks the result).
+// (portal/search.py) stores every character as one word (its code), with a word no query has
+// between two runs of text; here a term of m characters becomes its m codes, searched as a
+// Pagefind exact phrase, which only matches consecutive positions: the term occurs verbatim.
+// fold(), code() and parseQuery() must stay identical to their Python twins in
+// portal/search.py (the benchmark checks the result).
 
 const BUNDLE = "/pagefind/";
 const DATA = `${BUNDLE}portal/`;

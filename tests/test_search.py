@@ -60,7 +60,7 @@ def test_fold_is_width_and_case_folding_one_unit_for_one() -> None:
     assert len(fold("（２０２３）年")) == len("（２０２３）年")
 
 
-def test_every_character_is_a_token_and_every_separator_a_boundary() -> None:
+def test_every_character_is_a_token_and_runs_are_parted_by_one_boundary() -> None:
     assert tokens("征地拆迁 \n 2023") == [
         code("征"), code("地"), code("拆"), code("迁"), BOUNDARY, code("2"), code("0"), code("2"), code("3"),
     ]
