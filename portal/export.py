@@ -91,6 +91,7 @@ def _record(report: Report, checks: Any) -> dict[str, Any]:
 
 CHECKS_MARK = "\x00checks\x00"
 """Stands for the checks while the rest of a record is dumped; JSON writes it ``"\\u0000checks\\u0000"``."""
+_CHECKS_MARK_JSON = json.dumps(CHECKS_MARK)
 
 
 @lru_cache(maxsize=1 << 14)
@@ -105,11 +106,10 @@ def report_json(report: Report) -> bytes:
     check is usually one object shared by many reports (``checks.shared``), so each distinct
     check is dumped once (``_check_json``) and spliced in where the mark was dumped."""
     text = json.dumps(_record(report, CHECKS_MARK), ensure_ascii=False, separators=(",", ":"), default=json_default)
-    mark = json.dumps(CHECKS_MARK)
-    if text.count(mark) != 1:  # the mark in the report's own data: dump it the plain way
+    if text.count(_CHECKS_MARK_JSON) != 1:  # the mark in the report's own data: dump it the plain way
         return dump_json(report_record(report), compact=True)
     checks = "[" + ",".join(map(_check_json, report.checks)) + "]"
-    return (text.replace(mark, checks) + "\n").encode("utf-8")
+    return (text.replace(_CHECKS_MARK_JSON, checks) + "\n").encode("utf-8")
 
 
 def reports_json(site: Site) -> Iterator[bytes]:
