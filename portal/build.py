@@ -163,6 +163,7 @@ def outputs(site: Site, *, base_url: str | None = None, index: SiteIndex | None 
         yield data_file.path, data_file.produce
     for page in pages(site, base_url=base, about_markdown=about_text, index=index):
         yield page.path, partial(render_page, env, page)
+        yield from page.companions
     for url, path in static.values():  # fingerprinted: netlify.toml caches /static/* for a year
         yield url.lstrip("/"), path.read_bytes
     yield MARKER, lambda: MARKER_TEXT

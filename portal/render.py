@@ -50,6 +50,7 @@ from .figures import (
     total,
 )
 from .model import Agency, NarrativeFigure, Report, Site
+from .searchtext import text_shard, text_shard_url
 from .text import CELLS, Block, TocEntry, block_of, parse_text, toc
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,6 +122,9 @@ class Page:
     template: str
     path: str  # site-relative output path
     make_context: Callable[[], Any]
+    companions: tuple[tuple[str, Callable[[], bytes]], ...] = ()
+    """Other files made from what the page is made of, as (path, producer), written right after
+    the page by the same worker: a report's search text shard reuses the blocks its page parsed."""
 
 
 @dataclass(frozen=True)
@@ -791,11 +795,12 @@ def pages(site: Site, *, base_url: str = DEFAULT_BASE_URL, about_markdown: str |
     years = tuple(index.by_year)
     html_urls: list[str] = []
 
-    def page(template: str, meta: Meta, make: Callable[..., Any], *args: Any) -> Page:
+    def page(template: str, meta: Meta, make: Callable[..., Any], *args: Any,
+             companions: tuple[tuple[str, Callable[[], bytes]], ...] = ()) -> Page:
         """The page whose context is ``make(meta, *args)``, built when it is rendered."""
         if meta.indexable:
             html_urls.append(meta.url)
-        return Page(template, url_to_path(meta.url), partial(make, meta, *args))
+        return Page(template, url_to_path(meta.url), partial(make, meta, *args), companions)
 
     # /  — what the portal is, counts, newest reports, agencies by jurisdiction, headline figures
     yield page("home.html", Meta(
@@ -820,7 +825,8 @@ def pages(site: Site, *, base_url: str = DEFAULT_BASE_URL, about_markdown: str |
                 report.title, report.url,
                 f"{agency.name}{report.year}年政府信息公开工作年度报告：原文全文、统计表格与数据检查。",
                 "agencies", (("首页", "/"), ("机构", "/agencies/"), (agency.name, agency.url)), "article",
-            ), report_context, site, report, index)
+            ), report_context, site, report, index, companions=(
+                (url_to_path(text_shard_url(report)), partial(report_text_shard, report, index)),))
 
     # /years/ and /years/<year>/
     yield page("years.html", Meta("年度", "/years/", "按统计年度比较各机构的报告。", "years", (("首页", "/"),)),
@@ -854,6 +860,10 @@ def pages(site: Site, *, base_url: str = DEFAULT_BASE_URL, about_markdown: str |
     yield page("sitemap.xml", Meta("sitemap", "/sitemap.xml", "", "home", indexable=False),
                SitemapContext, tuple(sorted(html_urls)))
     yield page("robots.txt", Meta("robots", "/robots.txt", "", "home", indexable=False), SimpleContext)
+
+
+def report_text_shard(report: Report, index: SiteIndex) -> bytes:
+    return text_shard(report, index.blocks(report))
 
 
 def home_context(meta: Meta, site: Site, index: SiteIndex) -> HomeContext:

@@ -30,8 +30,9 @@ keyword, and only those. So we decide ourselves what the words are, on both side
   not indexed: the catalog lists them once per table and gives each report a table mask, and
   the page adds the reports whose tables' labels contain a run (``indexed_document``).
 - **Results** map Pagefind's page id to a small catalog (agency, year, slice, tables), so the
-  result list needs no fragment downloads; excerpts come from per-report block shards whose
-  indexes are the report page's ``t<N>`` anchors (``portal.text``).
+  result list needs no fragment downloads (nor are fragments deployed); excerpts come from
+  per-report text shards beside the report pages, whose block indexes are the report page's
+  ``t<N>`` anchors (``portal.searchtext``).
 
 ``index_site`` cuts the reports into search slices (a ``shard`` filter; the page searches them
 newest year first and shows each slice's results as they come) and cuts them, in that order,
@@ -41,8 +42,8 @@ chunks to every query (``BUNDLE_REPORTS``).
 
 Content-Security-Policy the search page needs (no inline script or style):
 ``script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'`` — Pagefind
-compiles WebAssembly in its worker (``/pagefind/pagefind-worker.js``) and fetches its index,
-the catalog and the text shards from ``/pagefind/``.
+compiles WebAssembly in its worker (``/pagefind/pagefind-worker.js``) and fetches its index and
+the catalog from ``/pagefind/``, the text shards from ``/reports/``.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ from pagefind.index import PagefindIndex
 
 from . import form
 from .model import Agency, Report, Site
-from .text import parse_text
+from .searchtext import report_names
 
 LANGUAGE = "und"
 """BCP 47 'undetermined': Pagefind applies no stemmer and no word segmentation to it, so our
@@ -76,7 +77,7 @@ tokens reach the index unchanged (``zh`` would run ICU/jieba over them in the ex
 BUNDLE = Path("pagefind")
 """Everything search writes lives under ``/pagefind/`` (the folder the build keeps between dev
 rebuilds): the primary Pagefind bundle, shard bundles ``shard-<n>/``, and ``portal/`` with the
-catalog and the text shards (``portal/text/<slug>/<year>.json``)."""
+catalog. (The text shards are rendered beside their report pages: ``portal.searchtext``.)"""
 DATA_DIR = BUNDLE / "portal"
 CATALOG_NAME = "catalog.json"
 CODE_WIDTH = 4
@@ -211,11 +212,6 @@ def table_labels(report: Report) -> list[str]:
     """Row and column labels of the tables the report has, so 不予公开 or 结果纠正 find it even
     when the source printed the label wrapped over two cells."""
     return [line for table in LABEL_TABLES if getattr(report, table) is not None for line in _label_lines(table)]
-
-
-def report_names(report: Report) -> str:
-    """What a report is found by besides its text and its table labels: title, agency name."""
-    return f"{report.title}\n{report.agency.name}"
 
 
 def indexed_document(report: Report) -> str:
@@ -484,17 +480,15 @@ async def _widen(indexing: asyncio.Semaphore, extra: int, signal: Signal) -> Non
         indexing.release()
 
 
-async def _write_bundles(bundles: list[_Bundle], side_job: Callable[[], None], workers: int,
-                         widen: Signal | None = None) -> None:
+async def _write_bundles(bundles: list[_Bundle], workers: int, widen: Signal | None = None) -> None:
     """Stage and index every bundle: staging (Python, one at a time) runs ahead of Pagefind.
 
     Why a pipeline: staging a bundle is ~1 ms of Python a report and Pagefind waits for it, so
     bundle *n + 1* is staged while up to ``workers`` Pagefind services index the bundles before
     it. ``ahead`` bounds the bundles staged but not yet indexed (their HTML stays on disk until
-    their service is done), so the staging folder stays small at any corpus size. ``side_job``
-    (the text shards: Python too) takes the staging turn whenever the pipeline is full, and the
-    written fragments are read back while the next bundle is indexed. With ``widen``, one service
-    runs until it is set, then ``workers``."""
+    their service is done), so the staging folder stays small at any corpus size. The written
+    fragments are read back while the next bundle is indexed. With ``widen``, one service runs
+    until it is set, then ``workers``."""
     python_turn = asyncio.Lock()  # the GIL allows one Python job at a time anyway; FIFO keeps bundle order
     workers = max(1, workers)
     indexing = asyncio.Semaphore(1 if widen else workers)
@@ -513,12 +507,8 @@ async def _write_bundles(bundles: list[_Bundle], side_job: Callable[[], None], w
             bundle.urls = await asyncio.to_thread(_fragment_urls, bundle.staging / "out")
             await asyncio.to_thread(bundle.keep)
 
-    async def side() -> None:
-        async with python_turn:
-            await asyncio.to_thread(side_job)
-
     try:
-        await asyncio.gather(*(one(b) for b in bundles), side())
+        await asyncio.gather(*(one(b) for b in bundles))
     finally:
         if widening:
             widening.cancel()
@@ -544,36 +534,22 @@ async def _until_complete(bundle: Path, timeout: float = 120.0, every: float = 0
     raise RuntimeError(f"Pagefind did not finish writing {bundle} within {timeout:.0f} s")
 
 
-def _fragment_urls(bundle: Path) -> dict[str, str]:
-    """Pagefind page id (the fragment's name) → URL, read back from the written fragments, in
-    name order (a folder lists its files in an order of the file system's choosing: on tmpfs,
-    the order Pagefind's threads wrote them in)."""
-    ids = {}
+def _fragments(bundle: Path) -> dict[str, dict[str, object]]:
+    """Pagefind page id (the fragment's name) → the page as Pagefind recorded it (URL, meta,
+    filters, word count), read back from the written fragments, in name order (a folder lists
+    its files in an order of the file system's choosing: on tmpfs, the order Pagefind's threads
+    wrote them in). The last look at them: ``_prune`` drops them from the bundle."""
+    pages = {}
     for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
         data = gzip.decompress(path.read_bytes())
         assert data.startswith(FRAGMENT_SIGNATURE), path
-        ids[path.stem] = json.loads(data[len(FRAGMENT_SIGNATURE):])["url"]
-    return ids
+        pages[path.stem] = json.loads(data[len(FRAGMENT_SIGNATURE):])
+    return pages
 
 
-def _shard_json(report: Report) -> str:
-    """Blocks of the report (raw source slices, in order: index+1 is the t<N> anchor) and its
-    names, for excerpts and for checking candidates (the table labels are in the catalog)."""
-    blocks = [b.raw for b in parse_text(report.text)]
-    return json.dumps({"blocks": blocks, "extra": report_names(report)}, ensure_ascii=False,
-                      separators=(",", ":"))
-
-
-def text_shard_path(report: Report) -> Path:
-    return DATA_DIR / "text" / report.agency.slug / f"{report.year}.json"
-
-
-def _write_text(site: Site, out_dir: Path) -> None:
-    """Every report's text shard under ``out_dir`` (``text_shard_path``)."""
-    for report in site.reports:
-        path = out_dir / text_shard_path(report)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(_shard_json(report), encoding="utf-8")
+def _fragment_urls(bundle: Path) -> dict[str, str]:
+    """Pagefind page id → URL, for the catalog."""
+    return {page_id: str(page["url"]) for page_id, page in _fragments(bundle).items()}
 
 
 def _catalog(site: Site, shards: list[Shard], urls: Iterable[dict[str, str]]) -> dict[str, object]:
@@ -635,13 +611,20 @@ UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "
                 "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 """Pagefind's ready-made UIs: the page uses the search API through static/search.js instead."""
 SHARD_UNUSED = ("pagefind.js", "pagefind-worker.js", "wasm.*.pagefind")
-"""A merged bundle needs only its entry, meta, index, filter and fragment files."""
+"""A merged bundle needs only its entry, meta, index and filter files."""
+UNUSED_FOLDERS = ("fragment",)
+"""Pagefind's fragments, one a page (its indexed text, meta and filters): the page lists results
+from the catalog and takes excerpts from the text shards, so it never fetches one. They are read
+for the catalog (``_fragments``) before the bundle is kept. Dropping them took ~6,000 files and
+19 MB out of the 5,000-report deploy, and their copy out of the scratch out of the build."""
 
 
 def _prune(bundle: Path, shard: bool) -> None:
     for pattern in UNUSED_FILES + (SHARD_UNUSED if shard else ()):
         for path in bundle.glob(pattern):
             path.unlink()
+    for folder in UNUSED_FOLDERS:
+        shutil.rmtree(bundle / folder, ignore_errors=True)
 
 
 SCRATCH = Path("/dev/shm")
@@ -724,7 +707,7 @@ def _run_async(make: Callable[[], Coroutine[object, object, T]]) -> T:
 def index_site(site: Site, out_dir: Path, shard_by: ShardKey = shard_by_year, slice_reports: int = SLICE_REPORTS,
                bundle_reports: int = BUNDLE_REPORTS, workers: int | None = None,
                widen: Signal | None = None) -> SearchStats:
-    """Write the Pagefind bundles, the catalog and the text shards under ``out_dir/pagefind``.
+    """Write the Pagefind bundles and the catalog under ``out_dir/pagefind``.
 
     Reports are cut into search slices and packed into bundles (see ``plan_shards``); up to
     ``workers`` Pagefind processes (default ``default_workers()``) build bundles at once, each
@@ -741,29 +724,27 @@ def index_site(site: Site, out_dir: Path, shard_by: ShardKey = shard_by_year, sl
     scratch = _scratch(out_dir)
     staging = scratch / f"{STAGING_PREFIX}{os.getpid()}"
     kept = out_dir / f"{STAGING_PREFIX}{os.getpid()}-kept"  # beside the index: moved in by renames
-    text = kept / "text"
     for folder in (staging, kept):
         shutil.rmtree(folder, ignore_errors=True)
+    kept.mkdir(parents=True)
     bundles = [_Bundle(path, members, staging / f"b{i}", kept / f"b{i}")
                for i, (path, members) in enumerate(grouped.items())]
     services = default_workers() if workers is None else workers
     try:
         with PeakRss() as rss:
-            _run_async(lambda: _write_bundles(bundles, lambda: _write_text(site, text), services, widen))
+            _run_async(lambda: _write_bundles(bundles, services, widen))
             for _ in range(RENAME_ATTEMPTS):
                 again = _clashing(bundles)
                 if not again:
                     break
                 for bundle in again:
                     bundle.salt += 1
-                _run_async(partial(_write_bundles, again, lambda: None, services))
+                _run_async(partial(_write_bundles, again, services))
         shutil.rmtree(out_dir / BUNDLE, ignore_errors=True)
         for bundle in bundles:  # the primary first, as the shard bundles live inside it
             bundle.kept.rename(out_dir / bundle.path)
         index_bytes = _dir_bytes(out_dir / BUNDLE)
         (out_dir / DATA_DIR).mkdir(parents=True, exist_ok=True)
-        if (text / DATA_DIR).is_dir():  # a site with no reports yet has no text
-            (text / DATA_DIR / "text").rename(out_dir / DATA_DIR / "text")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(kept, ignore_errors=True)

@@ -112,7 +112,7 @@ function pagefind() {
 }
 
 function textShard(entry) {
-  const url = `${DATA}text/${entry.slug}/${entry.year}.json`;
+  const url = `/reports/${entry.slug}/${entry.year}/text.json`; // portal/searchtext.py
   if (!shardCache.has(url)) {
     shardCache.set(url, fetch(url).then((r) => (r.ok ? r.json() : Promise.reject(new Error(url)))));
   }

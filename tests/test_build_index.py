@@ -31,7 +31,7 @@ def test_a_build_and_a_rebuild_both_carry_the_whole_index(tmp_path: Path) -> Non
     shards, pages = _catalog(out)
     assert pages == 5 + 5 + 2  # five reports, five agencies, two years: every record has its page id
     assert (out / "pagefind/pagefind-entry.json").is_file()
-    assert (out / "pagefind/portal/text/weihai-torch-hitech-zone/2023.json").is_file()
+    assert (out / "reports/weihai-torch-hitech-zone/2023/text.json").is_file()  # the search text shard
     # a rebuild over the site (hard-linked copy, stale files deleted) must not lose the index
     assert build_site(CONTENT, out, progress=False).exit_code == 0
     assert _catalog(out) == (shards, pages)

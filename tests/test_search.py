@@ -7,7 +7,6 @@ into the real /search/ page of the real build and read the result links it rende
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 import tomllib
@@ -39,9 +38,9 @@ from portal.search import (
     report_document,
     shard_by_year,
     table_mask,
-    text_shard_path,
     tokens,
 )
+from portal.searchtext import text_shard_url
 from portal.text import parse_text
 
 DONE = "#results[data-state=done]"
@@ -127,21 +126,55 @@ def seeds() -> Site:
     return load_content(CONTENT)
 
 
-def test_catalog_maps_every_pagefind_page_to_a_page_of_the_site(search_site: Path, seeds: Site) -> None:
-    catalog = json.loads((search_site / DATA_DIR / "catalog.json").read_text(encoding="utf-8"))
+def spy_fragments(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, dict[str, object]]]:
+    """Every read of a written bundle's fragments (Pagefind's record of each page it indexed:
+    URL, filters, meta, word count), in order; the bundle is kept without them."""
+    real, reads = search_module._fragments, []
+
+    def spy(bundle: Path) -> dict[str, dict[str, object]]:
+        reads.append(real(bundle))
+        return reads[-1]
+
+    monkeypatch.setattr(search_module, "_fragments", spy)
+    return reads
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory: pytest.TempPathFactory, seeds: Site) -> tuple[Path, dict[str, dict[str, object]]]:
+    """The seeds indexed in this process as the build indexes them, and the pages Pagefind wrote."""
+    out = tmp_path_factory.mktemp("seed-index")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        reads = spy_fragments(monkeypatch)
+        index_site(seeds, out)
+    return out, {page_id: page for read in reads for page_id, page in read.items()}
+
+
+def test_the_deployed_index_holds_no_fragments(search_site: Path, seed_index: tuple[Path, dict]) -> None:
+    """The page lists results from the catalog and excerpts from the text shards: Pagefind's
+    per-page fragments are read for the catalog and left out of the site."""
+    for root in (search_site, seed_index[0]):
+        assert (root / BUNDLE / "index").is_dir() and (root / BUNDLE / "pagefind-entry.json").is_file()
+        assert not list((root / BUNDLE).rglob("*.pf_fragment")) and not list((root / BUNDLE).rglob("fragment"))
+
+
+def test_catalog_maps_every_pagefind_page_to_a_page_of_the_site(search_site: Path, seed_index: tuple[Path, dict],
+                                                                 seeds: Site) -> None:
+    out, pages = seed_index
+    assert json.loads((search_site / DATA_DIR / "catalog.json").read_text(encoding="utf-8"))["pages"].keys() == \
+        pages.keys()  # the build's index: the same pages under the same ids
+    catalog = json.loads((out / DATA_DIR / "catalog.json").read_text(encoding="utf-8"))
     # agency and year pages, then one slice per year, newest first: the order the page searches in
     assert catalog["shards"] == [["pages", "/pagefind/"], ["2023", "/pagefind/"], ["2022", "/pagefind/"]]
-    paths = {p.stem: p for p in (search_site / BUNDLE).rglob("fragment/*.pf_fragment")}
-    fragments = sorted(paths)
-    assert sorted(catalog["pages"]) == fragments
+    fragments = sorted(pages)
+    assert sorted(catalog["pages"]) == fragments and len(fragments) == len(seeds.agencies) + len(
+        seeds.years) + len(seeds.reports)
     rows = list(catalog["pages"].values())
     assert sorted((catalog["agencies"][r[1]][0], r[2]) for r in rows if r[0] == "r") == sorted(
         (r.agency.slug, r.year) for r in seeds.reports)
     assert sorted(r[1] for r in rows if r[0] == "y") == list(seeds.years)
     assert len([r for r in rows if r[0] == "a"]) == len(seeds.agencies)
     for page_id in fragments:
-        raw = gzip.decompress(paths[page_id].read_bytes())
-        fragment = json.loads(raw[len(b"pagefind_dcd"):])
+        fragment = pages[page_id]
         assert url_file(search_site, fragment["url"]).is_file()
         row = catalog["pages"][page_id]
         if row[0] == "r":  # its slice (an index into the distinct shard keys) and its tables
@@ -163,11 +196,8 @@ def test_table_labels_are_in_the_catalog_not_in_the_index(search_site: Path, see
     assert sum(table_mask(r) == 7 for r in seeds.reports) == 1  # seed 002 has all three tables
 
 
-def test_report_records_carry_their_slice_as_the_only_filter_and_their_meta(search_site: Path) -> None:
-    by_url = {}
-    for path in (search_site / BUNDLE).rglob("fragment/*.pf_fragment"):
-        fragment = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
-        by_url[fragment["url"]] = fragment
+def test_report_records_carry_their_slice_as_the_only_filter_and_their_meta(seed_index: tuple[Path, dict]) -> None:
+    by_url = {fragment["url"]: fragment for fragment in seed_index[1].values()}
     report = by_url["/reports/wendeng-civil-affairs/2023/"]
     assert report["filters"] == {"shard": ["2023"]}  # agency, year, place, kind: from the catalog
     assert report["meta"]["title"] == "威海市文登区民政局2023年政府信息公开工作年度报告"
@@ -175,21 +205,24 @@ def test_report_records_carry_their_slice_as_the_only_filter_and_their_meta(sear
 
 
 def test_text_shards_are_the_report_blocks_in_anchor_order(search_site: Path, seeds: Site) -> None:
+    """Beside each report page, written with it: the blocks its ``t<N>`` anchors number."""
     for report in seeds.reports:
-        shard = json.loads((search_site / text_shard_path(report)).read_text(encoding="utf-8"))
+        shard = json.loads(url_file(search_site, text_shard_url(report)).read_text(encoding="utf-8"))
         assert shard["blocks"] == [b.raw for b in parse_text(report.text)]
         assert report.agency.name in shard["extra"]
 
 
-def test_slices_and_bundles_are_cut_to_their_limits(tmp_path: Path, seeds: Site) -> None:
+def test_slices_and_bundles_are_cut_to_their_limits(tmp_path: Path, seeds: Site,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    reads = spy_fragments(monkeypatch)
     stats = index_site(seeds, tmp_path, slice_reports=2, bundle_reports=3)
     catalog = json.loads((tmp_path / DATA_DIR / "catalog.json").read_text(encoding="utf-8"))
     assert catalog["shards"] == [["pages", "/pagefind/"], ["2023.1", "/pagefind/"], ["2023.2", "/pagefind/"],
                                  ["2022", "/pagefind/shard-1/"]]
     assert stats.bundles == 2 and stats.shards == {"pages": 7, "2023.1": 2, "2023.2": 1, "2022": 2}
     assert not (tmp_path / BUNDLE / "shard-1" / "pagefind.js").exists()  # merged bundles need no JS
-    paths = list((tmp_path / BUNDLE).rglob("fragment/*.pf_fragment"))
-    assert len(paths) == len(catalog["pages"]) == 12
+    assert sorted(len(read) for read in reads) == [2, 10]  # 2 reports; 7 agency and year pages and 3 reports
+    assert sorted(catalog["pages"]) == sorted(page_id for read in reads for page_id in read)
 
 
 def test_bundles_are_the_fewest_of_one_size_even_across_slices(tmp_path: Path, seeds: Site) -> None:
@@ -216,11 +249,11 @@ def test_a_page_id_in_two_bundles_is_renamed_by_indexing_that_bundle_again(
         return urls
 
     monkeypatch.setattr(search_module, "_fragment_urls", clashing)
+    written = spy_fragments(monkeypatch)
     index_site(seeds, tmp_path, slice_reports=1, bundle_reports=3, workers=1)
     assert len(reads) == 3  # the second bundle was indexed again, under other ids
     catalog = json.loads((tmp_path / DATA_DIR / "catalog.json").read_text(encoding="utf-8"))
-    fragments = {p.stem: json.loads(gzip.decompress(p.read_bytes())[len(b"pagefind_dcd"):])
-                 for p in (tmp_path / BUNDLE).rglob("fragment/*.pf_fragment")}
+    fragments = {**written[0], **written[2]}  # the first bundle, and the second as indexed again
     assert sorted(catalog["pages"]) == sorted(fragments)
     for page_id, fragment in fragments.items():
         row = catalog["pages"][page_id]
@@ -518,7 +551,7 @@ def _services_at_once(seeds: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     timer = threading.Timer(widen_after or 0, widen.set if widen else lambda: None)
     timer.start()
     try:
-        search_module._run_async(lambda: search_module._write_bundles(bundles, lambda: None, 2, widen))
+        search_module._run_async(lambda: search_module._write_bundles(bundles, 2, widen))
     finally:
         timer.cancel()
     return peak
