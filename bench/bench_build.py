@@ -297,8 +297,9 @@ def bench(content: Path, phases: list[str], runs: int, keep_site: Path | None) -
             site = work / "full" / "site"
             files, size = dir_bytes(site)
             _, search = dir_bytes(site / "pagefind")
-            print(f"{'output':<26} {files} files, {size / 2**20:.1f} MiB (search index and text shards "
-                  f"{search / 2**20:.1f} MiB)")
+            shards = sum(p.stat().st_size for p in (site / "reports").glob("*/*/text.json"))
+            print(f"{'output':<26} {files} files, {size / 2**20:.1f} MiB (search index {search / 2**20:.1f} MiB, "
+                  f"text shards {shards / 2**20:.1f} MiB)")
             if keep_site:
                 shutil.rmtree(keep_site, ignore_errors=True)
                 shutil.move(site, keep_site)

@@ -28,7 +28,9 @@ keyword, and only those. So we decide ourselves what the words are, on both side
   soon holds the common characters' chunks, so later queries cost less than with bigrams.
 - **Table labels** (不予公开, 结果纠正 …: the same text for every report that has the table) are
   not indexed: the catalog lists them once per table and gives each report a table mask, and
-  the page adds the reports whose tables' labels contain a run (``indexed_document``).
+  the page adds the reports whose tables' labels contain a run (``indexed_document``). Nor are
+  the runs of a report's text that are pieces of its tables' labels, as its source prints its
+  tables (``label_pieces``).
 - **Results** map Pagefind's page id to a small catalog (agency, year, slice, tables), so the
   result list needs no fragment downloads (nor are fragments deployed); excerpts come from
   per-report text shards beside the report pages, whose block indexes are the report page's
@@ -59,9 +61,10 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Coroutine, Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Protocol, TypeVar
 
@@ -142,11 +145,15 @@ class _CodeTable(dict[int, str]):
 _CODES = _CodeTable()
 
 
-def coded(text: str) -> str:
+def coded(text: str, found_elsewhere: AbstractSet[str] = frozenset()) -> str:
     """The indexed body of a text: one word a character, and one ``BOUNDARY`` between two runs
     (a report has hundreds of separators, often several in a row: one word each was ~20 % of
-    the words Pagefind indexed)."""
-    return (BOUNDARY + " ").join(filter(None, text.translate(_CODES).split("\n")))
+    the words Pagefind indexed). Runs whose codes are in ``found_elsewhere`` are left out (see
+    ``label_pieces``)."""
+    runs = filter(None, text.translate(_CODES).split("\n"))
+    if found_elsewhere:
+        runs = (run for run in runs if run not in found_elsewhere)
+    return (BOUNDARY + " ").join(runs)
 
 
 def tokens(text: str) -> list[str]:
@@ -208,6 +215,33 @@ def table_mask(report: Report) -> int:
     return sum(1 << i for i, table in enumerate(LABEL_TABLES) if getattr(report, table) is not None)
 
 
+@cache
+def label_pieces(mask: int) -> frozenset[str]:
+    """Every piece (whole characters) of every run of the labels of the tables in ``mask``, coded.
+
+    Why: a report's source text prints its tables, so ~22 % of its characters (benchmark corpus)
+    are runs of table labels (本年新收政府信息公开申请数量, 行政许可 …). The page finds every run of a
+    table's labels in every report that has the table, from the catalog (``searchIds`` in
+    search.js), so a run of the report's text that is a piece of those labels needs no place in
+    the index: every query run that occurs in it occurs in the labels too. Such runs are left out
+    of the body Pagefind indexes (``coded``): fewer words and positions to index and to fetch.
+    Only whole runs that are pieces of a label run go: a label wrapped over two lines in the
+    source leaves two pieces; a label printed with a variant character stays indexed."""
+    width = CODE_WIDTH + 1  # a code and its space
+    pieces: set[str] = set()
+    for i, table in enumerate(LABEL_TABLES):
+        if mask & (1 << i):
+            for run in TABLE_LABELS[table].translate(_CODES).split("\n"):
+                n = len(run) // width
+                pieces.update(run[a * width:b * width] for a in range(n) for b in range(a + 1, n + 1))
+    return frozenset(pieces)
+
+
+def indexed_body(document: str, tables: int = 0) -> str:
+    """The coded body Pagefind indexes for ``document`` of a page whose tables are ``tables``."""
+    return coded(document, label_pieces(tables))
+
+
 def table_labels(report: Report) -> list[str]:
     """Row and column labels of the tables the report has, so 不予公开 or 结果纠正 find it even
     when the source printed the label wrapped over two cells."""
@@ -215,7 +249,8 @@ def table_labels(report: Report) -> list[str]:
 
 
 def indexed_document(report: Report) -> str:
-    """What Pagefind indexes of a report: its text and names, not its table labels.
+    """What Pagefind indexes of a report: its text and names, not its table labels (nor the runs
+    of its text that are pieces of them: ``label_pieces``).
 
     Why not the labels: they were ~20 % of a report's tokens (~600 of ~3,100), identical for
     every report that has the table, so they cost Pagefind time and memory in every report and
@@ -251,10 +286,11 @@ class Record:
     would hold every report's for the whole run."""
     meta: dict[str, str]
     row: list[object]  # catalog row: see describe() in search.js
+    tables: int = 0  # a report's table mask: the pieces of their labels are not indexed
 
     @property
-    def document(self) -> str:
-        return self.make_document()
+    def body(self) -> str:
+        return indexed_body(self.make_document(), self.tables)
 
 
 def report_record(report: Report, agency_index: int, slice_index: int) -> Record:
@@ -269,6 +305,7 @@ def report_record(report: Report, agency_index: int, slice_index: int) -> Record
               "jurisdiction": a.jurisdiction_label, "kind": a.kind},
         row=["r", agency_index, report.year, slice_index, table_mask(report)]
         + ([] if report.title == default_title else [report.title]),
+        tables=table_mask(report),
     )
 
 
@@ -400,7 +437,7 @@ def _stage_html(shards: list[Shard], site_dir: Path, salt: int = 0) -> int:
     for shard, rec in ((s, r) for s in shards for r in s.records):
         path = site_dir / rec.url.strip("/") / "index.html"
         path.parent.mkdir(parents=True, exist_ok=True)
-        body = coded(rec.document)
+        body = rec.body
         count += body.count(" ")  # one space after every word
         path.write_text(record_html(rec, shard.key, body, salt), encoding="utf-8")
     return count
