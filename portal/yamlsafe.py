@@ -14,8 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.events import (
+    AliasEvent,
+    Event,
+    MappingEndEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+from yaml.nodes import ScalarNode
 
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 24
@@ -81,79 +89,69 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         return tag
 
 
-FLOW_SCREEN = 400
-"""Brackets beyond which a document is screened event by event before composing (see _screen)."""
-
-
-def _screen(text: str) -> None:
-    """Refuse aliases, custom tags and deep nesting from the event stream, before composing.
-
-    libyaml composes recursively, so a document of a million nested ``[`` could overflow the C
-    stack: depth is checked on the flat event stream first. Only flow brackets can nest that
-    deep within the size limit (block nesting needs ever longer indentation), so documents with
-    few brackets — every real report — skip this pass; aliases and tags are then refused while
-    converting the composed nodes (an alias shows up as a node met twice).
-    """
-    depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, AliasEvent):
-            raise YamlProblem("YAML aliases (*name) are not allowed in content",
-                              event.start_mark.line + 1, "write the value out in full")
-        tag = getattr(event, "tag", None)
-        if tag is not None and tag != "!" and tag not in _STANDARD_TAGS:
-            raise YamlProblem(f"unsupported YAML tag {tag!r}", event.start_mark.line + 1,
-                              "content holds plain data only: remove the tag")
-        if isinstance(event, CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise YamlProblem(f"nested deeper than {MAX_DEPTH} levels", event.start_mark.line + 1)
-        elif isinstance(event, CollectionEndEvent):
-            depth -= 1
-
-
-_STR, _INT, _NULL = (f"tag:yaml.org,2002:{t}" for t in ("str", "int", "null"))
+_STR, _INT, _NULL, _SEQ, _MAP = (f"tag:yaml.org,2002:{t}" for t in ("str", "int", "null", "seq", "map"))
 _PLAIN_INT = re.compile(r"^(?:0|[1-9][0-9]*)$")
 
 
-def _scalar(loader: yaml.BaseLoader, node: ScalarNode) -> Any:
+def _scalar(loader: yaml.BaseLoader, event: ScalarEvent, tag: str) -> Any:
     """Construct a scalar; the common cases directly, since content is mostly short numbers."""
-    if node.tag == _STR:
-        return node.value
-    if node.tag == _INT and _PLAIN_INT.match(node.value):
-        return int(node.value)
-    if node.tag == _NULL:
+    value = event.value
+    if tag == _STR:
+        return value
+    if tag == _INT and _PLAIN_INT.match(value):
+        return int(value)
+    if tag == _NULL:
         return None
-    return loader.construct_object(node, deep=True)
+    return loader.construct_object(ScalarNode(tag, value, event.start_mark, event.end_mark, event.style), deep=True)
 
 
-def _to_data(loader: yaml.BaseLoader, node: Node, path: PathKey, lines: dict, depth: int, seen: set) -> Any:
-    if id(node) in seen:
-        raise YamlProblem("YAML aliases (*name) are not allowed in content",
-                          lines.get(path) or lines.get(path[:-1]), "write the value out in full")
-    seen.add(id(node))
+def _tag(loader: yaml.BaseLoader, event: Event) -> str:
+    """The event's tag, resolved as PyYAML's composer resolves it (``!`` and none: implicit)."""
+    tag = event.tag
+    if tag is None or tag == "!":
+        if type(event) is ScalarEvent:
+            return loader.resolve(ScalarNode, event.value, event.implicit)
+        return _SEQ if type(event) is SequenceStartEvent else _MAP
+    return tag
+
+
+def _to_data(loader: yaml.BaseLoader, event: Event, path: PathKey, lines: dict, depth: int) -> Any:
+    """The plain data of the node that ``event`` starts, read from the event stream.
+
+    Why events and not libyaml's composed nodes: composing makes a node and two marks per value
+    for Python to convert again (0.9 ms a report file against 0.5 from events), and composes
+    recursively in C, so a document of a million nested ``[`` could overflow the C stack. Here
+    nesting is refused at ``MAX_DEPTH``, before the parser reads deeper, and an alias is refused
+    where it stands."""
+    line = event.start_mark.line + 1
     if depth > MAX_DEPTH:
-        raise YamlProblem(f"nested deeper than {MAX_DEPTH} levels", node.start_mark.line + 1)
-    if node.tag not in _STANDARD_TAGS:
-        raise YamlProblem(
-            f"unsupported YAML tag {node.tag!r}",
-            node.start_mark.line + 1,
-            "content holds plain data only: remove the tag",
-        )
-    lines[path] = node.start_mark.line + 1
-    if isinstance(node, ScalarNode):
-        return _scalar(loader, node)
-    if isinstance(node, SequenceNode):
-        return [_to_data(loader, n, path + (i,), lines, depth + 1, seen) for i, n in enumerate(node.value)]
-    assert isinstance(node, MappingNode)
+        raise YamlProblem(f"nested deeper than {MAX_DEPTH} levels", line)
+    kind = type(event)
+    if kind is AliasEvent:
+        raise YamlProblem("YAML aliases (*name) are not allowed in content", line, "write the value out in full")
+    tag = _tag(loader, event)
+    if tag not in _STANDARD_TAGS:
+        raise YamlProblem(f"unsupported YAML tag {tag!r}", line, "content holds plain data only: remove the tag")
+    lines[path] = line
+    if kind is ScalarEvent:
+        return _scalar(loader, event, tag)
+    if kind is SequenceStartEvent:
+        items: list[Any] = []
+        while type(item := loader.get_event()) is not SequenceEndEvent:
+            items.append(_to_data(loader, item, path + (len(items),), lines, depth + 1))
+        return items
     out: dict[str, Any] = {}
-    for key_node, value_node in node.value:
-        if not isinstance(key_node, ScalarNode):
-            raise YamlProblem("a mapping key must be plain text", key_node.start_mark.line + 1)
-        key = str(loader.construct_object(key_node))
+    while type(key_event := loader.get_event()) is not MappingEndEvent:
+        if type(key_event) is AliasEvent:
+            raise YamlProblem("YAML aliases (*name) are not allowed in content", key_event.start_mark.line + 1,
+                              "write the value out in full")
+        if type(key_event) is not ScalarEvent:
+            raise YamlProblem("a mapping key must be plain text", key_event.start_mark.line + 1)
+        key = str(_scalar(loader, key_event, _tag(loader, key_event)))
         if key in out:
-            raise YamlProblem(f"duplicate key {key!r}", key_node.start_mark.line + 1)
-        lines[path + (key,)] = key_node.start_mark.line + 1  # where an alias value is reported
-        out[key] = _to_data(loader, value_node, path + (key,), lines, depth + 1, seen)
+            raise YamlProblem(f"duplicate key {key!r}", key_event.start_mark.line + 1)
+        lines[path + (key,)] = key_event.start_mark.line + 1
+        out[key] = _to_data(loader, loader.get_event(), path + (key,), lines, depth + 1)
     return out
 
 
@@ -161,13 +159,16 @@ def parse_yaml(text: str) -> Located:
     """Parse one YAML document of plain data; raise YamlProblem with a line when it is not."""
     loader = _Loader(text)
     try:
-        if text.count("[") + text.count("{") > FLOW_SCREEN:
-            _screen(text)
-        node = loader.get_single_node()
-        if node is None:
+        loader.get_event()  # the stream's start
+        if type(loader.peek_event()) is StreamEndEvent:
             return Located(None)
+        loader.get_event()  # the document's start
         lines: dict[PathKey, int] = {}
-        return Located(_to_data(loader, node, (), lines, 0, set()), lines)
+        data = _to_data(loader, loader.get_event(), (), lines, 0)
+        loader.get_event()  # the document's end
+        if type(again := loader.get_event()) is not StreamEndEvent:
+            raise YamlProblem("YAML syntax error: but found another document", again.start_mark.line + 1)
+        return Located(data, lines)
     except YamlProblem:
         raise
     except yaml.MarkedYAMLError as exc:

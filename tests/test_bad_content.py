@@ -95,6 +95,10 @@ CASES = [
          (f"{S}:3: unsupported YAML tag '!include'",)),
     Case("yaml-deep-nesting", append(SEED, "deep: " + "[" * 60 + "]" * 60 + "\n"),
          (f"{S}:80: nested deeper than 24 levels",)),
+    Case("yaml-million-brackets", append(SEED, "deep: " + "[" * 1_000_000 + "\n"),  # no stack to overflow
+         (f"{S}:80: nested deeper than 24 levels",)),
+    Case("yaml-alias-key", replace(SEED, "year: 2023\n", "year: 2023\n*year : 2024\n"),
+         (f"{S}:4: YAML aliases (*name) are not allowed in content",)),
     Case("yaml-huge", append(SEED, "# " + "x" * 2_100_000 + "\n"),
          (f"{S}: file is 2,102,701 bytes", "content YAML may be at most 2,000,000")),
     Case("yaml-empty", write(SEED, ""), (f"{S}: file is empty",)),
