@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from . import form
@@ -126,14 +126,17 @@ def _t3_cell(t3: dict, path: tuple[str, ...], col: int) -> Any:
     return node[col] if isinstance(node, list) and col < len(node) else None
 
 
-def _outcome_rows(t3: dict) -> list[form.Row]:
+_OUTCOME_ROWS = tuple(r for r in form.TABLE3_ROWS if r.is_outcome)
+_HANDLING_ROWS = tuple(r for r in _OUTCOME_ROWS if r.path[0] == "other_handling")
+_OUTCOME_ROWS_SINGLE = (*(r for r in _OUTCOME_ROWS if r.path[0] != "other_handling"), form.TABLE3_SINGLE_ROW)
+
+
+def _outcome_rows(t3: dict) -> tuple[form.Row, ...]:
     """The outcome rows to add up: （六） as one row when the report prints it so."""
-    rows = [r for r in form.TABLE3_ROWS if r.is_outcome]
     handling = t3.get("other_handling") or {}
-    subs = [r for r in rows if r.path[0] == "other_handling"]
-    if handling.get(form.SINGLE_ROW) is not None and all(handling.get(r.path[1]) is None for r in subs):
-        rows = [r for r in rows if r.path[0] != "other_handling"] + [form.TABLE3_SINGLE_ROW]
-    return rows
+    if handling.get(form.SINGLE_ROW) is not None and all(handling.get(r.path[1]) is None for r in _HANDLING_ROWS):
+        return _OUTCOME_ROWS_SINGLE
+    return _OUTCOME_ROWS
 
 
 def check_table3(t3: dict) -> list[Check]:
@@ -145,42 +148,57 @@ def check_table3(t3: dict) -> list[Check]:
         values = _t3_row(t3, row.path)
         if values is None:
             continue
+        cells, prefix = _row_names(row)
         checks.append(_equation(
             "t3.row_total",
             [("总计", values[-1] if len(values) == form.TABLE3_WIDTH else None)],
             [(c.label, values[i] if i < len(values) else None) for i, c in enumerate(form.APPLICANT_COLUMNS)],
-            ["table3." + row.key + "." + c.key for c in form.TABLE3_COLUMNS],
-            f"{_short(row)}行：",
+            cells, prefix,
         ))
     return checks
 
 
-def _table3_column(t3: dict, col: int, column: form.Item, outcome_rows: list[form.Row]) -> list[Check]:
-    """The two per-column rules of the form: balance and outcomes."""
+@cache
+def _row_names(row: form.Row) -> tuple[tuple[str, ...], str]:
+    """A row total's cells and message prefix: the same in every report, so made once."""
+    return tuple("table3." + row.key + "." + c.key for c in form.TABLE3_COLUMNS), f"{_short(row)}行："
 
-    def cell(path: tuple[str, ...], label: str) -> tuple[str, Any]:
-        return label, _t3_cell(t3, path, col)
+
+def _table3_column(t3: dict, col: int, column: form.Item, outcome_rows: tuple[form.Row, ...]) -> list[Check]:
+    """The two per-column rules of the form: balance and outcomes."""
+    prefix, outcome_labels, balance_cells, outcome_cells = _column_names(
+        col, column, outcome_rows is _OUTCOME_ROWS_SINGLE)
+    total = _t3_cell(t3, ("total",), col)
+    return [
+        _equation(
+            "t3.balance",
+            [("一", _t3_cell(t3, ("new",), col)), ("二", _t3_cell(t3, ("carried_over",), col))],
+            [("三（七）", total), ("四", _t3_cell(t3, ("carried_forward",), col))],
+            balance_cells, prefix,
+        ),
+        _equation(
+            "t3.outcomes",
+            [("（七）总计", total)],
+            [(label, _t3_cell(t3, r.path, col)) for label, r in zip(outcome_labels, outcome_rows, strict=True)],
+            outcome_cells, prefix,
+        ),
+    ]
+
+
+@cache
+def _column_names(col: int, column: form.Item, single: bool) -> tuple[
+        str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """What a column's two checks are named by — its message prefix, the outcome rows' labels
+    (（六） as one row or not: ``single``), and the cells of each check — the same in every
+    report, so made once (they were a quarter of checking a report)."""
+    outcome_rows = _OUTCOME_ROWS_SINGLE if single else _OUTCOME_ROWS
 
     def ref(path: tuple[str, ...]) -> str:
         return "table3." + ".".join(path) + "." + column.key
 
-    prefix = f"{column.label}列："
-    return [
-        _equation(
-            "t3.balance",
-            [cell(("new",), "一"), cell(("carried_over",), "二")],
-            [cell(("total",), "三（七）"), cell(("carried_forward",), "四")],
-            [ref(("new",)), ref(("carried_over",)), ref(("total",)), ref(("carried_forward",))],
-            prefix,
-        ),
-        _equation(
-            "t3.outcomes",
-            [cell(("total",), "（七）总计")],
-            [cell(r.path, _short(r)) for r in outcome_rows],
-            [ref(("total",))] + [ref(r.path) for r in outcome_rows],
-            prefix,
-        ),
-    ]
+    return (f"{column.label}列：", tuple(_short(r) for r in outcome_rows),
+            tuple(ref((part,)) for part in ("new", "carried_over", "total", "carried_forward")),
+            (ref(("total",)), *(ref(r.path) for r in outcome_rows)))
 
 
 def _t3_row(t3: dict, path: tuple[str, ...]) -> list | None:
