@@ -789,7 +789,8 @@ def pages(site: Site, *, base_url: str = DEFAULT_BASE_URL, about_markdown: str |
     """Every templated page of the site, in a stable order. Reading this is reading the site map.
 
     Besides these pages the site holds the downloads of ``export.data_files`` (/data/*.json|csv,
-    each report's report.json, report.yaml and source.txt) and ``/static/`` assets.
+    each report's report.json, report.yaml and source.txt), each report page's companion text
+    shard for search (``Page.companions``) and ``/static/`` assets.
     """
     index = index or SiteIndex(site)
     years = tuple(index.by_year)
