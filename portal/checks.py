@@ -142,8 +142,8 @@ def _outcome_rows(t3: dict) -> tuple[form.Row, ...]:
 def check_table3(t3: dict) -> list[Check]:
     checks: list[Check] = []
     outcome_rows = _outcome_rows(t3)
-    for col, column in enumerate(form.TABLE3_COLUMNS):
-        checks += _table3_column(t3, col, column, outcome_rows)
+    for col in range(len(form.TABLE3_COLUMNS)):
+        checks += _table3_column(t3, col, outcome_rows)
     for row in [*form.TABLE3_ROWS, form.TABLE3_SINGLE_ROW]:
         values = _t3_row(t3, row.path)
         if values is None:
@@ -164,10 +164,9 @@ def _row_names(row: form.Row) -> tuple[tuple[str, ...], str]:
     return tuple("table3." + row.key + "." + c.key for c in form.TABLE3_COLUMNS), f"{_short(row)}行："
 
 
-def _table3_column(t3: dict, col: int, column: form.Item, outcome_rows: tuple[form.Row, ...]) -> list[Check]:
+def _table3_column(t3: dict, col: int, outcome_rows: tuple[form.Row, ...]) -> list[Check]:
     """The two per-column rules of the form: balance and outcomes."""
-    prefix, outcome_labels, balance_cells, outcome_cells = _column_names(
-        col, column, outcome_rows is _OUTCOME_ROWS_SINGLE)
+    prefix, outcome_labels, balance_cells, outcome_cells = _column_names(col, outcome_rows is _OUTCOME_ROWS_SINGLE)
     total = _t3_cell(t3, ("total",), col)
     return [
         _equation(
@@ -186,11 +185,12 @@ def _table3_column(t3: dict, col: int, column: form.Item, outcome_rows: tuple[fo
 
 
 @cache
-def _column_names(col: int, column: form.Item, single: bool) -> tuple[
+def _column_names(col: int, single: bool) -> tuple[
         str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """What a column's two checks are named by — its message prefix, the outcome rows' labels
     (（六） as one row or not: ``single``), and the cells of each check — the same in every
     report, so made once (they were a quarter of checking a report)."""
+    column = form.TABLE3_COLUMNS[col]
     outcome_rows = _OUTCOME_ROWS_SINGLE if single else _OUTCOME_ROWS
 
     def ref(path: tuple[str, ...]) -> str:

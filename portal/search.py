@@ -358,10 +358,10 @@ BUNDLE_REPORTS = 700
 """Reports per Pagefind bundle, at most. A query downloads its words' chunks from every bundle,
 so fewer bundles mean fewer bytes; but one Pagefind process holds its bundle in memory, so
 bundles bound the memory of indexing at any corpus size and let two processes index at once.
-Measured at 5,000 reports with two services, one word a character (bench_build.py,
-bench_search.py): 8 bundles of 625 (this value): 0.45 GiB a service, a reader's first query
-from a deep link ~1.2 MB (median), later queries on the open page ~70 KB; 5 of 1,000:
-0.73 GiB a service, ~0.93 MB and ~110 KB. The smaller bundles keep the 20,000-report build
+Measured at 5,000 reports with two services, one word a character, label pieces not indexed
+(bench_build.py, bench_search.py): 8 bundles of 625 (this value): 0.32 GiB a service, a
+reader's first query from a deep link ~1.16 MB (median), later queries on the open page ~13 KB;
+5 of 1,000: 0.49 GiB a service, ~0.88 MB and ~104 KB. The smaller bundles keep the 20,000-report build
 well under 3 GB (two services beside the model) and index a little faster. (With the
 overlapping bigrams of before, a service needed ~1.2 MB a report and 3 bundles of 2,500 took
 2.5-3.0 GB each.)"""

@@ -100,7 +100,9 @@ def test_runs_that_are_pieces_of_the_reports_table_labels_are_not_indexed(seeds:
     """The rule spelled out on plain text: a run of the document is left out of the index iff
     it occurs within one run of the labels of the tables the report has (the page finds those
     from the catalog); every other run is indexed, in order, parted by one boundary."""
-    runs_of = lambda text: [r for r in re.split("[" + re.escape("".join(SEPARATORS)) + "]+", fold(text)) if r]  # noqa: E731
+    def runs_of(text: str) -> list[str]:
+        return [r for r in re.split("[" + re.escape("".join(SEPARATORS)) + "]+", fold(text)) if r]
+
     left_out = 0
     for report in seeds.reports:
         label_runs = runs_of("\n".join(table_labels(report)))
