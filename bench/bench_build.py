@@ -25,8 +25,11 @@ Phases:
   end to end, browser included, by ``bench_serve.py``.
 
 Peak memory is given two ways: the largest single process (``ru_maxrss``) and the whole process
-tree's PSS sampled every 50 ms (the main process, render workers and Pagefind together; pages
-shared copy-on-write by forked workers count once).
+tree's PSS (the main process, render workers and Pagefind together; pages
+shared copy-on-write by forked workers count once), sampled every 0.25 s.
+Nothing is deleted until every run is measured (``INODE_REUSE_S``): runs' output goes to
+``bench/out/trash``, emptied at the end unless ``--keep-trash`` (for a series of benchmarks,
+e.g. old and new code interleaved: empty it after the last one).
 The reference figures of issue 7 (2 cores, per 5,000 pages) are printed beside ours.
 """
 
@@ -228,25 +231,48 @@ def set_title(yaml_path: Path, title: str) -> str:
     return old.group(1)
 
 
-SETTLE = 35.0
-"""Seconds to wait after deleting a previous run's output before the next run starts.
+TRASH = ROOT / "bench" / "out" / "trash"
+EMPTIED = ROOT / "bench" / "out" / ".trash-emptied"
+INODE_REUSE_S = 360
+"""How long after a mass deletion creating files on this box stays slow (``RECENTCY_MIN`` 60 s
++ ``RECENTCY_DIRTY`` 300 s in ext4's ``ialloc.c``).
 
-Why: the build box's ext4 has no journal, and without one ext4 does not reuse an inode freed in
-the last 30 s (35 s if its block is dirty): allocating an inode scans past every recently freed
-one, looking up its inode block. A build started right after deleting the previous run's
-33,000 files spent ~12 % of its CPU in that scan (``perf``: ``recently_deleted``,
-``find_get_block_common``), so runs got slower one after another (old code, 5,000 reports:
-57, 61, 74 s). A real build does not follow a mass deletion; the benchmark waits it out."""
+Why it matters: the build box's ext4 has no journal, and without one ext4 does not reuse an
+inode freed in the last 60 s, or 360 s while its inode-table block is still dirty, which any
+file created or deleted beside it keeps it. Allocating an inode scans past every such free inode
+(``perf``: ``recently_deleted``, ``find_get_block_common``). Measured with a loop creating
+20,000 small files: 0.034 ms of system time a file with no deletion in the last minutes, 0.19 ms
+40 s after deleting 20,000 files, 0.11 ms after 70 s, 0.09 ms after 100 s. A build creates
+~36,000 files and folders at 5,000 reports, so a run started after deleting the previous run's
+output paid several seconds of CPU for the benchmark's own cleanup (the 35 s wait this module
+used to make was too short). A real build does not follow a mass deletion (a deploy builds in
+a fresh clone; a rebuild replaces only changed files, the rest are hard links), so the
+benchmark deletes nothing until it has measured everything: see ``discard``."""
 
 
-def remove(*paths: Path) -> None:
-    """Delete runs' output and wait until their inodes may be reused (``SETTLE``), also before
-    the next benchmark that runs on this box."""
-    existing = [p for p in paths if p.exists()]
-    for path in existing:
-        shutil.rmtree(path, ignore_errors=True)
-    if existing:
-        time.sleep(SETTLE)
+def discard(*paths: Path) -> None:
+    """Move runs' output into ``TRASH``: a rename frees no inode, so the next run's files are
+    created as fast as a real build's (``INODE_REUSE_S``). ``empty_trash`` deletes it at the end."""
+    TRASH.mkdir(parents=True, exist_ok=True)
+    for path in paths:
+        if path.exists():
+            path.rename(TRASH / f"{time.time_ns()}-{path.name}")
+
+
+def empty_trash() -> None:
+    """Delete the discarded output and note when, for the next benchmark's warning."""
+    if TRASH.exists():
+        shutil.rmtree(TRASH, ignore_errors=True)
+        EMPTIED.touch()
+
+
+def recent_deletion() -> float | None:
+    """Seconds since a benchmark last emptied its trash, if that is under ``INODE_REUSE_S``."""
+    try:
+        age = time.time() - EMPTIED.stat().st_mtime
+    except OSError:
+        return None
+    return age if age < INODE_REUSE_S else None
 
 
 def dir_bytes(path: Path) -> tuple[int, int]:
@@ -288,10 +314,10 @@ def bench(content: Path, phases: list[str], runs: int, keep_site: Path | None) -
                     continue
                 elif phase == "full":
                     out = work / "full" / "site"
-                    remove(out.parent)
+                    discard(out.parent)
                 results[phase].append(run_once(phase, content, out))
                 if phase in ("load", "pages", "render", "index"):
-                    remove(out.parent)
+                    discard(out.parent)
             print_phase(phase, results[phase])
         if "full" in results:
             site = work / "full" / "site"
@@ -301,10 +327,10 @@ def bench(content: Path, phases: list[str], runs: int, keep_site: Path | None) -
             print(f"{'output':<26} {files} files, {size / 2**20:.1f} MiB (search index {search / 2**20:.1f} MiB, "
                   f"text shards {shards / 2**20:.1f} MiB)")
             if keep_site:
-                shutil.rmtree(keep_site, ignore_errors=True)
+                discard(keep_site)
                 shutil.move(site, keep_site)
                 print(f"kept the full build in {keep_site}")
-        remove(*work.iterdir())
+        discard(*work.iterdir())
     summary(results)
 
 
@@ -357,6 +383,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--runs", type=int, default=3, help="runs per phase (medians; ≥ 3)")
     p.add_argument("--phases", default=",".join(PHASES), help=f"comma-separated, of {', '.join(PHASES)}")
     p.add_argument("--keep-site", type=Path, help="move the last full build here (for bench_search.py --site)")
+    p.add_argument("--keep-trash", action="store_true",
+                   help="leave runs' output in bench/out/trash (a series of benchmarks: delete it after the last)")
     p.add_argument("--child", choices=PHASES, help=argparse.SUPPRESS)
     p.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -370,7 +398,15 @@ def main(argv: list[str] | None = None) -> int:
         p.error(f"unknown phase(s): {', '.join(sorted(unknown))}")
     print(f"content {content}; {args.runs} run(s) per phase; {os.cpu_count()} CPUs; "
           f"load average {os.getloadavg()[0]:.1f}")
-    bench(content, phases, args.runs, args.keep_site)
+    age = recent_deletion()
+    if age is not None:
+        print(f"warning: a benchmark deleted its output {age:.0f} s ago; on ext4 without a journal, creating "
+              f"files stays slower for up to {INODE_REUSE_S} s after a mass deletion (see INODE_REUSE_S)")
+    try:
+        bench(content, phases, args.runs, args.keep_site)
+    finally:
+        if not args.keep_trash:
+            empty_trash()
     return 0
 
 
