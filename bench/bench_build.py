@@ -252,11 +252,16 @@ benchmark deletes nothing until it has measured everything: see ``discard``."""
 
 def discard(*paths: Path) -> None:
     """Move runs' output into ``TRASH``: a rename frees no inode, so the next run's files are
-    created as fast as a real build's (``INODE_REUSE_S``). ``empty_trash`` deletes it at the end."""
+    created as fast as a real build's (``INODE_REUSE_S``). ``empty_trash`` deletes it at the end.
+    A folder on another file system (``--keep-site`` elsewhere) cannot be renamed there and is
+    deleted at once."""
     TRASH.mkdir(parents=True, exist_ok=True)
     for path in paths:
         if path.exists():
-            path.rename(TRASH / f"{time.time_ns()}-{path.name}")
+            try:
+                path.rename(TRASH / f"{time.time_ns()}-{path.name}")
+            except OSError:
+                shutil.rmtree(path, ignore_errors=True)
 
 
 def empty_trash() -> None:
