@@ -90,6 +90,7 @@ export function termPlan(term) {
 let pagefindPromise = null;
 let catalogPromise = null;
 const shardCache = new Map();
+let mergedPromise = null;
 
 function catalog() {
   catalogPromise ??= fetch(`${DATA}catalog.json`).then(async (r) => {
@@ -99,16 +100,27 @@ function catalog() {
   return catalogPromise;
 }
 
+/** Pagefind with the primary bundle only; the others are merged when a query first reaches a
+ * slice outside it (``everyBundle``). Why: Pagefind searches every merged bundle on every call
+ * and fetches, from each, the index chunk of every character of the query (~24 KB each,
+ * whatever the character), so with every bundle merged a reader who follows a search link
+ * waited for ~0.9 MB of index before the first results; the newest slices are in the primary
+ * bundle (portal/search.py plans them first). */
 function pagefind() {
   pagefindPromise ??= (async () => {
-    const [pf, cat] = await Promise.all([import(`${BUNDLE}pagefind.js`), catalog()]);
+    const pf = await import(`${BUNDLE}pagefind.js`);
     await pf.options({ basePath: BUNDLE });
     await pf.init();
-    const bundles = new Set(cat.shards.map(([, bundle]) => bundle));
-    for (const bundle of bundles) if (bundle !== BUNDLE) await pf.mergeIndex(bundle);
     return pf;
   })();
   return pagefindPromise;
+}
+
+/** Merge every other bundle into Pagefind, all at once and once: the next search then fetches
+ * their chunks in parallel. Resolves when they are searchable. */
+function everyBundle(pf, cat) {
+  mergedPromise ??= Promise.all(cat.bundles.filter((b) => b !== BUNDLE).map((b) => pf.mergeIndex(b)));
+  return mergedPromise;
 }
 
 function textShard(entry) {
@@ -123,6 +135,7 @@ function textShard(entry) {
  * table masks, and the table labels folded. */
 function prepare(cat) {
   const slices = [...new Set(cat.shards.map(([key]) => key))]; // a slice may span two bundles
+  const inPrimary = new Set(slices.filter((key) => cat.shards.every(([k, b]) => k !== key || b === BUNDLE)));
   const members = new Map(slices.map((key) => [key, []]));
   for (const [id, row] of Object.entries(cat.pages)) {
     if (row[0] === "r") members.get(slices[row[3]])?.push([id, row[4]]);
@@ -131,6 +144,8 @@ function prepare(cat) {
   return {
     ...cat,
     slices,
+    inPrimary,
+    bundles: [...new Set(cat.shards.map(([, bundle]) => bundle))],
     members,
     foldedLabels: cat.labels.map(fold),
     labelsOf(mask) {
@@ -227,6 +242,7 @@ async function runSearch(query, onShard) {
   const plans = terms.map(termPlan);
   const [pf, cat] = await Promise.all([pagefind(), catalog()]);
   for (const shard of cat.slices) {
+    if (!cat.inPrimary.has(shard)) await everyBundle(pf, cat);
     const ids = await searchIds(pf, cat, plans, shard);
     let entries = [...ids].map((id) => cat.pages[id]).filter(Boolean).map((row) => describe(cat, row));
     if (plans.some((p) => p.verify)) {

@@ -550,6 +550,43 @@ def test_any_slicing_gives_the_same_answers(browser, tmp_path: Path, search_site
     context.close()
 
 
+def test_the_first_results_do_not_wait_for_the_other_bundles(browser, tmp_path: Path, search_site: Path,  # noqa: ANN001
+                                                              seeds: Site) -> None:
+    """A reader who follows a search link sees the primary bundle's results (the pages and the
+    newest slices) while every other bundle is still on its way; the answer then completes."""
+    import shutil
+
+    site = tmp_path / "site"
+    shutil.copytree(search_site, site)
+    index_site(seeds, site, shard_by=shard_by_year, slice_reports=1, bundle_reports=1)
+    primary = {r.url for s in plan_shards(seeds, slice_reports=1, bundle_reports=1) if s.bundle == BUNDLE
+               for r in s.records if r.url.startswith("/reports/")}
+    query = "政务公开"
+    assert primary < truth(seeds, query)  # some of the answer is in other bundles
+    held, released = [], []
+
+    def hold(route) -> None:  # noqa: ANN001
+        if released:
+            route.continue_()
+        else:
+            held.append(route)
+
+    context = browser.new_context()
+    pg = context.new_page()
+    pg.route(re.compile(r"/pagefind/shard-\d+/"), hold)
+    with serve_directory(site) as url:
+        pg.goto(f"{url}/search/?q={quote(query)}")
+        pg.wait_for_selector("#results li.search-result-r")
+        assert report_links(pg) == primary & truth(seeds, query)
+        assert held and pg.get_attribute("#results", "data-state") != "done"
+        released.append(True)
+        for route in held:
+            route.continue_()
+        wait_done(pg, query)
+        assert report_links(pg) == truth(seeds, query)
+    context.close()
+
+
 def _services_at_once(seeds: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, widen_after: float | None) -> int:
     """The most Pagefind services running at once over five one-report bundles, two workers."""
     import asyncio
