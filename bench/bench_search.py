@@ -12,7 +12,8 @@ already compressed) and drives ``/search/`` in headless Chromium:
    truth: a report is relevant iff its searchable document (text, title, agency name, table
    labels: ``portal.search.report_document``) contains every term as a substring after the
    width/case folding the search applies. Recall, precision and exact-set count are printed, and
-   bytes transferred for the whole cold query (page, scripts, WebAssembly, catalog, index).
+   bytes transferred for the whole cold query (page, scripts, WebAssembly, catalog, index), and
+   the bytes served and time taken until the first results were on screen.
 2. **Typing**, one page for all queries (warm cache, as a reader searching repeatedly): type
    the query into the box, and take the page's own ``data-elapsed`` — milliseconds from the
    last input event to the rendered results — plus the bytes that query fetched.
@@ -70,6 +71,11 @@ class Counter:
             self.bytes += n
             self.requests += 1
             self.paths.append((path, n))
+
+    def peek(self) -> int:
+        """Bytes served since the last reset, without resetting."""
+        with self.lock:
+            return self.bytes
 
     def take(self) -> tuple[int, int, list[tuple[str, int]]]:
         with self.lock:
@@ -144,6 +150,11 @@ def wait_done(page, query: str) -> None:  # noqa: ANN001
         arg=query.strip(), timeout=TIMEOUT_MS)
 
 
+FIRST_SHOWN = ("() => { const r = document.getElementById('results');"
+               " return r && (r.dataset.first !== undefined || r.dataset.state === 'done'); }")
+"""The page has shown its first results (``data-first``), or finished with none."""
+
+
 def type_query(page, query: str) -> tuple[float, float]:  # noqa: ANN001
     """Type a query into the box as a reader does; returns the page's own timings from the last
     keystroke: to the first results on screen, and to the complete answer (data-state=done)."""
@@ -165,6 +176,8 @@ class QueryResult:
     found: set[str]
     cold_bytes: int = 0
     cold_ms: float = 0.0
+    cold_first_bytes: int = 0  # served by the time the first results were on screen (or none were found)
+    cold_first_ms: float = 0.0
     typed_ms: float = 0.0  # last keystroke → first results
     done_ms: float = 0.0  # last keystroke → complete answer
     warm_bytes: int = 0
@@ -203,6 +216,9 @@ def measure(base: str, counter: Counter, queries: list[str], truth: dict[str, se
                 counter.take()
                 start = time.perf_counter()
                 page.goto(f"{base}/search/?q={quote(res.query)}")
+                page.wait_for_function(FIRST_SHOWN, timeout=TIMEOUT_MS)
+                res.cold_first_ms = (time.perf_counter() - start) * 1000
+                res.cold_first_bytes = counter.peek()
                 wait_done(page, res.query)
                 res.cold_ms = (time.perf_counter() - start) * 1000
                 res.found = {u for u in result_urls(page) if u.startswith("/reports/")}
@@ -291,7 +307,12 @@ def report(results: list[QueryResult], cold: bool) -> int:
     if cold:
         cms = [r.cold_ms for r in results]
         cb = [r.cold_bytes / 1024 for r in results]
-        print(f"deep link cold (ms)     median {statistics.median(cms):.0f}  p90 {pct(cms, 0.9):.0f}")
+        fms = [r.cold_first_ms for r in results]
+        fb = [r.cold_first_bytes / 1024 for r in results]
+        print(f"deep link cold (ms)     median {statistics.median(cms):.0f}  p90 {pct(cms, 0.9):.0f}"
+              f"  (first results: median {statistics.median(fms):.0f}  p90 {pct(fms, 0.9):.0f})")
+        print(f"bytes to first, cold    median {statistics.median(fb):.1f} KB  p90 {pct(fb, 0.9):.1f}"
+              f"  max {max(fb):.1f}  (≤ 300 KB in {sum(b <= 300 for b in fb)}/{len(fb)})")
         print(f"bytes/query, cold (KB)  median {statistics.median(cb):.1f}  p90 {pct(cb, 0.9):.1f}"
               f"  max {max(cb):.1f}  (< 1 MB in {sum(b < 1024 for b in cb)}/{len(cb)})")
         print(f"cold KB by kind         {kind_shares([r.paths for r in results])}  (median/max)")
