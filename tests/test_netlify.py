@@ -188,6 +188,12 @@ def test_every_published_file_has_exactly_one_cache_rule(netlify_site: Path) -> 
     assert statics and all(LONG in rules.headers_for(url_of(netlify_site, f))["Cache-Control"] for f in statics)
     chunks = list((netlify_site / "pagefind" / "index").iterdir())
     assert chunks and all(LONG in rules.headers_for(url_of(netlify_site, f))["Cache-Control"] for f in chunks)
+    # A large site's other bundles (the seeds have one): hashed chunks and filters, unhashed entry.
+    for url, rule in (("/pagefind/shard-3/index/3f6465a.pf_index", "/pagefind/:bundle/index/*"),
+                      ("/pagefind/shard-3/filter/b1c2d3e.pf_filter", "/pagefind/:bundle/filter/*")):
+        assert [p for p, v in rules.matching(url) if "Cache-Control" in v] == [rule]
+        assert LONG in rules.headers_for(url)["Cache-Control"], url
+    assert LONG not in rules.headers_for("/pagefind/shard-3/pagefind-entry.json").get("Cache-Control", "")
 
 
 # ------------------------------------------------------------------ in Chromium, under the policy
