@@ -131,19 +131,21 @@ _HANDLING_ROWS = tuple(r for r in _OUTCOME_ROWS if r.path[0] == "other_handling"
 _OUTCOME_ROWS_SINGLE = (*(r for r in _OUTCOME_ROWS if r.path[0] != "other_handling"), form.TABLE3_SINGLE_ROW)
 
 
-def _outcome_rows(t3: dict) -> tuple[form.Row, ...]:
-    """The outcome rows to add up: （六） as one row when the report prints it so."""
+def _single_handling(t3: dict) -> bool:
+    """Whether the outcome rows to add up have （六） as one row: the report prints it so."""
     handling = t3.get("other_handling") or {}
-    if handling.get(form.SINGLE_ROW) is not None and all(handling.get(r.path[1]) is None for r in _HANDLING_ROWS):
-        return _OUTCOME_ROWS_SINGLE
-    return _OUTCOME_ROWS
+    return handling.get(form.SINGLE_ROW) is not None and all(handling.get(r.path[1]) is None for r in _HANDLING_ROWS)
+
+
+def _outcome_rows(single: bool) -> tuple[form.Row, ...]:
+    return _OUTCOME_ROWS_SINGLE if single else _OUTCOME_ROWS
 
 
 def check_table3(t3: dict) -> list[Check]:
     checks: list[Check] = []
-    outcome_rows = _outcome_rows(t3)
+    single = _single_handling(t3)
     for col in range(len(form.TABLE3_COLUMNS)):
-        checks += _table3_column(t3, col, outcome_rows)
+        checks += _table3_column(t3, col, single)
     for row in [*form.TABLE3_ROWS, form.TABLE3_SINGLE_ROW]:
         values = _t3_row(t3, row.path)
         if values is None:
@@ -164,9 +166,10 @@ def _row_names(row: form.Row) -> tuple[tuple[str, ...], str]:
     return tuple("table3." + row.key + "." + c.key for c in form.TABLE3_COLUMNS), f"{_short(row)}行："
 
 
-def _table3_column(t3: dict, col: int, outcome_rows: tuple[form.Row, ...]) -> list[Check]:
+def _table3_column(t3: dict, col: int, single: bool) -> list[Check]:
     """The two per-column rules of the form: balance and outcomes."""
-    prefix, outcome_labels, balance_cells, outcome_cells = _column_names(col, outcome_rows is _OUTCOME_ROWS_SINGLE)
+    outcome_rows = _outcome_rows(single)
+    prefix, outcome_labels, balance_cells, outcome_cells = _column_names(col, single)
     total = _t3_cell(t3, ("total",), col)
     return [
         _equation(
@@ -191,7 +194,7 @@ def _column_names(col: int, single: bool) -> tuple[
     (（六） as one row or not: ``single``), and the cells of each check — the same in every
     report, so made once (they were a quarter of checking a report)."""
     column = form.TABLE3_COLUMNS[col]
-    outcome_rows = _OUTCOME_ROWS_SINGLE if single else _OUTCOME_ROWS
+    outcome_rows = _outcome_rows(single)
 
     def ref(path: tuple[str, ...]) -> str:
         return "table3." + ".".join(path) + "." + column.key

@@ -298,14 +298,15 @@ def report_record(report: Report, agency_index: int, slice_index: int) -> Record
     so the page knows which reports a slice holds when it matches table labels itself."""
     a = report.agency
     default_title = f"{a.name}{report.year}年政府信息公开工作年度报告"
+    tables = table_mask(report)
     return Record(
         url=report.url,
         make_document=partial(indexed_document, report),
         meta={"title": report.title, "agency": a.name, "year": str(report.year),
               "jurisdiction": a.jurisdiction_label, "kind": a.kind},
-        row=["r", agency_index, report.year, slice_index, table_mask(report)]
+        row=["r", agency_index, report.year, slice_index, tables]
         + ([] if report.title == default_title else [report.title]),
-        tables=table_mask(report),
+        tables=tables,
     )
 
 

@@ -115,6 +115,11 @@ def _tag(loader: yaml.BaseLoader, event: Event) -> str:
     return tag
 
 
+def _alias(line: int) -> YamlProblem:
+    """An alias, as a value or as a mapping key: content is plain data, written out in full."""
+    return YamlProblem("YAML aliases (*name) are not allowed in content", line, "write the value out in full")
+
+
 def _to_data(loader: yaml.BaseLoader, event: Event, path: PathKey, lines: dict, depth: int) -> Any:
     """The plain data of the node that ``event`` starts, read from the event stream.
 
@@ -128,7 +133,7 @@ def _to_data(loader: yaml.BaseLoader, event: Event, path: PathKey, lines: dict, 
         raise YamlProblem(f"nested deeper than {MAX_DEPTH} levels", line)
     kind = type(event)
     if kind is AliasEvent:
-        raise YamlProblem("YAML aliases (*name) are not allowed in content", line, "write the value out in full")
+        raise _alias(line)
     tag = _tag(loader, event)
     if tag not in _STANDARD_TAGS:
         raise YamlProblem(f"unsupported YAML tag {tag!r}", line, "content holds plain data only: remove the tag")
@@ -143,8 +148,7 @@ def _to_data(loader: yaml.BaseLoader, event: Event, path: PathKey, lines: dict, 
     out: dict[str, Any] = {}
     while type(key_event := loader.get_event()) is not MappingEndEvent:
         if type(key_event) is AliasEvent:
-            raise YamlProblem("YAML aliases (*name) are not allowed in content", key_event.start_mark.line + 1,
-                              "write the value out in full")
+            raise _alias(key_event.start_mark.line + 1)
         if type(key_event) is not ScalarEvent:
             raise YamlProblem("a mapping key must be plain text", key_event.start_mark.line + 1)
         key = str(_scalar(loader, key_event, _tag(loader, key_event)))

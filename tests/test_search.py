@@ -529,14 +529,19 @@ def test_search_works_under_the_sites_content_security_policy(browser, search_si
     assert violations == []
 
 
+def resliced(search_site: Path, seeds: Site, site: Path, slice_reports: int, bundle_reports: int) -> Path:
+    """A copy of the seed site at ``site`` with its search index cut into other slices and bundles."""
+    import shutil
+
+    shutil.copytree(search_site, site)
+    index_site(seeds, site, shard_by=shard_by_year, slice_reports=slice_reports, bundle_reports=bundle_reports)
+    return site
+
+
 @pytest.mark.parametrize("slice_reports, bundle_reports", [(1, 1), (2, 3), (3, 2), (600, 2500)])
 def test_any_slicing_gives_the_same_answers(browser, tmp_path: Path, search_site: Path, seeds: Site,  # noqa: ANN001
                                             slice_reports: int, bundle_reports: int) -> None:
-    import shutil
-
-    site = tmp_path / "site"
-    shutil.copytree(search_site, site)
-    index_site(seeds, site, shard_by=shard_by_year, slice_reports=slice_reports, bundle_reports=bundle_reports)
+    site = resliced(search_site, seeds, tmp_path / "site", slice_reports, bundle_reports)
     context = browser.new_context()
     pg = context.new_page()
     with serve_directory(site) as url:
@@ -554,11 +559,7 @@ def test_the_first_results_do_not_wait_for_the_other_bundles(browser, tmp_path: 
                                                               seeds: Site) -> None:
     """A reader who follows a search link sees the primary bundle's results (the pages and the
     newest slices) while every other bundle is still on its way; the answer then completes."""
-    import shutil
-
-    site = tmp_path / "site"
-    shutil.copytree(search_site, site)
-    index_site(seeds, site, shard_by=shard_by_year, slice_reports=1, bundle_reports=1)
+    site = resliced(search_site, seeds, tmp_path / "site", 1, 1)
     primary = {r.url for s in plan_shards(seeds, slice_reports=1, bundle_reports=1) if s.bundle == BUNDLE
                for r in s.records if r.url.startswith("/reports/")}
     query = "政务公开"
