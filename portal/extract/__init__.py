@@ -19,6 +19,7 @@ from .meta import draft_agency, read_contact, read_meta
 from .narrative import read_narrative
 from .pdf import PdfError, pdf_to_text
 from .tables import find_regions, form_of, read_table2, read_table3, read_table4
+from .view import reading_lines
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../../schema/report.schema.json"
 _HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".asp", ".aspx", ".jsp", ".php"}
@@ -89,7 +90,7 @@ def _extract(raw: bytes, filename: str, registry: list[dict]) -> Draft:
         raise ExtractError("contains NUL characters: it is a binary file, not a report's text")
     if not text.strip():
         raise ExtractError("contains no text")
-    lines = [line.rstrip("\r") for line in text.split("\n")]
+    lines = reading_lines(text)
     meta = read_meta(lines, registry)
     contact = read_contact(text)
     regions = find_regions(lines)
