@@ -17,7 +17,7 @@ from .numbers import is_cell
 
 BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 IMAGE = re.compile(r"\[image:[^\]]*\]")
-_GLUED = re.compile(r"^(.*[\u4e00-\u9fff)）])(\d[\d,，]*)$")
+_GLUED = re.compile(r"^(.*[\u4e00-\u9fff)）”’」』】])(\d[\d,，]*(?:\.\d+)?)$")
 _NUMBERING = re.compile(
     r"^(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．,，](?!\d))"
 )
