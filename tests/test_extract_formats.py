@@ -161,6 +161,19 @@ def w_tc(text: str = "", span: int = 1, merge: str | None = None) -> str:
     return f"<w:tc><w:tcPr>{pr}</w:tcPr>{w_p(text, bookmark=text.startswith('一、'))}</w:tc>"
 
 
+CONTENT_TYPES = (
+    '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Override PartName="/word/document.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+)
+PACKAGE_RELS = (  # the smallest package Word (and python-docx) opens: the main part named by a relationship
+    '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Target="word/document.xml" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"/></Relationships>'
+)
+
+
 def docx_bytes() -> bytes:
     t2 = SEED["table2"]
     header = ("信息内容", "本年制发件数", "本年废止件数", "现行有效件数")
@@ -200,7 +213,8 @@ def docx_bytes() -> bytes:
                 f"<w:body>{body}</w:body></w:document>")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+        z.writestr("[Content_Types].xml", CONTENT_TYPES)
+        z.writestr("_rels/.rels", PACKAGE_RELS)
         z.writestr("word/document.xml", document)
     return out.getvalue()
 
