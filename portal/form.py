@@ -45,6 +45,46 @@ TABLE2_SECTIONS = (
     ("第二十条第（八）项", (TABLE2_FEES,)),
 )
 
+# ---------------------------------------------------------------- table 2 of the 2019 form
+
+FORM_2019_ID = "gov-2019"
+FORM_2019_NAME = "政府信息公开工作年度报告格式（国办公开办函〔2019〕60号）"
+TABLE2_2019_KEY = "table2_2019"
+"""Table 2 as the 2019 form prints it: its columns mean other things than the 2021 form's, so it
+is kept whole under its own key; only the decision counts carry over into ``table2``."""
+
+_MADE_PUBLISHED = (Item("made", "本年新制作数量"), Item("published", "本年新公开数量"),
+                   Item("public_total", "对外公开总数量"))
+_ITEMS_DECISIONS = (Item("previous", "上一年项目数量"), Item("change", "本年增/减"), Item("decisions", "处理决定数量"))
+SIGNED_CELLS = frozenset({"change"})
+"""Cells that may be negative (本年增/减 is a change)."""
+AMOUNT_CELLS = frozenset({"amount_yuan"})
+"""Cells that are sums of money in 元 (a report printing 万元 is converted)."""
+
+
+@dataclass(frozen=True)
+class Row2019:
+    """A row of the 2019 form's table 2, and the 2021 ``table2`` key its decisions fill, if any."""
+
+    key: str
+    label: str
+    section: str
+    cells: tuple[Item, ...]
+    carries_to: str | None = None
+
+
+TABLE2_2019_ROWS = (
+    Row2019("regulations", "规章", "第二十条第（一）项", _MADE_PUBLISHED),
+    Row2019("normative_documents", "规范性文件", "第二十条第（一）项", _MADE_PUBLISHED),
+    Row2019("licensing", "行政许可", "第二十条第（五）项", _ITEMS_DECISIONS, "licensing"),
+    Row2019("other_services", "其他对外管理服务事项", "第二十条第（五）项", _ITEMS_DECISIONS),
+    Row2019("punishment", "行政处罚", "第二十条第（六）项", _ITEMS_DECISIONS, "punishment"),
+    Row2019("coercion", "行政强制", "第二十条第（六）项", _ITEMS_DECISIONS, "coercion"),
+    Row2019("fees", "行政事业性收费", "第二十条第（八）项", _ITEMS_DECISIONS[:2]),
+    Row2019("procurement", "政府集中采购", "第二十条第（九）项",
+            (Item("items", "采购项目数量"), Item("amount_yuan", "采购总金额（元）"))),
+)
+
 # ---------------------------------------------------------------- table 3
 
 TABLE3_COLUMNS = (

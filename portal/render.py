@@ -564,7 +564,7 @@ def table_layout(key: str, single_row: bool) -> Layout:
     """The layout of table2, table3 (with （六） as one row or three) or table4, built once."""
     if key == "table3":
         return table3_layout(single_row)
-    return {"table2": table2_layout, "table4": table4_layout}[key]()
+    return {"table2": table2_layout, form.TABLE2_2019_KEY: table2_2019_layout, "table4": table4_layout}[key]()
 
 
 def table2_layout() -> Layout:
@@ -582,6 +582,27 @@ def table2_layout() -> Layout:
             body.append((Cell(T2_CONTENT, scope="col"), Cell(amount, colspan=width - 1, scope="col")))
             for item in items:
                 body.append((Cell(item.label, scope="row"), slot(f"table2.{item.key}", width - 1)))
+    return _layout((), body)
+
+
+def table2_2019_layout() -> Layout:
+    """Table 2 as the 2019 form prints it (kept whole as ``table2_2019``): sections of rows, each
+    section with its own column headers; a two-column row's last cell spans the third column."""
+    body: list[tuple[Cell | Slot, ...]] = []
+    width = 1 + max(len(r.cells) for r in form.TABLE2_2019_ROWS)
+    sections: dict[str, list[form.Row2019]] = {}
+    for row in form.TABLE2_2019_ROWS:
+        sections.setdefault(row.section, []).append(row)
+    for section, rows in sections.items():
+        body.append((Cell(section, colspan=width, scope="colgroup"),))
+        items = rows[0].cells
+        spans = [1] * (len(items) - 1) + [width - len(items)]
+        body.append((Cell(T2_CONTENT, scope="col"),
+                     *(Cell(c.label, colspan=n, scope="col") for c, n in zip(items, spans, strict=True))))
+        for row in rows:
+            body.append((Cell(row.label, scope="row"),
+                         *(slot(f"{form.TABLE2_2019_KEY}.{row.key}.{c.key}", n)
+                           for c, n in zip(row.cells, spans, strict=True))))
     return _layout((), body)
 
 
@@ -652,6 +673,10 @@ def table_views(report: Report) -> tuple[TableView, ...]:
         if report.data.get(key) is None:
             reason = report.missing_tables.get(key, "原文没有此表")
             out.append(TableView(key, form.TABLE_TITLES[key], (), (), reason))
+        elif key == "table2" and report.data.get(form.TABLE2_2019_KEY):
+            layout = table_layout(form.TABLE2_2019_KEY, False)
+            out.append(TableView(key, f"{form.TABLE_TITLES[key]}（2019年版表格，照原样）", layout.head,
+                                 cells.rows(layout)))
         else:
             layout = table_layout(key, key == "table3" and _single_row(report))
             out.append(TableView(key, form.TABLE_TITLES[key], layout.head, cells.rows(layout)))

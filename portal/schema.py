@@ -29,14 +29,15 @@ MAX_COUNT = 100_000_000
 MAX_FEES_10K_YUAN = 10_000_000.0
 AGENCY_KINDS = ("人民政府", "政府办公室", "部门", "街道办事处", "乡镇人民政府", "开发区管委会", "其他")
 STATUSES = ("draft", "reviewed")
-FORMS = (form.FORM_ID, "gov-2019", "unknown")
+FORMS = (form.FORM_ID, form.FORM_2019_ID, "pre-2019", "unknown")
+"""pre-2019: a report under the 2008 条例, before any national form of tables (null tables)."""
 SOURCE_FORMATS = ("text", "html", "docx", "pdf")
 BOUNDS = ("exact", "at_least", "approx")
 CONTACT_KEYS = ("office", "address", "postcode", "phone", "fax", "email", "website")
 TABLES = ("table2", "table3", "table4")
 REPORT_KEYS = (
     "agency", "year", "title", "published", "status", "form", "source", "contact",
-    "missing_tables", "table2", "table3", "table4", "cells", "narrative", "notes", "checks",
+    "missing_tables", "table2", "table3", "table4", form.TABLE2_2019_KEY, "cells", "narrative", "notes", "checks",
 )
 REQUIRED_REPORT_KEYS = ("agency", "year", "title", "source", "table2", "table3", "table4")
 AGENCY_KEYS = ("slug", "name", "jurisdiction", "kind", "website", "address", "phone", "aliases", "draft")
@@ -98,13 +99,23 @@ class Validator:
             self.add(path, f"{value:,} is implausibly large for one cell (limit {MAX_COUNT:,})",
                      "check for digits run together")
 
-    def amount(self, value: Any, path: PathKey) -> None:
+    def change(self, value: Any, path: PathKey) -> None:
+        """A change from last year (本年增/减): a whole number of either sign, or null."""
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            self.add(path, f"expected a whole number (− for a decrease) or null, got {describe(value)}")
+        elif value is not None and abs(value) > MAX_COUNT:
+            self.add(path, f"{value:,} is implausibly large for one cell", "check for digits run together")
+
+    def amount(self, value: Any, path: PathKey, unit: str = "万元", limit: float = MAX_FEES_10K_YUAN) -> None:
         if value is None:
             return
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            self.add(path, f"expected an amount in 万元 or null, got {describe(value)}")
-        elif value < 0 or value > MAX_FEES_10K_YUAN:
-            self.add(path, f"amount {value} out of range (0 to {MAX_FEES_10K_YUAN:,.0f} 万元)")
+            self.add(path, f"expected an amount in {unit} or null, got {describe(value)}")
+        elif value < 0 or value > limit:
+            self.add(path, f"amount {value} out of range (0 to {limit:,.0f} {unit})")
+
+    def amount_yuan(self, value: Any, path: PathKey) -> None:
+        self.amount(value, path, "元", MAX_FEES_10K_YUAN * 10_000)
 
     def row(self, value: Any, path: PathKey) -> None:
         if not isinstance(value, list):
@@ -226,6 +237,8 @@ def _validate_tables(v: Validator, data: dict) -> None:
         _validate_table3(v, data["table3"])
     if data.get("table4") is not None:
         _validate_table4(v, data["table4"])
+    if data.get(form.TABLE2_2019_KEY) is not None:
+        _validate_table2_2019(v, data[form.TABLE2_2019_KEY])
     cells = data.get("cells") or {}
     if not isinstance(cells, dict):
         v.add(("cells",), f"expected a mapping of cell path → printed text, got {describe(cells)}")
@@ -253,6 +266,20 @@ def _validate_table2(v: Validator, t2: Any) -> None:
     for item in form.TABLE2_COUNTS:
         v.count(t2.get(item.key), ("table2", item.key))
     v.amount(t2.get(form.TABLE2_FEES.key), ("table2", form.TABLE2_FEES.key))
+
+
+def _validate_table2_2019(v: Validator, t2: Any) -> None:
+    rows = {r.key: r for r in form.TABLE2_2019_ROWS}
+    if not v.mapping(t2, (form.TABLE2_2019_KEY,), tuple(rows)):
+        return
+    for key, cells in t2.items():
+        names = tuple(c.key for c in rows[key].cells)
+        path = (form.TABLE2_2019_KEY, key)
+        if cells is None or not v.mapping(cells, path, names):
+            continue
+        for name, value in cells.items():
+            check = v.change if name in form.SIGNED_CELLS else v.count
+            (v.amount_yuan if name in form.AMOUNT_CELLS else check)(value, path + (name,))
 
 
 def _validate_table3(v: Validator, t3: Any) -> None:
@@ -320,6 +347,7 @@ def _cell_paths() -> frozenset[str]:
     paths |= {f"table3.{r.key}.{c.key}" for r in (*form.TABLE3_ROWS, form.TABLE3_SINGLE_ROW)
               for c in form.TABLE3_COLUMNS}
     paths |= {f"table4.{g.key}.{c.key}" for g in form.TABLE4_GROUPS for c in form.TABLE4_CELLS}
+    paths |= {f"{form.TABLE2_2019_KEY}.{r.key}.{c.key}" for r in form.TABLE2_2019_ROWS for c in r.cells}
     return frozenset(paths)
 
 

@@ -146,6 +146,7 @@ def _extract(raw: bytes, filename: str, registry: list[dict]) -> Draft:
         "contact": contact,
         "missing_tables": {k: r.missing for k, r in reads.items() if r.missing},
         **{k: r.data for k, r in reads.items()},
+        **({form.TABLE2_2019_KEY: reads["table2"].as_printed_2019} if reads["table2"].as_printed_2019 else {}),
         "cells": cells,
         "narrative": narrative,
         "notes": notes,

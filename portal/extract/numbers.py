@@ -18,6 +18,7 @@ NULL_MARKS = frozenset({"", "/", "\\", "—", "——", "-", "--", "–", "―",
 _INT = re.compile(r"^\d+$")
 _GROUPED = re.compile(r"^\d{1,3}(?:[,，]\d{3})+$")
 _DECIMAL = re.compile(r"^\d+\.\d+$")
+_SIGNED = re.compile(r"^[-+−]\d+$")  # 本年增/减 of the 2019 form
 _MAX_SPLIT_DIGITS = 40
 _MAX_CANDIDATES = 5000
 
@@ -42,13 +43,15 @@ def fold(text: str) -> str:
 def is_cell(text: str) -> bool:
     """Whether a token reads as a table cell (a number or a null mark) rather than a label."""
     t = fold(text).replace(" ", "")
-    return bool(t) and (t in NULL_MARKS or bool(_INT.match(t) or _GROUPED.match(t) or _DECIMAL.match(t)))
+    return bool(t) and (t in NULL_MARKS or bool(_INT.match(t) or _GROUPED.match(t) or _DECIMAL.match(t)
+                                                 or _SIGNED.match(t)))
 
 
-def parse_cell(text: str, *, decimal: bool = False) -> Cell | None:
+def parse_cell(text: str, *, decimal: bool = False, signed: bool = False) -> Cell | None:
     """The cell a token prints, or None when it is not readable as one cell.
 
-    Whole numbers only, unless ``decimal`` (the fee cell, in 万元). A multi-digit number with a
+    Whole numbers only, unless ``decimal`` (the fee cell, in 万元) or ``signed`` (a change from
+    last year, which may be negative). A multi-digit number with a
     leading zero (``026``) is not a number anyone prints: it is digits run together, so it is
     refused here and left to :func:`split_candidates`.
     """
@@ -62,6 +65,11 @@ def parse_cell(text: str, *, decimal: bool = False) -> Cell | None:
         if len(t) > 1 and t[0] == "0":
             return None
         return Cell(int(t), text.strip())
+    if signed and _SIGNED.match(t):
+        digits = t[1:]
+        if len(digits) > 1 and digits[0] == "0":
+            return None
+        return Cell(-int(digits) if t[0] in "-−" else int(digits), text.strip())
     if decimal and _DECIMAL.match(t):
         whole = t.split(".")[0]
         if len(whole) > 1 and whole[0] == "0":

@@ -11,11 +11,12 @@ together, and a cell that stays ambiguous is left null with a problem saying why
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .. import form
-from .numbers import Cell, join_candidates, parse_cell, split_candidates
+from .numbers import Cell, fold, join_candidates, parse_cell, split_candidates
 from .tokens import IMAGE, Token, norm_label, tokenize
 
 LOST = "原文只保留了表格标题，表格本身在转换中丢失，没有数字。"
@@ -113,6 +114,7 @@ class TableRead:
     notes: list[str] = field(default_factory=list)
     single_row: bool = False
     form_2019: bool = False  # the table is printed in the 2019 form's layout
+    as_printed_2019: dict | None = None  # table 2 in the 2019 form's own rows and columns
 
 
 # ---------------------------------------------------------------- regions
@@ -526,9 +528,13 @@ FORM_2019_TABLE2 = ("本年新制作数量", "本年新公开数量", "对外公
                     "其他对外管理服务事项", "政府集中采购", "采购项目数量", "采购总金额")
 """Column headers and rows that only the 2019 form's table 2 (国办公开办函〔2019〕60号) has."""
 
-TABLE2_2019 = ("表二按2019年版格式（国办公开办函〔2019〕60号）印制：其栏目（本年新制作数量、本年新公开数量、"
-               "对外公开总数量；上一年项目数量、本年增/减、处理决定数量）与现行格式的本年制发、本年废止、"
-               "现行有效件数和本年处理决定数量、收费金额含义不同，不能对应转录，原文数字见原文。")
+TABLE2_2019 = ("表二按2019年版格式（国办公开办函〔2019〕60号）印制，原样记录在 table2_2019。其中行政许可、行政处罚、"
+               "行政强制的“处理决定数量”即现行格式的“本年处理决定数量”，已转入表二；规章、规范性文件的栏目（本年新制作、"
+               "本年新公开、对外公开总数量）和行政事业性收费的栏目（上一年项目数量、本年增/减）与现行格式的本年制发、"
+               "本年废止、现行有效件数和收费金额含义不同，表二中这几格为空。")
+TABLE2_2019_ANCHORS = tuple(Anchor(r.key, r.label, len(r.cells)) for r in form.TABLE2_2019_ROWS)
+_PRINTED_AMOUNT = re.compile(r"^(\d+(?:\.\d+)?)\s*(万?元)$")
+_HEADER_UNIT = re.compile(r"采购总金额[(（](万?元)[)）]")
 
 
 def form_2019_headers(tokens: list[Token]) -> list[str]:
@@ -548,13 +554,8 @@ def read_table2(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead
     tokens = _table_tokens(lines, span, result)
     if tokens is None:
         return result
-    headers = form_2019_headers(tokens)
-    if headers:
-        result.missing = TABLE2_2019
-        result.form_2019 = True
-        result.problems.append(f"table 2: printed in the 2019 form's columns ({'、'.join(headers)}), which do not "
-                               "mean what issued/repealed/in_force and the decision counts mean — left null")
-        return result
+    if form_2019_headers(tokens):
+        return read_table2_2019(tokens, result)
     found = find_anchors(tokens, TABLE2_ANCHORS)
     order = sorted(found.items(), key=lambda kv: kv[1])
     data: dict = {}
@@ -584,6 +585,86 @@ def read_table2(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead
         data[anchor.key] = values if anchor.width == 3 else values[None]
     result.data = data
     return result
+
+
+def read_table2_2019(tokens: list[Token], result: TableRead) -> TableRead:
+    """Table 2 in the 2019 form's rows and columns, kept whole; the decision counts carry over.
+
+    Its cells have no sums that tie them together (本年增/减 is a change from a number the
+    report does not print), so digits that ran together are read only when they split one way.
+    """
+    result.form_2019 = True
+    result.notes.append(TABLE2_2019)
+    found = find_anchors(tokens, TABLE2_2019_ANCHORS)
+    starts = sorted(tok for tok, _ in found.values())
+    printed: dict[str, dict] = {}
+    for row in form.TABLE2_2019_ROWS:
+        values: dict[str, int | float | None] = {c.key: None for c in row.cells}
+        printed[row.key] = values
+        if row.key not in found:
+            result.problems.append(f"table 2 (2019 form): could not find row {row.label} — left null")
+            continue
+        begin = found[row.key][0] + 1
+        end = next((t for t in starts if t >= begin), len(tokens))
+        units = [m.group(2) for t in tokens[begin:end] if t.kind == "text" and (m := _PRINTED_AMOUNT.match(t.text))]
+        toks = [Token("cell", m.group(1), t.line) if t.kind == "text" and (m := _PRINTED_AMOUNT.match(t.text)) else t
+                for t in tokens[begin:end]]
+        toks = cells_after(toks, 0, len(toks))
+        cells = _row_2019(toks, row)
+        if cells is not None and any(c.key in form.AMOUNT_CELLS for c in row.cells):
+            cells = _in_yuan(cells, row, units or _HEADER_UNIT.findall(_label_text(tokens)), result)
+        if cells is None:
+            why = ("its digits run together and split several ways, with no sum of the 2019 form to decide"
+                   if len(read_cells(toks, len(row.cells))) > 1 else f"expected {len(row.cells)}")
+            result.problems.append(f"table 2 (2019 form): could not read row {row.label}: found "
+                                   f"{describe(toks) or 'no cells'}, {why} — left null")
+            continue
+        for item, cell in zip(row.cells, cells, strict=True):
+            values[item.key] = cell.value
+            if cell.value is None:
+                result.cells[f"{form.TABLE2_2019_KEY}.{row.key}.{item.key}"] = cell.printed
+                if row.carries_to and item.key == "decisions":
+                    result.cells[f"table2.{row.carries_to}"] = cell.printed
+    result.as_printed_2019 = printed
+    carried = {r.carries_to: printed[r.key].get("decisions") for r in form.TABLE2_2019_ROWS if r.carries_to}
+    result.data = {
+        **{i.key: {c.key: None for c in form.TRIPLE_CELLS} for i in form.TABLE2_TRIPLES},
+        **{i.key: carried.get(i.key) for i in form.TABLE2_COUNTS},
+        form.TABLE2_FEES.key: None,
+    }
+    return result
+
+
+def _label_text(tokens: list[Token]) -> str:
+    return "".join(fold(t.text) for t in tokens if t.kind == "text")
+
+
+def _in_yuan(cells: list[Cell], row: form.Row2019, units: list[str], result: TableRead) -> list[Cell]:
+    """The amount converted to 元 when its unit is printed (beside it or in its header); else null."""
+    out = []
+    for item, cell in zip(row.cells, cells, strict=True):
+        if item.key in form.AMOUNT_CELLS and cell.value is not None:
+            if len(set(units)) != 1:
+                result.problems.append(f"table 2 (2019 form): {row.label} {cell.printed}: no unit (元 or 万元) "
+                                       "is printed with the amount — left null")
+                cell = Cell(None, cell.printed)
+            elif units[0] == "万元":
+                cell = Cell(round(cell.value * 10_000, 2), cell.printed)
+        out.append(cell)
+    return out
+
+
+def _row_2019(toks: list[Token], row: form.Row2019) -> list[Cell] | None:
+    """A 2019 table-2 row's cells when they read one way only, else None."""
+    width = len(row.cells)
+    if _as_printed(toks, width):
+        group = toks if len(toks) == width else [t for t in toks if t.kind == "cell"]
+        parsed = [Cell(None, "") if t.kind == "blank" else
+                  parse_cell(t.text, signed=item.key in form.SIGNED_CELLS, decimal=item.key in form.AMOUNT_CELLS)
+                  for t, item in zip(group, row.cells, strict=True)]
+        return None if any(c is None for c in parsed) else parsed  # type: ignore[return-value]
+    options = read_cells(toks, width)
+    return options[0] if len(options) == 1 else None
 
 
 # ---------------------------------------------------------------- table 4
