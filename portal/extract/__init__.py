@@ -13,15 +13,20 @@ from pathlib import PurePath
 
 from .. import form
 from .decode import DecodeError, declared_charset, decode
+from .doc import DocError, doc_to_text
 from .docx import DocxError, docx_to_text
 from .html import html_to_text
 from .meta import draft_agency, read_contact, read_meta
 from .narrative import read_narrative
 from .pdf import PdfError, pdf_to_text
-from .tables import find_regions, form_of, read_table2, read_table3, read_table4
+from .tables import TableRead, find_regions, form_of, read_table2, read_table3, read_table4
 from .view import reading_lines
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../../schema/report.schema.json"
+FIRST_FORM_YEAR = 2019
+BEFORE_THE_FORMS = ("本报告依2008年施行的《政府信息公开条例》编制，当时没有全国统一的统计表格式"
+                    "（统一格式始于2019年度报告），原文所附的统计表（如有）栏目各异，不能对应到本表，"
+                    "数字见原文和“正文中的数字”。")
 _HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".asp", ".aspx", ".jsp", ".php"}
 
 
@@ -42,20 +47,27 @@ class Draft:
 
 
 def sniff(raw: bytes, filename: str) -> str:
-    """text | html | docx | pdf, from the bytes first and the file name second."""
+    """text | html | docx | doc | rtf | pdf, from the bytes first and the file name second.
+
+    Government sites often serve a web page or an RTF file under a .doc name (a CMS's "export
+    to Word"): the bytes decide.
+    """
     suffix = PurePath(filename).suffix.lower()
     if raw.startswith(b"%PDF-"):
         return "pdf"
     if raw.startswith(b"PK\x03\x04"):
         return "docx"
-    if raw.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ExtractError("is an old binary Word .doc (or other OLE) file: save it as .docx first")
+    if raw.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE compound file: Word 97–2003 (LibreOffice checks)
+        return "doc"
+    if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
+        return "rtf"
     if suffix in _HTML_SUFFIXES:
         return "html"
     head = raw[:2048].lower().replace(b"\x00", b"")
-    if suffix in ("", ".txt") and any(tag in head for tag in (b"<html", b"<!doctype html", b"<table", b"<body")):
+    page = any(tag in head for tag in (b"<html", b"<!doctype html", b"<table", b"<body"))
+    if page and suffix in ("", ".txt", ".doc"):
         return "html"
-    if suffix in (".pdf", ".docx"):
+    if suffix in (".pdf", ".docx", ".doc"):
         raise ExtractError(f"is named {suffix} but its content is not a {suffix[1:].upper()} file")
     return "text"
 
@@ -66,10 +78,12 @@ def to_text(raw: bytes, fmt: str) -> str:
             return pdf_to_text(raw)
         if fmt == "docx":
             return docx_to_text(raw)
+        if fmt in ("doc", "rtf"):
+            return doc_to_text(raw, fmt)
         if fmt == "html":
             return html_to_text(decode(raw, declared_charset(raw)).text)
         return decode(raw).text
-    except (DecodeError, DocxError, PdfError) as exc:
+    except (DecodeError, DocError, DocxError, PdfError) as exc:
         raise ExtractError(str(exc)) from None
 
 
@@ -94,11 +108,15 @@ def _extract(raw: bytes, filename: str, registry: list[dict]) -> Draft:
     meta = read_meta(lines, registry)
     contact = read_contact(text)
     regions = find_regions(lines)
-    reads = {
-        "table2": read_table2(lines, regions["table2"]),
-        "table3": read_table3(lines, regions["table3"]),
-        "table4": read_table4(lines, regions["table4"]),
-    }
+    if meta.year is not None and meta.year < FIRST_FORM_YEAR:
+        regions = dict.fromkeys(regions)
+        reads = {key: TableRead(missing=BEFORE_THE_FORMS) for key in regions}
+    else:
+        reads = {
+            "table2": read_table2(lines, regions["table2"]),
+            "table3": read_table3(lines, regions["table3"]),
+            "table4": read_table4(lines, regions["table4"]),
+        }
     first_table = min((span[0] - 1 for span in regions.values() if span), default=len(lines))
     narrative = read_narrative("\n".join(lines[:first_table]), meta.year)
 

@@ -17,6 +17,9 @@ NUM = r"([0-9０-９][0-9０-９,，]*)"
 _GAP = r"[^。；;，,\n]"
 _NODIGIT = r"[^。；;，,\n\d０-９]"
 _BOUND = r"\s*(余|多)?\s*"
+_ALL_ITEMS = r"(?:了|各类|政府|政务|信息|文件|共计?|累计|总数|数量|为|达|\s)*?"
+"""Words between 主动公开 and the count that keep it the count of *all* items: 主动公开政府采购项目信息188条
+or 其他应主动公开政府信息856条 count a part, and a part taken for the whole is a wrong number."""
 
 
 @dataclass(frozen=True)
@@ -27,8 +30,9 @@ class Rule:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("proactive_disclosed", rf"主动(?:公开|发布){_GAP}{{0,14}}?(约|近)?{NUM}{_BOUND}条"),
-    Rule("proactive_disclosed", rf"共(?:计)?公开{_GAP}{{0,10}}?(约|近)?{NUM}{_BOUND}条"),
+    Rule("proactive_disclosed", rf"(?<!其他)(?<!其他应)(?<!类)主动(?:公开|发布){_ALL_ITEMS}(约|近)?{NUM}{_BOUND}条"),
+    Rule("proactive_disclosed",
+         rf"共(?:计)?(?:公开|公布)(?:了|各类)*(?:政府|政务)?信息{_ALL_ITEMS}(约|近)?{NUM}{_BOUND}条"),
     Rule("applications_received", rf"收到{_GAP}{{0,24}}?申请{_NODIGIT}{{0,6}}?(约|近)?{NUM}{_BOUND}件"),
     Rule("applications_received", rf"收到(约|近)?{NUM}{_BOUND}件{_GAP}{{0,10}}申请"),
     Rule("applications_received", rf"(?:未|没有)收到{_GAP}{{0,8}}申请", zero=True),

@@ -702,5 +702,7 @@ def form_of(year: int | None, single_row: bool, table2_2019: bool = False) -> st
     """Which national form the tables follow: the 2021 one from the 2021 reports on."""
     if single_row or table2_2019 or (year is not None and 2019 <= year <= 2020):
         return "gov-2019"
-    return form.FORM_ID if year is None or year >= 2021 else "unknown"
+    if year is not None and year < 2019:
+        return "pre-2019"
+    return form.FORM_ID
 
