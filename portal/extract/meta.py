@@ -1,18 +1,29 @@
 """Who published the report, for which year, when, and how to reach them.
 
-The agency is found through the registry (names and aliases) in the lines before and on the
-title line, so a stray word before the name (seed 000's 加大) or a short name still finds
-the registered agency; the report then carries the registered name. The statistical year is
-the one in the title; the publication date is a date standing alone at the end.
+The agency's name is the one printed before the year of the title (or on the line before it),
+without what archives, CMS pages and Markdown wrap it in (``agency.printed_name``); it is then
+looked up in the registry (``agency.match_agency``), so a short name, an alias or a stray word
+before the name (seed 000's 加大) still finds the registered agency, and the report carries the
+registered name. A near miss is only suggested to the editor. The statistical year is the one
+in the title, never a web archive's 发布时间; the publication date is a date standing alone at
+the end, or failing that the archive's 发布时间, said so in a note.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from dataclasses import dataclass, field
 
+from .agency import (
+    draft_agency,
+    kind_of,
+    known_places,
+    match_agency,
+    printed_name,
+    registered_name_in,
+    strip_stray_prefix,
+)
 from .numbers import fold
 
 _DIGIT = "0-9０-９"
@@ -23,11 +34,18 @@ TITLE = re.compile(
 _DATE = re.compile(rf"([{_DIGIT}]{{4}})\s*年\s*([{_DIGIT}]{{1,2}})\s*月\s*([{_DIGIT}]{{1,2}})\s*日")
 _CN = "〇零○Ｏ一二三四五六七八九"
 _CN_DATE = re.compile(rf"([{_CN}]{{4}})年([{_CN}十]{{1,2}})月([{_CN}十]{{1,3}})日")
-_NAME_LINE = re.compile(r"^[\u4e00-\u9fff（）()·]{2,40}$")
 _MARKER = re.compile(r"\[(?:bookmark|image):[^\]]*\]")
-_LEAD_WORD = re.compile(r"^关于")  # 关于XX局2022年度政府信息公开工作年度报告
 _SEAL_NOTE = re.compile(r"\s*[（(【\[][^）)】\]]{0,12}[）)】\]]$")
 _SIGNER = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}?(?:人民政府|政府|办公室|办公厅|局|委员会|管委会|办事处|厅)\s+")
+_ARCHIVE_DATE = re.compile(
+    rf"^\s*(?:发布时间|发布日期|发文日期|成文日期|印发日期|日期|时间)\s*[:：]\s*"
+    rf"([{_DIGIT}]{{4}})\s*[-/.年]\s*([{_DIGIT}]{{1,2}})\s*[-/.月]\s*([{_DIGIT}]{{1,2}})\s*日?"
+    rf"(?:\s+[{_DIGIT}]{{1,2}}[:：][{_DIGIT}]{{2}}(?:[:：][{_DIGIT}]{{2}})?)?\s*$"
+)
+"""A web archive's or CMS page's header field: ``发布时间: 2020-01-20 15:22``."""
+_ARCHIVE_LINK = re.compile(r"^\s*(?:原文链接|原文地址|原文网址|页面地址|本地目录)\s*[:：]\s*(\S*)")
+_HEADER_LINES = 15
+"""How many non-blank lines at the top may be an archive's header (title, date, link)."""
 
 _PHONE = rf"([{_DIGIT}(（][{_DIGIT}—\-－–()（） ]{{5,24}}[{_DIGIT}])"
 CONTACT_PATTERNS: dict[str, tuple[str, ...]] = {
@@ -49,7 +67,9 @@ class Meta:
     title: str | None = None
     published: dt.date | None = None
     agency: dict | None = None  # the registry entry, when registered
-    printed_name: str | None = None  # the name as the report prints it
+    printed_name: str | None = None  # the name as the report prints it, without archive/CMS furniture
+    suggestion: str | None = None  # "did you mean SLUG (NAME)?" when the name nearly matches an entry
+    source_url: str | None = None  # the page a web archive says it copied the report from
     notes: list[str] = field(default_factory=list)
 
 
@@ -95,47 +115,68 @@ def read_meta(lines: list[str], registry: list[dict]) -> Meta:
             continue
         clean, match = found
         meta.year = _year(match.group(1))
-        before = _LEAD_WORD.sub("", clean[: match.start()].strip())
-        rest = clean[match.start():].strip()
+        rest = clean[match.start():match.end()]
+        name = printed_name(clean[: match.start()])
         middle = match.group(2).strip()
-        if not before and kind_of(middle) != "其他":  # 2022年度 / XX局政府信息公开工作年度报告
-            before, rest = middle, clean[match.start():].replace(middle, "", 1).strip()
-        if before:
-            head = [before]
-        elif head and not _NAME_LINE.match(head[-1]):
-            head = []
-        meta.printed_name = before or (head[-1] if head else None)
-        meta.agency, alias = match_agency(head, registry)
-        name = meta.agency["name"] if meta.agency else meta.printed_name
-        meta.title = f"{name}{rest}" if name else rest
-        if meta.agency and alias and alias not in (meta.agency["name"],) and alias == meta.printed_name:
-            meta.notes.append(f"原文机关名称印作“{alias}”，按登记名称“{meta.agency['name']}”记录，原文保持原样。")
+        if name is None and (named := printed_name(middle)) and kind_of(named) != "其他":
+            name, rest = named, rest.replace(middle, "", 1)  # 2022年度 / XX局政府信息公开工作年度报告
+        on_title_line = name is not None
+        if name is None and head:
+            name = printed_name(head[-1])
+        _identify(meta, name, registry, [] if on_title_line else head)
+        registered = meta.agency["name"] if meta.agency else meta.printed_name
+        meta.title = f"{registered}{rest}" if registered else rest
         break
-    meta.published = read_published(lines)
     if meta.agency is None and meta.printed_name is None:
-        meta.agency, _ = match_agency(["".join(lines[:40])], registry, names_only=True)
+        meta.agency = registered_name_in("".join(lines[:40]), registry)
+    meta.published = read_published(lines)
+    if meta.published is None:
+        _archive_date(meta, lines)
+    links = (m.group(1) for line in _header(lines) if (m := _ARCHIVE_LINK.match(line)))
+    meta.source_url = next((url for url in links if url.startswith(("http://", "https://"))), None)
     return meta
 
 
-def match_agency(head: list[str], registry: list[dict], names_only: bool = False) -> tuple[dict | None, str | None]:
-    """The registry entry whose name or alias is the longest one printed in ``head``.
+def _identify(meta: Meta, name: str | None, registry: list[dict], head: list[str]) -> None:
+    """The registry entry ``name`` is; else the printed name, and a suggestion when one is near."""
+    found = match_agency(name, registry)
+    if found.entry is None and not found.tied and name:
+        stripped, stray = strip_stray_prefix(name, known_places(registry))
+        if stray:
+            name, found = stripped, match_agency(stripped, registry)
+            meta.notes.append(f"原文机关名称前印有“{stray}”，不是名称的一部分，未计入机关名称。")
+    if found.entry is None and not found.tied and head:  # a name broken over the lines before the title
+        entry = registered_name_in("".join(head), registry)
+        if entry is not None:
+            name, found = entry["name"], match_agency(entry["name"], registry)
+    meta.printed_name = name
+    meta.agency = found.entry
+    meta.suggestion = found.suggestion_text()
+    if found.entry and name and name != found.entry["name"]:
+        meta.notes.append(f"原文机关名称印作“{name}”，按登记名称“{found.entry['name']}”记录，原文保持原样。")
 
-    Ties between different agencies are not broken: the wrong agency is worse than none.
+
+def _header(lines: list[str]) -> list[str]:
+    return [line for line in lines if line.strip()][:_HEADER_LINES]
+
+
+def _archive_date(meta: Meta, lines: list[str]) -> None:
+    """A web archive's 发布时间 as the publication date, when the body prints none.
+
+    It is never the statistical year (that is the title's), and is taken only when it falls
+    after that year: a report is published the year after the one it reports on.
     """
-    text = re.sub(r"\s+", "", "".join(head))
-    best: list[tuple[int, str, dict]] = []
-    for entry in registry:
-        names = [entry.get("name")] + ([] if names_only else list(entry.get("aliases") or []))
-        for name in names:
-            if isinstance(name, str) and name and name in text:
-                best.append((len(name), name, entry))
-    if not best:
-        return None, None
-    best.sort(key=lambda b: -b[0])
-    top = [b for b in best if b[0] == best[0][0]]
-    if len({b[2].get("slug") for b in top}) > 1:
-        return None, None
-    return top[0][2], top[0][1]
+    for line in _header(lines):
+        if not (m := _ARCHIVE_DATE.match(line)):
+            continue
+        try:
+            date = dt.date(*(int(fold(g)) for g in m.groups()))
+        except ValueError:
+            return
+        if meta.year is not None and date.year > meta.year:
+            meta.published = date
+            meta.notes.append(f"印发日期取自网页存档页首的“{line.strip()}”，正文末尾没有印发日期。")
+        return
 
 
 def _date_part(line: str) -> str:
@@ -168,7 +209,12 @@ def read_published(lines: list[str]) -> dt.date | None:
 
 
 def read_contact(text: str) -> dict[str, str | None]:
-    """Contact details as printed (first occurrence of each), None when not printed."""
+    """Contact details as printed (first occurrence of each), None when not printed.
+
+    A web archive's ``原文链接: https://…`` is where the report was copied from, not the
+    agency's website: such header lines are not read.
+    """
+    text = "\n".join(line for line in text.split("\n") if not _ARCHIVE_LINK.match(line))
     out: dict[str, str | None] = {}
     for key, patterns in CONTACT_PATTERNS.items():
         out[key] = None
@@ -180,52 +226,4 @@ def read_contact(text: str) -> dict[str, str | None]:
     return out
 
 
-_KINDS = (
-    ("街道办事处", "街道办事处"),
-    ("街道", "街道办事处"),
-    ("人民政府办公室", "政府办公室"),
-    ("政府办公室", "政府办公室"),
-    ("镇人民政府", "乡镇人民政府"),
-    ("乡人民政府", "乡镇人民政府"),
-    ("镇政府", "乡镇人民政府"),
-    ("乡政府", "乡镇人民政府"),
-    ("人民政府", "人民政府"),
-    ("镇", "乡镇人民政府"),
-    ("乡", "乡镇人民政府"),
-    ("管委会", "开发区管委会"),
-    ("管理委员会", "开发区管委会"),
-    ("局", "部门"),
-    ("委员会", "部门"),
-    ("办公室", "部门"),
-    ("厅", "部门"),
-)
-
-
-def kind_of(name: str) -> str:
-    """The registry kind an agency's name implies (its deadline depends on it), or 其他."""
-    return next((k for suffix, k in _KINDS if name.endswith(suffix)), "其他")
-
-
-def draft_agency(name: str, contact: dict[str, str | None], taken: set[str]) -> dict:
-    """A registry entry for an agency the registry lacks, for a person to review.
-
-    The slug is ASCII but not a reading of the name (no pinyin library here): a person
-    replaces it with a meaningful one when reviewing, before the URL is published.
-    """
-    digest = hashlib.sha1(name.encode("utf-8")).hexdigest()
-    n = 8
-    while (slug := f"agency-{digest[:n]}") in taken and n < len(digest):
-        n += 2
-    jurisdiction = re.findall(r"[\u4e00-\u9fff]{1,8}?(?:省|自治区|市|自治州|地区|盟|区|县|旗)", name)[:3]
-    kind = kind_of(name)
-    return {
-        "slug": slug,
-        "name": name,
-        "jurisdiction": jurisdiction or ["待核实"],
-        "kind": kind,
-        "website": contact.get("website"),
-        "address": contact.get("address"),
-        "phone": contact.get("phone"),
-        "aliases": [],
-        "draft": True,
-    }
+__all__ = ["Meta", "draft_agency", "find_title", "kind_of", "read_contact", "read_meta", "read_published"]
