@@ -18,9 +18,11 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .checks import check_report
 from .extract import SCHEMA_LINE, Draft, extract
+from .form import SINGLE_ROW
 from .load import MAX_SOURCE_BYTES
-from .schema import SLUG_RE, Validator, validate_registry
+from .schema import CELL_PATHS, SLUG_RE, TABLES, Validator, cell_value, validate_registry
 from .yamlsafe import YamlProblem, parse_yaml, read_yaml
 from .yamlwrite import dump
 
@@ -45,12 +47,14 @@ class Plan:
     folder: Path
     new_agency: dict | None = None
     messages: list[str] = field(default_factory=list)
+    checks: list = field(default_factory=list)  # computed for the summary; drafts carry no snapshot
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="build.py ingest",
-                                description="Draft report YAML from raw reports (text, HTML, .docx, PDF).")
-    p.add_argument("files", nargs="+", metavar="FILE", type=Path, help="raw report files")
+                                description="Draft report YAML from raw reports (text, HTML, Markdown, .docx, .doc, "
+                                            "PDF). A folder stands for every file under it.")
+    p.add_argument("files", nargs="+", metavar="FILE", type=Path, help="raw report files or folders of them")
     p.add_argument("--agency", help="the agency's slug, when the report does not name a registered agency")
     p.add_argument("--year", help="the statistical year, when the title does not say it")
     p.add_argument("--content", type=Path, default=ROOT / "content", help="content directory")
@@ -59,7 +63,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def run(argv: list[str]) -> int:
-    """Ingest every FILE; 0 when every one became a draft, 1 when any was refused."""
+    """Ingest every FILE; 0 when every one became a draft (or was a reviewed report kept), 1 when any
+    was refused. Each file is planned and written before the next is read, so a second year of a new
+    agency finds the registry entry the first year drafted."""
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exc:
@@ -72,24 +78,139 @@ def run(argv: list[str]) -> int:
     except Refusal as exc:
         print(f"ingest: {exc}", file=sys.stderr)
         return 1
+    sources = _inputs(args.files)
     failed = 0
     taken: dict[tuple[str, int], Path] = {}
-    for source in args.files:
+    summary: list[str] = []
+    progress = Progress(len(sources), sys.stderr)
+    for source in sources:
+        progress.step(source)
         try:
             plan = _plan(source, registry, agency, year, content, args.force, taken)
-            _write(plan, content, args.force)
-            registry = registry + ([plan.new_agency] if plan.new_agency else [])
+        except Kept as exc:
+            summary.append(f"{source}: kept {exc}")
+            if len(sources) == 1:
+                print(summary[-1])
+            continue
         except Refusal as exc:
+            progress.clear()
             print(f"{source}: refused: {exc}", file=sys.stderr)
+            summary.append(f"{source}: refused — {exc}")
             failed += 1
             continue
-        except OSError as exc:
-            print(f"{source}: could not write: {exc.strerror or exc}", file=sys.stderr)
+        try:
+            _write(plan, content, args.force)
+        except (Refusal, OSError) as exc:
+            progress.clear()
+            why = exc if isinstance(exc, Refusal) else f"could not write: {exc.strerror or exc}"
+            print(f"{source}: {why}", file=sys.stderr)
+            summary.append(f"{source}: refused — {why}")
             failed += 1
             continue
-        for line in plan.messages:
-            print(line)
+        registry = registry + ([plan.new_agency] if plan.new_agency else [])
+        summary.append(summarize(plan))
+        if len(sources) == 1:
+            progress.clear()
+            print("\n".join(plan.messages))
+    progress.clear()
+    if len(sources) > 1:
+        print("\n".join(summary))
+        print(f"ingest: {len(sources) - failed} of {len(sources)} files drafted or kept, {failed} refused")
     return 1 if failed else 0
+
+
+class Kept(Exception):
+    """A reviewed report already stands where this input would go: it is kept, not an error."""
+
+
+class Progress:
+    """A one-line progress bar on a terminal; nothing at all when the output is a file or a pipe."""
+
+    def __init__(self, total: int, stream) -> None:
+        self.total, self.done, self.stream = total, 0, stream
+        self.live = total > 1 and stream.isatty()
+
+    def step(self, source: Path) -> None:
+        self.done += 1
+        if self.live:
+            width = 24
+            filled = width * self.done // self.total
+            self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} "
+                              f"{source.name[:40]:<40}")
+            self.stream.flush()
+
+    def clear(self) -> None:
+        if self.live:
+            self.stream.write("\r" + " " * 100 + "\r")
+            self.stream.flush()
+
+
+def _inputs(paths: list[Path]) -> list[Path]:
+    """The files named, with each folder replaced by the files under it (hidden ones skipped), sorted."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out += sorted(p for p in path.rglob("*") if p.is_file()
+                          and not any(part.startswith(".") for part in p.relative_to(path).parts))
+        else:
+            out.append(path)
+    return out
+
+
+def summarize(plan: Plan) -> str:
+    """One line: where the draft went, its form, how many table cells were read, and what needs review."""
+    data = plan.draft.data
+    count = count_cells(data)
+    parts = [f"{plan.slug}/{plan.year}", str(data.get("form")),
+             f"cells {count.read}/{count.total} read"]
+    nulls = [f"{n} {why}" for n, why in ((count.missing, "in tables the source lacks"),
+                                          (count.printed, "printed blank or as a dash"),
+                                          (count.unread, "unreadable")) if n]
+    if nulls:
+        parts.append("null: " + ", ".join(nulls))
+    failing = sum(1 for c in plan.checks if c.status == "fail")
+    if failing:
+        parts.append(f"{failing} failing checks (as printed)")
+    review = [p for p in plan.draft.problems if not p.startswith("agency ")]
+    if plan.new_agency is not None:
+        parts.append(f"new agency {plan.slug} ({plan.new_agency['name']})")
+    if review:
+        parts.append(f"{len(review)} to review")
+    return f"{plan.source}: " + " · ".join(parts)
+
+
+@dataclass(frozen=True)
+class CellCount:
+    total: int
+    read: int
+    missing: int  # in a table the source lacks (missing_tables says why)
+    printed: int  # printed as blank, / or — (``cells`` keeps the printing)
+    unread: int  # in the source but not read with certainty
+
+
+def count_cells(data: dict) -> CellCount:
+    """The contract's table cells of a draft, by what became of them."""
+    single = ((data.get("table3") or {}).get("other_handling") or {}).get(SINGLE_ROW) is not None
+    printed = data.get("cells") or {}
+    read = missing = blank = unread = 0
+    paths = [p for p in CELL_PATHS if p.split(".", 1)[0] in TABLES and _in_layout(p, single)]
+    for path in paths:
+        if data.get(path.split(".", 1)[0]) is None:
+            missing += 1
+        elif cell_value(data, path)[1] is not None:
+            read += 1
+        elif path in printed:
+            blank += 1
+        else:
+            unread += 1
+    return CellCount(len(paths), read, missing, blank, unread)
+
+
+def _in_layout(path: str, single: bool) -> bool:
+    """Whether a table-3 path is printed in this report's layout of （六）: one row or three."""
+    if not path.startswith("table3.other_handling."):
+        return True
+    return (f".{SINGLE_ROW}." in path) == single
 
 
 def _checked_slug(slug: str) -> str:
@@ -180,9 +301,11 @@ def _check_existing(plan: Plan, force: bool) -> None:
         status = data.get("status") if isinstance(data, dict) else None
     except (YamlProblem, OSError):
         status = None
+    if status == "reviewed" and not force:
+        raise Kept(f"{target} (reviewed; --force replaces it, keeping a backup)")
     if status != "draft" and not force:
-        shown = "reviewed" if status == "reviewed" else "not a draft (status unreadable)"
-        raise Refusal(f"{target} is {shown}: not overwritten (use --force to replace it; a backup is kept)")
+        raise Refusal(f"{target} is not a draft (status unreadable): not overwritten "
+                      "(use --force to replace it; a backup is kept)")
 
 
 def _finish(plan: Plan) -> dict:
@@ -194,17 +317,8 @@ def _finish(plan: Plan) -> dict:
     if suffix:
         source["original_file"] = f"{plan.year}.source{suffix}"
     data["source"] = source | {k: v for k, v in data["source"].items() if k != "file"}
-    data["checks"] = _checks(data)
+    plan.checks = check_report(data)
     return data
-
-
-def _checks(data: dict) -> list:
-    """The consistency-check snapshot, when portal.checks is there to compute it."""
-    try:
-        from .checks import check_report
-    except ImportError:
-        return []
-    return [c.as_dict() for c in check_report(data)]
 
 
 def _write(plan: Plan, content: Path, force: bool) -> None:
@@ -235,6 +349,10 @@ def _write(plan: Plan, content: Path, force: bool) -> None:
         plan.messages.append(f"  {key}: not in the source — {reason}")
     for problem in plan.draft.problems:
         plan.messages.append(f"  {problem}")
+    for check in plan.checks:
+        if check.status == "fail":
+            plan.messages.append(f"  check {check.rule} fails as printed: {check.detail}")
+    plan.messages.append(f"  {summarize(plan).split(': ', 1)[1]}")
     plan.messages.append("  review the draft, then set status: reviewed")
 
 
@@ -251,10 +369,22 @@ def _add_agency(path: Path, entry: dict) -> None:
     _atomic(path, new.encode("utf-8"))
 
 
+def _mode(path: Path) -> int:
+    """The file's own mode when it exists; else what the umask gives a new file (mkstemp's 0600 would
+    hide drafts from the web server or a colleague's account)."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def _atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file beside ``path``, then rename it into place."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, _mode(path))
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()

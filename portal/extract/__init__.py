@@ -18,6 +18,7 @@ from .docx import DocxError, docx_to_text
 from .html import html_to_text
 from .meta import draft_agency, read_contact, read_meta
 from .narrative import read_narrative
+from .origin import source_url
 from .pdf import PdfError, pdf_to_text
 from .tables import TableRead, find_regions, form_of, read_table2, read_table3, read_table4
 from .view import reading_lines
@@ -158,7 +159,7 @@ def _extract(raw: bytes, filename: str, registry: list[dict]) -> Draft:
             "file": f"{meta.year}.txt",
             "original_name": PurePath(filename).name or None,
             "format": fmt,
-            "url": None,
+            "url": source_url(raw, text),
             "retrieved": None,
         },
         "contact": contact,
@@ -168,7 +169,6 @@ def _extract(raw: bytes, filename: str, registry: list[dict]) -> Draft:
         "cells": cells,
         "narrative": narrative,
         "notes": notes,
-        "checks": [],
     }
     return Draft(data=data, text=text, agency_entry=agency_entry, problems=problems, format=fmt)
 
