@@ -8,10 +8,13 @@ flattened onto one line is cut back into lines at the form's own headings and la
 
 from __future__ import annotations
 
+from .markdown import markdown_layout
+
 from .flat import unflatten
 
 
 def reading_lines(text: str) -> list[str]:
     """The lines of ``text`` laid out for the table reader."""
     lines = [line.rstrip("\r") for line in text.split("\n")]
+    lines = markdown_layout(lines)
     return unflatten(lines)
