@@ -9,6 +9,8 @@ captured). The rule:
   not reachable here, and CI must test the Chromium users of Debian get).
 - missing, and we are root with apt-get: ``apt-get install chromium fonts-noto-cjk`` (the fonts so
   screenshots show Chinese rather than boxes). An install that fails is an error, not a skip.
+- LibreOffice (``libreoffice-writer-nogui``), which ingest uses to read old binary Word .doc files,
+  is installed the same way in the same apt-get run; its tests skip by themselves without it.
 - missing, and installing is impossible (not root, no apt-get): browser tests are skipped, with a
   banner at the start and at the end of the run saying so.
 """
@@ -25,7 +27,7 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
-PACKAGES = ("chromium", "fonts-noto-cjk")
+PACKAGES = ("chromium", "fonts-noto-cjk", "libreoffice-writer-nogui")
 BROWSER_FIXTURES = frozenset({"browser", "page", "chromium", "browser_page", "chromium_browser"})
 BANNER = "!" * 78
 
@@ -62,13 +64,15 @@ def _apt_install(packages: tuple[str, ...]) -> None:
 
 
 def ensure_chromium() -> Status:
-    """Make /usr/bin/chromium (and a CJK font) present if we may; say why not otherwise."""
-    missing = [pkg for pkg, ok in (("chromium", CHROMIUM.exists()), ("fonts-noto-cjk", _has_cjk_font())) if not ok]
+    """Make /usr/bin/chromium (and a CJK font, and LibreOffice) present if we may; say why not otherwise."""
+    present = (CHROMIUM.exists(), _has_cjk_font(), shutil.which("soffice") is not None)
+    missing = [pkg for pkg, ok in zip(PACKAGES, present, strict=True) if not ok]
     if not missing:
         return Status(True)
     if not _can_install():
-        if CHROMIUM.exists():  # only the font is missing: tests run, screenshots show boxes
-            print(f"warning: no Chinese font; install {' '.join(missing)} as root", file=sys.stderr)
+        if CHROMIUM.exists():  # only the font (boxes in screenshots) or LibreOffice (.doc tests skip) missing
+            names = " ".join(missing)
+            print(f"warning: {names} missing; as root run: apt-get install -y {names}", file=sys.stderr)
             return Status(True)
         who = "not root" if shutil.which("apt-get") else "no apt-get on this machine"
         return Status(False, f"{CHROMIUM} is missing and cannot be installed here ({who}); "
