@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""Ingest benchmark: how many table cells ``extract`` reads right, per format class.
+
+``python bench/bench_ingest.py [--per-class 100] [--seed 1] [--formats tab,cells,…] [--real DIR]``
+
+Generated reports (``bench/reportgen.py``) have known answers: for each format class, the
+first report holds the reviewed seed tables and the others random tables (some breaking a sum,
+some with null marks), each printed with a random mix of that class's quirks. ``--real DIR``
+adds real reports: each sub-folder of DIR holds one report file and an ``expected.yaml`` with
+its ``table2``/``table3``/``table4`` in the report YAML layout (and ``agency``/``year`` when known).
+
+Every cell of the three tables (200 a report) is compared with the answer:
+
+- exact — the draft's value equals the answer (a null where the answer is null too);
+- null  — the draft has null where the answer has a number (not read: a person fills it in);
+- wrong — the draft has a different number, or a number where the answer is null. A value the
+  draft flags for review counts the same way: exact if right, wrong if wrong.
+
+Also printed: agency and year right, and the median seconds ``extract`` took per report.
+The same arguments give the same reports; only the seconds vary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import reportgen  # noqa: E402 - the bench folder is on the path only now
+
+from portal.extract import extract  # noqa: E402
+
+OUTCOMES = ("exact", "null", "wrong")
+
+
+@dataclass
+class Tally:
+    """Cell outcomes, meta hits and timings of one format class."""
+
+    cells: Counter = field(default_factory=Counter)
+    reports: int = 0
+    agency: int = 0
+    year: int = 0
+    refused: int = 0
+    seconds: list[float] = field(default_factory=list)
+    by_quirk: dict[str, Counter] = field(default_factory=dict)
+
+    def add(self, other: Tally) -> None:
+        self.cells += other.cells
+        self.reports += other.reports
+        self.agency += other.agency
+        self.year += other.year
+        self.refused += other.refused
+        self.seconds += other.seconds
+
+
+def score_cells(expected: dict, draft: dict) -> Counter:
+    """exact / null / wrong over every cell of the three tables (see module doc)."""
+    got = reportgen.answer_cells(draft) if draft else {}
+    out: Counter = Counter()
+    for path, answer in reportgen.answer_cells(expected).items():
+        value = got.get(path)
+        if value is None:
+            out["exact" if answer is None else "null"] += 1
+        else:
+            out["exact" if answer is not None and value == answer else "wrong"] += 1
+    return out
+
+
+def run_one(raw: bytes, filename: str, expected: dict, registry: list[dict], tally: Tally) -> Counter:
+    start = time.perf_counter()
+    draft = extract(raw, filename, registry)
+    tally.seconds.append(time.perf_counter() - start)
+    tally.reports += 1
+    tally.refused += draft.refusal is not None
+    cells = score_cells(expected, draft.data)
+    tally.cells += cells
+    tally.agency += expected.get("agency") is not None and draft.data.get("agency") == expected.get("agency")
+    tally.year += expected.get("year") is not None and draft.data.get("year") == expected.get("year")
+    return cells
+
+
+def generated(fmt: str, per_class: int, seed: int, registry: list[dict]) -> Tally | str:
+    """Tally of ``per_class`` generated reports printed as ``fmt``, or why the class was skipped."""
+    rng = random.Random(f"{seed}:{fmt}")
+    tally = Tally()
+    seeds = reportgen.seed_reports()
+    for n in range(per_class):
+        report = seeds[n] if n < len(seeds) else reportgen.random_report(rng)
+        quirks = frozenset() if n < len(seeds) else reportgen.random_quirks(rng, fmt)
+        try:
+            raw, name = reportgen.render(report, fmt, quirks, rng)
+        except reportgen.Unavailable as exc:
+            return str(exc)
+        cells = run_one(raw, name, report, registry, tally)
+        for quirk in quirks or {"(none)"}:
+            tally.by_quirk.setdefault(quirk, Counter()).update(cells)
+    return tally
+
+
+def real(folder: Path, registry: list[dict]) -> Tally:
+    """Tally of the real reports under ``folder`` (one sub-folder each, with expected.yaml)."""
+    tally = Tally()
+    for sub in sorted(p for p in folder.iterdir() if (p / "expected.yaml").is_file()):
+        expected = yaml.safe_load((sub / "expected.yaml").read_text(encoding="utf-8"))
+        sources = [p for p in sorted(sub.iterdir()) if p.is_file() and p.name != "expected.yaml"]
+        if len(sources) != 1:
+            print(f"  {sub.name}: skipped, expected one report file beside expected.yaml, found {len(sources)}")
+            continue
+        run_one(sources[0].read_bytes(), sources[0].name, expected, registry, tally)
+    return tally
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{100 * part / whole:6.1f}%" if whole else "      —"
+
+
+def row(name: str, t: Tally) -> str:
+    total = sum(t.cells.values())
+    median = f"{statistics.median(t.seconds):.3f}" if t.seconds else "—"
+    return (f"{name:<10} {t.reports:>7} " + " ".join(_pct(t.cells[o], total) for o in OUTCOMES)
+            + f" {_pct(t.agency, t.reports)} {_pct(t.year, t.reports)} {t.refused:>7} {median:>8}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--per-class", type=int, default=100, help="generated reports per format class")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--formats", default=",".join(reportgen.FORMATS), help="comma-separated format classes")
+    parser.add_argument("--real", type=Path, help="folder of real reports, one sub-folder each with expected.yaml")
+    parser.add_argument("--by-quirk", action="store_true", help="also print each quirk's cell outcomes")
+    args = parser.parse_args(argv)
+    formats = [f for f in args.formats.split(",") if f]
+    unknown = [f for f in formats if f not in reportgen.FORMATS]
+    if unknown:
+        parser.error(f"unknown format classes {unknown}; known: {', '.join(reportgen.FORMATS)}")
+    registry = reportgen.registry() + reportgen.generated_agencies()
+
+    print(f"{'class':<10} {'reports':>7} {'exact':>7} {'null':>7} {'wrong':>7} {'agency':>7} {'year':>7} "
+          f"{'refused':>7} {'s/report':>8}")
+    total = Tally()
+    skipped: list[str] = []
+    tallies: dict[str, Tally] = {}
+    for fmt in formats:
+        result = generated(fmt, args.per_class, args.seed, registry)
+        if isinstance(result, str):
+            skipped.append(f"{fmt}: skipped — {result}")
+            continue
+        tallies[fmt] = result
+        total.add(result)
+        print(row(fmt, result), flush=True)
+    if args.real:
+        if args.real.is_dir():
+            result = real(args.real, registry)
+            total.add(result)
+            print(row("real", result))
+        else:
+            skipped.append(f"real: skipped — {args.real} is not a folder")
+    print(row("total", total))
+    for line in skipped:
+        print(line)
+    if args.by_quirk:
+        for fmt, t in tallies.items():
+            for quirk, cells in sorted(t.by_quirk.items()):
+                n = sum(cells.values())
+                print(f"  {fmt:<9} {quirk:<16} " + " ".join(f"{o} {_pct(cells[o], n)}" for o in OUTCOMES))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
