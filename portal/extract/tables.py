@@ -282,6 +282,7 @@ def read_table3(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead
     single = "other_handling" in segments and bool(segments["other_handling"])
     result.single_row = single
     candidates: dict[str, list[list[Cell]]] = {}
+    split_rows: list[str] = []  # rows read by the only split of run-together digits that adds up
     for anchor in TABLE3_ANCHORS:
         key = anchor.key
         toks = segments.get(key, [])
@@ -317,8 +318,10 @@ def read_table3(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead
                 result.notes.append(f"表三“{labels[key]}”一行印出{width + 1}个数（{describe(toks)}），"
                                     "只有把其中相邻两个合为一个数（数内多了空格）时该行才能相加吻合，按此读出。")
             elif len(fitting) == 1:
-                result.notes.append(f"表三“{labels[key]}”一行的数字连在一起（{describe(toks)}），"
-                                    "按行内总计唯一可行的拆分读出。")
+                split_rows.append(f"“{labels[key]}”（{describe(toks)}）")
+    if split_rows:
+        result.notes.append(f"表三有{len(split_rows)}行的数字连在一起，均按行内总计唯一可行的拆分读出，请逐行核对："
+                            + "、".join(split_rows) + "。")
     leading = bool(order) and any(t.kind == "cell" for t in cells_after(tokens, 0, order[0][1][0]))
     shifted = _shifted([key for key, _ in order], segments, single, leading, set(candidates))
     if shifted and not _proven(candidates, single):
