@@ -209,6 +209,8 @@ def test_draft_entry_is_for_review_with_the_printed_name() -> None:
     ("测试县民政局二〇一九年度政府信息公开工作年度报告", 2019),
     ("测试县民政局二零一九年政府信息公开工作年度报告", 2019),
     ("测试县民政局２０１９年政府信息公开工作年度报告", 2019),
+    ("测试县民政局政府信息公开工作年度报告（2019年度）", 2019),
+    ("测试县民政局政府信息公开工作年度报告(二〇一九年)", 2019),
 ])
 def test_year_is_the_title_s_however_printed(title: str, year: int) -> None:
     meta = read_meta(title_text(title), REGISTRY)
@@ -216,6 +218,25 @@ def test_year_is_the_title_s_however_printed(title: str, year: int) -> None:
 
 
 ARCHIVED = "标题: 测试县民政局{title}\n发布时间: {date} 15:22\n原文链接: https://example.org/a.htm\n==== 正文 ===="
+
+
+def test_tie_reaches_meta_so_ingest_can_ask_instead_of_drafting() -> None:
+    registry = REGISTRY + [{"slug": "other-gov-office", "name": "另一市另一区人民政府办公室",
+                            "jurisdiction": ["另一市", "另一区"], "kind": "政府办公室", "aliases": ["区政府办公室"]}]
+    meta = read_meta(title_text("区政府办公室2023年政府信息公开工作年度报告"), registry)
+    assert meta.agency is None and meta.tied == ("test-gov-office", "other-gov-office")
+
+
+def test_stray_words_before_a_province_are_left_out_of_a_new_name() -> None:
+    meta = read_meta(title_text("进一步山东省济南市历下区统计局2023年政府信息公开工作年度报告"), REGISTRY)
+    assert meta.agency is None and meta.printed_name == "山东省济南市历下区统计局"
+    assert meta.notes == ["原文机关名称前印有“进一步”，不是名称的一部分，未计入机关名称。"]
+    assert meta.title == "山东省济南市历下区统计局2023年政府信息公开工作年度报告"
+
+
+def test_a_name_broken_over_two_lines_finds_the_registered_agency() -> None:
+    meta = read_meta(title_text("测试市测试区\n民政局", "2023年政府信息公开工作年度报告"), REGISTRY)
+    assert meta.agency is not None and meta.agency["slug"] == "test-civil-affairs"
 
 
 def test_archive_date_is_not_the_year() -> None:

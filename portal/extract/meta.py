@@ -31,6 +31,11 @@ _CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")}
 TITLE = re.compile(
     rf"([{_DIGIT}]{{4}}|[〇零○Ｏ一二三四五六七八九]{{4}})\s*年度?([^。；]{{0,16}}?)(?:政府信息公开|政务公开|信息公开)[^。；]{{0,12}}?报告"
 )
+TITLE_YEAR_AFTER = re.compile(
+    rf"(?:政府信息公开|政务公开|信息公开)[^。；（(]{{0,12}}?报告\s*[（(]\s*([{_DIGIT}]{{4}}|[〇零○Ｏ一二三四五六七八九]{{4}})"
+    rf"\s*年度?\s*[）)]()"
+)
+"""A title that prints its year after it: ``XX局政府信息公开工作年度报告（2022年度）``."""
 _DATE = re.compile(rf"([{_DIGIT}]{{4}})\s*年\s*([{_DIGIT}]{{1,2}})\s*月\s*([{_DIGIT}]{{1,2}})\s*日")
 _CN = "〇零○Ｏ一二三四五六七八九"
 _CN_DATE = re.compile(rf"([{_CN}]{{4}})年([{_CN}十]{{1,2}})月([{_CN}十]{{1,3}})日")
@@ -50,10 +55,12 @@ _HEADER_LINES = 15
 _PHONE = rf"([{_DIGIT}(（][{_DIGIT}—\-－–()（） ]{{5,24}}[{_DIGIT}])"
 CONTACT_PATTERNS: dict[str, tuple[str, ...]] = {
     "office": (r"请与\s*([^，。；、（()\n]{2,40}?)\s*联系", r"联系(?:单位|部门)[:：]\s*([^，。；、\s()（）]{2,40})"),
-    "address": (r"(?:通讯地址|联系地址|办公地址|地址)[:：]\s*([^，。；;,）)\n]{3,60})",),
-    "postcode": (rf"(?:邮政编码|邮编)[:：]?\s*([{_DIGIT}]{{6}})(?![{_DIGIT}])",),
-    "phone": (rf"(?:办公电话|联系电话|咨询电话|电话)[:：]?\s*{_PHONE}",),
-    "fax": (rf"传真[:：]?\s*{_PHONE}",),
+    # an address stops at the next field's name, too: flattened web text glues 邮编/电话 onto it
+    "address": (r"(?:通讯地址|联系地址|办公地址|地址)[:：]\s*((?:(?!邮\s*编|邮政编码|电\s*话|传\s*真|电子邮箱|网\s*址)"
+                r"[^，。；;,）)\n]){3,60})",),
+    "postcode": (rf"(?:邮政编码|邮\s?编)[:：]?\s*([{_DIGIT}]{{6}})(?![{_DIGIT}])",),
+    "phone": (rf"(?:办公电话|联系电话|咨询电话|电\s?话)[:：]?\s*{_PHONE}",),
+    "fax": (rf"传\s?真[:：]?\s*{_PHONE}",),
     "email": (r"([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)",),
     "website": (r"(https?://[A-Za-z0-9._~:/?#@!$&'*+,;=%-]+)",),
 }
@@ -69,6 +76,7 @@ class Meta:
     agency: dict | None = None  # the registry entry, when registered
     printed_name: str | None = None  # the name as the report prints it, without archive/CMS furniture
     suggestion: str | None = None  # "did you mean SLUG (NAME)?" when the name nearly matches an entry
+    tied: tuple[str, ...] = ()  # slugs of agencies the name matches equally well: ask, do not draft
     source_url: str | None = None  # the page a web archive says it copied the report from
     notes: list[str] = field(default_factory=list)
 
@@ -93,12 +101,15 @@ def find_title(clean: str, following: str) -> tuple[str, re.Match[str]] | None:
     """The title on one line, or on this line and the next when it wraps mid-phrase.
 
     A wrapped title (``…2022年度政府信息`` / ``公开工作年度报告``, or ``2022年度`` /
-    ``…局政府信息公开工作年度报告``) counts only when the match spans the line break.
+    ``…局政府信息公开工作年度报告``) counts only when the match spans the line break. The year
+    may also follow the title in brackets (``…年度报告（2022年度）``).
     """
     for text in (clean, clean + following):
-        match = TITLE.search(text) if len(text) <= 80 else None
-        if match and _year(match.group(1)) is not None and (text is clean or match.start() < len(clean) < match.end()):
-            return text, match
+        for pattern in (TITLE, TITLE_YEAR_AFTER):
+            match = pattern.search(text) if len(text) <= 80 else None
+            spans = text is clean or (match is not None and match.start() < len(clean) < match.end())
+            if match and _year(match.group(1)) is not None and spans:
+                return text, match
     return None
 
 
@@ -152,6 +163,7 @@ def _identify(meta: Meta, name: str | None, registry: list[dict], head: list[str
     meta.printed_name = name
     meta.agency = found.entry
     meta.suggestion = found.suggestion_text()
+    meta.tied = tuple(str(e.get("slug")) for e in found.tied)
     if found.entry and name and name != found.entry["name"]:
         meta.notes.append(f"原文机关名称印作“{name}”，按登记名称“{found.entry['name']}”记录，原文保持原样。")
 
