@@ -62,6 +62,7 @@ _GOVERNMENT_OFFICE = re.compile(r"政府办公室$")
 _ORG_SUFFIXES = ("管理委员会", "管委会", "街道办事处", "办事处", "政府", "办公室")
 """What a short form leaves off the end of a registered name (威海火炬高技术产业开发区 + 管委会)."""
 _MAX_STRAY = 6
+"""At most this many characters of stray words (a slogan's 加大, 进一步) before a name."""
 _MAX_SLUG = 60
 
 _KINDS = (
@@ -161,7 +162,7 @@ def looks_like_agency(name: str | None) -> bool:
     return kind_of(name) != "其他" or bool(places_of(name))
 
 
-def strip_stray_prefix(name: str, known_places: Iterable[str]) -> tuple[str, str]:
+def strip_stray_prefix(name: str, places: Iterable[str]) -> tuple[str, str]:
     """``(name, stray)``: a few words printed before a known place name, split off.
 
     ``加大威海市文登区人民政府办公室`` with 威海市 known → (``威海市文登区…``, ``加大``). Only a
@@ -169,7 +170,7 @@ def strip_stray_prefix(name: str, known_places: Iterable[str]) -> tuple[str, str
     and the start of an unknown place name look alike, and then the name is kept whole.
     """
     best = len(name)
-    for place in known_places:
+    for place in places:
         at = name.find(place)
         if 0 < at <= _MAX_STRAY and at < best:
             best = at
