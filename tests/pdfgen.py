@@ -268,7 +268,20 @@ def _table4_rows(t4: dict, quirks: Quirks) -> list[list[Cell]]:
 
 
 def render_report_pdf(report: dict, *, quirks: Quirks = Quirks()) -> bytes:
-    """A PDF of ``report``'s title, an opening paragraph and tables 2, 3 and 4, drawn with ``quirks``."""
+    """A PDF of ``report``'s title, an opening paragraph and tables 2, 3 and 4, drawn with ``quirks``.
+
+    When table 3's merged label (22 rows high) cannot fit on one page in this layout, the
+    table is split across two pages at （四）, as a word processor would.
+    """
+    try:
+        return _render(report, quirks)
+    except ValueError as exc:
+        if "too high" not in str(exc) or quirks.split_table3_at == 12:
+            raise
+        return _render(report, replace(quirks, split_table3_at=12))
+
+
+def _render(report: dict, quirks: Quirks) -> bytes:
     from fpdf import FPDF
 
     class Report(FPDF):

@@ -106,7 +106,7 @@ def _tables(page) -> list[Table]:
     out = []
     for found in page.find_tables(_TABLE_SETTINGS):
         rows = tuple(tuple(c for c in row.cells if c is not None) for row in found.rows)
-        if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
+        if rows and max(len(r) for r in rows) >= 2:  # a lone framed paragraph is no table
             out.append(Table(found.bbox, rows))
     return out
 
@@ -212,7 +212,7 @@ def pdf_to_text(raw: bytes) -> str:
     except Exception as exc:  # noqa: BLE001 - pdfminer and pdfium raise many kinds on broken files
         raise PdfError(_library_error(exc)) from None
     texts = _drop_repeated_headers(_drop_furniture(pages))
-    text = "\n".join(t.rstrip() for page in texts for t in page).strip("\n")
+    text = "\n".join(t for page in texts for t in page).strip("\n")
     if not re.search(r"[\u4e00-\u9fff]", text):
         raise PdfError("has no text layer (a scan?): it needs OCR first")
     return text + "\n"

@@ -21,6 +21,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from .numbers import is_cell
+
 _WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u2014\u201c\u201d]")
 _NUMBERISH = re.compile(r"^[\d０-９.,，/／—\-–]+$")
 TAB_GAP = 0.7  # a gap wider than this many font sizes separates two fields, not two words
@@ -53,13 +55,22 @@ Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 
 @dataclass(frozen=True)
 class Line:
-    """One printed line: its fields (a table row's cells, or a line's column pieces) and position."""
+    """One printed line: its fields (a table row's cells, or a line's column pieces) and position.
+
+    A table row with an empty cell among its cells is printed as a Word table flattens (one
+    cell a line, each after a TAB, a blank line around the row): there an empty cell is a
+    line of only a TAB, which the table reader counts as a blank cell wherever it stands —
+    on one TAB-separated line an empty first or last cell would look like layout.
+    """
 
     top: float
     fields: tuple[str, ...]
+    cell_per_line: bool = False
 
     @property
     def text(self) -> str:
+        if self.cell_per_line:
+            return "\n" + "\n".join("\t" + f for f in self.fields) + "\n"
         return "\t".join(self.fields)
 
 
@@ -148,87 +159,113 @@ def table_lines(table: Table, chars: Sequence[Char]) -> list[Line]:
     for row in table.rows:
         fields = [block_text(inside[n + k]) for k in range(len(row))]
         n += len(row)
-        if row:
-            out.append(Line(min(c[1] for c in row), tuple(fields)))
+        labels = [k for k, f in enumerate(fields) if f and not is_cell(f)]
+        # an empty cell after the row's labels is a blank data cell; before or among them, layout
+        first_data = labels[-1] + 1 if labels else 0
+        has_cells = any(is_cell(f) for f in fields)
+        fields = [f for k, f in enumerate(fields) if f or (k >= first_data and has_cells)]
+        blank_cell = has_cells and not all(fields)
+        if fields:
+            out.append(Line(min(c[1] for c in row), tuple(fields), cell_per_line=blank_cell))
     return out
 
 
 # ---------------------------------------------------------------- text without rules
 
 
-def _vertical_runs(chars: list[Char]) -> tuple[list[tuple[Line, float]], list[Char]]:
-    """Columns of single stacked characters (labels in narrow cells) joined, and the rest.
+@dataclass(frozen=True)
+class _Piece:
+    """A field of a printed line, with the characters it is made of."""
 
-    A character belongs to a run when nothing is printed right beside it on its line and the
-    next character down sits at the same x, less than two line heights below. Digits never
-    stack into a run: a column of numbers is a column of cells.
-    """
-    by_line = cluster_lines(chars)
-    alone: list[Char] = []
-    for line in by_line:
-        visible = [c for c in line if c.text.strip()]
-        for i, ch in enumerate(visible):
-            near_left = i > 0 and ch.x0 - visible[i - 1].x1 < TAB_GAP * ch.size
-            near_right = i + 1 < len(visible) and visible[i + 1].x0 - ch.x1 < TAB_GAP * ch.size
-            if not near_left and not near_right and _WIDE.match(ch.text) and not _NUMBERISH.match(ch.text):
-                alone.append(ch)
-    runs: list[list[Char]] = []
-    for ch in sorted(alone, key=lambda c: c.top):
-        for run in runs:
-            last = run[-1]
-            if abs(last.cx - ch.cx) < 0.5 * ch.size and 0 < ch.top - last.top < 2.2 * ch.size:
-                run.append(ch)
-                break
-        else:
-            runs.append([ch])
-    taken: set[int] = set()
-    lines: list[tuple[Line, float]] = []
-    for run in (piece for stack in runs for piece in _cut_stack(stack)):
-        if len(run) >= 3:
-            taken.update(id(c) for c in run)
-            lines.append((Line(run[0].top, ("".join(c.text for c in run),)), run[0].size))
-    rest = [c for c in chars if id(c) not in taken]
-    return lines, rest
+    chars: tuple[Char, ...]
+    text: str
+
+    @property
+    def top(self) -> float:
+        return min(c.top for c in self.chars)
+
+    @property
+    def cx(self) -> float:
+        return (self.chars[0].x0 + self.chars[-1].x1) / 2
+
+    @property
+    def size(self) -> float:
+        return max(c.size for c in self.chars)
+
+
+def _pieces(line: Sequence[Char]) -> list[_Piece]:
+    """A line's fields (see ``line_fields``) with their characters."""
+    visible = [c for c in line if c.text.strip()]
+    out: list[_Piece] = []
+    start = 0
+    for i in range(1, len(visible) + 1):
+        if i == len(visible) or visible[i].x0 - visible[i - 1].x1 > TAB_GAP * max(visible[i].size, visible[i - 1].size):
+            chars = visible[start:i]
+            out.append(_Piece(tuple(chars), line_fields(chars)[0][2]))
+            start = i
+    return out
 
 
 _NUMBERING_START = re.compile(r"[（(][一二三四五六七八九十]{1,2}[）)]")
+_ROW_START = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、.．]"
+                        r"|\d{1,2}[、.．])")
 
 
-def _cut_stack(stack: list[Char]) -> list[list[Char]]:
-    """A stack of characters cut into labels: where the spacing jumps (the next label of the
+def _stackable(piece: _Piece) -> bool:
+    """One or two characters of a label standing alone: a line of a label in a narrow column."""
+    return len(piece.text) <= 2 and all(_WIDE.match(c) for c in piece.text) and not _NUMBERISH.match(piece.text)
+
+
+def _cut_stack(stack: list[_Piece]) -> list[list[_Piece]]:
+    """A stack of pieces cut into labels: where the spacing jumps (the next label of the
     column starts lower down), and before a numbering such as （五） that starts a label."""
     if len(stack) < 2:
         return [stack]
     pitches = sorted(b.top - a.top for a, b in zip(stack, stack[1:], strict=False))
     usual = pitches[len(pitches) // 2]
-    text = "".join(c.text for c in stack)
+    offsets, text = [], ""
+    for piece in stack:
+        offsets.append(len(text))
+        text += piece.text
     numbered = {m.start() for m in _NUMBERING_START.finditer(text)}
-    pieces: list[list[Char]] = [[stack[0]]]
+    pieces: list[list[_Piece]] = [[stack[0]]]
     for i in range(1, len(stack)):
-        if i in numbered or stack[i].top - stack[i - 1].top > 1.5 * usual:
+        if offsets[i] in numbered or stack[i].top - stack[i - 1].top > 1.5 * usual:
             pieces.append([])
         pieces[-1].append(stack[i])
     return pieces
 
 
 def free_text_lines(chars: Sequence[Char]) -> list[Line]:
-    """Lines of text outside ruled tables: fields split at wide gaps, vertical labels joined."""
-    runs, rest = _vertical_runs(list(chars))
-    lines = [Line(min(c.top for c in line), tuple(f[2] for f in line_fields(line)))
-             for line in cluster_lines(rest)]
-    lines = [line for line in lines if line.fields]
-    if not runs:
-        return lines
-    # a run joins the line it starts beside, as its first field; or stands alone above it
-    out = sorted(lines, key=lambda ln: ln.top)
-    tops = [ln.top for ln in out]
-    for run, size in runs:
-        i = bisect.bisect_left(tops, run.top - 0.5 * size)
-        if i < len(out) and abs(out[i].top - run.top) < 0.5 * size:
-            out[i] = Line(out[i].top, run.fields + out[i].fields)
+    """Lines of text outside ruled tables: fields split at wide gaps, vertical labels joined.
+
+    A label printed a character or two a line in a narrow column (a table drawn without rules)
+    is a stack of lone pieces at one x, each less than about two line heights below the last.
+    It is joined into one line, placed before the row label it starts beside (a line starting
+    with a numbering such as 1. or （二）), so that it never lands inside another wrapped label.
+    """
+    lines = [_pieces(line) for line in cluster_lines(chars)]
+    stacks: list[list[_Piece]] = []
+    for piece in (p for line in lines for p in line if _stackable(p)):
+        for stack in stacks:
+            last = stack[-1]
+            if abs(last.cx - piece.cx) < 0.5 * piece.size and 0 < piece.top - last.top < 2.2 * piece.size:
+                stack.append(piece)
+                break
         else:
-            out.insert(i, run)
-            tops.insert(i, run.top)
+            stacks.append([piece])
+    runs = [run for stack in stacks for run in _cut_stack(stack) if len(run) >= 3]
+    taken = {id(p) for run in runs for p in run}
+    out = [Line(min(p.top for p in line), tuple(p.text for p in line if id(p) not in taken)) for line in lines]
+    out = [line for line in out if line.fields]
+    for run in sorted(runs, key=lambda r: r[0].top):
+        i = next((n for n, line in enumerate(out) if line.top > run[0].top - 0.5 * run[0].size), len(out))
+        back = i
+        while back > 0 and i - back < 6 and not (back < len(out) and _ROW_START.match(out[back].fields[0])):
+            back -= 1
+        if back < len(out) and _ROW_START.match(out[back].fields[0]):
+            i = back
+        out.insert(i, Line(out[i].top if i < len(out) else run[0].top, ("".join(p.text for p in run),)))
     return out
 
 
