@@ -23,7 +23,8 @@ def test_a_digit_without_a_separator_is_never_taken_for_a_numbering() -> None:
 
 
 def test_section_headings_stand_alone_and_short_lines_are_untouched() -> None:
-    line = PAD + "四、政府信息公开行政复议、行政诉讼情况行政复议结果维持000000000000000 五、存在的主要问题及改进情况 无。（一）予以公开"
+    line = (PAD + "四、政府信息公开行政复议、行政诉讼情况行政复议结果维持000000000000000 "
+            "五、存在的主要问题及改进情况 无。（一）予以公开")
     rows = cut_line(line)
     assert "四、政府信息公开行政复议、行政诉讼情况" in rows and "五、存在的主要问题及改进情况" in rows
     short = ["（一）予以公开\t5\t0\t0\t0\t0\t0\t5", "1.属于国家秘密00000002.其他法律"]
@@ -33,3 +34,12 @@ def test_section_headings_stand_alone_and_short_lines_are_untouched() -> None:
 def test_the_word_other_alone_does_not_cut_a_heading() -> None:
     rows = cut_line(PAD + "（六）其他处理0000000 六、其他需要报告的事项 无。（七）总计0000000")
     assert "六、其他需要报告的事项" in rows
+
+
+def test_contact_details_glued_together_in_a_flattened_page() -> None:
+    from portal.extract.meta import read_contact
+
+    contact = read_contact("联系地址：某县北厝镇金井湾片区管委会大楼东附属楼7楼邮 编：350400电 话：0591-23162606"
+                           "传 真：0591-23162607。")
+    assert contact["address"] == "某县北厝镇金井湾片区管委会大楼东附属楼7楼"
+    assert (contact["postcode"], contact["phone"], contact["fax"]) == ("350400", "0591-23162606", "0591-23162607")
