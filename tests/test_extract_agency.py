@@ -23,6 +23,7 @@ from portal.extract.agency import (
     suggest_agencies,
 )
 from portal.extract.meta import read_meta
+from portal.extract.origin import source_url
 from portal.schema import SLUG_RE
 
 REGISTRY = [
@@ -249,7 +250,8 @@ def test_archive_date_is_offered_only_when_the_body_prints_none_and_after_the_ye
     meta = read_meta(lines, REGISTRY)
     assert (meta.year, meta.published) == (2019, dt.date(2020, 1, 20))
     assert meta.notes == ["印发日期取自网页存档页首的“发布时间: 2020-01-20 15:22”，正文末尾没有印发日期。"]
-    assert meta.source_url == "https://example.org/a.htm"
+    text = "\n".join(lines)
+    assert source_url(text.encode("utf-8"), text) == "https://example.org/a.htm"  # the report's provenance
     signed = read_meta(lines + ["测试县民政局", "2020年1月15日"], REGISTRY)
     assert signed.published == dt.date(2020, 1, 15) and signed.notes == []
     early_text = ARCHIVED.format(title="2019年度政府信息公开工作年度报告", date="2019-12-30")

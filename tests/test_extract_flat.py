@@ -43,3 +43,10 @@ def test_contact_details_glued_together_in_a_flattened_page() -> None:
                            "传 真：0591-23162607。")
     assert contact["address"] == "某县北厝镇金井湾片区管委会大楼东附属楼7楼"
     assert (contact["postcode"], contact["phone"], contact["fax"]) == ("350400", "0591-23162606", "0591-23162607")
+
+
+def test_one_number_for_phone_and_fax() -> None:
+    from portal.extract.meta import read_contact
+
+    contact = read_contact("邮编：350400；电话/传真：0591-23165370；电子邮箱：x@example.cn。")
+    assert (contact["phone"], contact["fax"]) == ("0591-23165370", "0591-23165370")

@@ -15,7 +15,7 @@ from .. import form
 from .decode import DecodeError, declared_charset, decode
 from .doc import DocError, doc_to_text
 from .docx import DocxError, docx_to_text
-from .html import html_to_text
+from .html import HtmlError, html_to_text
 from .meta import draft_agency, read_contact, read_meta
 from .narrative import read_narrative
 from .origin import source_url
@@ -84,7 +84,7 @@ def to_text(raw: bytes, fmt: str) -> str:
         if fmt == "html":
             return html_to_text(decode(raw, declared_charset(raw)).text)
         return decode(raw).text
-    except (DecodeError, DocError, DocxError, PdfError) as exc:
+    except (DecodeError, DocError, DocxError, HtmlError, PdfError) as exc:
         raise ExtractError(str(exc)) from None
 
 
@@ -125,11 +125,14 @@ def _extract(raw: bytes, filename: str, registry: list[dict]) -> Draft:
     agency_entry = None
     slug = meta.agency.get("slug") if meta.agency else None
     if meta.agency is None:
-        if meta.printed_name:
+        if meta.tied:  # the wrong agency is worse than none: the editor names it
+            problems.append(f"agency {meta.printed_name} matches {', '.join(meta.tied)} equally: pass --agency SLUG")
+        elif meta.printed_name:
             taken = {str(e.get("slug")) for e in registry}
             agency_entry = draft_agency(meta.printed_name, contact, taken)
             slug = agency_entry["slug"]
-            problems.append(f"agency {meta.printed_name} is not in the registry: drafted entry {slug}")
+            problems.append(f"agency {meta.printed_name} is not in the registry: drafted entry {slug}"
+                            + (f"; {meta.suggestion}" if meta.suggestion else ""))
         else:
             problems.append("could not tell which agency published it")
     if meta.year is None:

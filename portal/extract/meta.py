@@ -59,7 +59,7 @@ CONTACT_PATTERNS: dict[str, tuple[str, ...]] = {
     "address": (r"(?:通讯地址|联系地址|办公地址|地址)[:：]\s*((?:(?!邮\s*编|邮政编码|电\s*话|传\s*真|电子邮箱|网\s*址)"
                 r"[^，。；;,）)\n]){3,60})",),
     "postcode": (rf"(?:邮政编码|邮\s?编)[:：]?\s*([{_DIGIT}]{{6}})(?![{_DIGIT}])",),
-    "phone": (rf"(?:办公电话|联系电话|咨询电话|电\s?话)[:：]?\s*{_PHONE}",),
+    "phone": (rf"(?:办公电话|联系电话|咨询电话|电\s?话)(?:/传真)?[:：]?\s*{_PHONE}",),
     "fax": (rf"传\s?真[:：]?\s*{_PHONE}",),
     "email": (r"([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)",),
     "website": (r"(https?://[A-Za-z0-9._~:/?#@!$&'*+,;=%-]+)",),
@@ -77,7 +77,6 @@ class Meta:
     printed_name: str | None = None  # the name as the report prints it, without archive/CMS furniture
     suggestion: str | None = None  # "did you mean SLUG (NAME)?" when the name nearly matches an entry
     tied: tuple[str, ...] = ()  # slugs of agencies the name matches equally well: ask, do not draft
-    source_url: str | None = None  # the page a web archive says it copied the report from
     notes: list[str] = field(default_factory=list)
 
 
@@ -143,8 +142,6 @@ def read_meta(lines: list[str], registry: list[dict]) -> Meta:
     meta.published = read_published(lines)
     if meta.published is None:
         _archive_date(meta, lines)
-    links = (m.group(1) for line in _header(lines) if (m := _ARCHIVE_LINK.match(line)))
-    meta.source_url = next((url for url in links if url.startswith(("http://", "https://"))), None)
     return meta
 
 
