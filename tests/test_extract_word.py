@@ -25,9 +25,18 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
-from docx.table import Table
 from lxml import etree
-from report_tables import INTRO, NAME, REGISTRY, SEED, assert_tables, distinct_tables, row_of, table4_cells
+from report_tables import (
+    INTRO,
+    NAME,
+    REGISTRY,
+    SEED,
+    Layout,
+    assert_tables,
+    distinct_tables,
+    row_of,
+    table_layouts,
+)
 
 from portal import form
 from portal.extract import doc as doc_module
@@ -36,95 +45,18 @@ from portal.extract.doc import DocError, doc_to_text
 from portal.extract.docx import DocxError, docx_to_text
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures/word"
-APPLICANTS = "申请人情况"
-SUMS_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，\n等于第三项加第四项之和）"
 HAS_SOFFICE = shutil.which("soffice") is not None
 needs_soffice = pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice is missing: apt-get install -y "
                                    "libreoffice-writer-nogui (tests/_chromium.py installs it when run as root)")
 
 
-def printed(value) -> str:
-    """How a cell value is printed: numbers as digits, a string (/, —, blank) as itself."""
-    return value if isinstance(value, str) else "" if value is None else str(value)
-
-
-# ---------------------------------------------------------------- building a report with python-docx
-
-
-def _fill(table: Table, texts: dict[tuple[int, int], str], merges: list[tuple[int, int, int, int]]) -> None:
-    """Merge the given cell ranges first, then write each text at its cell's top-left corner."""
-    for r1, c1, r2, c2 in merges:
+def add_table(doc, layout: Layout) -> None:
+    """The layout as a Word table: merge the cell ranges first, then write each top-left cell's text."""
+    table = doc.add_table(rows=layout.rows, cols=layout.cols)
+    for r1, c1, r2, c2 in layout.merges:
         table.cell(r1, c1).merge(table.cell(r2, c2))
-    for (r, c), text in texts.items():
+    for (r, c), text in layout.texts.items():
         table.cell(r, c).text = text
-
-
-def add_table2(doc, table2: dict) -> None:
-    rows: list[tuple[str, list[str]]] = []
-    for heading, items in form.TABLE2_SECTIONS:
-        rows.append((heading, []))
-        if items[0].key in ("regulations",):
-            rows.append(("信息内容", [c.label for c in form.TRIPLE_CELLS]))
-            rows += [(i.label, [str(v) for v in table2[i.key].values()]) for i in items]
-        else:
-            unit = "本年收费金额（单位：万元）" if items[0].key == "fees_10k_yuan" else "本年处理决定数量"
-            rows.append(("信息内容", [unit]))
-            rows += [(i.label, [str(table2[i.key])]) for i in items]
-    table = doc.add_table(rows=len(rows), cols=4)
-    texts: dict[tuple[int, int], str] = {}
-    merges = []
-    for r, (label, values) in enumerate(rows):
-        texts[(r, 0)] = label
-        if not values:
-            merges.append((r, 0, r, 3))
-        elif len(values) == 1:
-            merges.append((r, 1, r, 3))
-        for c, v in enumerate(values, 1):
-            texts[(r, c)] = v
-    _fill(table, texts, merges)
-
-
-def add_table3(doc, table3: dict) -> None:
-    header = 3
-    rows = form.TABLE3_ROWS
-    table = doc.add_table(rows=header + len(rows), cols=10)
-    texts = {(0, 0): SUMS_NOTE, (0, 3): APPLICANTS, (1, 3): "自然人", (1, 4): "法人或其他组织", (1, 9): "总计"}
-    texts |= {(2, 4 + n): c.label for n, c in enumerate(form.TABLE3_COLUMNS[1:6])}
-    merges = [(0, 0, 2, 2), (0, 3, 0, 9), (1, 3, 2, 3), (1, 4, 1, 8), (1, 9, 2, 9)]
-    outcome = [n for n, r in enumerate(rows) if r.is_outcome or r.key == "total"]
-    merges.append((header + outcome[0], 0, header + outcome[-1], 0))
-    texts[(header + outcome[0], 0)] = form.TABLE3_RESULTS_LABEL
-    groups = {g.key: g for g in form.TABLE3_GROUPS}
-    for n, row in enumerate(rows):
-        r = header + n
-        label = row.label.replace("确认或重新", "确认或重新\n")
-        if n not in outcome:
-            merges.append((r, 0, r, 2))
-            texts[(r, 0)] = label
-        elif len(row.path) == 1:
-            merges.append((r, 1, r, 2))
-            texts[(r, 1)] = label
-        else:
-            group = groups[row.path[0]]
-            if row.path[1] == group.rows[0].key:
-                merges.append((r, 1, r + len(group.rows) - 1, 1))
-                texts[(r, 1)] = group.label
-            texts[(r, 2)] = label
-        for c, value in enumerate(row_of(table3, row.path)):
-            texts[(r, 3 + c)] = printed(value)
-    _fill(table, texts, merges)
-
-
-def add_table4(doc, table4: dict) -> None:
-    table = doc.add_table(rows=4, cols=15)
-    texts = {(0, 0): "行政复议", (0, 5): "行政诉讼", (1, 5): "未经复议直接起诉", (1, 10): "复议后起诉"}
-    merges = [(0, 0, 0, 4), (0, 5, 0, 14), (1, 5, 1, 9), (1, 10, 1, 14)]
-    for c, item in enumerate(form.TABLE4_CELLS):
-        merges.append((1, c, 2, c))
-        texts[(1, c)] = item.label.replace("结果", "结果\n", 1) if c == 0 else item.label
-        texts[(2, 5 + c)] = texts[(2, 10 + c)] = item.label
-    texts |= {(3, c): str(v) for c, v in enumerate(table4_cells(table4))}
-    _fill(table, texts, merges)
 
 
 def report_document(tables: dict | None = None):
@@ -134,12 +66,9 @@ def report_document(tables: dict | None = None):
     doc.add_paragraph(NAME)
     doc.add_paragraph("2023年政府信息公开工作年度报告")
     doc.add_paragraph(INTRO)
-    doc.add_paragraph(form.TABLE_TITLES["table2"])
-    add_table2(doc, tables["table2"])
-    doc.add_paragraph(form.TABLE_TITLES["table3"])
-    add_table3(doc, tables["table3"])
-    doc.add_paragraph(form.TABLE_TITLES["table4"])
-    add_table4(doc, tables["table4"])
+    for key, layout in table_layouts(tables).items():
+        doc.add_paragraph(form.TABLE_TITLES[key])
+        add_table(doc, layout)
     doc.add_paragraph("五、存在的主要问题及改进情况")
     doc.add_paragraph("无。")
     return doc

@@ -5,6 +5,12 @@ cell continued from the row above by ``rowspan`` prints as an empty cell, like a
 cell. So the one table reader of ``tables.py`` reads web pages too. Scripts, styles and the
 page head are dropped; ``<br>`` and block elements end lines; ``<img>`` becomes an
 ``[image: …]`` marker so a table published as a picture can be named as such.
+
+Word's "save as web page" reads as it shows in a browser: its ``<o:p>`` and other Office tags
+are unknown tags (ignored), its ``<!--[if …]>`` blocks are comments (the VML copy of a picture
+is not read twice), a number split over ``<span lang=EN-US>`` runs joins up again, and
+``&nbsp;`` is a space. Pages and tables are bounded (``MAX_PAGE_CHARS``, ``MAX_GRID``): spans
+are capped and a table that would still cover more grid positions is refused, not built.
 """
 
 from __future__ import annotations
@@ -21,9 +27,15 @@ _BLOCKS = frozenset(
 _SKIP = frozenset({"script", "style", "noscript", "template", "head", "select", "textarea"})
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
 MAX_SPAN = 200
+MAX_GRID = 1_000_000  # grid positions of one table, spans included: the national tables have under 400
+MAX_PAGE_CHARS = 30_000_000  # a Word-exported report page with its styles is a few MB
 MAX_NESTING = 20
 _MARK, _MARK_END = "\ue000", "\ue001"  # private-use characters: a nested table's place in its cell
 _MARKER_LINE = re.compile(rf"^\t?{_MARK}(\d+){_MARK_END}$", re.MULTILINE)
+
+
+class HtmlError(ValueError):
+    """The page is too large to read safely; the message says why in one line."""
 
 
 @dataclass
@@ -65,7 +77,11 @@ def grid(rows: list[list[HtmlCell]]) -> list[list[HtmlCell | str]]:
     """The table as a rectangle; a covered position holds UP or LEFT instead of a cell."""
     out: list[list[HtmlCell | str]] = []
     pending: dict[int, tuple[int, str]] = {}  # column → (rows still covered, UP or LEFT)
+    size = 0
     for row in rows:
+        size += sum(cell.colspan for cell in row) + len(pending)
+        if size > MAX_GRID:
+            raise HtmlError(f"has a table of more than {MAX_GRID:,} cells (spans included): refused")
         line: list[HtmlCell | str] = []
         cells = iter(row)
         col = 0
@@ -208,6 +224,8 @@ def _unnest(text: str, blocks: list[str]) -> str:
 
 def html_to_text(html: str) -> str:
     """The page's text in reading order; tables flattened (see module doc)."""
+    if len(html) > MAX_PAGE_CHARS:
+        raise HtmlError(f"is a page of {len(html):,} characters: too large")
     parser = _Parser()
     parser.feed(html)
     parser.close()
