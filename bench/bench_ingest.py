@@ -53,6 +53,7 @@ class Tally:
     agency: int = 0
     year: int = 0
     refused: int = 0
+    unprinted: list[str] = field(default_factory=list)  # reports the class's writer failed on, and why
     seconds: list[float] = field(default_factory=list)
     by_quirk: dict[str, Counter] = field(default_factory=dict)
 
@@ -62,6 +63,7 @@ class Tally:
         self.agency += other.agency
         self.year += other.year
         self.refused += other.refused
+        self.unprinted += other.unprinted
         self.seconds += other.seconds
 
 
@@ -103,6 +105,9 @@ def generated(fmt: str, per_class: int, seed: int, registry: list[dict]) -> Tall
             raw, name = reportgen.render(report, fmt, quirks, rng)
         except reportgen.Unavailable as exc:
             return str(exc)
+        except reportgen.RenderError as exc:
+            tally.unprinted.append(f"report {n}: {exc}")
+            continue
         cells = run_one(raw, name, report, registry, tally)
         for quirk in quirks or {"(none)"}:
             tally.by_quirk.setdefault(quirk, Counter()).update(cells)
@@ -170,6 +175,9 @@ def main(argv: list[str] | None = None) -> int:
     print(row("total", total))
     for line in skipped:
         print(line)
+    for fmt, t in tallies.items():
+        if t.unprinted:
+            print(f"{fmt}: {len(t.unprinted)} reports not printed, e.g. {t.unprinted[0]}")
     if args.by_quirk:
         for fmt, t in tallies.items():
             for quirk, cells in sorted(t.by_quirk.items()):
