@@ -144,8 +144,10 @@ def _read_pages(raw: bytes) -> list[tuple[list[Line], float]]:
 # ---------------------------------------------------------------- page furniture
 
 
-def _furniture_key(line: Line) -> str:
-    return re.sub(r"\d+", "#", "".join(line.text.split()))
+def _furniture_key(line: Line) -> tuple[str, int]:
+    """A line's text without its digits (page numbers), and where it stands on the page: a
+    running header repeats both, while a report's title that reads the same stands lower."""
+    return re.sub(r"\d+", "#", "".join(line.text.split())), round(line.top / 6)
 
 
 def _in_margin(line: Line, height: float) -> bool:
