@@ -16,7 +16,8 @@ Every cell of the three tables (200 a report) is compared with the answer:
 - wrong — the draft has a different number, or a number where the answer is null. A value the
   draft flags for review counts the same way: exact if right, wrong if wrong.
 
-Also printed: agency and year right, and the median seconds ``extract`` took per report.
+Also printed: the reports whose 200 cells are all exact (``all200``), agency and year right,
+and the median seconds ``extract`` took per report.
 The same arguments give the same reports; only the seconds vary.
 """
 
@@ -53,6 +54,7 @@ class Tally:
     agency: int = 0
     year: int = 0
     refused: int = 0
+    perfect: int = 0  # reports whose every cell is exact
     unprinted: list[str] = field(default_factory=list)  # reports the class's writer failed on, and why
     seconds: list[float] = field(default_factory=list)
     by_quirk: dict[str, Counter] = field(default_factory=dict)
@@ -63,6 +65,7 @@ class Tally:
         self.agency += other.agency
         self.year += other.year
         self.refused += other.refused
+        self.perfect += other.perfect
         self.unprinted += other.unprinted
         self.seconds += other.seconds
 
@@ -88,6 +91,7 @@ def run_one(raw: bytes, filename: str, expected: dict, registry: list[dict], tal
     tally.refused += draft.refusal is not None
     cells = score_cells(expected, draft.data)
     tally.cells += cells
+    tally.perfect += cells["exact"] == sum(cells.values())
     tally.agency += expected.get("agency") is not None and draft.data.get("agency") == expected.get("agency")
     tally.year += expected.get("year") is not None and draft.data.get("year") == expected.get("year")
     return cells
@@ -135,7 +139,8 @@ def row(name: str, t: Tally) -> str:
     total = sum(t.cells.values())
     median = f"{statistics.median(t.seconds):.3f}" if t.seconds else "—"
     return (f"{name:<10} {t.reports:>7} " + " ".join(_pct(t.cells[o], total) for o in OUTCOMES)
-            + f" {_pct(t.agency, t.reports)} {_pct(t.year, t.reports)} {t.refused:>7} {median:>8}")
+            + f" {_pct(t.perfect, t.reports)} {_pct(t.agency, t.reports)} {_pct(t.year, t.reports)}"
+            + f" {t.refused:>7} {median:>8}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -152,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown format classes {unknown}; known: {', '.join(reportgen.FORMATS)}")
     registry = reportgen.registry() + reportgen.generated_agencies()
 
-    print(f"{'class':<10} {'reports':>7} {'exact':>7} {'null':>7} {'wrong':>7} {'agency':>7} {'year':>7} "
+    print(f"{'class':<10} {'reports':>7} {'exact':>7} {'null':>7} {'wrong':>7} {'all200':>7} {'agency':>7} {'year':>7} "
           f"{'refused':>7} {'s/report':>8}")
     total = Tally()
     skipped: list[str] = []
