@@ -95,7 +95,7 @@ def _pdfium_chars(raw: bytes, index: int) -> list[Char]:
         for i in range(count):
             ch = text.get_text_range(i, 1)
             if ch.strip():
-                left, bottom, right, top = text.get_charbox(i)
+                left, bottom, right, top = text.get_charbox(i, loose=True)  # advance box, not the ink
                 out.append(Char(ch, left, right, height - top, height - bottom))
         return out
     finally:
