@@ -8,9 +8,8 @@ flattened onto one line is cut back into lines at the form's own headings and la
 
 from __future__ import annotations
 
-from .markdown import markdown_layout
-
 from .flat import unflatten
+from .markdown import markdown_layout
 
 
 def reading_lines(text: str) -> list[str]:
