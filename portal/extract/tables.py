@@ -571,10 +571,12 @@ def read_table2(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead
             end = order[n + 1][1][0] if n + 1 < len(order) else len(tokens)
             toks = cells_after(tokens, found[anchor.key][0] + 1, end)
             options = read_cells(toks, anchor.width, decimal_last=anchor.decimal)
+            if not _as_printed(toks, anchor.width) and not one_digit_a_cell(toks, anchor.width):
+                options = []  # no sum of table 2 can prove a split: 规章 0 94 may be 0 / blank / 94
             if len(options) == 1:
                 cells = list(options[0])
                 if not _as_printed(toks, anchor.width):
-                    result.notes.append(f"表二“{anchor.label}”的数字连在一起（{describe(toks)}），只有一种拆分。")
+                    result.notes.append(f"表二“{anchor.label}”的数字连在一起（{describe(toks)}），只有一种读法。")
             else:
                 result.problems.append(f"table 2: could not read row {anchor.label}: found "
                                        f"{describe(toks) or 'no cells'}, expected {anchor.width} — left null")
@@ -666,8 +668,20 @@ def _row_2019(toks: list[Token], row: form.Row2019) -> list[Cell] | None:
                   parse_cell(t.text, signed=item.key in form.SIGNED_CELLS, decimal=item.key in form.AMOUNT_CELLS)
                   for t, item in zip(group, row.cells, strict=True)]
         return None if any(c is None for c in parsed) else parsed  # type: ignore[return-value]
-    options = read_cells(toks, width)
+    options = read_cells(toks, width) if one_digit_a_cell(toks, width) else []
     return options[0] if len(options) == 1 else None
+
+
+def one_digit_a_cell(toks: list[Token], width: int) -> bool:
+    """Digits run together that read one way only, even if a blank cell hid in them: one token that
+    splits into ``width`` numbers one way and into fewer in none (``000``). Without a sum to prove
+    it, any other split of a row of table 2 is a guess — ``094`` may be 0 / blank / 94 — so it is
+    left null."""
+    cells = [t for t in toks if t.kind == "cell"]
+    if len(cells) != 1 or not fold(cells[0].text).isdigit():
+        return False
+    readings = [len(split_candidates([cells[0].text], k) or []) for k in range(1, width + 1)]
+    return readings[-1] == 1 and sum(readings) == 1
 
 
 # ---------------------------------------------------------------- table 4
