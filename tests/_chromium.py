@@ -10,7 +10,8 @@ captured). The rule:
 - missing, and we are root with apt-get: ``apt-get install chromium fonts-noto-cjk`` (the fonts so
   screenshots show Chinese rather than boxes). An install that fails is an error, not a skip.
 - LibreOffice (``libreoffice-writer-nogui``), which ingest uses to read old binary Word .doc files,
-  is installed the same way in the same apt-get run; its tests skip by themselves without it.
+  and the TrueType font the PDF tests draw with (``fonts-wqy-microhei``) are installed the same way
+  in the same apt-get run; their tests skip by themselves without them.
 - missing, and installing is impossible (not root, no apt-get): browser tests are skipped, with a
   banner at the start and at the end of the run saying so.
 """
@@ -27,7 +28,9 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
-PACKAGES = ("chromium", "fonts-noto-cjk", "libreoffice-writer-nogui")
+PACKAGES = ("chromium", "fonts-noto-cjk", "libreoffice-writer-nogui", "fonts-wqy-microhei")
+WQY_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+"""The TrueType CJK font tests/pdfgen.py draws test PDFs with (Noto CJK is CFF, which pdfminer cannot read)."""
 BROWSER_FIXTURES = frozenset({"browser", "page", "chromium", "browser_page", "chromium_browser"})
 BANNER = "!" * 78
 
@@ -65,7 +68,7 @@ def _apt_install(packages: tuple[str, ...]) -> None:
 
 def ensure_chromium() -> Status:
     """Make /usr/bin/chromium (and a CJK font, and LibreOffice) present if we may; say why not otherwise."""
-    present = (CHROMIUM.exists(), _has_cjk_font(), shutil.which("soffice") is not None)
+    present = (CHROMIUM.exists(), _has_cjk_font(), shutil.which("soffice") is not None, WQY_FONT.exists())
     missing = [pkg for pkg, ok in zip(PACKAGES, present, strict=True) if not ok]
     if not missing:
         return Status(True)

@@ -17,6 +17,7 @@ import re
 from functools import cache
 
 from .. import form
+from .meta import TITLE
 
 FLATTENED_MIN_CHARS = 300
 """A line this long that holds table labels is a flattened page, not a line of a table."""
@@ -87,6 +88,16 @@ def row_starts() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{a})" for a in alternatives))
 
 
+TITLE_WITHIN = 120
+"""A flattened page opens with its title: one found later is a mention of it in the text."""
+
+
+def _title_cuts(line: str) -> set[int]:
+    """After the report's title at the head of a flattened page, so that it stands on its own line."""
+    m = TITLE.search(line[:TITLE_WITHIN])
+    return {m.end()} if m else set()
+
+
 def is_flattened(line: str) -> bool:
     """A long line that holds at least three of the tables' row labels."""
     if len(line) < FLATTENED_MIN_CHARS:
@@ -96,7 +107,7 @@ def is_flattened(line: str) -> bool:
 
 def cut_line(line: str) -> list[str]:
     """``line`` cut before every section heading and row label, and after every heading."""
-    cuts = {0, len(line)}
+    cuts = {0, len(line)} | _title_cuts(line)
     for m in SECTION.finditer(line):
         cuts.update((m.start(), m.end()))
     for m in row_starts().finditer(line):
@@ -104,6 +115,33 @@ def cut_line(line: str) -> list[str]:
     points = sorted(cuts)
     pieces = [line[a:b] for a, b in zip(points, points[1:], strict=False)]
     return [p for p in pieces if p.strip()]
+
+
+_PARAGRAPH_START = re.compile(rf"(?<=[。；;！!？?\s])(?=[{_CN_NUMERALS}]{{1,2}}\s*、|[（(][{_CN_NUMERALS}]{{1,2}}[）)])")
+"""A numbered heading right after a sentence ends: where a paragraph began before the page was
+flattened (一、… and （一）… after 。 or a space)."""
+
+
+_HEADING_THEN_SPACE = re.compile(r"[^。；;！!？?，,\s]{2,30}\s")
+"""A heading that a space separated from its paragraph before the page was flattened."""
+
+
+def display_pieces(line: str) -> list[str]:
+    """A flattened line cut where its paragraphs and headings began, for reading (a table stays one
+    paragraph: its row labels are not headings of the report).
+
+    Every character stays, in order; a line that is not flattened comes back whole."""
+    if len(line) < FLATTENED_MIN_CHARS:
+        return [line]
+    cuts = {0, len(line)}
+    for m in SECTION.finditer(line):
+        cuts.update((m.start(), m.end()))
+    for m in _PARAGRAPH_START.finditer(line):
+        cuts.add(m.start())
+        if heading := _HEADING_THEN_SPACE.match(line, m.start()):  # 四、政府信息公开的收费情况 2011年…
+            cuts.add(heading.end())
+    points = sorted(cuts)
+    return [line[a:b] for a, b in zip(points, points[1:], strict=False) if a < b]
 
 
 def unflatten(lines: list[str]) -> list[str]:
