@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .extract.flat import display_pieces
+
 TITLE, HEADING, PARAGRAPH, CELLS, IMAGE, DATE = "title", "heading", "paragraph", "cells", "image", "date"
 
 BOOKMARK_RE = re.compile(r"\[bookmark: [^\]\n]*\]")
@@ -77,8 +79,9 @@ def _classify(line: str) -> tuple[str, int]:
 
 
 def _lines(text: str) -> list[str]:
-    """Lines with their line endings, so that joining them gives back the text exactly."""
-    return text.splitlines(keepends=True)
+    """Lines with their line endings, so that joining them gives back the text exactly; a page
+    flattened onto one line is cut where its paragraphs and headings began (``display_pieces``)."""
+    return [piece for line in text.splitlines(keepends=True) for piece in display_pieces(line)]
 
 
 def parse_text(text: str) -> tuple[Block, ...]:

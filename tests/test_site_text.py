@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import CONTENT
 
-from portal.text import CELLS, DATE, HEADING, IMAGE, PARAGRAPH, TITLE, block_of, parse_text, rebuild, toc
+from portal.text import CELLS, DATE, HEADING, IMAGE, PARAGRAPH, TITLE, block_of, parse_text, rebuild, squash, toc
 
 FIXTURES = Path(__file__).parent / "fixtures" / "text"
 
@@ -64,8 +64,8 @@ def test_blocks_are_the_seed_text_in_order_with_only_blank_lines_between(path: P
         assert not text[at:found].strip(), f"text skipped before {block.id}: {text[at:found]!r}"
         at = found + len(block.raw)
     assert not text[at:].strip()
-    assert "".join(line for line in rebuild(blocks).splitlines(keepends=True) if line.strip()) == \
-        "".join(line for line in text.splitlines(keepends=True) if line.strip())
+    # nothing but blank lines (and the cuts of a page flattened onto one line) between the blocks
+    assert squash(rebuild(blocks)) == squash(text)
     assert toc(blocks), "every seed has section headings"
 
 
@@ -83,3 +83,14 @@ def test_block_of_finds_a_quote_across_line_wraps() -> None:
     assert block_of(blocks, "共收到申请26件") is None  # quotes do not span blocks…
     blocks = parse_text("一、总体情况\n2023年，共收到申请 26件。\n")
     assert block_of(blocks, "共收到申请26件").id == "t2"  # …but ignore whitespace inside one
+
+
+def test_a_page_flattened_onto_one_line_is_shown_in_its_paragraphs_and_headings() -> None:
+    body = "。".join(["本机关认真贯彻条例"] * 30)
+    text = (f"某县2019年政府信息公开工作年度报告 根据条例编制。一、总体情况2019年，{body}。"
+            f"（一）主动公开情况 {body}。二、主动公开政府信息情况 第二十条第（一）项规章000 "
+            f"三、政府信息依申请公开工作情况 2019年未收到申请。{body}。")
+    blocks = parse_text(text)
+    assert [e.text for e in toc(blocks)] == ["一、总体情况", "（一）主动公开情况", "二、主动公开政府信息情况",
+                                             "三、政府信息依申请公开工作情况"]
+    assert squash(rebuild(blocks)) == squash(text)

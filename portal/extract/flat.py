@@ -106,33 +106,32 @@ def is_flattened(line: str) -> bool:
 
 
 def cut_line(line: str) -> list[str]:
-    """``line`` cut before every section heading and row label, and after every heading."""
-    cuts = {0, len(line)} | _title_cuts(line)
-    for m in SECTION.finditer(line):
-        cuts.update((m.start(), m.end()))
-    for m in row_starts().finditer(line):
-        cuts.add(m.start())
-    points = sorted(cuts)
-    pieces = [line[a:b] for a, b in zip(points, points[1:], strict=False)]
-    return [p for p in pieces if p.strip()]
+    """``line`` cut before every paragraph, section heading and row label, and after every heading."""
+    cuts = _paragraph_cuts(line) | _title_cuts(line)
+    cuts.update(m.start() for m in row_starts().finditer(line))
+    return _pieces(line, cuts)
 
 
-_PARAGRAPH_START = re.compile(rf"(?<=[。；;！!？?\s])(?=[{_CN_NUMERALS}]{{1,2}}\s*、|[（(][{_CN_NUMERALS}]{{1,2}}[）)])")
+_PARAGRAPH_START = re.compile(
+    rf"(?<=[。；;！!？?\s])(?=[{_CN_NUMERALS}]{{1,2}}\s*、|[（(][{_CN_NUMERALS}]{{1,2}}[）)])")
 """A numbered heading right after a sentence ends: where a paragraph began before the page was
 flattened (一、… and （一）… after 。 or a space)."""
-
-
 _HEADING_THEN_SPACE = re.compile(r"[^。；;！!？?，,\s]{2,30}\s")
 """A heading that a space separated from its paragraph before the page was flattened."""
 
 
 def display_pieces(line: str) -> list[str]:
-    """A flattened line cut where its paragraphs and headings began, for reading (a table stays one
+    """A long line cut where its paragraphs and headings began, for reading (a table stays one
     paragraph: its row labels are not headings of the report).
 
-    Every character stays, in order; a line that is not flattened comes back whole."""
+    Every character stays, in order; a short line comes back whole."""
     if len(line) < FLATTENED_MIN_CHARS:
         return [line]
+    return _pieces(line, _paragraph_cuts(line))
+
+
+def _paragraph_cuts(line: str) -> set[int]:
+    """Where the paragraphs and headings of a flattened page began (and the two ends)."""
     cuts = {0, len(line)}
     for m in SECTION.finditer(line):
         cuts.update((m.start(), m.end()))
@@ -140,13 +139,18 @@ def display_pieces(line: str) -> list[str]:
         cuts.add(m.start())
         if heading := _HEADING_THEN_SPACE.match(line, m.start()):  # 四、政府信息公开的收费情况 2011年…
             cuts.add(heading.end())
+    return cuts
+
+
+def _pieces(line: str, cuts: set[int]) -> list[str]:
     points = sorted(cuts)
-    return [line[a:b] for a, b in zip(points, points[1:], strict=False) if a < b]
+    return [line[a:b] for a, b in zip(points, points[1:], strict=False) if line[a:b].strip()]
 
 
 def unflatten(lines: list[str]) -> list[str]:
-    """Every flattened line cut into rows; other lines unchanged."""
+    """Every flattened line cut into rows, every other long line into its paragraphs (so that a
+    quoted sentence starts where its paragraph did); short lines unchanged."""
     out: list[str] = []
     for line in lines:
-        out.extend(cut_line(line) if is_flattened(line) else [line])
+        out.extend(cut_line(line) if is_flattened(line) else display_pieces(line))
     return out
