@@ -1,8 +1,10 @@
 """Shared fixtures: the seed site built once per session, and scratch copies of the content.
 
-The seed site (the five real reports in content/) is built once, without the search index, into
-a temporary folder and read by many small tests (Lektor's ``built_demo``). Tests that need other
+The seed site (every real report in content/) is built once, without the search index, into a
+temporary folder and read by many small tests (Lektor's ``built_demo``). Tests that need other
 data copy content/ into a scratch folder and edit it (``scratch_content``), never the real one.
+``weihai_content`` is content/ cut down to the five Weihai reports the site started from: the
+search machinery's tests count bundles, slices and hits on a set that does not grow.
 """
 
 from __future__ import annotations
@@ -109,6 +111,34 @@ def synthetic_site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def published_site(request: pytest.FixtureRequest) -> Path:
     """Each site the soundness checks run on: the seeds, and a few hundred synthetic reports."""
     return request.getfixturevalue("site_dir" if request.param == "seed" else "synthetic_site_dir")
+
+
+WEIHAI_SEEDS = ("weihai-torch-hitech-zone/2023", "wendeng-civil-affairs/2023", "wendeng-gov-office/2022",
+                "wendeng-huanshan-subdistrict/2023", "wendeng-science-tech/2022")
+"""The five reports of ../shared/seeds/, as reviewed in content/reports."""
+
+
+@pytest.fixture(scope="session")
+def weihai_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """content/ with only the five Weihai seed reports and their agencies."""
+    import yaml
+
+    from portal.yamlwrite import dump
+
+    target = tmp_path_factory.mktemp("weihai") / "content"
+    shutil.copytree(CONTENT, target)
+    for folder in (target / "reports").iterdir():
+        for report in folder.glob("*.yaml"):
+            if f"{folder.name}/{report.stem}" not in WEIHAI_SEEDS:
+                for part in folder.glob(f"{report.stem}.*"):
+                    part.unlink()
+        if not any(folder.iterdir()):
+            folder.rmdir()
+    registry = yaml.safe_load((target / "agencies.yaml").read_text(encoding="utf-8"))["agencies"]
+    kept = {seed.split("/")[0] for seed in WEIHAI_SEEDS}
+    (target / "agencies.yaml").write_text(dump({"agencies": [a for a in registry if a["slug"] in kept]}),
+                                          encoding="utf-8")
+    return target
 
 
 @pytest.fixture()

@@ -29,7 +29,7 @@ def test_a_build_and_a_rebuild_both_carry_the_whole_index(tmp_path: Path) -> Non
     out = tmp_path / "site"
     assert build_site(CONTENT, out, progress=False).exit_code == 0
     shards, pages = _catalog(out)
-    assert pages == 5 + 5 + 2  # five reports, five agencies, two years: every record has its page id
+    assert pages == 19 + 8 + 12  # 19 reports, 8 agencies, 12 years: every record has its page id
     assert (out / "pagefind/pagefind-entry.json").is_file()
     assert (out / "reports/weihai-torch-hitech-zone/2023/text.json").is_file()  # the search text shard
     # a rebuild over the site (hard-linked copy, stale files deleted) must not lose the index

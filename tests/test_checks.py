@@ -117,6 +117,9 @@ def test_cross_year_checks_reach_the_model(tmp_path: Path) -> None:
 def test_seed_content_loads_with_expected_model() -> None:
     site = load_content(ROOT / "content")
     assert [r.url for r in site.reports] == [
+        "/reports/pingtan-xian/2011/", "/reports/pingtan-xian/2012/", "/reports/pingtan-xian/2013/",
+        *(f"/reports/pingtan-zonghe-shiyanqu/{y}/" for y in range(2011, 2021)),
+        "/reports/pingtan-zonghe-shiyanqu-dishuiju/2013/",
         "/reports/weihai-torch-hitech-zone/2023/",
         "/reports/wendeng-civil-affairs/2023/",
         "/reports/wendeng-gov-office/2022/",
@@ -132,7 +135,12 @@ def test_seed_content_loads_with_expected_model() -> None:
     assert hitech.published is None and hitech.on_time is None
     assert hitech.table2["licensing"] == 34240 and hitech.table2["fees_10k_yuan"] == 745.94
     assert hitech.narrative_figure("proactive_disclosed").display == "16500余"
-    assert site.years == (2022, 2023)
+    assert site.years == (*range(2011, 2021), 2022, 2023)
+    # the corpus's decade: three form eras, one agency across the years
+    zone = [r for r in site.reports if r.agency.slug == "pingtan-zonghe-shiyanqu"]
+    assert [r.data["form"] for r in zone] == ["pre-2019"] * 8 + ["gov-2019"] * 2
+    assert all(r.table3 is None for r in zone[:8]) and zone[8].table3["new"] == [23, 0, 0, 0, 0, 0, 23]
+    assert zone[9].table2["licensing"] is None and zone[9].data["table2_2019"]["regulations"]["public_total"] == 7
 
 
 def test_json_schema_files_are_current() -> None:

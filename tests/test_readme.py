@@ -90,7 +90,9 @@ def _ingested(repo: Path, output: str) -> None:
     draft = (repo / f"{INGESTED}.yaml").read_text(encoding="utf-8")
     assert "status: draft" in draft and "agency: wendeng-gov-office" in draft
     assert (repo / f"{INGESTED}.txt").read_bytes() == (ROOT / f"{INGESTED}.txt").read_bytes()
-    assert "ok: 5 agencies, 5 reports" in output
+    agencies = (ROOT / "content/agencies.yaml").read_text(encoding="utf-8").count("\n  - slug: ")
+    reports = len(list((ROOT / "content/reports").glob("*/*.yaml")))
+    assert f"ok: {agencies} agencies, {reports} reports" in output
     assert (repo / "site" / "reports" / "wendeng-gov-office" / "2022" / "index.html").is_file()
     assert (repo / "site" / "pagefind" / "pagefind.js").is_file()
 

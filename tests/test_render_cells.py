@@ -83,7 +83,8 @@ def test_every_cell_of_the_form_has_one_slot() -> None:
     def paths(*layouts: Any) -> list[str]:
         return [p.path for layout in layouts for row in layout.body for p in row if isinstance(p, Slot)]
 
-    both = paths(table_layout("table2", False), table_layout("table3", False), table_layout("table4", False))
+    both = paths(table_layout("table2", False), table_layout("table3", False), table_layout("table4", False),
+                 table_layout(form.TABLE2_2019_KEY, False))
     single = paths(table_layout("table3", True))
     assert len(both) == len(set(both))
     assert set(both) | set(single) == CELL_PATHS

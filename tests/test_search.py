@@ -137,16 +137,16 @@ def test_the_phrase_of_a_term_occurs_in_the_token_stream_iff_the_term_occurs() -
 
 
 @pytest.fixture(scope="session")
-def search_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seed site built by the real build, with the search index."""
+def search_site(tmp_path_factory: pytest.TempPathFactory, weihai_content: Path) -> Path:
+    """The five Weihai seeds built by the real build, with the search index."""
     out = tmp_path_factory.mktemp("search") / "site"
-    assert build_site(CONTENT, out, search=True, progress=False).exit_code == 0
+    assert build_site(weihai_content, out, search=True, progress=False).exit_code == 0
     return out
 
 
 @pytest.fixture(scope="session")
-def seeds() -> Site:
-    return load_content(CONTENT)
+def seeds(weihai_content: Path) -> Site:
+    return load_content(weihai_content)
 
 
 def spy_fragments(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, dict[str, object]]]:

@@ -22,7 +22,9 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 def test_seed_build_result(built: tuple[Path, BuildResult]) -> None:
     out, result = built
-    assert result.exit_code == 0 and result.warnings == []
+    # the one warning: Pingtan 2020's outcomes do not add up to its printed total (as published)
+    flagged = "2 failing consistency check(s) in 1 report(s) (flagged on their pages)"
+    assert result.exit_code == 0 and result.warnings == [f"{flagged}: /reports/pingtan-zonghe-shiyanqu/2020/"]
     assert result.pages == len(snapshot(out)) and result.changed == result.pages
     assert result.seconds < 30
 

@@ -83,10 +83,15 @@ def test_reports_csv_one_row_per_report_with_contract_columns(site_dir: Path, se
 
 
 def test_table3_csv_rows(site_dir: Path) -> None:
-    rows = read_csv(site_dir / "data/table3.csv")
+    every = read_csv(site_dir / "data/table3.csv")
     columns = [c.key for c in form.TABLE3_COLUMNS]
-    assert list(rows[0]) == ["agency_slug", "year", "row", "label", *columns]
-    assert {r["agency_slug"] for r in rows} == {"weihai-torch-hitech-zone"}  # the only report with table 3
+    assert list(every[0]) == ["agency_slug", "year", "row", "label", *columns]
+    # the reports with a table 3: seed 002 and Pingtan's two on the 2019 form
+    assert {(r["agency_slug"], r["year"]) for r in every} == {
+        ("weihai-torch-hitech-zone", "2023"), ("pingtan-zonghe-shiyanqu", "2019"), ("pingtan-zonghe-shiyanqu", "2020")}
+    single = [r for r in every if r["year"] == "2019" and r["row"] == "other_handling.single_row"]
+    assert [single[0][c] for c in columns] == ["0"] * 7  # （六）其他处理 printed as one row
+    rows = [r for r in every if r["agency_slug"] == "weihai-torch-hitech-zone"]
     assert [r["row"] for r in rows] == [r.key for r in form.TABLE3_ROWS]
     not_held = next(r for r in rows if r["row"] == "unable.not_held")
     assert [not_held[c] for c in columns] == ["16", "0", "0", "0", "0", "0", "16"]

@@ -48,9 +48,10 @@ def test_home_page(soup, seed_site) -> None:
     page = soup("/")
     assert page.select_one("h1").get_text(strip=True) == "政府信息公开年报库"
     counts = {div.select_one("dt").get_text(): div.select_one("dd").get_text() for div in page.select(".counts div")}
-    assert counts == {"机构": "5", "报告": "5", "年度": "2"}
+    assert counts == {"机构": "8", "报告": "19", "年度": "12"}
     newest = [a["href"] for a in page.select(".report-list a")]
-    assert len(newest) == 5 and newest[0].endswith("/2023/") and newest[-1].endswith("/2022/")
+    assert len(newest) == 10 and newest[0].endswith("/2023/") and newest[4].endswith("/2022/")
+    assert newest[5:] == [f"/reports/pingtan-zonghe-shiyanqu/{y}/" for y in (2020, 2019, 2018, 2017, 2016)]
     # nested jurisdictions: 山东省 › 威海市 › 文登区 › agencies
     shandong = page.select_one(".tree > li")
     assert shandong.select_one(".tree-label").get_text() == "山东省"
@@ -64,9 +65,12 @@ def test_home_page(soup, seed_site) -> None:
 def test_home_headline_totals_say_their_coverage(soup) -> None:
     table = soup("/").select_one("#headline-caption").find_parent("table")
     rows = {tr.th.get_text(strip=True): [text_of(td) for td in tr.find_all("td")] for tr in table.select("tbody tr")}
-    assert rows["收录报告（份）"] == ["2", "3"]
-    assert rows["新收申请（件）"] == ["7", "28"]  # 2022: 7 + 0 from the prose; 2023: 26 + 1 + 1
-    assert rows["行政复议（件）"] == ["0 2家中的1家", "1 3家中的2家"]
+    # columns 2011 … 2020, 2022, 2023 (no report of 2021)
+    assert rows["收录报告（份）"] == ["2", "2", "3", "1", "1", "1", "1", "1", "1", "1", "2", "3"]
+    # 2013: one of three says it received none; 2019, 2020: Pingtan's table 3; 2022: 7 + 0 from the
+    # prose; 2023: 26 + 1 + 1
+    assert rows["新收申请（件）"][2:] == ["0 3家中的1家", "— 1家中的0家", "0", "0", "0", "0", "23", "21", "7", "28"]
+    assert rows["行政复议（件）"][-4:] == ["0", "0", "0 2家中的1家", "1 3家中的2家"]
 
 
 def test_agencies_index_lists_every_agency_with_report_years(soup, seed_site) -> None:
@@ -227,7 +231,7 @@ def test_feed_lists_dated_reports_newest_first(site_dir: Path, seed_site) -> Non
     feed = ET.parse(site_dir / "feed.xml").getroot()
     entries = feed.findall(f"{ATOM}entry")
     dated = [r for r in seed_site.reports if r.published]
-    assert len(entries) == len(dated) == 4
+    assert len(entries) == len(dated) == 18  # four seeds and every Pingtan report print a date
     published = [e.find(f"{ATOM}published").text for e in entries]
     assert published == sorted(published, reverse=True)
     assert feed.find(f"{ATOM}updated").text == "2024-01-22T00:00:00+08:00"  # from the content, not the clock
