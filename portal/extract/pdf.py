@@ -24,15 +24,13 @@ from collections import Counter
 from itertools import islice
 
 from .pdf_layout import Box, Char, Line, Table, page_lines
+from .view import PAGE_NUMBER
 
 MAX_PAGES = 300
 MAX_PAGE_CONTENT = 8_000_000  # decoded bytes of one page's content streams and forms
 MAX_PAGE_CHARS = 30_000  # a dense A4 page of 5-point text holds about 10,000
 MAX_SECONDS = 60.0
 MARGIN = 0.08  # running headers and footers live in the top and bottom 8% of a page
-_PAGE_NUMBER = re.compile(
-    r"^\s*(?:[-－—–]\s*\d{1,3}\s*[-－—–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"
-)
 _BARE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")  # a page number only in the margins: elsewhere it may be a cell
 _TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
@@ -175,10 +173,10 @@ def _drop_furniture(pages: list[tuple[list[Line], float]]) -> list[list[Line]]:
                        for key in {_furniture_key(lines[n]) for n in ns})
     out = []
     for (lines, _), ns in zip(pages, found, strict=True):
-        drop = {n for n in ns if _PAGE_NUMBER.match(lines[n].text) or _BARE_NUMBER.match(lines[n].text)
+        drop = {n for n in ns if PAGE_NUMBER.match(lines[n].text) or _BARE_NUMBER.match(lines[n].text)
                 or repeated[_furniture_key(lines[n])] > 1}
         last = len(lines) - 1
-        if lines and len(lines[last].fields) == 1 and _PAGE_NUMBER.match(lines[last].text):
+        if lines and len(lines[last].fields) == 1 and PAGE_NUMBER.match(lines[last].text):
             drop.add(last)  # a page number right under the text, wherever the page ends
         out.append([line for n, line in enumerate(lines) if n not in drop])
     return out
