@@ -98,9 +98,14 @@ def _title_cuts(line: str) -> set[int]:
     return {m.end()} if m else set()
 
 
+_GLUED_CELL = re.compile(r"[\u4e00-\u9fff）)”](?:\d|[-—/]\d)")
+"""A label with its number glued on (行政许可34240): cells with no separator."""
+
+
 def is_flattened(line: str) -> bool:
-    """A long line that holds at least three of the tables' row labels."""
-    if len(line) < FLATTENED_MIN_CHARS:
+    """A line that holds at least three of the tables' row labels: a long one (a whole page), or one
+    whose labels have their numbers glued on (a table's rows run together)."""
+    if len(line) < FLATTENED_MIN_CHARS and not _GLUED_CELL.search(line):
         return False
     return len(row_starts().findall(line)) >= 3
 
