@@ -485,9 +485,9 @@ def _hardlink_copy(src: Path, dst: Path) -> bool:
 
 def _warnings(site: Site) -> list[str]:
     out = []
-    failing = [r for r in site.reports if r.failing_checks]
+    failing = [r for r in site.reports if r.unconfirmed_failures]  # as_printed ones are the source's own
     if failing:
-        count = sum(len(r.failing_checks) for r in failing)
+        count = sum(len(r.unconfirmed_failures) for r in failing)
         out.append(f"{count} failing consistency check(s) in {len(failing)} report(s) (flagged on their pages): "
                    + ", ".join(r.url for r in failing[:5]) + (" …" if len(failing) > 5 else ""))
     drafts = [r for r in site.reports if r.status == "draft"]

@@ -191,6 +191,16 @@ class Report:
         return tuple(c for c in self.checks if c.status == FAIL)
 
     @property
+    def as_printed(self) -> frozenset[str]:
+        """Rules a reviewer found failing in the source itself: the agency's numbers, not a typo."""
+        return frozenset(self.data.get("as_printed") or ())
+
+    @property
+    def unconfirmed_failures(self) -> tuple[Check, ...]:
+        """Failing checks no reviewer has traced to the source: a typo until shown otherwise."""
+        return tuple(c for c in self.failing_checks if c.rule not in self.as_printed)
+
+    @property
     def source_url(self) -> str:
         return f"{self.url}source.txt"
 

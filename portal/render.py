@@ -249,6 +249,7 @@ def key_id(key: str) -> str:
 class CheckView:
     check: Check
     links: tuple[tuple[str, str], ...]  # (cell path, url of the cell)
+    as_printed: bool = False  # a reviewer confirmed the source itself prints these numbers
 
     @property
     def description(self) -> str:
@@ -685,7 +686,8 @@ def table_views(report: Report) -> tuple[TableView, ...]:
 
 def quality(report: Report) -> Quality:
     failing = tuple(
-        CheckView(c, tuple((p, _cell_link(report, p)) for p in c.cells)) for c in report.failing_checks
+        CheckView(c, tuple((p, _cell_link(report, p)) for p in c.cells), c.rule in report.as_printed)
+        for c in report.failing_checks
     )
     unknown = tuple(sorted({c.rule for c in report.checks if c.status == UNKNOWN}))
     missing = tuple((form.TABLE_TITLES[k], v) for k, v in sorted(report.missing_tables.items()))

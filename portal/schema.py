@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import form
+from .checks import RULES
 from .errors import Problem
 from .yamlsafe import Located, PathKey
 
@@ -38,6 +39,7 @@ TABLES = ("table2", "table3", "table4")
 REPORT_KEYS = (
     "agency", "year", "title", "published", "status", "form", "source", "contact",
     "missing_tables", "table2", "table3", "table4", form.TABLE2_2019_KEY, "cells", "narrative", "notes", "checks",
+    "as_printed",
 )
 REQUIRED_REPORT_KEYS = ("agency", "year", "title", "source", "table2", "table3", "table4")
 AGENCY_KEYS = ("slug", "name", "jurisdiction", "kind", "website", "address", "phone", "aliases", "draft")
@@ -199,6 +201,11 @@ def validate_report(v: Validator) -> None:
             v.add((key,), f"expected a list, got {describe(value)}")
     for i, note in enumerate(data.get("notes") or []):
         v.text(note, ("notes", i), nullable=False)
+    as_printed = data.get("as_printed")
+    if as_printed is not None and not isinstance(as_printed, list):
+        v.add(("as_printed",), f"expected a list of check rules, got {describe(as_printed)}", "e.g. [t3.outcomes]")
+    for i, rule in enumerate(as_printed if isinstance(as_printed, list) else []):
+        v.text(rule, ("as_printed", i), nullable=False, choices=tuple(RULES))
 
 
 def _validate_source(v: Validator, source: Any) -> None:
