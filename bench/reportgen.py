@@ -34,7 +34,10 @@ import html
 import importlib
 import io
 import random
+import shutil
+import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -631,8 +634,21 @@ def render_pdf(report: dict, quirks: frozenset[str], rng: random.Random | None =
 
 
 def render_doc(report: dict, quirks: frozenset[str]) -> bytes:
-    raise Unavailable("no writer for old binary Word .doc files here (it would need LibreOffice); "
-                      "extract refuses .doc and asks for .docx")
+    """The .docx rendering saved as Word 97 by LibreOffice (Debian's libreoffice-writer-nogui), as
+    an office that still uses .doc would save it."""
+    if shutil.which("soffice") is None:
+        raise Unavailable("no LibreOffice (soffice) to write old binary Word .doc files: "
+                          "apt-get install -y libreoffice-writer-nogui")
+    with tempfile.TemporaryDirectory(prefix="reportgen-doc-") as scratch:
+        folder = Path(scratch)
+        (folder / "report.docx").write_bytes(render_docx(report, quirks))
+        done = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{folder}/profile",
+                               "--convert-to", "doc:MS Word 97", "--outdir", str(folder), str(folder / "report.docx")],
+                              capture_output=True, timeout=120, check=False, stdin=subprocess.DEVNULL)
+        out = folder / "report.doc"
+        if done.returncode != 0 or not out.is_file():
+            raise Unavailable(f"LibreOffice could not write a .doc: {done.stderr.decode(errors='replace')[-200:]}")
+        return out.read_bytes()
 
 
 RENDERERS: dict[str, Callable[[dict, frozenset[str]], bytes]] = {
