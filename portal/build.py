@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from .errors import ContentError, Problem
+from .errors import ContentError, Problem, display_path
 from .export import data_files
 from .load import default_workers, load_content
 from .model import Site
@@ -51,9 +51,9 @@ from .render import (
     make_env,
     pages,
     render_page,
-    resolve_base_url,
     static_files,
 )
+from .settings import Address, resolve_address
 
 if TYPE_CHECKING:
     from .search import Signal
@@ -153,8 +153,9 @@ def outputs(site: Site, *, base_url: str | None = None, index: SiteIndex | None 
 
     Listing is cheap (page contexts are built when a page is rendered); producers run one at a
     time while writing, so the HTML of thousands of reports is never held in memory at once.
+    ``base_url`` is the site's public address; by default the configured one (``settings``).
     """
-    base = resolve_base_url(base_url)
+    base = base_url or resolve_address(site.content_dir).url
     static = static_files()
     env = env or make_env(base, static)
     about = site.content_dir / ABOUT_PAGE
@@ -185,10 +186,10 @@ def unsafe_output(content_dir: Path, out_dir: Path) -> str | None:
     repo = Path(__file__).resolve().parent.parent
     for root in (content_dir.resolve(), repo, *(repo / name for name in SOURCES)):
         if out_dir == root or out_dir in root.parents:
-            return f"the output directory {out_dir} is or contains {root}; choose another --out"
+            return f"输出目录 {out_dir} 就是或包含 {root}，构建会删掉其中的文件；请用 --out 另选一个目录"
     if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
-        return (f"the output directory {out_dir} holds files that no build wrote (no {MARKER}); "
-                "empty it or choose another --out")
+        return (f"输出目录 {out_dir} 里有不是构建写出的文件（没有 {MARKER}）；"
+                "请清空它，或用 --out 另选一个目录")
     return None
 
 
@@ -368,7 +369,8 @@ def _write(site: Site, out_dir: Path, *, base_url: str | None, keep: Iterable[st
     comparing, and there is nothing stale to delete."""
     out_dir.mkdir(parents=True, exist_ok=True)
     index = index or SiteIndex(site)
-    env = make_env(resolve_base_url(base_url), static_files())
+    base_url = base_url or resolve_address(site.content_dir).url
+    env = make_env(base_url, static_files())
     files = list(outputs(site, base_url=base_url, index=index, env=env))
     produced = {rel for rel, _ in files}
     if len(produced) != len(files):
@@ -483,18 +485,31 @@ def _hardlink_copy(src: Path, dst: Path) -> bool:
     return False
 
 
-def _warnings(site: Site) -> list[str]:
+NAMED = 5
+"""A warning about many reports names this many of them, then says how many more."""
+
+
+def _named(names: list[str]) -> str:
+    more = f" 等，共 {len(names)} 份" if len(names) > NAMED else ""
+    return "、".join(names[:NAMED]) + more
+
+
+def _warnings(site: Site, address: Address) -> list[str]:
+    """What a build publishes but a person should look at; ``--strict`` refuses to publish it."""
     out = []
     failing = [r for r in site.reports if r.unconfirmed_failures]  # as_printed ones are the source's own
     if failing:
         count = sum(len(r.unconfirmed_failures) for r in failing)
-        out.append(f"{count} failing consistency check(s) in {len(failing)} report(s) (flagged on their pages): "
-                   + ", ".join(r.url for r in failing[:5]) + (" …" if len(failing) > 5 else ""))
+        out.append(f"{len(failing)} 份报告共 {count} 项勾稽关系检查未通过（已在其页面上标出）："
+                   + _named([r.url for r in failing]))
     drafts = [r for r in site.reports if r.status == "draft"]
     if drafts:
-        out.append(f"{len(drafts)} draft report(s) not yet reviewed by a person (marked on their pages)")
+        out.append(f"{len(drafts)} 份报告仍是草稿（status: draft），尚未经人工核对（已在其页面上标明）："
+                   + _named([display_path(r.yaml_path) for r in drafts]))
     if not (site.content_dir / ABOUT_PAGE).is_file():
-        out.append(f"{ABOUT_PAGE.as_posix()} is missing from the content folder: /about/ shows a placeholder")
+        out.append(f"内容目录中缺少 {ABOUT_PAGE.as_posix()}：“关于”页（/about/）只显示占位文字")
+    if address.warning:
+        out.append(address.warning)
     return out
 
 
@@ -543,8 +558,7 @@ def _start_index(site: Site, folder: Path, warnings: list[str]) -> _Indexing | N
     try:
         return _Indexing(site, folder)
     except ImportError as exc:  # written by the search engineer; optional until it exists
-        warnings.append(f"search index skipped: portal.search is not available ({exc}); "
-                        "build with --no-search to silence this")
+        warnings.append(f"未建搜索索引：无法导入 portal.search（{exc}）；加 --no-search 可不再提示")
         return None
 
 
@@ -552,9 +566,12 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
                progress: bool = True, base_url: str | None = None) -> BuildResult:
     """Build the whole site into ``out_dir`` atomically; see the module docstring.
 
+    ``base_url`` (``--base-url``) overrides the configured public address (``settings``).
     Content errors raise ``ContentError`` (the CLI prints one line per problem) after cleaning
     up; the previous site is untouched. With ``strict`` any warning fails the build (exit 1)
-    and the previous site is kept too.
+    before anything is rendered, and the previous site is kept too.
+
+    Each warning is shown once: printed when ``progress`` (the CLI), else logged.
     """
     start = time.perf_counter()
     out_dir = out_dir.resolve()
@@ -563,41 +580,69 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
     new, old = _siblings(out_dir)
     search_dir = _search_sibling(out_dir)
     say: Callable[[str], None] = (lambda m: print(m, file=sys.stderr)) if progress else (lambda m: None)
+    warn: Callable[[str], None] = (lambda w: say(f"警告：{w}")) if progress else log.warning
     with _locked(out_dir.parent):
         recover(out_dir)
+        site, address = _load(content_dir, base_url)
+        warnings = _warnings(site, address)
+        for w in warnings:
+            warn(w)
+        if strict and warnings:
+            return _refused(out_dir, warnings, say, start)
         try:
-            site = load_content(content_dir)
-            warnings = _warnings(site)
             fresh = _hardlink_copy(out_dir, new)
             # Frozen from before the index child forks until it is done: see ``_frozen``. The key
             # figures are computed by ``_write``, after the fork: the index child needs none of
             # them, and starts ~1 s sooner.
             with _frozen():
                 indexing = _start_index(site, search_dir, warnings) if search else None
+                if search and indexing is None:
+                    warn(warnings[-1])
+                    if strict:
+                        shutil.rmtree(new)
+                        return _refused(out_dir, warnings, say, start)
                 try:
-                    changed, written = _write(site, new, base_url=base_url, keep=(), fresh=fresh,
-                                              progress=lambda n: say(f"  … {n} files written"))
+                    changed, written = _write(site, new, base_url=address.url, keep=(), fresh=fresh,
+                                              progress=lambda n: say(f"  … 已写入 {n} 个文件"))
                     if indexing:
                         indexing.finish(new)
                 except BaseException:
                     if indexing:
                         indexing.cancel()
                     raise
-            for w in warnings:
-                log.warning(w)
-                say(f"warning: {w}")
-            if strict and warnings:
-                shutil.rmtree(new)
-                say(f"strict: {len(warnings)} warning(s); the previous site was kept")
-                return BuildResult(1, written, len(changed), warnings, time.perf_counter() - start)
             _swap(new, out_dir, old)
         except BaseException:
             shutil.rmtree(new, ignore_errors=True)
             raise
     seconds = time.perf_counter() - start
-    say(f"built {out_dir}: {written} files ({len(changed)} changed), {len(site.reports)} reports, "
-        f"{len(warnings)} warning(s), {seconds:.2f} s")
+    say(f"已构建 {out_dir}：{written} 个文件（{len(changed)} 个有改动），{len(site.reports)} 份报告，"
+        f"{len(warnings)} 条警告，用时 {seconds:.2f} 秒；本站网址 {address.url}")
     return BuildResult(0, written, len(changed), warnings, seconds)
+
+
+def _load(content_dir: Path, base_url: str | None) -> tuple[Site, Address]:
+    """The content and the site's address, or a ``ContentError`` with the problems of both."""
+    problems: list[Problem] = []
+    address = site = None
+    try:
+        address = resolve_address(content_dir, base_url)
+    except ContentError as exc:
+        problems += exc.problems
+    try:
+        site = load_content(content_dir)
+    except ContentError as exc:
+        problems += exc.problems
+    if problems or site is None or address is None:
+        raise ContentError(problems)
+    return site, address
+
+
+def _refused(out_dir: Path, warnings: list[str], say: Callable[[str], None], start: float) -> BuildResult:
+    """``--strict`` with warnings: nothing is written, and the message says what is left."""
+    kept = (f"原有的站点 {out_dir} 保持不变" if (out_dir / MARKER).is_file()
+            else f"没有写入 {out_dir}")
+    say(f"严格模式（--strict）：有 {len(warnings)} 条警告，未发布新站点；{kept}")
+    return BuildResult(1, 0, 0, warnings, time.perf_counter() - start)
 
 
 def _swap(new: Path, out_dir: Path, old: Path) -> None:

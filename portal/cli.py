@@ -29,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=ROOT / "site", help="output directory")
     b.add_argument("--no-search", action="store_true", help="skip the search index (faster)")
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    b.add_argument("--base-url", metavar="URL", help="本站网址，优先于 content/site.yaml 和环境变量 URL")
     c = sub.add_parser("check", help="validate content/ and print every problem")
     common(c)
     c.add_argument("--write-schema", action="store_true", help="rewrite content/schema/*.json")
@@ -59,7 +60,8 @@ def main(argv: list[str]) -> int:
 def _build(args: argparse.Namespace) -> int:
     from .build import build_site
 
-    return build_site(args.content, args.out, search=not args.no_search, strict=args.strict).exit_code
+    return build_site(args.content, args.out, search=not args.no_search, strict=args.strict,
+                      base_url=args.base_url).exit_code
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -71,11 +73,18 @@ def _serve(args: argparse.Namespace) -> int:
 def _check(content: Path, write_schema: bool) -> int:
     from .load import load_content
     from .schemafiles import stale_schemas, write_schemas
+    from .settings import check_settings
 
     if write_schema:
         for path in write_schemas(content):
             print(f"wrote {path}")
-    site = load_content(content)
+    problems = check_settings(content)
+    try:
+        site = load_content(content)
+    except ContentError as exc:
+        raise ContentError(problems + exc.problems) from None
+    if problems:
+        raise ContentError(problems)
     for stale in stale_schemas(content):
         print(f"warning: {stale} is out of date: run `python build.py check --write-schema`")
     failing = sum(len(r.failing_checks) for r in site.reports)

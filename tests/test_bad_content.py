@@ -291,7 +291,7 @@ def test_build_refuses_an_output_folder_it_would_destroy(content: Path, target: 
     before = _snapshot(other)
     assert main(["build", "--content", str(content), "--out", str(out), "--no-search"]) == 1
     err = capsys.readouterr().err
-    assert "--out: the output directory" in err and "nothing was written" in err
+    assert "--out: 输出目录" in err and "nothing was written" in err
     assert _snapshot(other) == before and (content / SEED).is_file() and (ROOT / "build.py").is_file()
 
 

@@ -29,6 +29,9 @@ LONG = "max-age=31536000"
 FINGERPRINT = re.compile(r"[._-][0-9a-f]{7,}\.[a-z0-9_]+$")
 """A content hash in the file name: style.2e02650e9c.css, und_34a90ad.pf_index."""
 SEARCH_QUERY = "行政复议"
+NETLIFY_ENV = {"URL": "https://nianbao.example.gov.cn", "DEPLOY_PRIME_URL": "https://main--nianbao.netlify.app",
+               "CONTEXT": "production"}
+"""What Netlify sets in every build (here: a production deploy of a site with a custom domain)."""
 
 
 # ------------------------------------------------------------------ Netlify's header rules
@@ -102,13 +105,15 @@ def url_of(site: Path, file: Path) -> str:
 
 @pytest.fixture(scope="module")
 def netlify_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Run the build command of netlify.toml in a copy of the repo, in a new virtualenv."""
+    """Run the build command of netlify.toml in a copy of the repo, in a new virtualenv, with the
+    environment variables Netlify sets."""
     tmp = tmp_path_factory.mktemp("netlify")
     repo = copy_repo(tmp / "repo")
     bin_dir = make_venv(tmp / "venv", inherit=True)
-    done = subprocess.run(["bash", "-c", NETLIFY["build"]["command"]], cwd=repo, env=clean_env(bin_dir),
+    done = subprocess.run(["bash", "-c", NETLIFY["build"]["command"]], cwd=repo, env=clean_env(bin_dir, **NETLIFY_ENV),
                           capture_output=True, text=True, timeout=900, stdin=subprocess.DEVNULL)
     assert done.returncode == 0, f"netlify build command failed:\n{done.stdout}\n{done.stderr}"
+    assert f"本站网址 {NETLIFY_ENV['URL']}" in done.stderr and "本站网址未设置" not in done.stderr
     site = repo / NETLIFY["build"]["publish"]
     assert (site / "index.html").is_file()
     return site
@@ -127,6 +132,17 @@ def test_build_command_publishes_pages_search_and_404(netlify_site: Path) -> Non
                    "pagefind/pagefind-entry.json", "pagefind/pagefind-worker.js"):
         assert (netlify_site / needed).is_file(), needed
     assert any(netlify_site.glob("reports/*/*/index.html"))
+
+
+@pytest.mark.slow
+def test_a_deploy_publishes_netlifys_address(netlify_site: Path) -> None:
+    """Netlify's URL, not a placeholder, in the canonical links, the sitemap and the data package."""
+    home = (netlify_site / "index.html").read_text(encoding="utf-8")
+    assert f'<link rel="canonical" href="{NETLIFY_ENV["URL"]}/">' in home
+    assert f"<loc>{NETLIFY_ENV['URL']}/</loc>" in (netlify_site / "sitemap.xml").read_text(encoding="utf-8")
+    assert f'"homepage": "{NETLIFY_ENV["URL"]}/data/"' in (netlify_site / "data/datapackage.json").read_text("utf-8")
+    assert not [p for p in netlify_site.rglob("*.*") if p.suffix in {".html", ".xml", ".json", ".txt"}
+                and "example.org" in p.read_text(encoding="utf-8")]
 
 
 def test_unknown_paths_get_the_404_page() -> None:

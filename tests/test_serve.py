@@ -248,7 +248,7 @@ def test_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
 def test_output_folder_holding_the_content_is_refused(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "build.py", "serve", "--out", str(ROOT)], cwd=ROOT,
                           capture_output=True, text=True, timeout=60)
-    assert done.returncode == 2 and "choose another --out" in done.stderr
+    assert done.returncode == 2 and "请用 --out 另选一个目录" in done.stderr
 
 
 # ------------------------------------------------------------------ the parts, directly

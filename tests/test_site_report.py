@@ -176,7 +176,7 @@ def test_failing_check_is_shown_with_numbers_and_cells_highlighted(scratch_conte
     out = tmp_path / "site"
     result = build_site(scratch_content, out, search=False, progress=False)
     assert result.exit_code == 0
-    assert any("failing consistency check" in w for w in result.warnings)
+    assert any("勾稽关系检查未通过" in w for w in result.warnings)
     page = BeautifulSoup((out / SEED_002.lstrip("/") / "index.html").read_text(encoding="utf-8"), "html.parser")
     failing = page.select(".failing-checks li")
     assert failing, "the failing checks are listed"
