@@ -70,9 +70,8 @@ from typing import Protocol, TypeVar
 
 from pagefind.index import PagefindIndex
 
-from . import form
 from .model import Agency, Report, Site
-from .searchtext import report_names
+from .searchtext import LABEL_TABLES, TABLE_LABELS, label_lines, report_names, searchable_text
 
 LANGUAGE = "und"
 """BCP 47 'undetermined': Pagefind applies no stemmer and no word segmentation to it, so our
@@ -192,24 +191,6 @@ def contains_all(document: str, terms: Iterable[str]) -> bool:
 # ------------------------------------------------------------------ what is indexed
 
 
-def _label_lines(table: str) -> list[str]:
-    """Row and column labels of one table of the form, in printed order."""
-    if table == "table2":
-        return [form.TABLE_TITLES[table], *(f"{section} {item.label}" for section, items in form.TABLE2_SECTIONS
-                                            for item in items), *(c.label for c in form.TRIPLE_CELLS)]
-    if table == "table3":
-        return [form.TABLE_TITLES[table], *(c.label for c in form.TABLE3_COLUMNS),
-                *(g.label for g in form.TABLE3_GROUPS), *(r.label for r in form.TABLE3_ROWS),
-                form.TABLE3_RESULTS_LABEL]
-    return [form.TABLE_TITLES[table], *(g.label for g in form.TABLE4_GROUPS), *(c.label for c in form.TABLE4_CELLS)]
-
-
-LABEL_TABLES = ("table2", "table3", "table4")
-"""The tables whose labels make a report searchable; bit *i* of a catalog row's table mask."""
-TABLE_LABELS = {table: "\n".join(_label_lines(table)) for table in LABEL_TABLES}
-"""Each table's labels as one searchable text, the same for every report that has the table."""
-
-
 def table_mask(report: Report) -> int:
     """Which tables the report has: bit *i* for ``LABEL_TABLES[i]``."""
     return sum(1 << i for i, table in enumerate(LABEL_TABLES) if getattr(report, table) is not None)
@@ -245,7 +226,7 @@ def indexed_body(document: str, tables: int = 0) -> str:
 def table_labels(report: Report) -> list[str]:
     """Row and column labels of the tables the report has, so 不予公开 or 结果纠正 find it even
     when the source printed the label wrapped over two cells."""
-    return [line for table in LABEL_TABLES if getattr(report, table) is not None for line in _label_lines(table)]
+    return [line for table in LABEL_TABLES if getattr(report, table) is not None for line in label_lines(table)]
 
 
 def indexed_document(report: Report) -> str:
@@ -257,8 +238,9 @@ def indexed_document(report: Report) -> str:
     every bundle, and made the chunks of their bigrams the largest of every query. The page
     matches them instead against the catalog's ``labels`` and each report's table mask; as runs
     never cross a separator, a run is in the report's document iff it is in this document or in
-    the labels of one of its tables."""
-    return f"{report.text}\n{report_names(report)}"
+    the labels of one of its tables. The text is as search reads it: a line break that only wraps
+    a paragraph is not a break (``searchtext.soft_breaks``)."""
+    return f"{searchable_text(report.text)}\n{report_names(report)}"
 
 
 def report_document(report: Report) -> str:

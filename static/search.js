@@ -14,6 +14,8 @@ const DEBOUNCE_MS = 60;
 const EXCERPT_EAGER = 8; // without IntersectionObserver: excerpts of the first results only
 const CONTEXT_BEFORE = 24;
 const CONTEXT_AFTER = 60;
+const MAX_EXCERPTS = 3;
+const WIDE = "(min-width: 48em)"; // filters open; narrower (a phone), folded under their summary
 const MAX_TERMS = 8;
 const FILTERS = [
   ["agency", "机构"],
@@ -213,9 +215,44 @@ function extraOf(shard, entry) {
   return entry.labels ? `${shard.extra}\n${entry.labels}` : shard.extra;
 }
 
+/** The shard's text as passages: runs of blocks that run on into each other (a paragraph that a
+ * PDF wrapped over several lines: shard.joined, portal/searchtext.py), each with its verbatim
+ * text (raw), its text as the report page shows it (shown, folded: low), the block each of its
+ * characters is in (starts), and whether it is only what every report says (shard.form). */
+export function passages(shard) {
+  if (shard.passages) return shard.passages;
+  const joined = new Set(shard.joined ?? []);
+  const form = new Set(shard.form ?? []);
+  const out = [];
+  let cur = null;
+  shard.blocks.forEach((raw, i) => {
+    if (!cur) {
+      cur = { first: i, raw: "", shown: "", starts: [], form: true };
+      out.push(cur);
+    }
+    const runsOn = joined.has(i);
+    const piece = runsOn ? raw.replace(/\r?\n$/, "") : raw;
+    cur.raw += piece;
+    cur.starts.push([cur.shown.length, i]);
+    cur.shown += blockShown(piece).trim(); // as the page shows it: a block that runs on has no space at its ends
+    cur.form &&= form.has(i);
+    if (!runsOn) cur = null;
+  });
+  for (const p of out) p.low = fold(p.shown);
+  shard.passages = out;
+  return out;
+}
+
+/** The block (0-based) of a passage that holds its character at ``offset``. */
+function blockAt(passage, offset) {
+  let block = passage.first;
+  for (const [start, i] of passage.starts) if (start <= offset) block = i;
+  return block;
+}
+
 function documentOf(shard, entry) {
-  const text = shard.blocks.map((b) => (b.endsWith("\n") || b.endsWith("\r") ? b : `${b}\n`)).join("");
-  return fold(`${text}\n${extraOf(shard, entry)}`);
+  const text = passages(shard).map((p) => (p.raw.endsWith("\n") || p.raw.endsWith("\r") ? p.raw : `${p.raw}\n`));
+  return fold(`${text.join("")}\n${extraOf(shard, entry)}`);
 }
 
 /** Whether the report really contains every term (the index already guarantees it unless a
@@ -227,9 +264,10 @@ function containsAll(shard, entry, terms) {
 
 const collator = new Intl.Collator("zh-CN");
 
-/** Pages first, then newest year first, then by agency (the order the shards are searched in). */
+/** Reports first, newest year first, then by agency (the order the shards are searched in); then
+ * the agency and year pages, which only list reports. */
 function order(a, b) {
-  const rank = { a: 0, y: 1, r: 2 };
+  const rank = { r: 0, a: 1, y: 2 };
   const slug = (a.slug ?? "") < (b.slug ?? "") ? -1 : (a.slug ?? "") > (b.slug ?? "") ? 1 : 0;
   return rank[a.type] - rank[b.type] || (b.year ?? 0) - (a.year ?? 0) || slug;
 }
@@ -258,22 +296,47 @@ async function runSearch(query, onShard) {
 
 // ------------------------------------------------------------------ excerpts
 
-/** Where the terms are: the first block holding the most of them, else a line of the names or
- * table labels. */
+/** Every place of the terms in the report's text, and the passages to show: up to MAX_EXCERPTS
+ * distinct ones, those that say what this report says before those that every report says (the
+ * form's tables and section titles, the title), then those with more of the terms, in text order.
+ * Without a hit in the text, a line of the names or table labels. */
 function locate(shard, entry, terms) {
-  const folded = terms.map(fold);
-  let best = null;
-  shard.blocks.forEach((raw, i) => {
-    const shown = blockShown(raw);
-    const low = fold(shown);
-    const hits = folded.filter((t) => low.includes(t)).length;
-    if (hits && (!best || hits > best.hits)) best = { index: i + 1, shown, hits };
+  const folded = terms.map(fold).filter(Boolean);
+  let hits = 0;
+  const found = [];
+  passages(shard).forEach((p, order) => {
+    let first = -1;
+    let kinds = 0;
+    for (const t of folded) {
+      let n = 0;
+      for (let i = p.low.indexOf(t); i >= 0; i = p.low.indexOf(t, i + t.length)) {
+        n += 1;
+        if (first < 0 || i < first) first = i;
+      }
+      hits += n;
+      kinds += n > 0;
+    }
+    if (kinds) found.push({ p, order, kinds, first });
   });
-  if (best) return best;
+  found.sort((a, b) => a.p.form - b.p.form || b.kinds - a.kinds || a.order - b.order);
+  const shown = [];
+  const seen = new Set();
+  for (const { p, first } of found) {
+    const key = p.low.slice(Math.max(0, first - CONTEXT_BEFORE), first + CONTEXT_AFTER);
+    if (seen.has(key)) continue; // the same sentence twice (a repeated heading or row)
+    seen.add(key);
+    shown.push({ index: blockAt(p, first) + 1, shown: p.shown });
+    if (shown.length === MAX_EXCERPTS) break;
+  }
+  if (shown.length) return { hits, shown };
   const extra = extraOf(shard, entry);
-  const low = fold(extra);
   const line = extra.split("\n").find((l) => folded.some((t) => fold(l).includes(t)));
-  return line && low ? { index: null, shown: line, hits: 1 } : null;
+  return line ? { hits: 0, shown: [{ index: null, shown: line }] } : null;
+}
+
+/** A link into the report that carries the terms: static/landing.js marks them on the page. */
+export function landingUrl(url, query, index) {
+  return `${url}?${new URLSearchParams({ q: query })}${index ? `#t${index}` : ""}`;
 }
 
 /** The text around the first hit, as DOM nodes with every term in <mark>. */
@@ -317,11 +380,16 @@ class SearchPage {
     this.results.removeAttribute("aria-live"); // counts are announced by the status line only
     this.status = this.element("p", "search-status", { role: "status", "aria-live": "polite" });
     this.results.before(this.status);
-    this.filterBox = this.element("fieldset", "search-filters", { hidden: "" });
+    // The filters fold under one line on a phone, so that the first results show without scrolling.
+    this.filterFold = this.element("details", "search-filters-fold", { hidden: "" });
+    this.filterSummary = this.element("summary", null, {}, "筛选");
+    this.filterBox = this.element("fieldset", "search-filters");
     this.filterBox.append(this.element("legend", null, {}, "筛选"));
+    this.filterFold.append(this.filterSummary, this.filterBox);
+    this.filterFold.open = window.matchMedia(WIDE).matches;
     this.selects = {};
     for (const [key, label] of FILTERS) this.selects[key] = this.addSelect(key, label);
-    form.after(this.filterBox);
+    form.after(this.filterFold);
     this.list = this.element("ol", "search-results", { "aria-label": "检索结果" });
     this.results.replaceChildren(this.list);
     this.seq = 0;
@@ -408,13 +476,14 @@ class SearchPage {
     if (!query) {
       this.last = null;
       this.list.replaceChildren();
-      this.filterBox.hidden = true;
+      this.filterFold.hidden = true;
       this.updateUrl("");
       this.finish(typedAt, query, 0);
       this.setStatus("请输入关键词。");
       return;
     }
     const answer = { query, terms: parseQuery(query), entries: [] };
+    const pages = []; // agency and year pages: listed after every report
     let cleared = false;
     try {
       await runSearch(query, (terms, entries) => {
@@ -425,7 +494,8 @@ class SearchPage {
           cleared = true;
         }
         answer.entries.push(...entries);
-        this.append(entries.filter((e) => this.passes(e)), typedAt);
+        pages.push(...entries.filter((e) => e.type !== "r"));
+        this.append(entries.filter((e) => e.type === "r" && this.passes(e)), typedAt);
         return true;
       });
     } catch (err) {
@@ -438,6 +508,7 @@ class SearchPage {
     if (seq !== this.seq) return;
     this.last = answer;
     if (!cleared) this.list.replaceChildren();
+    this.append(pages.filter((e) => this.passes(e)), typedAt);
     this.complete(typedAt);
   }
 
@@ -478,7 +549,7 @@ class SearchPage {
     this.observer?.disconnect();
     this.list.replaceChildren();
     delete this.results.dataset.first;
-    this.append(this.last.entries.filter((e) => this.passes(e)), typedAt);
+    this.append(this.last.entries.filter((e) => this.passes(e)).sort(order), typedAt);
     this.complete(typedAt);
   }
 
@@ -532,13 +603,16 @@ class SearchPage {
       for (const v of values) select.append(new Option(`${v}（${tally.get(v)}）`, v));
       select.value = this.wanted[key];
     }
-    this.filterBox.hidden = reports.length === 0 && !FILTERS.some(([k]) => this.wanted[k]);
+    const chosen = FILTERS.filter(([k]) => this.wanted[k]).length;
+    this.filterFold.hidden = reports.length === 0 && !chosen;
+    this.filterSummary.textContent = chosen ? `筛选（已选 ${chosen} 项）` : "筛选";
   }
 
   item(entry, i) {
     const li = this.element("li", `search-result search-result-${entry.type}`);
     li.dataset.index = String(i);
-    const link = this.element("a", "search-result-link", { href: entry.url }, entry.title);
+    const href = entry.type === "r" ? landingUrl(entry.url, this.last?.query ?? this.input.value.trim()) : entry.url;
+    const link = this.element("a", "search-result-link", { href }, entry.title);
     const heading = this.element("h2", "search-result-title");
     heading.append(link);
     li.append(heading);
@@ -581,11 +655,24 @@ class SearchPage {
       return;
     }
     const where = locate(shard, entry, terms);
+    const query = this.last?.query ?? "";
     if (where) {
-      const p = this.element("p", "search-result-excerpt");
-      p.append(...excerptNodes(where.shown, terms));
-      li.append(p);
-      if (where.index) li.querySelector("a").href = `${entry.url}#t${where.index}`;
+      if (where.hits) {
+        const meta = li.querySelector(".search-result-meta");
+        meta.append(" · ", this.element("span", "search-result-hits", {}, `正文命中 ${where.hits} 处`));
+      }
+      const box = this.element("div", "search-result-excerpts");
+      for (const { index, shown } of where.shown) {
+        const p = this.element("p", "search-result-excerpt");
+        if (index) {
+          const a = this.element("a", "search-result-passage", { href: landingUrl(entry.url, query, index) });
+          a.append(...excerptNodes(shown, terms));
+          p.append(a);
+        } else p.append(...excerptNodes(shown, terms));
+        box.append(p);
+      }
+      li.append(box);
+      li.querySelector("a").href = landingUrl(entry.url, query, where.shown[0].index);
     }
     li.dataset.excerpt = "done";
   }
