@@ -74,8 +74,9 @@ def read_settings(content_dir: Path) -> dict:
     if v.mapping(located.data, (), SETTINGS_KEYS):
         url = located.data.get("url")
         if url is not None:
+            before = len(v.problems)
             v.url(url, ("url",))
-            if not v.problems and (problem := _not_a_site_root(url)):
+            if len(v.problems) == before and (problem := _not_a_site_root(url)):
                 v.add(("url",), problem, "只写协议和域名，如 https://nianbao.example.gov.cn")
     if v.problems:
         raise ContentError(v.problems)

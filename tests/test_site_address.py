@@ -17,6 +17,7 @@ from bs4 import BeautifulSoup
 from conftest import ROOT, SEED_002
 
 from portal.build import build_site
+from portal.errors import ContentError
 
 NETLIFY_VARS = ("URL", "DEPLOY_PRIME_URL", "DEPLOY_URL", "CONTEXT")
 ADDRESS = "https://example.gov.cn"
@@ -149,6 +150,17 @@ def test_a_bad_settings_file_is_one_line_with_file_and_line(line: str, message: 
         assert done.returncode == 1, done.stderr
         assert message in done.stderr and "Traceback" not in done.stderr, done.stderr
     assert not (tmp_path / "site").exists()
+
+
+def test_every_problem_of_the_settings_file_and_the_content_is_listed_at_once(scratch_content: Path,
+                                                                             tmp_path: Path) -> None:
+    set_url(scratch_content, "url: https://nianbao.gov.cn/a/\nfoo: 1")
+    report = scratch_content / "reports/weihai-torch-hitech-zone/2023.yaml"
+    report.write_text(report.read_text(encoding="utf-8").replace("year: 2023", "year: 二〇二三"), encoding="utf-8")
+    with pytest.raises(ContentError) as error:
+        build_site(scratch_content, tmp_path / "site", search=False, progress=False)
+    where = [(Path(p.file).name, p.line, p.field) for p in error.value.problems]
+    assert where == [("2023.yaml", 3, "year"), ("site.yaml", 8, "url"), ("site.yaml", 9, "foo")]
 
 
 def test_a_bad_address_from_the_environment_names_the_variable(tmp_path: Path) -> None:
