@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from functools import cache, cached_property, partial
@@ -51,6 +50,7 @@ from .figures import (
 )
 from .model import Agency, NarrativeFigure, Report, Site
 from .searchtext import text_shard, text_shard_url
+from .settings import PLACEHOLDER
 from .text import CELLS, Block, TocEntry, block_of, parse_text, toc
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,10 +60,9 @@ ABOUT_PAGE = Path("pages") / "about.md"
 
 SITE_NAME = "政府信息公开年报库"
 SITE_TAGLINE = "各级行政机关《政府信息公开工作年度报告》的原文与数据"
-BASE_URL_ENV = "PORTAL_BASE_URL"
-DEFAULT_BASE_URL = "https://example.org"
-"""The public address of the site: canonical links, OpenGraph, the feed and the sitemap use it.
-Set ``PORTAL_BASE_URL`` (or pass ``base_url``) for a real deployment; it is the only place."""
+DEFAULT_BASE_URL = PLACEHOLDER
+"""Where absolute links point while no public address is configured. The build passes the real
+one (``settings.resolve_address``: content/site.yaml, Netlify's URL, --base-url)."""
 
 NAV = (
     ("home", "首页", "/"),
@@ -83,10 +82,6 @@ T2_FEES_AMOUNT = "本年收费金额（单位：万元）"
 T3_CORNER = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 T3_APPLICANTS = "申请人情况"
 T3_LEGAL_PERSONS = "法人或其他组织"
-
-
-def resolve_base_url(base_url: str | None = None) -> str:
-    return (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
 
 
 def url_to_path(url: str) -> str:
