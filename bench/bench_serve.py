@@ -51,7 +51,7 @@ class ServeProcess:
     """``python build.py serve`` in a subprocess on a free port, with its output collected.
 
     The output is read by a thread into ``lines`` so that the pipe never fills up and tests can
-    wait for a message ("BUILD FAILED", a file name) to appear.
+    wait for a message ("构建失败", a file name) to appear.
     """
 
     def __init__(self, content: Path, out: Path, *, port: int | None = None, ready_timeout: float = 600):
@@ -75,7 +75,7 @@ class ServeProcess:
                                       stderr=subprocess.STDOUT, text=True, encoding="utf-8",
                                       env={**os.environ, "PYTHONUNBUFFERED": "1"})
         threading.Thread(target=self._read, daemon=True).start()
-        self.wait_for_output("Serving ", timeout=self.ready_timeout)
+        self.wait_for_output("预览地址 ", timeout=self.ready_timeout)
         return self
 
     def _read(self) -> None:

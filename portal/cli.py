@@ -1,7 +1,7 @@
 """The command line: argument parsing and exit codes, nothing else.
 
-Content problems print one line each (``file:line: field: message``) and exit 1; they never
-show a Python traceback. An unexpected internal error exits 70 with a short message.
+Content problems print one line each (``file:line: field: message``, in Chinese) and exit 1;
+they never show a Python traceback. An unexpected internal error exits 70 with a short message.
 """
 
 from __future__ import annotations
@@ -18,27 +18,29 @@ EXIT_INTERNAL = 70
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="build.py", description="政府信息公开工作年度报告 portal builder")
-    sub = p.add_subparsers(dest="command")
+    p = argparse.ArgumentParser(prog="build.py",
+                                description="政府信息公开工作年度报告网站：检查内容、生成网站、本地预览、导入报告")
+    sub = p.add_subparsers(dest="command", title="命令")
 
     def common(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument("--content", type=Path, default=ROOT / "content", help="content directory")
+        sp.add_argument("--content", type=Path, default=ROOT / "content", help="内容文件夹（默认 content/）")
 
-    b = sub.add_parser("build", help="build the site (the default command)")
+    b = sub.add_parser("build", help="生成网站（不写命令时就是它）", description="检查内容并生成网站")
     common(b)
-    b.add_argument("--out", type=Path, default=ROOT / "site", help="output directory")
-    b.add_argument("--no-search", action="store_true", help="skip the search index (faster)")
-    b.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    b.add_argument("--out", type=Path, default=ROOT / "site", help="输出文件夹（默认 site/）")
+    b.add_argument("--no-search", action="store_true", help="不建搜索索引（更快）")
+    b.add_argument("--strict", action="store_true", help="有警告也算失败（上线前用）")
     b.add_argument("--base-url", metavar="URL", help="本站网址，优先于 content/site.yaml 和环境变量 URL")
-    c = sub.add_parser("check", help="validate content/ and print every problem")
+    c = sub.add_parser("check", help="检查 content/，列出所有问题", description="检查内容，列出所有问题；不生成网站")
     common(c)
-    c.add_argument("--write-schema", action="store_true", help="rewrite content/schema/*.json")
-    s = sub.add_parser("serve", help="build, serve on localhost and rebuild on every save")
+    c.add_argument("--write-schema", action="store_true", help="重写 content/schema/*.json（供编辑器自动补全）")
+    s = sub.add_parser("serve", help="生成网站并在本机预览，每次保存后重建",
+                       description="生成网站，在本机预览，每次保存后重建")
     common(s)
-    s.add_argument("--out", type=Path, default=ROOT / "site")
-    s.add_argument("--port", type=int, default=8000)
-    s.add_argument("--host", default="127.0.0.1")
-    sub.add_parser("ingest", help="draft report YAML from raw reports (see: build.py ingest -h)", add_help=False)
+    s.add_argument("--out", type=Path, default=ROOT / "site", help="输出文件夹（默认 site/）")
+    s.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    s.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，只有本机能访问）")
+    sub.add_parser("ingest", help="从报告原件起草报告 YAML（详见 build.py ingest -h）", add_help=False)
     return p
 
 
@@ -77,7 +79,7 @@ def _check(content: Path, write_schema: bool) -> int:
 
     if write_schema:
         for path in write_schemas(content):
-            print(f"wrote {path}")
+            print(f"已写出 {path}")
     problems = check_settings(content)
     try:
         site = load_content(content)
@@ -86,10 +88,10 @@ def _check(content: Path, write_schema: bool) -> int:
     if problems:
         raise ContentError(problems)
     for stale in stale_schemas(content):
-        print(f"warning: {stale} is out of date: run `python build.py check --write-schema`")
+        print(f"警告：{stale} 已过时：请运行 python build.py check --write-schema")
     failing = sum(len(r.failing_checks) for r in site.reports)
-    print(f"ok: {len(site.agencies)} agencies, {len(site.reports)} reports; "
-          f"{failing} failing consistency checks (shown on the report pages)")
+    print(f"检查通过：{len(site.agencies)} 个机构，{len(site.reports)} 份报告；"
+          f"{failing} 项勾稽关系核对不一致（在各报告页上注明）")
     return 0
 
 
@@ -100,12 +102,12 @@ def _guard(action) -> int:  # noqa: ANN001 - a thunk
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        print(f"{len(exc.problems)} problem(s); nothing was written.", file=sys.stderr)
+        print(f"共 {len(exc.problems)} 个问题；什么也没有写出。", file=sys.stderr)
         return EXIT_CONTENT
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print("已中断", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback
-        print(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        print("This is a bug in the portal, not in your content; please report it.", file=sys.stderr)
+        print(f"内部错误：{type(exc).__name__}: {exc}", file=sys.stderr)
+        print("这是网站程序的缺陷，不是内容的问题；请报告它。", file=sys.stderr)
         return EXIT_INTERNAL

@@ -1,8 +1,10 @@
 """Problems with content, reported the way a data editor can fix them.
 
 Every message has the form ``FILE:LINE: FIELD: what is wrong`` (LINE and FIELD when known),
-optionally followed by a ``Hint:`` line. All problems are collected before anything exits, so
-an editor sees every mistake in one run rather than one per run.
+optionally followed by a ``提示：`` line saying what to change. The words are Chinese, for the
+people who edit the content; file names, field names and values stay as written in the files.
+All problems are collected before anything exits, so an editor sees every mistake in one run
+rather than one per run.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ class Problem:
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         text = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
-        return f"{text}\n  Hint: {self.hint}" if self.hint else text
+        return f"{text}\n  提示：{self.hint}" if self.hint else text
 
 
 class ContentError(Exception):

@@ -5,6 +5,7 @@ an agency or year it cannot tell must be given on the command line; a slug or ye
 lead outside content/ is refused; a report a person has reviewed is never replaced without
 ``--force``, and then only after a timestamped backup. Every file is written to a temporary
 name and renamed into place, so an interrupted run leaves either the old file or the new one.
+What it prints is in Chinese, for the people who edit the content.
 """
 
 from __future__ import annotations
@@ -52,13 +53,13 @@ class Plan:
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="build.py ingest",
-                                description="Draft report YAML from raw reports (text, HTML, Markdown, .docx, .doc, "
-                                            "PDF). A folder stands for every file under it.")
-    p.add_argument("files", nargs="+", metavar="FILE", type=Path, help="raw report files or folders of them")
-    p.add_argument("--agency", help="the agency's slug, when the report does not name a registered agency")
-    p.add_argument("--year", help="the statistical year, when the title does not say it")
-    p.add_argument("--content", type=Path, default=ROOT / "content", help="content directory")
-    p.add_argument("--force", action="store_true", help="replace a reviewed report (a backup is kept)")
+                                description="从报告原件（纯文本、HTML、Markdown、.docx、.doc、PDF）起草报告 YAML，"
+                                            "原文写在旁边。给出文件夹时，导入其中的每个文件。")
+    p.add_argument("files", nargs="+", metavar="FILE", type=Path, help="报告原件，或装着原件的文件夹")
+    p.add_argument("--agency", metavar="SLUG", help="机构代号：报告里没有写出已登记的机构时用")
+    p.add_argument("--year", help="统计年度：标题里没有年份时用")
+    p.add_argument("--content", type=Path, default=ROOT / "content", help="内容文件夹（默认 content/）")
+    p.add_argument("--force", action="store_true", help="替换已审核的报告（会保留备份）")
     return p
 
 
@@ -88,23 +89,23 @@ def run(argv: list[str]) -> int:
         try:
             plan = _plan(source, registry, agency, year, content, args.force, taken)
         except Kept as exc:
-            summary.append(f"{source}: kept {exc}")
+            summary.append(f"{source}: 保留 {exc}")
             if len(sources) == 1:
                 print(summary[-1])
             continue
         except Refusal as exc:
             progress.clear()
-            print(f"{source}: refused: {exc}", file=sys.stderr)
-            summary.append(f"{source}: refused — {exc}")
+            print(f"{source}: 不导入：{exc}", file=sys.stderr)
+            summary.append(f"{source}: 不导入 — {exc}")
             failed += 1
             continue
         try:
             _write(plan, content, args.force)
         except (Refusal, OSError) as exc:
             progress.clear()
-            why = exc if isinstance(exc, Refusal) else f"could not write: {exc.strerror or exc}"
-            print(f"{source}: {why}", file=sys.stderr)
-            summary.append(f"{source}: refused — {why}")
+            why = exc if isinstance(exc, Refusal) else f"无法写入：{exc.strerror or exc}"
+            print(f"{source}: 不导入：{why}", file=sys.stderr)
+            summary.append(f"{source}: 不导入 — {why}")
             failed += 1
             continue
         registry = registry + ([plan.new_agency] if plan.new_agency else [])
@@ -115,7 +116,7 @@ def run(argv: list[str]) -> int:
     progress.clear()
     if len(sources) > 1:
         print("\n".join(summary))
-        print(f"ingest: {len(sources) - failed} of {len(sources)} files drafted or kept, {failed} refused")
+        print(f"ingest: {len(sources)} 个文件，{len(sources) - failed} 个已起草或保留，{failed} 个不导入")
     return 1 if failed else 0
 
 
@@ -162,20 +163,20 @@ def summarize(plan: Plan) -> str:
     data = plan.draft.data
     count = count_cells(data)
     parts = [f"{plan.slug}/{plan.year}", str(data.get("form")),
-             f"cells {count.read}/{count.total} read"]
-    nulls = [f"{n} {why}" for n, why in ((count.missing, "in tables the source lacks"),
-                                          (count.printed, "printed blank or as a dash"),
-                                          (count.unread, "unreadable")) if n]
+             f"读出 {count.read}/{count.total} 格"]
+    nulls = [f"{why} {n}" for n, why in ((count.missing, "原文缺表"),
+                                           (count.printed, "印为空白或横线"),
+                                           (count.unread, "未能读出")) if n]
     if nulls:
-        parts.append("null: " + ", ".join(nulls))
+        parts.append("null 格：" + "，".join(nulls))
     failing = sum(1 for c in plan.checks if c.status == "fail")
     if failing:
-        parts.append(f"{failing} failing checks (as printed)")
+        parts.append(f"{failing} 项核对按原文不一致")
     review = [p for p in plan.draft.problems if not p.startswith("agency ")]
     if plan.new_agency is not None:
-        parts.append(f"new agency {plan.slug} ({plan.new_agency['name']})")
+        parts.append(f"新机构 {plan.slug}（{plan.new_agency['name']}）")
     if review:
-        parts.append(f"{len(review)} to review")
+        parts.append(f"{len(review)} 处待审核")
     return f"{plan.source}: " + " · ".join(parts)
 
 
@@ -215,28 +216,31 @@ def _in_layout(path: str, single: bool) -> bool:
 
 def _checked_slug(slug: str) -> str:
     if not (SLUG_RE.match(slug) and len(slug) <= 80):
-        raise Refusal(f"--agency {slug!r} is not a slug: lower-case ASCII letters, digits and single hyphens")
+        raise Refusal(f"--agency {slug!r} 不是机构代号：只能用小写英文字母、数字和单个连字符")
     return slug
 
 
 def _checked_year(text: str) -> int:
     if not re.fullmatch(r"\d{4}", text.strip()) or not 1990 <= int(text) <= 2100:
-        raise Refusal(f"--year {text!r} is not a year like 2023")
+        raise Refusal(f"--year {text!r} 不是 2023 这样的年份")
     return int(text)
 
 
 def _registry(content: Path) -> list[dict]:
     path = content / "agencies.yaml"
     if not path.is_file():
-        raise Refusal(f"{path} not found: is {content} a content directory?")
+        raise Refusal(f"找不到 {path}：{content} 是内容文件夹吗？")
     try:
         located = read_yaml(path)
-    except (YamlProblem, OSError) as exc:
-        raise Refusal(f"{path}: {getattr(exc, 'message', exc)}: fix the registry first") from None
+    except YamlProblem as exc:
+        where = f"{path}:{exc.line}" if exc.line else str(path)
+        raise Refusal(f"{where}: {exc.message}：请先改好机构名录") from None
+    except OSError as exc:
+        raise Refusal(f"{path}: 无法读取：{exc.strerror or exc}") from None
     v = Validator(str(path), located)
     entries = validate_registry(v)
     if v.problems:
-        raise Refusal(f"{v.problems[0]}: fix the registry first")
+        raise Refusal(f"机构名录有问题，请先改好（python build.py check 列出所有问题）：{v.problems[0]}")
     return entries
 
 
@@ -244,33 +248,33 @@ def _plan(source: Path, registry: list[dict], agency: str | None, year: int | No
           force: bool, taken: dict[tuple[str, int], Path]) -> Plan:
     try:
         if not source.is_file():
-            raise Refusal("no such file")
+            raise Refusal("没有这个文件")
         if source.stat().st_size > MAX_INPUT_BYTES:
-            raise Refusal(f"is {source.stat().st_size:,} bytes; a report is far smaller")
+            raise Refusal(f"文件有 {source.stat().st_size:,} 字节；一份报告远没有这么大")
         raw = source.read_bytes()
     except OSError as exc:
-        raise Refusal(f"cannot read: {exc.strerror or exc}") from None
+        raise Refusal(f"无法读取：{exc.strerror or exc}") from None
     draft = extract(raw, source.name, registry)
     if draft.refusal:
         raise Refusal(draft.refusal)
     if len(draft.text.encode("utf-8")) > MAX_TEXT_BYTES:
-        raise Refusal(f"its text is more than {MAX_TEXT_BYTES:,} bytes: one report is far less")
+        raise Refusal(f"文字超过 {MAX_TEXT_BYTES:,} 字节；一份报告远没有这么多")
     new_agency = draft.agency_entry
     slug = agency or draft.data.get("agency")
     registered = {e["slug"] for e in registry}
     if agency is not None and agency not in registered:
         if new_agency is None:
-            raise Refusal(f"agency {agency} is not in agencies.yaml: add it there first")
+            raise Refusal(f"agencies.yaml 里没有机构 {agency}：请先在那里登记")
         new_agency = dict(new_agency, slug=agency)
     elif agency is not None:
         new_agency = None
     if slug is None:
-        raise Refusal("could not tell which agency published it: pass --agency SLUG")
+        raise Refusal("看不出是哪个机构发布的：请用 --agency 机构代号 指定")
     year = year or draft.data.get("year")
     if year is None:
-        raise Refusal("could not find the year in the title: pass --year N")
+        raise Refusal("标题里找不到年份：请用 --year 年份 指定")
     if (slug, year) in taken:
-        raise Refusal(f"same agency and year as {taken[slug, year]}: one report per agency and year")
+        raise Refusal(f"与 {taken[slug, year]} 是同一机构同一年：每个机构每年只有一份报告")
     folder = _inside(content, Path("reports") / slug)
     plan = Plan(source, draft, slug, year, folder, new_agency)
     _check_existing(plan, force)
@@ -283,12 +287,12 @@ def _inside(content: Path, relative: Path) -> Path:
     root = content.resolve()
     path = content / relative
     if path.resolve() != root / relative or not path.resolve().is_relative_to(root):
-        raise Refusal(f"{relative} would lead outside {content}")
+        raise Refusal(f"{relative} 会指到 {content} 之外")
     for parent in (path, *path.parents):
         if parent == content:
             break
         if parent.is_symlink():
-            raise Refusal(f"{parent} is a symbolic link: refused")
+            raise Refusal(f"{parent} 是符号链接：不写入")
     return path
 
 
@@ -302,10 +306,9 @@ def _check_existing(plan: Plan, force: bool) -> None:
     except (YamlProblem, OSError):
         status = None
     if status == "reviewed" and not force:
-        raise Kept(f"{target} (reviewed; --force replaces it, keeping a backup)")
+        raise Kept(f"{target}（已审核，status: reviewed；用 --force 可替换，会保留备份）")
     if status != "draft" and not force:
-        raise Refusal(f"{target} is not a draft (status unreadable): not overwritten "
-                      "(use --force to replace it; a backup is kept)")
+        raise Refusal(f"{target} 不是草稿（读不出 status）：没有覆盖（用 --force 可替换，会保留备份）")
 
 
 def _finish(plan: Plan) -> dict:
@@ -332,11 +335,11 @@ def _write(plan: Plan, content: Path, force: bool) -> None:
             if old.exists():
                 backup = old.with_name(f"{old.name}.bak-{stamp}")
                 _atomic(backup, old.read_bytes())
-                plan.messages.append(f"  kept a backup: {backup}")
+                plan.messages.append(f"  已备份：{backup}")
     if plan.new_agency is not None:
         _add_agency(content / "agencies.yaml", plan.new_agency)
-        plan.messages.append(f"  added draft agency {plan.slug} ({plan.new_agency['name']}) to "
-                             f"{content / 'agencies.yaml'}: review its slug, kind and jurisdiction")
+        plan.messages.append(f"  已在 {content / 'agencies.yaml'} 添加草稿机构 {plan.slug}"
+                             f"（{plan.new_agency['name']}）：请核对它的代号、类别和辖区")
     _atomic(plan.folder / f"{plan.year}.txt", plan.draft.text.encode("utf-8"))
     shown.append(plan.folder / f"{plan.year}.txt")
     if "original_file" in data["source"]:
@@ -344,16 +347,16 @@ def _write(plan: Plan, content: Path, force: bool) -> None:
         _atomic(original, plan.source.read_bytes())
         shown.append(original)
     _atomic(yaml_path, dump(data, SCHEMA_LINE).encode("utf-8"))
-    plan.messages.insert(0, f"{plan.source}: wrote {', '.join(str(p) for p in shown)} (status: draft)")
+    plan.messages.insert(0, f"{plan.source}: 已写出 {', '.join(str(p) for p in shown)}（status: draft）")
     for key, reason in (data.get("missing_tables") or {}).items():
-        plan.messages.append(f"  {key}: not in the source — {reason}")
+        plan.messages.append(f"  {key}：原文没有 — {reason}")
     for problem in plan.draft.problems:
         plan.messages.append(f"  {problem}")
     for check in plan.checks:
         if check.status == "fail":
-            plan.messages.append(f"  check {check.rule} fails as printed: {check.detail}")
+            plan.messages.append(f"  核对 {check.rule} 按原文不一致：{check.detail}")
     plan.messages.append(f"  {summarize(plan).split(': ', 1)[1]}")
-    plan.messages.append("  review the draft, then set status: reviewed")
+    plan.messages.append("  审核草稿后，把 status 改为 reviewed")
 
 
 def _add_agency(path: Path, entry: dict) -> None:
@@ -365,7 +368,7 @@ def _add_agency(path: Path, entry: dict) -> None:
         entries = parse_yaml(new).data["agencies"]
         assert entries[-1] == entry
     except (YamlProblem, KeyError, TypeError, IndexError, AssertionError):
-        raise Refusal(f"could not add agency {entry['slug']} to {path}: add it by hand, then use --agency") from None
+        raise Refusal(f"无法把机构 {entry['slug']} 加进 {path}：请手工添加，再用 --agency 指定") from None
     _atomic(path, new.encode("utf-8"))
 
 

@@ -2,15 +2,17 @@
 
 Reports live at ``reports/<agency-slug>/<year>.yaml`` with their source text beside them. The
 path must agree with the YAML (``agency`` and ``year``) so that a report cannot masquerade as
-another agency's, and so that one agency-year has exactly one file.
+another agency's, and so that one agency-year has exactly one file. Problems are worded in
+Chinese, for the people who edit the content (see ``errors.py``).
 """
 
 from __future__ import annotations
 
+import difflib
 import multiprocessing
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .checks import Check, check_report, check_years, forget_shared, share
@@ -29,9 +31,9 @@ def _read(path: Path, shown: str, problems: list[Problem]) -> Located | None:
     try:
         return read_yaml(path)
     except YamlProblem as exc:
-        problems.append(Problem(shown, exc.message, exc.line, None, exc.hint))
+        problems.append(Problem(shown, exc.message, exc.line, exc.field, exc.hint))
     except OSError as exc:
-        problems.append(Problem(shown, f"cannot read file: {exc.strerror or exc}"))
+        problems.append(Problem(shown, f"无法读取文件：{exc.strerror or exc}"))
     return None
 
 
@@ -42,31 +44,28 @@ def read_source(path: Path, shown: str, field_name: str = "source.file") -> tupl
         return None, Problem(shown, message, None, field_name, hint)
 
     if path.is_symlink():
-        return problem(f"source text {path.name} is a symbolic link", "put the text itself beside the YAML")
+        return problem(f"原文 {path.name} 是符号链接", "把原文文件本身放在 YAML 旁边")
     if not path.is_file():
-        return problem(f"source text {path.name} is missing beside the YAML",
-                       "ingest writes it; it must be the report's text, verbatim")
+        return problem(f"YAML 旁边没有原文 {path.name}", "ingest 会写出它；它必须是报告的原文，一字不改")
     size = path.stat().st_size
     if size == 0:
-        return problem(f"source text {path.name} is empty")
+        return problem(f"原文 {path.name} 是空的")
     if size > MAX_SOURCE_BYTES:
-        return problem(f"source text {path.name} is {size:,} bytes, more than {MAX_SOURCE_BYTES:,}",
-                       "is this one report's text?")
+        return problem(f"原文 {path.name} 有 {size:,} 字节，超过上限 {MAX_SOURCE_BYTES:,}", "这是一份报告的文字吗？")
     raw = path.read_bytes()
     if raw.startswith(b"\xef\xbb\xbf"):
-        return problem(f"source text {path.name} starts with a byte-order mark",
-                       "save it as UTF-8 without BOM (ingest does this)")
+        return problem(f"原文 {path.name} 以字节顺序标记（BOM）开头", "存为不带 BOM 的 UTF-8（ingest 会这样存）")
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
-        return problem(f"source text {path.name} contains a NUL byte at line {line}",
-                       "is it UTF-16 or a binary file? run ingest on the original")
+        return problem(f"原文 {path.name} 第 {line} 行有 NUL 字节",
+                       "它是 UTF-16 或二进制文件吗？请对原始文件运行 ingest")
     try:
         return raw.decode("utf-8"), None
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        hint = "it looks GBK-encoded: run ingest on it, which converts" if _looks_gbk(raw) else \
-            "run ingest on the original, which detects the encoding"
-        return problem(f"source text {path.name} is not valid UTF-8 (line {line})", hint)
+        hint = "它像是 GBK 编码：对它运行 ingest，会转换编码" if _looks_gbk(raw) else \
+            "对原始文件运行 ingest，它会识别编码"
+        return problem(f"原文 {path.name} 不是有效的 UTF-8 编码（第 {line} 行）", hint)
 
 
 def _looks_gbk(raw: bytes) -> bool:
@@ -82,7 +81,7 @@ def load_registry(content_dir: Path, problems: list[Problem]) -> tuple[dict[str,
     path = content_dir / REGISTRY
     shown = display_path(path)
     if not path.is_file():
-        problems.append(Problem(shown, "agency registry is missing", hint="see docs/content.md"))
+        problems.append(Problem(shown, "找不到机构名录", hint="内容文件夹里要有 agencies.yaml，写法见 docs/content.md"))
         return {}, set()
     located = _read(path, shown, problems)
     if located is None:
@@ -127,6 +126,7 @@ class Parsed:
     path: Path
     shown: str
     problems: tuple[Problem, ...] = ()
+    agency: str | None = None  # the agency as written, for a "did you mean" from the registry
     key: tuple[str, int] | None = None
     year_line: int | None = None
     agency_line: int | None = None
@@ -148,11 +148,12 @@ def parse_report_file(path: Path) -> Parsed:
         return Parsed(path, shown, tuple(problems))
     v = Validator(shown, located)
     validate_report(v)
-    if v.problems:
-        return Parsed(path, shown, tuple(v.problems))
     data = located.data
+    written = data.get("agency") if isinstance(data, dict) and isinstance(data.get("agency"), str) else None
+    if v.problems:
+        return Parsed(path, shown, tuple(v.problems), agency=written)
     common = dict(key=(data["agency"], data["year"]), year_line=located.line_of(("year",)),
-                  agency_line=located.line_of(("agency",)))
+                  agency_line=located.line_of(("agency",)), agency=written)
     _check_path(v, path, data)
     if v.problems:
         return Parsed(path, shown, after=tuple(v.problems), **common)
@@ -165,9 +166,9 @@ def parse_report_file(path: Path) -> Parsed:
     assert text is not None
     squashed = _squash(text)
     bad_quotes = tuple(
-        Problem(shown, "quote does not occur in the source text",
+        Problem(shown, "原文里找不到这句引文",
                 located.line_of(("narrative", i, "quote")), f"narrative[{i}].quote",
-                "copy the sentence from the source exactly")
+                "从原文中原样复制这句话（空白和换行不计）")
         for i, item in enumerate(data.get("narrative") or [])
         if _squash(item["quote"]) not in squashed
     )
@@ -187,9 +188,9 @@ def _claim(parsed: Parsed, problems: list[Problem], seen: dict[tuple[str, int], 
     assert parsed.key is not None
     if parsed.key in seen:
         agency, year = parsed.key
-        problems.append(Problem(parsed.shown, f"duplicate report: {display_path(seen[parsed.key])} is also "
-                                              f"{agency} {year}", parsed.year_line, "year",
-                                "one agency has one report per year: merge or delete one of them"))
+        problems.append(Problem(parsed.shown, f"重复的报告：{display_path(seen[parsed.key])} 也是 "
+                                              f"{agency} 的 {year} 年报告", parsed.year_line, "year",
+                                "一个机构每年只有一份报告：合并或删除其中一份"))
         return None
     seen[parsed.key] = parsed.path
     if parsed.after:
@@ -201,11 +202,10 @@ def _claim(parsed: Parsed, problems: list[Problem], seen: dict[tuple[str, int], 
 def _check_path(v: Validator, path: Path, data: dict) -> None:
     """A report is stored at reports/<agency>/<year>.yaml."""
     if data["agency"] != path.parent.name:
-        v.add(("agency",), f"agency {data['agency']!r} does not match the folder {path.parent.name!r}",
-              f"move the file to reports/{data['agency']}/{data['year']}.yaml")
+        v.add(("agency",), f"机构代号 {data['agency']!r} 与所在文件夹 {path.parent.name!r} 不一致",
+              f"把文件移到 reports/{data['agency']}/{data['year']}.yaml")  # or a "did you mean": _hint_agency
     elif str(data["year"]) != path.stem:
-        v.add(("year",), f"year {data['year']} does not match the file name {path.name!r}",
-              f"rename the file to {data['year']}.yaml")
+        v.add(("year",), f"年份 {data['year']} 与文件名 {path.name!r} 不一致", f"把文件改名为 {data['year']}.yaml")
 
 
 def _squash(text: str) -> str:
@@ -290,28 +290,54 @@ def load_content(content_dir: Path, *, workers: int | None = None, cache: ParseC
     ``cache``, files whose stamps did not change since the last load are not parsed again."""
     problems: list[Problem] = []
     if not content_dir.is_dir():
-        raise ContentError([Problem(str(content_dir), "content directory not found")])
+        raise ContentError([Problem(str(content_dir), "找不到内容文件夹")])
     agencies, named = load_registry(content_dir, problems)
     seen: dict[tuple[str, int], Path] = {}
     reports: list[Report] = []
     paths = report_paths(content_dir)
     parsed_files = cache.parse(paths, workers) if cache else parse_report_files(paths, workers)
     for parsed in parsed_files:
-        item = _claim(parsed, problems, seen)
+        item = _claim(_hint_agency(parsed, agencies, named), problems, seen)
         if item is None:
             continue
         assert item.data is not None and item.text is not None and item.source_path is not None
         agency = agencies.get(item.data["agency"])
         if agency is None:
             if agencies and item.data["agency"] not in named:  # else the registry's own problem says it
-                problems.append(Problem(item.shown, f"unknown agency {item.data['agency']!r}",
-                                        item.agency_line, "agency", f"add it to {REGISTRY} or fix the slug"))
+                problems.append(Problem(item.shown, f"{REGISTRY} 里没有机构代号 {item.data['agency']!r}",
+                                        item.agency_line, "agency", suggest_agency(item.data["agency"], agencies)
+                                        or f"改正代号，或先在 {REGISTRY} 里登记这个机构"))
             continue
         reports.append(Report(agency, item.data["year"], item.data, item.text, item.path, item.source_path,
                               item.checks))
     if problems:
         raise ContentError(problems)
     return build_model(content_dir, list(agencies.values()), reports)
+
+
+def suggest_agency(written: str, agencies: dict[str, Agency]) -> str | None:
+    """``是不是 slug（name）？`` for the registered agency whose slug, name or alias is closest to
+    what was written (difflib), or None when none is close."""
+    by_text: dict[str, Agency] = {}
+    for agency in agencies.values():
+        for text in (agency.slug, agency.name, *agency.aliases):
+            by_text.setdefault(text, agency)
+    close = difflib.get_close_matches(written, by_text, n=1, cutoff=0.75)
+    return f"是不是 {by_text[close[0]].slug}（{by_text[close[0]].name}）？" if close else None
+
+
+def _hint_agency(parsed: Parsed, agencies: dict[str, Agency], named: set[str]) -> Parsed:
+    """The file's agency problems (a malformed slug, a slug unlike its folder) with the registry's
+    "did you mean" when the agency written is not registered: the workers parse without the
+    registry, so the hint is added here, and a cached parse never keeps a stale one."""
+    if parsed.agency is None or parsed.agency in named or not (parsed.problems or parsed.after):
+        return parsed
+    guess = suggest_agency(parsed.agency, agencies) or f"改正代号，或先在 {REGISTRY} 里登记这个机构"
+
+    def hinted(problems: tuple[Problem, ...]) -> tuple[Problem, ...]:
+        return tuple(replace(p, hint=guess) if p.field == "agency" else p for p in problems)
+
+    return replace(parsed, problems=hinted(parsed.problems), after=hinted(parsed.after))
 
 
 def build_model(content_dir: Path, agencies: list[Agency], reports: list[Report]) -> Site:

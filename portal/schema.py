@@ -6,6 +6,10 @@ It collects every problem instead of stopping at the first. The JSON Schemas wri
 ``content/schema/`` are generated from the same definitions, for editors' completion; the
 build checks with this module, which also knows what a JSON Schema cannot say (a null table
 needs a reason, a recorded cell must be null, a quote must occur in the source).
+
+Messages are in Chinese, for the people who edit the content; field names stay as written in the
+YAML. A value typed the way people write numbers on paper (``1,505``, ``"2023"``) gets a hint
+that says exactly what to change.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from typing import Any
 from . import form
 from .checks import RULES
 from .errors import Problem
-from .yamlsafe import Located, PathKey
+from .yamlsafe import Located, PathKey, dotted
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 URL_RE = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
@@ -63,69 +67,71 @@ class Validator:
     def mapping(self, value: Any, path: PathKey, keys: tuple[str, ...], required: tuple[str, ...] = ()) -> bool:
         """Check ``value`` is a mapping with only ``keys`` and all ``required``; say which not."""
         if not isinstance(value, dict):
-            self.add(path, f"expected a mapping with keys {', '.join(keys)}, got {describe(value)}")
+            self.add(path, f"应为含字段 {', '.join(keys)} 的映射，{got(value)}")
             return False
         for key in value:
             if key not in keys:
                 close = difflib.get_close_matches(key, keys, n=1)
-                hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(keys)}"
-                self.add(path + (key,), "unknown field", hint)
+                hint = f"是不是 {close[0]!r}？" if close else f"可用的字段：{', '.join(keys)}"
+                self.add(path + (key,), "未知字段", hint)
         for key in required:
             if key not in value:
-                self.add(path, f"missing field {key!r}")
+                self.add(path, f"缺少字段 {key!r}")
         return True
 
     def text(self, value: Any, path: PathKey, *, nullable: bool = True, choices: tuple[str, ...] = ()) -> None:
         if value is None and nullable:
             return
         if not isinstance(value, str) or (not value.strip() and not nullable):
-            hint = "put the value in quotes" if isinstance(value, (int, float, dt.date)) else None
-            self.add(path, f"expected text{' or null' if nullable else ''}, got {describe(value)}", hint)
+            hint = f'加上引号：写成 "{value}"' if isinstance(value, (int, float, dt.date)) else None
+            self.add(path, f"应为文字{'或 null' if nullable else ''}，{got(value)}", hint)
         elif choices and value not in choices:
-            self.add(path, f"expected one of {', '.join(choices)}, got {value!r}")
+            close = difflib.get_close_matches(value, choices, n=1)
+            self.add(path, f"应为 {'、'.join(choices)} 之一，{got(value)}", f"是不是 {close[0]!r}？" if close else None)
 
     def count(self, value: Any, path: PathKey) -> None:
         """A table cell: a whole number ≥ 0, or null (not printed as a number in the source)."""
         if value is None:
             return
         if isinstance(value, bool) or not isinstance(value, int):
-            hint = None
-            if isinstance(value, float):
-                hint = "counts are whole numbers"
-            elif isinstance(value, str):
-                hint = 'a cell not printed as a number is null, with its printing kept in "cells"'
-            self.add(path, f"expected a whole number or null, got {describe(value)}", hint)
+            hint = number_hint(value)
+            if hint is None and isinstance(value, float):
+                hint = "件数是整数"
+            elif hint is None and isinstance(value, str):
+                hint = "原文这一格不是数字（如“/”“—”）时写 null，原样记进 cells"
+            self.add(path, f"应为整数或 null，{got(value)}", hint)
         elif value < 0:
-            self.add(path, f"a count cannot be negative, got {value}")
+            self.add(path, f"件数不能是负数，实际是 {value}")
         elif value > MAX_COUNT:
-            self.add(path, f"{value:,} is implausibly large for one cell (limit {MAX_COUNT:,})",
-                     "check for digits run together")
+            self.add(path, f"{value:,} 作为一格的数大得不合理（上限 {MAX_COUNT:,}）", "检查是否有数字连在了一起")
 
     def change(self, value: Any, path: PathKey) -> None:
         """A change from last year (本年增/减): a whole number of either sign, or null."""
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-            self.add(path, f"expected a whole number (− for a decrease) or null, got {describe(value)}")
+            self.add(path, f"应为整数（减少写负数）或 null，{got(value)}", number_hint(value))
         elif value is not None and abs(value) > MAX_COUNT:
-            self.add(path, f"{value:,} is implausibly large for one cell", "check for digits run together")
+            self.add(path, f"{value:,} 作为一格的数大得不合理", "检查是否有数字连在了一起")
 
     def amount(self, value: Any, path: PathKey, unit: str = "万元", limit: float = MAX_FEES_10K_YUAN) -> None:
         if value is None:
             return
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            self.add(path, f"expected an amount in {unit} or null, got {describe(value)}")
+            self.add(path, f"应为以{unit}计的金额或 null，{got(value)}", number_hint(value))
         elif value < 0 or value > limit:
-            self.add(path, f"amount {value} out of range (0 to {limit:,.0f} {unit})")
+            self.add(path, f"金额 {value} 超出范围（0 至 {limit:,.0f} {unit}）")
 
     def amount_yuan(self, value: Any, path: PathKey) -> None:
         self.amount(value, path, "元", MAX_FEES_10K_YUAN * 10_000)
 
     def row(self, value: Any, path: PathKey) -> None:
         if not isinstance(value, list):
-            self.add(path, f"expected a row of {form.TABLE3_WIDTH} cells, got {describe(value)}")
+            self.add(path, f"应为一行 {form.TABLE3_WIDTH} 格，{got(value)}")
             return
         if len(value) != form.TABLE3_WIDTH:
-            self.add(path, f"expected {form.TABLE3_WIDTH} cells "
-                     f"({', '.join(c.key for c in form.TABLE3_COLUMNS)}), got {len(value)}")
+            hint = None if len(value) < form.TABLE3_WIDTH else \
+                "格数多了：方括号里的逗号分隔各格，数字里的千位分隔符会把一格分成两格（1,505 要写成 1505）"
+            self.add(path, f"应为 {form.TABLE3_WIDTH} 格（{', '.join(c.key for c in form.TABLE3_COLUMNS)}），"
+                     f"实际是 {len(value)} 格", hint)
         for i, cell in enumerate(value[: form.TABLE3_WIDTH]):
             self.count(cell, path + (i,))
 
@@ -133,32 +139,50 @@ class Validator:
         """Links are shown to readers: only http(s), never javascript: or data: URLs."""
         self.text(value, path)
         if isinstance(value, str) and not URL_RE.match(value):
-            self.add(path, f"expected a web address starting with http:// or https://, got {describe(value)}")
+            self.add(path, f"应为以 http:// 或 https:// 开头的网址，{got(value)}")
 
     def date(self, value: Any, path: PathKey) -> None:
         if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
             return
-        self.add(path, f"expected a date like 2024-01-22 or null, got {describe(value)}",
-                 "write the date as YYYY-MM-DD")
-
-
-def dotted(path: PathKey) -> str:
-    """``("table3", "new", 2)`` → ``table3.new[2]``."""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+        quoted = isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip())
+        self.add(path, f"应为 2024-01-22 这样的日期或 null，{got(value)}",
+                 f"去掉引号：写成 {value.strip()}" if quoted else "日期写成 YYYY-MM-DD")
 
 
 def describe(value: Any) -> str:
+    """A value as the message shows it: text in quotes (so '2023' reads as text), others as YAML."""
     if value is None:
         return "null"
     if isinstance(value, bool):
-        return f"{str(value).lower()} (a yes/no value)"
+        return f"{str(value).lower()}（YAML 把 yes、no、on、off 读作真/假）"
     if isinstance(value, (dict, list)):
-        return "a mapping" if isinstance(value, dict) else f"a list of {len(value)}"
+        return "一个映射" if isinstance(value, dict) else f"一个 {len(value)} 项的列表"
+    if isinstance(value, str) and _PLAIN_NUMBER.fullmatch(value.strip()):
+        return f"带引号的文字 {value!r}"
     text = repr(value) if isinstance(value, str) else str(value)
     return text if len(text) <= 60 else text[:57] + "…"
+
+
+def got(value: Any) -> str:
+    """``实际是 …``: what the file holds, spaced as Chinese text is beside Latin letters and digits."""
+    text = describe(value)
+    return f"实际是{text}" if text[0] >= "\u3000" else f"实际是 {text}"
+
+
+_PLAIN_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+_GROUPED_NUMBER = re.compile(r"-?[0-9]{1,3}(?:[,，][0-9]{3})+(?:\.[0-9]+)?")
+
+
+def number_hint(value: Any) -> str | None:
+    """The fix for a number written as text: in quotes, or with thousands separators (1,505)."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if _PLAIN_NUMBER.fullmatch(text):
+        return f"去掉引号：写成 {text}"
+    if _GROUPED_NUMBER.fullmatch(text):
+        return f"数字不要写千位分隔符：写成 {text.replace(',', '').replace('，', '')}"
+    return None
 
 
 # ---------------------------------------------------------------- reports
@@ -168,24 +192,26 @@ def validate_report(v: Validator) -> None:
     """Check one report's data; the source text and the registry are checked by load."""
     data = v.located.data
     if data is None:
-        v.add((), "file is empty", "see docs/content.md for the report layout")
+        v.add((), "文件是空的", "报告文件的写法见 docs/content.md")
         return
     if not v.mapping(data, (), REPORT_KEYS, REQUIRED_REPORT_KEYS):
         return
     agency = data.get("agency")
     if "agency" in data and not (isinstance(agency, str) and SLUG_RE.match(agency)):
-        v.add(("agency",), f"expected an agency slug like wendeng-gov-office, got {describe(agency)}")
+        v.add(("agency",), f"应为 agencies.yaml 里的机构代号（如 wendeng-gov-office），{got(agency)}")
     year = data.get("year")
     if "year" in data and (isinstance(year, bool) or not isinstance(year, int) or not 1990 <= year <= 2100):
-        v.add(("year",), f"expected a year like 2023, got {describe(year)}")
+        digits = re.fullmatch(r"\s*(\d{4})\s*年?\s*", year) if isinstance(year, str) else None
+        hint = number_hint(year) or (f"只写数字：写成 {digits.group(1)}" if digits else None)
+        v.add(("year",), f"应为 2023 这样的年份（1990 至 2100），{got(year)}", hint)
     if "title" in data:
         v.text(data["title"], ("title",), nullable=False)
     v.date(data.get("published"), ("published",))
     published = data.get("published")
     if isinstance(published, dt.date) and isinstance(year, int) and not isinstance(year, bool) \
             and published.year <= year:
-        v.add(("published",), f"published {published.isoformat()} before the statistical year {year} ended",
-              "the year is the one in the title; the report is published the year after")
+        v.add(("published",), f"印发日期 {published.isoformat()} 早于统计年度 {year} 年结束",
+              "year 是标题里的年份；年度报告在次年印发")
     v.text(data.get("status", "draft"), ("status",), choices=STATUSES)
     v.text(data.get("form", form.FORM_ID), ("form",), choices=FORMS)
     _validate_source(v, data.get("source"))
@@ -198,12 +224,12 @@ def validate_report(v: Validator) -> None:
     for key in ("notes", "checks"):
         value = data.get(key)
         if value is not None and not isinstance(value, list):
-            v.add((key,), f"expected a list, got {describe(value)}")
+            v.add((key,), f"应为列表，{got(value)}")
     for i, note in enumerate(data.get("notes") or []):
         v.text(note, ("notes", i), nullable=False)
     as_printed = data.get("as_printed")
     if as_printed is not None and not isinstance(as_printed, list):
-        v.add(("as_printed",), f"expected a list of check rules, got {describe(as_printed)}", "e.g. [t3.outcomes]")
+        v.add(("as_printed",), f"应为核对规则的列表，{got(as_printed)}", "如 [t3.outcomes]")
     for i, rule in enumerate(as_printed if isinstance(as_printed, list) else []):
         v.text(rule, ("as_printed", i), nullable=False, choices=tuple(RULES))
 
@@ -214,11 +240,12 @@ def _validate_source(v: Validator, source: Any) -> None:
         return
     name = source.get("file")
     if "file" in source and not (isinstance(name, str) and SOURCE_NAME_RE.match(name)):
-        v.add(("source", "file"), f"expected a file name beside the YAML such as 2023.txt, got {describe(name)}",
-              "no folders, no '..', ASCII letters, digits, '.', '_' and '-' only")
+        v.add(("source", "file"), f"应为 YAML 旁边的文件名（如 2023.txt），{got(name)}",
+              "不带文件夹和“..”，只用英文字母、数字和 . _ -")
     original = source.get("original_file")
     if original is not None and not (isinstance(original, str) and SOURCE_NAME_RE.match(original)):
-        v.add(("source", "original_file"), f"expected a file name beside the YAML, got {describe(original)}")
+        v.add(("source", "original_file"), f"应为 YAML 旁边的文件名，{got(original)}",
+              "不带文件夹和“..”，只用英文字母、数字和 . _ -")
     v.text(source.get("original_name"), ("source", "original_name"))
     v.text(source.get("format", "text"), ("source", "format"), choices=SOURCE_FORMATS)
     v.url(source.get("url"), ("source", "url"))
@@ -231,13 +258,13 @@ def _validate_tables(v: Validator, data: dict) -> None:
         for key, reason in missing.items():
             v.text(reason, ("missing_tables", key), nullable=False)
             if data.get(key) is not None:
-                v.add(("missing_tables", key), f"{key} is present, so it needs no reason for missing")
+                v.add(("missing_tables", key), f"{key} 有数据，不需要说明缺失原因", f"删去 missing_tables 里的 {key}")
     else:
         missing = {}
     for key in TABLES:
         if key in data and data[key] is None and key not in missing:
-            v.add((key,), "table is null but missing_tables gives no reason",
-                  f'add missing_tables: {{{key}: "…why the source lacks it…"}}')
+            v.add((key,), "这张表是 null，但 missing_tables 没有说明原因",
+                  f'加上 missing_tables: {{{key}: "……原文为什么没有这张表……"}}')
     if data.get("table2") is not None:
         _validate_table2(v, data["table2"])
     if data.get("table3") is not None:
@@ -248,16 +275,19 @@ def _validate_tables(v: Validator, data: dict) -> None:
         _validate_table2_2019(v, data[form.TABLE2_2019_KEY])
     cells = data.get("cells") or {}
     if not isinstance(cells, dict):
-        v.add(("cells",), f"expected a mapping of cell path → printed text, got {describe(cells)}")
+        v.add(("cells",), f"应为“单元格路径: 原文印法”的映射，{got(cells)}")
         return
     for path, printed in cells.items():
         if not isinstance(printed, str):
-            v.add(("cells", path), f"expected the printed text, got {describe(printed)}", 'e.g. "/" or "—"')
+            v.add(("cells", path), f"应为原文的印法（文字），{got(printed)}", '如 "/" 或 "—"')
         found, value = cell_value(data, path)
         if not found:
-            v.add(("cells", path), "no such table cell", "paths look like table3.new.research")
+            close = difflib.get_close_matches(str(path), CELL_PATHS, n=1)
+            v.add(("cells", path), "没有这个表格单元格",
+                  f"是不是 {close[0]}？" if close else "路径形如 table3.new.research")
         elif value is not None:
-            v.add(("cells", path), f"cell holds {value}, but a recorded printing is only for null cells")
+            v.add(("cells", path), f"这一格的值是 {value}；cells 只记录值为 null 的格在原文里的印法",
+                  f"这一格原文印的是数字时，删去 cells 里的 {path}")
 
 
 def _validate_table2(v: Validator, t2: Any) -> None:
@@ -306,8 +336,8 @@ def _validate_table3(v: Validator, t3: Any) -> None:
                         v.row(row, ("table3", key, name))
                 if t3[key].get(form.SINGLE_ROW) is not None and any(t3[key].get(n) is not None for n in sub):
                     v.add(("table3", key, form.SINGLE_ROW),
-                          "single_row (（六）其他处理 printed as one row) needs its three sub-rows null",
-                          "a report prints either the one row (2019 form) or the three sub-rows, not both")
+                          "有 single_row（“（六）其他处理”印成一行）时，三个子行应为 null",
+                          "一份报告要么印一行（2019 年版表格），要么印三个子行，不会两者都有")
         else:
             v.row(t3[key], ("table3", key))
 
@@ -327,7 +357,7 @@ def _validate_narrative(v: Validator, narrative: Any) -> None:
     if narrative is None:
         return
     if not isinstance(narrative, list):
-        v.add(("narrative",), f"expected a list of figures, got {describe(narrative)}")
+        v.add(("narrative",), f"应为数字条目的列表，{got(narrative)}")
         return
     keys = ("key", "value", "bound", "quote", "derivation", "line")
     for i, item in enumerate(narrative):
@@ -338,10 +368,9 @@ def _validate_narrative(v: Validator, narrative: Any) -> None:
         value = item.get("value")
         limit = MAX_FEES_10K_YUAN * 10_000 if item.get("key") == "fees_collected_yuan" else MAX_COUNT
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or not math.isfinite(value):
-            v.add(path + ("value",), f"expected a number ≥ 0, got {describe(value)}")
+            v.add(path + ("value",), f"应为 ≥ 0 的数，{got(value)}", number_hint(value))
         elif value > limit:
-            v.add(path + ("value",), f"{value:,} is implausibly large (limit {limit:,.0f})",
-                  "check for digits run together")
+            v.add(path + ("value",), f"{value:,} 大得不合理（上限 {limit:,.0f}）", "检查是否有数字连在了一起")
         v.text(item.get("bound", "exact"), path + ("bound",), choices=BOUNDS)
         v.text(item.get("quote"), path + ("quote",), nullable=False)
         v.text(item.get("derivation"), path + ("derivation",))
@@ -391,13 +420,13 @@ def validate_registry(v: Validator) -> list[dict]:
     """Check agencies.yaml; return the entries that are well-formed enough to use."""
     data = v.located.data
     if data is None:
-        v.add((), "file is empty", "agencies.yaml lists agencies: see docs/content.md")
+        v.add((), "文件是空的", "agencies.yaml 列出各机构，写法见 docs/content.md")
         return []
     if not v.mapping(data, (), ("agencies",), ("agencies",)):
         return []
     entries = data.get("agencies")
     if not isinstance(entries, list):
-        v.add(("agencies",), f"expected a list of agencies, got {describe(entries)}")
+        v.add(("agencies",), f"应为机构的列表，{got(entries)}")
         return []
     good: list[dict] = []
     seen: dict[str, int] = {}
@@ -408,25 +437,26 @@ def validate_registry(v: Validator) -> list[dict]:
             continue
         slug = entry.get("slug")
         if not (isinstance(slug, str) and SLUG_RE.match(slug) and len(slug) <= 80):
-            v.add(path + ("slug",), f"expected an ASCII slug like wendeng-gov-office, got {describe(slug)}",
-                  "lower-case letters, digits and single hyphens; it becomes part of URLs")
+            v.add(path + ("slug",), f"应为英文的机构代号（如 wendeng-gov-office），{got(slug)}",
+                  "只用小写英文字母、数字和单个连字符；代号会成为网址的一部分")
         elif slug in seen:
-            v.add(path + ("slug",), f"duplicate agency slug {slug!r} (also entry {seen[slug] + 1})")
+            v.add(path + ("slug",), f"机构代号 {slug!r} 重复（第 {seen[slug] + 1} 个机构已用）",
+                  "每个机构的代号各不相同")
         else:
             seen[slug] = i
         v.text(entry.get("name"), path + ("name",), nullable=False)
         chain = entry.get("jurisdiction")
         if not (isinstance(chain, list) and chain and all(isinstance(c, str) and c.strip() for c in chain)):
-            v.add(path + ("jurisdiction",), f"expected a list like [山东省, 威海市, 文登区], got {describe(chain)}")
+            v.add(path + ("jurisdiction",), f"应为 [山东省, 威海市, 文登区] 这样的列表，{got(chain)}")
         v.text(entry.get("kind"), path + ("kind",), nullable=False, choices=AGENCY_KINDS)
         v.url(entry.get("website"), path + ("website",))
         for key in ("address", "phone"):
             v.text(entry.get(key), path + (key,))
         aliases = entry.get("aliases") or []
         if not (isinstance(aliases, list) and all(isinstance(a, str) for a in aliases)):
-            v.add(path + ("aliases",), f"expected a list of names, got {describe(aliases)}")
+            v.add(path + ("aliases",), f"应为名称的列表，{got(aliases)}")
         if not isinstance(entry.get("draft", False), bool):
-            v.add(path + ("draft",), f"expected true or false, got {describe(entry.get('draft'))}")
+            v.add(path + ("draft",), f"应为 true 或 false，{got(entry.get('draft'))}")
         if len(v.problems) == before:
             good.append(entry)
     return good

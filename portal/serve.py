@@ -171,7 +171,7 @@ class Watcher(threading.Thread):
                 if changes:
                     self.on_change(changes)
             except Exception:  # noqa: BLE001 - the watcher must outlive any surprise
-                say("watcher error (still watching):\n" + traceback.format_exc())
+                say("监视线程出错（仍在监视文件）：\n" + traceback.format_exc())
             # a huge tree must not keep a core busy: poll at most ~20% of the time
             interval = max(POLL_SECONDS, 4 * (time.perf_counter() - started))
 
@@ -202,7 +202,7 @@ class Outcome:
     trigger: tuple[str, ...]
     pages: Callable[[str], bool] | None = None
     then: Callable[[], Outcome] | None = None
-    what: str = "built"  # the terminal's word for this part
+    what: str = "构建完成"  # the terminal's words for this part
 
 
 OUTPUT_LOCK = threading.Lock()
@@ -249,9 +249,9 @@ def _attempt(started: float, trigger: tuple[str, ...], build: Callable[[], Outco
         return build()
     except ContentError as exc:
         error = "\n".join(str(p) for p in exc.problems)
-        error += f"\n{len(exc.problems)} problem(s); the pages show the last good build."
+        error += f"\n共 {len(exc.problems)} 个问题；页面显示的是上次成功构建的版本。"
     except Exception:  # noqa: BLE001 - shown on the page and in the terminal, never fatal
-        error = "internal error while building:\n" + traceback.format_exc()
+        error = "构建时出现内部错误（网站程序的缺陷，不是内容的问题）：\n" + traceback.format_exc()
     return Outcome(None, 0, error, time.perf_counter() - started, trigger)
 
 
@@ -312,7 +312,7 @@ class Rebuilder:
                 site = outcome.site
                 outcome = replace(outcome, pages=agencies, then=lambda: replace(
                     rewrite(site, self.out_dir, trigger, select=site_wide), pages=site_wide,
-                    what="site-wide pages written"))
+                    what="全站页面已写出"))
         self.pending = set() if outcome.error is None else scope
         return outcome
 
@@ -399,7 +399,7 @@ class Builder(threading.Thread):
                     self.publish(outcome)
                     outcome = outcome.then() if outcome.then else None
             except Exception:  # noqa: BLE001 - rebuild() never raises; publish must not kill us either
-                say("builder error (still watching):\n" + traceback.format_exc())
+                say("构建线程出错（仍在监视文件）：\n" + traceback.format_exc())
 
 
 class Indexer(threading.Thread):
@@ -429,9 +429,9 @@ class Indexer(threading.Thread):
             started = time.perf_counter()
             try:
                 self.index(site)
-                say(f"search index refreshed in {time.perf_counter() - started:.2f} s")
+                say(f"搜索索引已更新，用时 {time.perf_counter() - started:.2f} 秒")
             except Exception:  # noqa: BLE001 - pages still work without a fresh index
-                say("search index failed (pages are fine, search may be stale):\n" + traceback.format_exc())
+                say("搜索索引更新失败（页面正常，搜索结果可能是旧的）：\n" + traceback.format_exc())
 
 
 def _lower_priority() -> None:
@@ -505,8 +505,8 @@ def decorate(page: bytes, state: LiveState) -> bytes:
 
 
 def error_banner(error: str) -> str:
-    return ('<div id="portal-build-error" role="alert"><h2>构建失败 · The build failed: '
-            'fix the file and save; this page shows the last good build</h2>'
+    return ('<div id="portal-build-error" role="alert"><h2>构建失败：改好下面的文件并保存，页面会自动刷新；'
+            '现在看到的是上次成功构建的版本</h2>'
             f"<pre>{html.escape(error)}</pre></div>")
 
 
@@ -527,7 +527,7 @@ def site_wide_headers(netlify_toml: Path = NETLIFY_TOML) -> dict[str, str]:
     try:
         config = tomllib.loads(netlify_toml.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        say(f"warning: no security headers from {netlify_toml.name}: {exc}")
+        say(f"警告：没能从 {netlify_toml.name} 读出安全响应头：{exc}")
         return {}
     rules = [r for r in config.get("headers", []) if r.get("for") == "/*"]
     return {str(k): str(v) for rule in rules for k, v in rule.get("values", {}).items() if k != "Cache-Control"}
@@ -589,7 +589,7 @@ class SiteHandler(web.RequestHandler):
         return decorate(data, self.state) if target.suffix == ".html" else data
 
     def log_exception(self, typ, value, tb) -> None:  # noqa: ANN001 - tornado's signature
-        say("request error (still serving):\n" + "".join(traceback.format_exception(typ, value, tb)))
+        say("处理请求时出错（仍在提供预览）：\n" + "".join(traceback.format_exception(typ, value, tb)))
 
 
 class TextHandler(web.RequestHandler):
@@ -668,11 +668,11 @@ class DevServer:
 def report(outcome: Outcome) -> None:
     """The terminal's view of a build: what triggered it, what it wrote, or every problem."""
     trigger = ", ".join(_short(p) for p in outcome.trigger[:3]) + (" …" if len(outcome.trigger) > 3 else "")
-    why = f" ({trigger})" if trigger else ""
+    why = f"（{trigger}）" if trigger else ""
     if outcome.error is None:
-        say(f"{outcome.what} in {outcome.seconds:.2f} s, {outcome.written} file(s) changed{why}")
+        say(f"{outcome.what}{why}，用时 {outcome.seconds:.2f} 秒，{outcome.written} 个文件有改动")
     else:
-        say(f"BUILD FAILED{why}; still serving the last good build:\n{outcome.error}")
+        say(f"构建失败{why}；仍在提供上次成功构建的版本：\n{outcome.error}")
 
 
 def _short(path: str) -> str:
@@ -688,7 +688,7 @@ def serve(content_dir: Path, out_dir: Path, *, host: str = "127.0.0.1", port: in
     from .build import unsafe_output
 
     if problem := unsafe_output(content_dir, out_dir):
-        print(f"error: {problem}", file=sys.stderr)
+        print(f"错误：{problem}", file=sys.stderr)
         return EXIT_USAGE
     out_dir.mkdir(parents=True, exist_ok=True)
     loop = ioloop.IOLoop.current()
@@ -696,14 +696,14 @@ def serve(content_dir: Path, out_dir: Path, *, host: str = "127.0.0.1", port: in
     try:
         application(out_dir, state_server.state, site_wide_headers()).listen(port, address=host)
     except OSError as exc:
-        hint = f"; try --port {port + 1}" if exc.errno == errno.EADDRINUSE else ""
-        print(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}{hint}", file=sys.stderr)
+        hint = f"；端口可能被占用，试试 --port {port + 1}" if exc.errno == errno.EADDRINUSE else ""
+        print(f"错误：无法在 {host}:{port} 上监听：{exc.strerror or exc}{hint}", file=sys.stderr)
         return EXIT_USAGE
     state_server.start(state_server.rebuild())
-    say(f"Serving {_short(str(out_dir))} on http://{host}:{port}/ — watching {_short(str(content_dir))}, "
-        "templates/ and static/ (Ctrl-C stops)")
+    say(f"预览地址 http://{host}:{port}/（网站文件在 {_short(str(out_dir))}）；正在监视 {_short(str(content_dir))}、"
+        "templates/ 和 static/，保存即重建（按 Ctrl-C 停止）")
     try:
         loop.start()
     except KeyboardInterrupt:
-        say("stopped")
+        say("已停止")
     return 0

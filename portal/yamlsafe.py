@@ -3,7 +3,8 @@
 PyYAML's safe loader still expands aliases (a "billion laughs" document takes the machine
 down), accepts any depth, and forgets where each value came from. Content files are small,
 hand-written data: we refuse aliases, deep nesting and oversized files outright, and record the
-line of every value so validation can say ``file.yaml:12: table3.new: …``.
+line of every value so validation can say ``file.yaml:12: table3.new: …``. Messages are in
+Chinese, for the people who edit the content.
 """
 
 from __future__ import annotations
@@ -36,13 +37,22 @@ PathKey = tuple[str | int, ...]
 
 
 class YamlProblem(Exception):
-    """The document cannot be read as plain data; carries the line when known."""
+    """The document cannot be read as plain data; carries the line and the field when known."""
 
-    def __init__(self, message: str, line: int | None = None, hint: str | None = None):
+    def __init__(self, message: str, line: int | None = None, hint: str | None = None, field: str | None = None):
         super().__init__(message)
         self.message = message
         self.line = line
         self.hint = hint
+        self.field = field
+
+
+def dotted(path: PathKey) -> str:
+    """``("table3", "new", 2)`` → ``table3.new[2]``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
 
 
 @dataclass
@@ -115,9 +125,23 @@ def _tag(loader: yaml.BaseLoader, event: Event) -> str:
     return tag
 
 
-def _alias(line: int) -> YamlProblem:
+def _alias(line: int, path: PathKey) -> YamlProblem:
     """An alias, as a value or as a mapping key: content is plain data, written out in full."""
-    return YamlProblem("YAML aliases (*name) are not allowed in content", line, "write the value out in full")
+    return YamlProblem("内容文件里不能用 YAML 别名（*名称）", line, "把值完整写出来", dotted(path) or None)
+
+
+_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def _bad_scalar(event: ScalarEvent, tag: str, path: PathKey) -> YamlProblem:
+    """A scalar that matches a YAML type but is no value of it: in content, a date like 2024-13-01."""
+    line, field = event.start_mark.line + 1, dotted(path) or None
+    date = _DATE.match(event.value)
+    if tag != "tag:yaml.org,2002:timestamp" or not date:
+        return YamlProblem(f"{event.value} 无法读取", line, "给它加上引号，作为文字", field)
+    year, month, day = map(int, date.groups())
+    why = f"没有 {month} 月" if not 1 <= month <= 12 else f"{year} 年 {month} 月没有 {day} 日"
+    return YamlProblem(f"{event.value} 不是有效的日期：{why}", line, "日期写成 YYYY-MM-DD，如 2024-01-22", field)
 
 
 def _to_data(loader: yaml.BaseLoader, event: Event, path: PathKey, lines: dict, depth: int) -> Any:
@@ -130,16 +154,20 @@ def _to_data(loader: yaml.BaseLoader, event: Event, path: PathKey, lines: dict, 
     where it stands."""
     line = event.start_mark.line + 1
     if depth > MAX_DEPTH:
-        raise YamlProblem(f"nested deeper than {MAX_DEPTH} levels", line)
+        raise YamlProblem(f"嵌套超过 {MAX_DEPTH} 层", line)
     kind = type(event)
     if kind is AliasEvent:
-        raise _alias(line)
+        raise _alias(line, path)
     tag = _tag(loader, event)
     if tag not in _STANDARD_TAGS:
-        raise YamlProblem(f"unsupported YAML tag {tag!r}", line, "content holds plain data only: remove the tag")
+        raise YamlProblem(f"不支持的 YAML 标签 {tag!r}", line, "内容文件只放普通数据：删去这个标签",
+                          dotted(path) or None)
     lines[path] = line
     if kind is ScalarEvent:
-        return _scalar(loader, event, tag)
+        try:
+            return _scalar(loader, event, tag)
+        except ValueError:
+            raise _bad_scalar(event, tag, path) from None
     if kind is SequenceStartEvent:
         items: list[Any] = []
         while type(item := loader.get_event()) is not SequenceEndEvent:
@@ -148,12 +176,14 @@ def _to_data(loader: yaml.BaseLoader, event: Event, path: PathKey, lines: dict, 
     out: dict[str, Any] = {}
     while type(key_event := loader.get_event()) is not MappingEndEvent:
         if type(key_event) is AliasEvent:
-            raise _alias(key_event.start_mark.line + 1)
+            raise _alias(key_event.start_mark.line + 1, path)
         if type(key_event) is not ScalarEvent:
-            raise YamlProblem("a mapping key must be plain text", key_event.start_mark.line + 1)
+            raise YamlProblem("字段名必须是普通文字", key_event.start_mark.line + 1, None, dotted(path) or None)
         key = str(_scalar(loader, key_event, _tag(loader, key_event)))
         if key in out:
-            raise YamlProblem(f"duplicate key {key!r}", key_event.start_mark.line + 1)
+            first = lines[path + (key,)]
+            raise YamlProblem(f"字段 {key!r} 重复出现（第 {first} 行已有）", key_event.start_mark.line + 1,
+                              "每个字段只写一次：删去或合并其中一个", dotted(path + (key,)))
         lines[path + (key,)] = key_event.start_mark.line + 1
         out[key] = _to_data(loader, loader.get_event(), path + (key,), lines, depth + 1)
     return out
@@ -171,33 +201,130 @@ def parse_yaml(text: str) -> Located:
         data = _to_data(loader, loader.get_event(), (), lines, 0)
         loader.get_event()  # the document's end
         if type(again := loader.get_event()) is not StreamEndEvent:
-            raise YamlProblem("YAML syntax error: but found another document", again.start_mark.line + 1)
+            raise YamlProblem("YAML 语法错误：一个文件只能有一个文档", again.start_mark.line + 1,
+                              "删去多出的 --- 或 ... 分隔行")
         return Located(data, lines)
     except YamlProblem:
         raise
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise YamlProblem(f"YAML syntax error: {problem}", mark.line + 1 if mark else None) from None
+        raise syntax_problem(exc, text) from None
     except (yaml.YAMLError, ValueError, OverflowError) as exc:
-        raise YamlProblem(f"YAML error: {exc}") from None
+        raise YamlProblem(f"YAML 错误：{exc}") from None
     except RecursionError:
-        raise YamlProblem(f"nested deeper than {MAX_DEPTH} levels") from None
+        raise YamlProblem(f"嵌套超过 {MAX_DEPTH} 层") from None
     finally:
         loader.dispose()
+
+
+_OPENED_ON_ITS_LINE = ("flow sequence", "flow mapping", "quoted scalar", "simple key")
+"""Errors PyYAML notices only on a later line (the next key, the end of the file) but whose cause is
+where its context began: an unclosed ``[``, ``{`` or quote, a key without its colon."""
+
+
+def syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> YamlProblem:
+    """PyYAML's syntax error as an editor can fix it: in Chinese, on the line to fix, with the field
+    written there. Both libyaml's and the pure-Python parser's wordings are recognised."""
+    problem, context = exc.problem or "", exc.context or ""
+    lines = text.splitlines()
+    mark = exc.problem_mark or exc.context_mark
+    if exc.context_mark is not None and any(c in context for c in _OPENED_ON_ITS_LINE):
+        mark = exc.context_mark
+    if mark is None:
+        return YamlProblem(f"YAML 语法错误（{problem or context}）")
+    number = min(mark.line + 1, len(lines))
+    while number > 1 and not lines[number - 1].strip():  # noticed at the end of the file: the last line written
+        number -= 1
+    line = lines[number - 1] if lines else ""
+    field = _field_at(lines, number)
+    if "cannot start any token" in problem or "tab character" in problem:
+        if (tab := line.find("\t")) >= 0:
+            return YamlProblem(f"YAML 语法错误：第 {number} 行第 {tab + 1} 个字符是制表符（Tab），"
+                               "YAML 只能用空格缩进", number, "把 Tab 换成空格，与同一层的字段对齐", _key_of(line))
+        char = line[mark.column] if mark.column < len(line) else "?"
+        return YamlProblem(f"YAML 语法错误：值不能以“{char}”开头", number, "给整个值加上引号", field)
+    if "sequence" in context and ("]" in problem):
+        return YamlProblem("YAML 语法错误：“[”没有配对的“]”", number,
+                           "列表写成 [a, b, c]；文字里有“[”时，给整个值加上引号", field)
+    if "mapping" in context and "}" in problem:
+        return YamlProblem("YAML 语法错误：“{”没有配对的“}”", number,
+                           "映射写成 {a: 1, b: 2}；文字里有“{”时，给整个值加上引号", field)
+    if "quoted scalar" in context:
+        return YamlProblem("YAML 语法错误：引号没有闭合", number, "在值的末尾补上同样的引号", field)
+    if "simple key" in context:
+        return YamlProblem("YAML 语法错误：这一行缺少“:”", number, "字段写成“名称: 值”，冒号后面留一个空格", field)
+    if "mapping values are not allowed" in problem:
+        return YamlProblem("YAML 语法错误：这一行多了一个“: ”", number, "值里含有“: ”时，给整个值加上引号", field)
+    if "expected key" in problem or "<block end>" in problem or "'-' indicator" in problem:
+        return YamlProblem("YAML 语法错误：这一行的缩进不对", number, "同一层的字段左端对齐，只用空格缩进",
+                           _key_of(line))
+    return YamlProblem(f"YAML 语法错误（{problem or context}）", number, None, field)
+
+
+_LINE = re.compile(r"^(?P<indent>[ \t]*)(?:(?P<dash>-)[ ]+)?"
+                   r"(?:(?P<key>[^\s#'\"\[\]{},&*!|>%@`-][^:#\n]*?|\"[^\"\n]*\"|'[^'\n]*')[ ]*:(?:[ \t]|$))?")
+
+
+def _key_of(line: str) -> str | None:
+    """The field name written on a line whose indentation is in doubt (a tab, a wrong indent)."""
+    match = _LINE.match(line)
+    key = match.group("key") if match else None
+    return key.strip("'\"") if key else None
+
+
+def _field_at(lines: list[str], number: int) -> str | None:
+    """The dotted field that line ``number`` (1-based) of block YAML sets (``table2.licensing``,
+    ``narrative[1].quote``), read from the indentation of the lines above it; None when unsure.
+
+    Only for syntax errors, where the parser gives no path: the lines are read as they look."""
+    match = _LINE.match(lines[number - 1]) if 0 < number <= len(lines) else None
+    if not match or not match.group("key"):
+        return None
+    path: list[str | int] = [match.group("key").strip("'\"")]
+    column = match.start("key")  # where the current field starts; its parent starts left of it
+    item: int | None = match.start("dash") if match.group("dash") else None  # column of the list being counted
+    index = 0
+    for text in reversed(lines[: number - 1]):
+        if not text.strip() or text.lstrip().startswith("#"):
+            continue
+        above = _LINE.match(text)
+        assert above is not None  # every group is optional
+        start = len(above.group("indent"))
+        dash = above.start("dash") if above.group("dash") else None
+        if item is not None:
+            if dash == item:
+                index += 1
+                continue
+            if start > item:
+                continue
+            path.insert(0, index)
+            column, item, index = item, None, 0
+        if start >= column:
+            continue
+        if dash is not None and above.group("key") and above.start("key") == column:
+            item = dash  # the first field of the list item that holds the current field
+            continue
+        if not above.group("key"):
+            return None
+        path.insert(0, above.group("key").strip("'\""))
+        column = start
+        if column == 0:
+            break
+    if item is not None:
+        path.insert(0, index)
+    return dotted(tuple(path)) if column == 0 or item is not None else None
 
 
 def read_yaml(path: Path, max_bytes: int = MAX_BYTES) -> Located:
     """Read and parse a YAML file, refusing oversized and non-UTF-8 files."""
     size = path.stat().st_size
     if size > max_bytes:
-        raise YamlProblem(f"file is {size:,} bytes; content YAML may be at most {max_bytes:,}")
+        raise YamlProblem(f"文件有 {size:,} 字节，内容 YAML 最多 {max_bytes:,} 字节")
     raw = path.read_bytes()
     if b"\x00" in raw:
-        raise YamlProblem("file contains NUL bytes", None, "is this a binary file?")
+        raise YamlProblem("文件里有 NUL 字节", None, "这是不是二进制文件？")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise YamlProblem("not valid UTF-8", line, "save the file as UTF-8") from None
+        raise YamlProblem("不是有效的 UTF-8 编码", line, "把文件存为 UTF-8 编码") from None
     return parse_yaml(text)

@@ -150,7 +150,7 @@ def test_a_broken_source_text_is_not_served_from_the_cache(content: Path) -> Non
     site = load_content(content, cache=cache)
     source = site.reports[0].source_path
     source.write_bytes(b"\xef\xbb\xbf" + source.read_bytes())
-    with pytest.raises(Exception, match="byte-order mark"):
+    with pytest.raises(Exception, match="字节顺序标记（BOM）"):
         load_content(content, cache=cache)
 
 

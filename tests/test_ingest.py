@@ -82,7 +82,7 @@ def test_seed_comes_back_as_reviewed(reviewed: Path, empty_content: Path, tmp_pa
     assert figures == {(n["key"], n["value"], n["bound"], n.get("derivation")) for n in expected["narrative"]}
     assert all(n["quote"] in source_text for n in draft["narrative"])
     out = capsys.readouterr().out
-    assert f"wrote {written}" in out
+    assert f"已写出 {written}" in out
     for reason in expected["missing_tables"].values():
         assert reason in out
 
@@ -98,7 +98,7 @@ def test_seed_002_tables_exact_and_a_draft_without_a_checks_snapshot(empty_conte
     assert '  postcode: "264209"\n' in written.read_text(encoding="utf-8")
     # the checks are computed at build time; a draft holds what a person reviews, not a snapshot
     assert "checks" not in draft and len(written.read_text(encoding="utf-8").splitlines()) < 120
-    assert "cells 200/200 read" in capsys.readouterr().out
+    assert "读出 200/200 格" in capsys.readouterr().out
     # ordinary file modes, not mkstemp's 0600
     umask = os.umask(0)
     os.umask(umask)
@@ -118,7 +118,8 @@ def test_reviewed_report_is_never_overwritten_without_force(full_content: Path, 
     before = files_under(full_content)
     assert run([str(source), "--content", str(full_content)]) == 0
     out = capsys.readouterr().out
-    assert "kept" in out and "reviewed" in out and "--force" in out and len(out.strip().splitlines()) == 1
+    target = full_content / "reports/wendeng-gov-office/2022.yaml"
+    assert out == f"{source}: 保留 {target}（已审核，status: reviewed；用 --force 可替换，会保留备份）\n"
     assert files_under(full_content) == before
 
 
@@ -164,14 +165,14 @@ def test_garbage_is_refused_in_one_line(empty_content: Path, tmp_path: Path, cap
     source = incoming(tmp_path, "x.txt", bytes(range(256)) * 4)
     assert run([str(source), "--content", str(empty_content)]) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "refused" in err[0] and "Traceback" not in err[0]
+    assert len(err) == 1 and err[0].startswith(f"{source}: 不导入：") and "Traceback" not in err[0]
     assert list((empty_content / "reports").iterdir()) == []
 
 
 def test_agency_and_year_come_from_flags_when_the_text_lacks_them(empty_content: Path, tmp_path: Path, capsys) -> None:
     source = incoming(tmp_path, "bare.txt", "一、总体情况\n本年度未收到依申请公开案件。\n".encode())
     assert run([str(source), "--content", str(empty_content)]) == 1
-    assert "--agency" in capsys.readouterr().err
+    assert capsys.readouterr().err == f"{source}: 不导入：看不出是哪个机构发布的：请用 --agency 机构代号 指定\n"
     flags = ["--agency", "wendeng-science-tech", "--year", "2021"]
     assert run([str(source), "--content", str(empty_content), *flags]) == 0
     draft = yaml.safe_load((empty_content / "reports/wendeng-science-tech/2021.yaml").read_text(encoding="utf-8"))
@@ -188,7 +189,8 @@ def test_unregistered_agency_gets_a_draft_registry_entry(empty_content: Path, tm
     entry = registry[-1]
     assert entry["name"] == "山东省济南市历下区统计局" and entry["draft"] is True
     assert entry["jurisdiction"] == ["山东省", "济南市", "历下区"] and entry["kind"] == "部门"
-    assert "added draft agency" in capsys.readouterr().out
+    assert f"  已在 {empty_content / 'agencies.yaml'} 添加草稿机构 {entry['slug']}（山东省济南市历下区统计局）：" \
+        "请核对它的代号、类别和辖区\n" in capsys.readouterr().out
     # the stored text is UTF-8 now; the draft loads with the rest of the site
     assert (empty_content / f"reports/{entry['slug']}/2023.txt").read_text(encoding="utf-8") == text
     assert any(r.agency.slug == entry["slug"] for r in load_content(empty_content).reports)
@@ -210,7 +212,7 @@ def test_two_inputs_for_one_agency_year_are_not_both_written(empty_content: Path
     _, first = seed(ROOT / "content/reports/wendeng-civil-affairs/2023.yaml", tmp_path)
     second = incoming(tmp_path, "copy.txt", first.read_bytes())
     assert run([str(first), str(second), "--content", str(empty_content)]) == 1
-    assert "same agency and year" in capsys.readouterr().err
+    assert f"{second}: 不导入：与 {first} 是同一机构同一年：每个机构每年只有一份报告" in capsys.readouterr().err
 
 
 # ---------------------------------------------------------------- the YAML writer
@@ -258,14 +260,14 @@ def test_a_folder_is_ingested_with_one_summary_line_a_file(empty_content: Path, 
     (folder / ".hidden.txt").write_text("not a report", encoding="utf-8")
     assert run([str(folder), "--content", str(empty_content)]) == 1  # the garbage file is refused
     out = capsys.readouterr().out.strip().splitlines()
-    assert len(out) == 4 and out[-1] == "ingest: 2 of 3 files drafted or kept, 1 refused"
-    assert "notes.bin: refused — " in out[2]
+    assert len(out) == 4 and out[-1] == "ingest: 3 个文件，2 个已起草或保留，1 个不导入"
+    assert f"{folder / 'notes.bin'}: 不导入 — " in out[2]
     # both years land under one agency: the second finds the entry the first one drafted
     registry = yaml.safe_load((empty_content / "agencies.yaml").read_text(encoding="utf-8"))["agencies"]
     drafted = [e for e in registry if e.get("draft")]
     assert len(drafted) == 1
     slug = drafted[0]["slug"]
     assert sorted(p.name for p in (empty_content / "reports" / slug).glob("*.yaml")) == ["2022.yaml", "2023.yaml"]
-    assert out[0].endswith(f"{slug}/2022 · gov-2021 · cells 0/200 read · null: 200 in tables the source lacks · "
-                           f"new agency {slug} (山东省济南市历下区统计局)")
-    assert f"{slug}/2023" in out[1] and "new agency" not in out[1]
+    assert out[0].endswith(f"{slug}/2022 · gov-2021 · 读出 0/200 格 · null 格：原文缺表 200 · "
+                           f"新机构 {slug}（山东省济南市历下区统计局）")
+    assert f"{slug}/2023" in out[1] and "新机构" not in out[1]

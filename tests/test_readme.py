@@ -92,7 +92,7 @@ def _ingested(repo: Path, output: str) -> None:
     assert (repo / f"{INGESTED}.txt").read_bytes() == (ROOT / f"{INGESTED}.txt").read_bytes()
     agencies = (ROOT / "content/agencies.yaml").read_text(encoding="utf-8").count("\n  - slug: ")
     reports = len(list((ROOT / "content/reports").glob("*/*.yaml")))
-    assert f"ok: {agencies} agencies, {reports} reports" in output
+    assert f"检查通过：{agencies} 个机构，{reports} 份报告；" in output
     assert (repo / "site" / "reports" / "wendeng-gov-office" / "2022" / "index.html").is_file()
     assert (repo / "site" / "pagefind" / "pagefind.js").is_file()
 
@@ -214,7 +214,7 @@ def test_readme_serve_command_serves_the_site(scratch_repo: Path) -> None:
     finally:
         output = _stop(proc)
     assert "<h1" in page and '<script src="/livereload.js"></script>' in page, output
-    assert "Serving" in output and "Traceback" not in output
+    assert "预览地址 http://" in output and "Traceback" not in output
 
 
 @pytest.mark.slow

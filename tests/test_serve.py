@@ -8,6 +8,7 @@ detection, coalescing of saves, error capture) are tested directly and fast.
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import subprocess
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from browser import launch_chromium
+from bs4 import BeautifulSoup
 from conftest import load_script
 
 from portal import serve as devserver
@@ -29,7 +31,10 @@ from portal.errors import ContentError, Problem
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = "weihai-torch-hitech-zone/2023"
 WAIT_MS = 15_000
-BANNER_NAMES_YAML_ERROR = "() => /2023\\.yaml:\\d+: YAML/.test(document.querySelector('#portal-build-error').innerText)"
+BANNER_NAMES_YAML_ERROR = ("() => /2023\\.yaml:\\d+: broken: YAML 语法错误/"
+                           ".test(document.querySelector('#portal-build-error').innerText)")
+BUILT, FAILED = "构建完成", "构建失败"
+"""The terminal's first words for a build that was written and for one that failed."""
 
 
 bench = load_script("bench_serve")
@@ -77,7 +82,7 @@ def pristine(served: Served) -> Iterator[Served]:
     if served.yaml_path.read_text(encoding="utf-8") != served.original:
         mark = len(served.server.lines)
         served.restore()
-        served.server.wait_for_output(("built in", "BUILD FAILED"), after=mark)  # settled for the next test
+        served.server.wait_for_output((BUILT, FAILED), after=mark)  # settled for the next test
 
 
 def shows(page, text: str, timeout: int = WAIT_MS) -> None:  # noqa: ANN001
@@ -173,9 +178,12 @@ def test_broken_yaml_is_shown_in_terminal_and_page_and_a_fix_recovers(page, pris
     server = pristine.server
     mark = len(server.lines)
     pristine.yaml_path.write_text(pristine.original + "\nbroken: [unclosed\n", encoding="utf-8")
-    line = server.wait_for_output("BUILD FAILED", after=mark)
+    line = server.wait_for_output(FAILED, after=mark)
     assert "2023.yaml" in server.lines[line]
     server.wait_for_output("2023.yaml:", after=line + 1)  # the problem itself, with its line number
+    broken_line = len(pristine.original.splitlines()) + 2  # the "[" is reported on its own line, not the next
+    problem = f"2023.yaml:{broken_line}: broken: YAML 语法错误：“[”没有配对的“]”"
+    assert any(line.endswith(problem) for line in server.lines), server.output
     page.wait_for_selector("#portal-build-error", timeout=WAIT_MS)
     # eventually, not at once: a build that ran between the truncate and the write of the save
     # reports an empty file first, and the next build the real problem
@@ -195,9 +203,9 @@ def test_search_finds_a_new_title_once_the_index_is_refreshed(page, pristine: Se
     server = pristine.server
     mark = len(server.lines)
     bench.set_title(pristine.yaml_path, f"鹦鹉螺{title_of(pristine)}")
-    built = server.wait_for_output("built in", after=mark)
+    built = server.wait_for_output(BUILT, after=mark)
     shows(page, "鹦鹉螺")  # the reload did not wait for the index
-    server.wait_for_output("search index refreshed", after=built + 1, timeout=60)
+    server.wait_for_output("搜索索引已更新", after=built + 1, timeout=60)
     search = page.context.browser.new_page()
     try:
         assert found_by_search(search, server.url("/search/?q=鹦鹉螺")) == [pristine.url]
@@ -224,13 +232,13 @@ def test_one_save_is_one_build(served: Served) -> None:
     server = served.server
     mark = len(server.lines)
     served.yaml_path.write_text(served.original + "\n# a comment\n", encoding="utf-8")
-    server.wait_for_output("built in", after=mark)
+    server.wait_for_output(BUILT, after=mark)
     time.sleep(1.0)
     try:
-        assert sum("built in" in line for line in server.lines[mark:]) == 1, server.output
+        assert sum(BUILT in line for line in server.lines[mark:]) == 1, server.output
     finally:
         served.restore()
-        server.wait_for_output("built in", after=mark + 1)
+        server.wait_for_output(BUILT, after=mark + 1)
 
 
 def test_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
@@ -241,7 +249,8 @@ def test_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
         done = subprocess.run([sys.executable, "build.py", "serve", "--port", str(port), "--out", str(tmp_path / "s")],
                               cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
-    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr and f"--port {port + 1}" in done.stderr
+    assert f"错误：无法在 127.0.0.1:{port} 上监听：" in done.stderr
+    assert done.stderr.rstrip().endswith(f"；端口可能被占用，试试 --port {port + 1}")
     assert "Traceback" not in done.stderr
 
 
@@ -265,6 +274,8 @@ def test_pages_get_external_scripts_and_while_broken_the_banner() -> None:
     broken = devserver.decorate(page, state).decode()
     assert broken.index("<body class=x>") < broken.index('id="portal-build-error"') < broken.index("<h1>A</h1>")
     assert "content/x.yaml:3: year: &lt;bad&gt;" in broken
+    assert ("<h2>构建失败：改好下面的文件并保存，页面会自动刷新；现在看到的是上次成功构建的版本</h2>") in broken
+    assert not re.search("[A-Za-z]{3,}", BeautifulSoup(broken, "html.parser").h2.get_text())  # no English left
     assert '<link rel="stylesheet" href="/__portal/error.css">' in broken
 
 
@@ -324,11 +335,14 @@ def test_rebuild_turns_every_failure_into_text(monkeypatch: pytest.MonkeyPatch, 
     monkeypatch.setattr(portal.load, "load_content", bad_content)
     outcome = devserver.rebuild(tmp_path, tmp_path / "site", ("x.yaml",))
     assert outcome.site is None and outcome.error is not None
-    assert "content/reports/x/2023.yaml:7: published: expected a date" in outcome.error
+    assert outcome.error == "content/reports/x/2023.yaml:7: published: expected a date\n" \
+        "共 1 个问题；页面显示的是上次成功构建的版本。"
 
     def bug(_: Path, **__: object) -> None:
         raise KeyError("oops")
 
     monkeypatch.setattr(portal.load, "load_content", bug)
     outcome = devserver.rebuild(tmp_path, tmp_path / "site")
-    assert outcome.error is not None and "internal error" in outcome.error and "KeyError: 'oops'" in outcome.error
+    assert outcome.error is not None
+    assert outcome.error.startswith("构建时出现内部错误（网站程序的缺陷，不是内容的问题）：\n")
+    assert "KeyError: 'oops'" in outcome.error
