@@ -90,6 +90,10 @@ CASES = [
          (f"{S}:80: broken: YAML 语法错误：“[”没有配对的“]”",)),
     Case("yaml-unclosed-quote", replace(SEED, "quote: 2023年，高区", 'quote: "2023年，高区'),
          (f"{S}:75: narrative[1].quote: YAML 语法错误：引号没有闭合", "  提示：在值的末尾补上同样的引号")),
+    Case("yaml-missing-colon", replace(SEED, "  fax: null", "  fax null"),  # PyYAML notices it on line 20
+         (f"{S}:19: YAML 语法错误：这一行缺少“:”", "  提示：字段写成“名称: 值”，冒号后面留一个空格")),
+    Case("yaml-colon-in-value", replace(SEED, "title: 威海", "title: 威海: 火炬"),
+         (f"{S}:4: title: YAML 语法错误：这一行多了一个“: ”", "  提示：值里含有“: ”时，给整个值加上引号")),
     Case("yaml-tab", replace(SEED, "  punishment: 1505", "\tpunishment: 1505"),
          (f"{S}:27: punishment: YAML 语法错误：第 27 行第 1 个字符是制表符（Tab），YAML 只能用空格缩进",
           "  提示：把 Tab 换成空格，与同一层的字段对齐")),
