@@ -3,8 +3,9 @@
 
     python scripts/screenshots.py --site site --out /tmp/shots
 
-Serves ``--site`` on 127.0.0.1, opens the home page, an agency, a report (seed 002, which has
-all three tables) and a year page at 390 px and 1280 px, and saves full-page PNGs. For looking
+Serves ``--site`` on 127.0.0.1, opens every kind of page (PAGES: the report is seed 002, which has
+all three tables; an agency with ten years; a 2019-form report; the 404 page) at 390 px and 1280 px,
+and saves full-page PNGs. For looking
 at the design, not for pixel tests: assert on HTML structure instead (tests/test_site_*.py).
 """
 
@@ -21,9 +22,17 @@ from tests.browser import launch_chromium, serve_directory  # noqa: E402
 
 PAGES = (
     ("home", "/"),
+    ("agencies", "/agencies/"),
     ("agency", "/agencies/weihai-torch-hitech-zone/"),
+    ("agency-decade", "/agencies/pingtan-zonghe-shiyanqu/"),
     ("report", "/reports/weihai-torch-hitech-zone/2023/"),
+    ("report-2019-form", "/reports/pingtan-zonghe-shiyanqu/2019/"),
+    ("years", "/years/"),
     ("year", "/years/2023/"),
+    ("data", "/data/"),
+    ("about", "/about/"),
+    ("search", "/search/"),
+    ("not-found", "/no-such-page/"),
 )
 WIDTHS = (("phone", 390, 844), ("desktop", 1280, 900))
 
