@@ -22,8 +22,10 @@ def test_every_page_has_header_nav_and_search_box(site_dir: Path) -> None:
         assert page.html["lang"] == "zh-CN", path
         nav = [(a.get_text(strip=True), a["href"]) for a in page.select(".site-nav a")]
         assert nav == [(label, url) for _, label, url in NAV], path
-        # the header's search box, or on the home page (which has only one) the one in its introduction
-        form = page.select_one("header form[role=search]") or page.select_one("main .intro form[role=search]")
+        # the header's search box, or on the home and search pages (which have only one) their own
+        forms = page.select("form[role=search]")
+        assert len(forms) == 1, path
+        form = forms[0]
         assert form["action"] == "/search/" and form["method"] == "get"
         assert form.select_one("input")["name"] == "q"
         assert page.select_one("a.skip-link")["href"] == "#main" and page.select_one("main#main")
