@@ -65,7 +65,7 @@ def read_settings(content_dir: Path) -> dict:
     try:
         located = read_yaml(path)
     except YamlProblem as exc:
-        raise ContentError([Problem(shown, exc.message, exc.line, None, exc.hint)]) from None
+        raise ContentError([Problem(shown, exc.message, exc.line, exc.field, exc.hint)]) from None
     except OSError as exc:
         raise ContentError([Problem(shown, f"无法读取文件：{exc.strerror or exc}")]) from None
     if located.data is None:

@@ -223,7 +223,7 @@ def found_by_search(page, url: str, timeout: float = 60) -> list[str]:  # noqa: 
                                          timeout=WAIT_MS)
         hrefs = page.locator("#results a.search-result-link").evaluate_all("as => as.map(a => a.getAttribute('href'))")
         if (hrefs and results.get_attribute("data-state") == "done") or time.monotonic() > deadline:
-            return [h.split("#")[0] for h in hrefs]
+            return [h.split("#")[0].split("?")[0] for h in hrefs]  # a result links to ?q=…#t<N>
         page.wait_for_timeout(500)
 
 
