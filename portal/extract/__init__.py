@@ -18,6 +18,7 @@ from .docx import DocxError, docx_to_text
 from .html import HtmlError, html_to_text
 from .meta import draft_agency, read_contact, read_meta
 from .narrative import read_narrative
+from .ocr import OcrError, OcrText, ocr_to_text
 from .origin import source_url
 from .pdf import PdfError, pdf_to_text
 from .tables import TableRead, find_regions, form_of, read_table2, read_table3, read_table4
@@ -28,6 +29,10 @@ FIRST_FORM_YEAR = 2019
 BEFORE_THE_FORMS = ("本报告依2008年施行的《政府信息公开条例》编制，当时没有全国统一的统计表格式"
                     "（统一格式始于2019年度报告），原文所附的统计表（如有）栏目各异，不能对应到本表，"
                     "数字见原文和“正文中的数字”。")
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+NO_TEXT_LAYER = "has no text layer"
+"""How ``pdf.py`` refuses a PDF without text (a scan): such a PDF goes to OCR instead."""
 _HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".asp", ".aspx", ".jsp", ".php"}
 
 
@@ -48,7 +53,7 @@ class Draft:
 
 
 def sniff(raw: bytes, filename: str) -> str:
-    """text | html | docx | doc | rtf | pdf, from the bytes first and the file name second.
+    """text | html | docx | doc | rtf | pdf | image, from the bytes first and the file name second.
 
     Government sites often serve a web page or an RTF file under a .doc name (a CMS's "export
     to Word"): the bytes decide.
@@ -56,6 +61,10 @@ def sniff(raw: bytes, filename: str) -> str:
     suffix = PurePath(filename).suffix.lower()
     if raw.startswith(b"%PDF-"):
         return "pdf"
+    if raw.startswith(_IMAGE_MAGIC):  # PNG, JPEG: a report or its tables published as a picture
+        return "image"
+    if suffix in _IMAGE_SUFFIXES:
+        raise ExtractError(f"is named {suffix} but its content is not a {suffix[1:].upper()} image")
     if raw.startswith(b"PK\x03\x04"):
         return "docx"
     if raw.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE compound file: Word 97–2003 (LibreOffice checks)
@@ -74,6 +83,30 @@ def sniff(raw: bytes, filename: str) -> str:
 
 
 def to_text(raw: bytes, fmt: str) -> str:
+    return read_text(raw, fmt)[0]
+
+
+def read_text(raw: bytes, fmt: str) -> tuple[str, OcrText | None]:
+    """The file's text; for an image or a PDF without a text layer, what OCR read (and its verdicts)."""
+    if fmt == "image":
+        return _ocr(raw, "image")
+    try:
+        return _text_of(raw, fmt), None
+    except ExtractError as exc:
+        if fmt == "pdf" and str(exc).startswith(NO_TEXT_LAYER):
+            return _ocr(raw, "pdf")
+        raise
+
+
+def _ocr(raw: bytes, kind: str) -> tuple[str, OcrText]:
+    try:
+        found = ocr_to_text(raw, kind)
+    except OcrError as exc:
+        raise ExtractError(str(exc)) from None
+    return found.text, found
+
+
+def _text_of(raw: bytes, fmt: str) -> str:
     try:
         if fmt == "pdf":
             return pdf_to_text(raw)
@@ -100,7 +133,7 @@ def _extract(raw: bytes, filename: str, registry: list[dict]) -> Draft:
     if not raw.strip():
         raise ExtractError("is empty")
     fmt = sniff(raw, filename)
-    text = to_text(raw, fmt)
+    text, ocr = read_text(raw, fmt)
     if "\x00" in text:
         raise ExtractError("contains NUL characters: it is a binary file, not a report's text")
     if not text.strip():
@@ -145,6 +178,9 @@ def _extract(raw: bytes, filename: str, registry: list[dict]) -> Draft:
         problems += r.problems
         notes += r.notes
         cells |= r.cells
+    if ocr is not None:
+        notes[:0] = ocr.notes
+        problems += _held_to_the_gate(reads, cells, ocr)
     notes += [f"提取：{p}" for p in problems]
     title = meta.title
     if title is None:
@@ -174,6 +210,41 @@ def _extract(raw: bytes, filename: str, registry: list[dict]) -> Draft:
         "notes": notes,
     }
     return Draft(data=data, text=text, agency_entry=agency_entry, problems=problems, format=fmt)
+
+
+def _held_to_the_gate(reads: dict[str, TableRead], cells: dict[str, str], ocr: OcrText) -> list[str]:
+    """Tables 3 and 4 of an OCR'd report keep only what the arithmetic gate accepted.
+
+    The text printed only gated numbers, so the reader normally agrees; where it does not (a row
+    it split another way), the cell is null. A cell the gate left null was not printed blank:
+    its entry in ``cells`` goes, and its reason becomes a problem.
+    """
+    problems = [f"OCR: {path}: {why} — left null" for path, why in ocr.unread.items()]
+    if ocr.table2_missing and not reads["table2"].data:
+        reads["table2"].missing = ocr.table2_missing
+    for path, gated in ocr.values.items():
+        table, *keys = path.split(".")
+        data = reads[table].data
+        if not data:
+            continue
+        if table == "table3":
+            row = form.TABLE3_ROWS[[r.key for r in form.TABLE3_ROWS].index(".".join(keys[:-1]))]
+            node = data
+            for part in row.path:
+                node = node[part]
+            column = [c.key for c in form.TABLE3_COLUMNS].index(keys[-1])
+            value = node[column]
+            if value != gated:
+                node[column] = None
+        else:
+            value = data[keys[0]][keys[1]]
+            if value != gated:
+                data[keys[0]][keys[1]] = None
+        if value != gated and gated is not None:
+            problems.append(f"OCR: {path}: the table reader read {value} where the image gives {gated} — left null")
+        if path in ocr.unread:
+            cells.pop(path, None)
+    return problems
 
 
 __all__ = ["Draft", "ExtractError", "extract", "form", "SCHEMA_LINE"]

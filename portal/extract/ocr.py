@@ -1,0 +1,589 @@
+"""Reports published as images (图片版) — PNG/JPEG files and PDFs without a text layer — read offline.
+
+Why Debian's Tesseract (``tesseract-ocr`` + ``tesseract-ocr-chi-sim``, 5.3) run cell by cell:
+reading a whole page of the form with it, its ruling lines read as ``|`` and ``[`` and split
+numbers from their rows (table 3 of seed 002 at 200 dpi: most zeros came out as ``o``, ``。`` or
+``"``), while a single cell cut out of the grid and read with ``--psm 7`` and a digits-only
+whitelist comes back right. So each page is: deskewed (the angle whose row profile is sharpest),
+the red of seals dropped (the red channel, where red ink is as light as paper), its ruling lines
+found (long runs of ink), the grid rebuilt with merged cells, and every cell read — labels with
+``chi_sim``, numbers with ``eng`` and a digits whitelist. Cells are read in batches, one
+Tesseract process per batch (a list of images), so the models load once a page.
+
+The page comes out as text in the layout the table reader reads best — one table row a line,
+TAB between cells — and only numbers the form's own arithmetic proves are printed in it
+(``ocr_gate``); the rest are blank there, and ``OcrText.unread`` says why each is null.
+Table 2 has no sums: its readings are not printed but listed in a note for a person to check.
+
+Files come from the internet: image size (Pillow's decompression-bomb bound), page count and a
+total deadline are bounded, Tesseract runs with a timeout and memory limit and no shell, and
+every failure is a one-line ``OcrError``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import os
+import re
+import resource
+import signal
+import subprocess
+import tempfile
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .. import form
+from .numbers import NULL_MARKS, parse_cell
+from .ocr_gate import Gated, Reading, gate, table3_identities, table4_identities
+from .tokens import norm_label
+
+TESSERACT = "tesseract"  # a path or a name on PATH; tests point it at a missing binary
+PACKAGES = ("tesseract-ocr", "tesseract-ocr-chi-sim")
+NEEDS_OCR = (f"has no text layer (a scan or an image): reading it needs OCR — as root run "
+             f"apt-get install -y {' '.join(PACKAGES)}")
+MAX_PIXELS = 60_000_000  # a 长图 of four A4 pages at 300 dpi holds 56 million
+MAX_PAGES = 30
+MAX_SECONDS = 300.0
+PAGE_SECONDS = 60.0  # one Tesseract batch
+MEMORY_BYTES = 2 << 30
+RENDER_DPI = 200
+_INK = 150  # grey level below which a pixel is ink (after the red channel is taken)
+_DIGITS = "0123456789,./-"
+_NUMBERISH = re.compile(r"^[\d,，.。·oOlI|/\\\-—–―_ ]+$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+class OcrError(ValueError):
+    """The image cannot be read; the message says why in one line."""
+
+
+@dataclass
+class OcrText:
+    """The text read from the images, and what the reader of the draft must know about it."""
+
+    text: str
+    engine: str
+    values: dict[str, int | float | None] = field(default_factory=dict)  # table 3/4 cells the gate decided
+    unread: dict[str, str] = field(default_factory=dict)  # path → why it is null
+    inferred: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    table2_missing: str | None = None  # why table 2 is null although its image was read
+
+
+# ---------------------------------------------------------------- the engine
+
+
+@lru_cache(maxsize=4)
+def engine_version(binary: str = TESSERACT) -> str:
+    """``tesseract 5.3.0`` with its chi_sim model, or an ``OcrError`` naming the packages."""
+    try:
+        done = subprocess.run([binary, "--list-langs"], capture_output=True, timeout=20, stdin=subprocess.DEVNULL,
+                              env=_env(), check=False)
+        version = subprocess.run([binary, "--version"], capture_output=True, timeout=20, stdin=subprocess.DEVNULL,
+                                 env=_env(), check=False)
+    except (OSError, subprocess.SubprocessError):
+        raise OcrError(NEEDS_OCR) from None
+    if "chi_sim" not in done.stdout.decode(errors="replace").split():
+        raise OcrError(NEEDS_OCR)
+    first = (version.stdout or version.stderr).decode(errors="replace").splitlines()
+    return first[0].strip() if first else "tesseract"
+
+
+def _env() -> dict[str, str]:
+    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "OMP_THREAD_LIMIT": "1", "LANG": "C.UTF-8"}
+
+
+def _limits() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
+    cpu = int(PAGE_SECONDS) + 5
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def read_batch(images: list, *, lang: str, psm: int, whitelist: str | None = None,
+               deadline: float | None = None) -> list[str]:
+    """Tesseract's text for each image, in one process (a list file: one model load)."""
+    if not images:
+        return []
+    timeout = PAGE_SECONDS if deadline is None else max(1.0, min(PAGE_SECONDS, deadline - time.monotonic()))
+    with tempfile.TemporaryDirectory(prefix="portal-ocr-") as tmp:
+        work = Path(tmp)
+        names = []
+        for n, image in enumerate(images):
+            name = work / f"{n}.png"
+            image.save(name)
+            names.append(str(name))
+        (work / "list.txt").write_text("\n".join(names) + "\n", encoding="utf-8")
+        command = [TESSERACT, str(work / "list.txt"), str(work / "out"), "-l", lang, "--psm", str(psm)]
+        if whitelist:
+            command += ["-c", f"tessedit_char_whitelist={whitelist}"]
+        try:
+            child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE, cwd=tmp, env=_env(), preexec_fn=_limits,
+                                     start_new_session=True)
+        except OSError:
+            raise OcrError(NEEDS_OCR) from None
+        try:
+            _, err = child.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.communicate()
+            raise OcrError(f"OCR did not finish within {timeout:.0f} s: refused") from None
+        out = work / "out.txt"
+        if child.returncode != 0 or not out.is_file():
+            said = " ".join(err.decode(errors="replace").split())[:160]
+            raise OcrError(f"OCR failed (exit status {child.returncode}{': ' + said if said else ''})")
+        pages = out.read_text(encoding="utf-8", errors="replace").split("\f")
+    pages += [""] * (len(images) - len(pages))
+    return [p.strip() for p in pages[:len(images)]]
+
+
+# ---------------------------------------------------------------- loading images
+
+
+def load_pages(raw: bytes, kind: str, deadline: float):
+    """The pages as Pillow images: one per PNG/JPEG file, one per PDF page (rendered at 200 dpi)."""
+    from PIL import Image
+
+    if kind == "pdf":
+        return _pdf_pages(raw, deadline)
+    try:
+        image = Image.open(io.BytesIO(raw))
+        width, height = image.size
+        if width * height > MAX_PIXELS:
+            raise OcrError(f"is an image of {width}×{height} pixels: more than {MAX_PIXELS // 1_000_000} million, "
+                           "refused (a report's page holds far fewer)")
+        image.load()
+        return [image]
+    except OcrError:
+        raise
+    except Image.DecompressionBombError:
+        raise OcrError(f"is an image of more than {MAX_PIXELS // 1_000_000} million pixels: refused") from None
+    except Exception as exc:  # noqa: BLE001 - Pillow raises many kinds on broken files
+        raise OcrError(f"is not a readable image ({type(exc).__name__}: {' '.join(str(exc).split())[:100]})") from None
+
+
+def _pdf_pages(raw: bytes, deadline: float) -> list:
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(raw)
+    except Exception as exc:  # noqa: BLE001
+        raise OcrError(f"is not a readable PDF ({type(exc).__name__})") from None
+    try:
+        if len(doc) > MAX_PAGES:
+            raise OcrError(f"is a scan of more than {MAX_PAGES} pages: refused (a report's tables take a few)")
+        pages = []
+        for index in range(len(doc)):
+            page = doc[index]
+            scale = RENDER_DPI / 72
+            width, height = page.get_width() * scale, page.get_height() * scale
+            if width * height > MAX_PIXELS:
+                raise OcrError(f"page {index + 1} is too large to render for OCR ({width:.0f}×{height:.0f} pixels)")
+            pages.append(page.render(scale=scale, grayscale=False).to_pil())
+            if time.monotonic() > deadline:
+                raise OcrError(f"took more than {MAX_SECONDS:.0f} s: refused")
+        return pages
+    finally:
+        doc.close()
+
+
+# ---------------------------------------------------------------- the page as ink
+
+
+def ink_of(image):
+    """Greyscale of the red channel (seals vanish), deskewed, and its ink mask (ink = 255)."""
+    from PIL import Image
+
+    if image.mode in ("RGB", "RGBA", "P", "CMYK"):
+        grey = image.convert("RGB").getchannel("R")
+    else:
+        grey = image.convert("L")
+    angle = _skew(grey)
+    if angle:
+        grey = grey.rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=255)
+    return grey, grey.point(lambda v: 255 if v < _INK else 0)
+
+
+def _skew(grey) -> float:
+    """The small rotation that makes the rows of ink sharpest (ruling lines and text lines)."""
+    from PIL import Image
+
+    small = grey.reduce(4).point(lambda v: 255 if v < _INK else 0)
+
+    def score(angle: float) -> float:
+        turned = small.rotate(angle, resample=Image.NEAREST, expand=False, fillcolor=0)
+        profile = turned.resize((1, turned.height), Image.BOX).tobytes()
+        return sum(v * v for v in profile)
+
+    best = max((a / 4 for a in range(-12, 13)), key=score)
+    fine = max((best + a / 20 for a in range(-5, 6)), key=score)
+    return fine if abs(fine) >= 0.05 else 0.0
+
+
+@dataclass(frozen=True)
+class Segment:
+    at: int  # y of a horizontal line, x of a vertical one
+    start: int
+    end: int
+
+
+def _segments(mask, chunk: int, min_len: int) -> list[Segment]:
+    """Horizontal runs of ink at least ``min_len`` long, merged over adjacent rows (line thickness)."""
+    from PIL import Image
+
+    small = mask.resize((max(1, mask.width // chunk), mask.height), Image.BOX)
+    w = small.width
+    data = small.tobytes().translate(bytes(49 if v >= 160 else 48 for v in range(256)))
+    runs = re.compile(rb"1{%d,}" % max(2, min_len // chunk))
+    raw: list[Segment] = []
+    for y in range(small.height):
+        for m in runs.finditer(data, y * w, (y + 1) * w):
+            raw.append(Segment(y, (m.start() - y * w) * chunk, (m.end() - y * w) * chunk))
+    merged: list[list[int]] = []  # [y_first, y_last, start, end]
+    for s in raw:
+        for line in reversed(merged[-8:]):
+            if s.at - line[1] <= 2 and s.start < line[3] and line[2] < s.end:
+                line[1], line[2], line[3] = s.at, min(line[2], s.start), max(line[3], s.end)
+                break
+        else:
+            merged.append([s.at, s.at, s.start, s.end])
+    return [Segment((a + b) // 2, s, e) for a, b, s, e in merged]
+
+
+# ---------------------------------------------------------------- the grid
+
+
+@dataclass
+class GridCell:
+    top: int
+    bottom: int
+    left: int
+    right: int
+    row: int  # index of the band (between two ruling lines) it starts in
+    text: str = ""
+    number: Reading | None = None
+
+
+def _near(values: list[int], tol: int) -> list[int]:
+    out: list[int] = []
+    for v in sorted(values):
+        if out and v - out[-1] <= tol:
+            continue
+        out.append(v)
+    return out
+
+
+def find_tables(mask, dpi: float) -> list[list[GridCell]]:
+    """Each ruled table on the page as its cells (merged cells whole), top to bottom."""
+    mm = dpi / 25.4
+    horizontal = _segments(mask, max(2, int(mm)), int(6 * mm))
+    vertical = [Segment(s.at, s.start, s.end) for s in _segments(mask.transpose(0 + 5), max(2, int(mm)), int(4 * mm))]
+    # transpose(5) is Image.TRANSPOSE: a vertical line becomes a horizontal one (its x is our y)
+    tol = max(3, int(0.8 * mm))
+    tables: list[list[GridCell]] = []
+    used: set[int] = set()
+    for n, h in enumerate(horizontal):
+        if n in used:
+            continue
+        group = [h]
+        used.add(n)
+        changed = True
+        while changed:  # h-lines joined by v-lines that cross them
+            changed = False
+            top, bottom = min(g.at for g in group), max(g.at for g in group)
+            left, right = min(g.start for g in group), max(g.end for g in group)
+            verts = [v for v in vertical if left - tol <= v.at <= right + tol and v.start <= bottom + tol
+                     and v.end >= top - tol]
+            for m, other in enumerate(horizontal):
+                if m in used:
+                    continue
+                if any(v.start - tol <= other.at <= v.end + tol and other.start - tol <= v.at <= other.end + tol
+                       for v in verts):
+                    group.append(other)
+                    used.add(m)
+                    changed = True
+        cells = _cells(group, [v for v in vertical if any(
+            v.start - tol <= g.at <= v.end + tol and g.start - tol <= v.at <= g.end + tol for g in group)], tol)
+        if cells:
+            tables.append(cells)
+    return tables
+
+
+def _cells(hs: list[Segment], vs: list[Segment], tol: int) -> list[GridCell]:
+    ys = _near([h.at for h in hs], tol)
+    xs = _near([v.at for v in vs], tol)
+    if len(ys) < 2 or len(xs) < 2:
+        return []
+
+    def h_covers(y: int, x: int) -> bool:
+        return any(abs(h.at - y) <= tol and h.start - tol <= x <= h.end + tol for h in hs)
+
+    def v_covers(x: int, y: int) -> bool:
+        return any(abs(v.at - x) <= tol and v.start - tol <= y <= v.end + tol for v in vs)
+
+    parent = {(i, j): (i, j) for i in range(len(ys) - 1) for j in range(len(xs) - 1)}
+
+    def find(a):
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for i in range(len(ys) - 1):
+        ymid = (ys[i] + ys[i + 1]) // 2
+        for j in range(len(xs) - 1):
+            xmid = (xs[j] + xs[j + 1]) // 2
+            if j + 1 < len(xs) - 1 and not v_covers(xs[j + 1], ymid):
+                parent[find((i, j + 1))] = find((i, j))
+            if i + 1 < len(ys) - 1 and not h_covers(ys[i + 1], xmid):
+                parent[find((i + 1, j))] = find((i, j))
+    groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for key in parent:
+        groups.setdefault(find(key), []).append(key)
+    out = []
+    for members in groups.values():
+        i0, i1 = min(i for i, _ in members), max(i for i, _ in members)
+        j0, j1 = min(j for _, j in members), max(j for _, j in members)
+        out.append(GridCell(ys[i0], ys[i1 + 1], xs[j0], xs[j1 + 1], i0))
+    return sorted(out, key=lambda c: (c.row, c.left))
+
+
+# ---------------------------------------------------------------- reading cells
+
+
+def _crop(grey, mask, box: tuple[int, int, int, int], dpi: float):
+    """The ink of a cell (its borders cut away), padded and scaled for Tesseract; None when empty."""
+    from PIL import Image, ImageOps
+
+    inset = max(3, int(dpi / 25.4 * 0.6))
+    left, top, right, bottom = box
+    box = (left + inset, top + inset, right - inset, bottom - inset)
+    if box[2] <= box[0] or box[3] <= box[1]:
+        return None
+    ink = mask.crop(box).getbbox()
+    if ink is None or (ink[2] - ink[0]) * (ink[3] - ink[1]) < (dpi / 100) ** 2:
+        return None
+    piece = grey.crop((box[0] + ink[0], box[1] + ink[1], box[0] + ink[2], box[1] + ink[3]))
+    scale = 1.0 if dpi >= 280 else 300 / dpi
+    if scale != 1.0:
+        piece = piece.resize((max(1, round(piece.width * scale)), max(1, round(piece.height * scale))), Image.LANCZOS)
+    return ImageOps.expand(piece, border=12, fill=255)
+
+
+def _is_dash(piece, dpi: float) -> bool:
+    """A lone horizontal stroke (—, -, ——): wide, and a fraction of a digit's height."""
+    height = piece.height - 24
+    return piece.width - 24 > 1.5 * height and height < (dpi / 25.4) * 1.0 * (300 / dpi if dpi < 280 else 1)
+
+
+def _number(text: str, *, decimal: bool) -> Reading:
+    folded = unicodedata.normalize("NFKC", text).replace(" ", "")
+    if folded in NULL_MARKS:
+        return Reading(None, folded)
+    cell = parse_cell(folded.replace(",", ""), decimal=decimal)
+    if cell is None or cell.value is None:
+        return Reading(None, text, unread=True)
+    return Reading(cell.value, folded)
+
+
+def read_page(image, deadline: float) -> tuple[list[tuple[int, str]], list[list[GridCell]]]:
+    """A page's text lines outside tables (y, text) and its tables with every cell read."""
+    from PIL import Image
+
+    grey, mask = ink_of(image)
+    dpi = grey.width / 8.27 if grey.width < grey.height * 1.1 else grey.height / 8.27
+    tables = find_tables(mask, dpi)
+    # text outside the tables, line by line
+    blank = mask.copy()
+    for cells in tables:
+        blank.paste(0, (min(c.left for c in cells) - 4, min(c.top for c in cells) - 4,
+                        max(c.right for c in cells) + 5, max(c.bottom for c in cells) + 5))
+    profile = blank.resize((1, blank.height), Image.BOX).tobytes()
+    lines, start = [], None
+    for y, v in enumerate([*profile, 0]):
+        if v and start is None:
+            start = y
+        elif not v and start is not None:
+            if y - start >= dpi / 25.4 * 1.2:
+                box = blank.crop((0, start, blank.width, y)).getbbox()
+                if box:
+                    lines.append((start, (box[0], start, box[2], y)))
+            start = None
+    crops = [_crop(grey, blank, (b[0] - 8, b[1] - 8, b[2] + 8, b[3] + 8), dpi) for _, b in lines]
+    kept = [(y, c) for (y, _), c in zip(lines, crops, strict=True) if c is not None]
+    texts = read_batch([c for _, c in kept], lang="chi_sim", psm=7, deadline=deadline)
+    page_lines = [(y, _clean(t)) for (y, _), t in zip(kept, texts, strict=True) if _clean(t)]
+    # table cells: labels first (chi_sim), number-like cells again with digits only
+    todo = [(cell, piece) for cells in tables for cell in cells
+            if (piece := _crop(grey, mask, (cell.left, cell.top, cell.right, cell.bottom), dpi)) is not None]
+    texts = read_batch([p for _, p in todo], lang="chi_sim", psm=6, deadline=deadline)
+    numeric = []
+    for (cell, piece), text in zip(todo, texts, strict=True):
+        cell.text = _clean(text)
+        if _is_dash(piece, dpi):
+            cell.text = "—"
+        elif not _CJK.search(cell.text):
+            numeric.append((cell, piece))
+    digits = read_batch([p for _, p in numeric], lang="eng", psm=7, whitelist=_DIGITS, deadline=deadline)
+    for (cell, _), text in zip(numeric, digits, strict=True):
+        cell.text = text.replace(" ", "")
+    return page_lines, tables
+
+
+def _clean(text: str) -> str:
+    """One line of OCR text: lines of a wrapped cell joined, spaces between CJK characters dropped."""
+    text = "".join(part.strip() for part in text.splitlines())
+    return re.sub(r"(?<=[\u4e00-\u9fff（）()、，。“”])\s+|\s+(?=[\u4e00-\u9fff（）()、，。“”])", "", text).strip()
+
+
+# ---------------------------------------------------------------- rows of the form
+
+
+@dataclass
+class Band:
+    """One printed table row: its label cells' text and its trailing number cells."""
+
+    labels: list[GridCell]
+    numbers: list[GridCell]
+    page: int
+    y: int
+
+
+def _numberish(cell: GridCell) -> bool:
+    t = unicodedata.normalize("NFKC", cell.text).replace(" ", "")
+    return t == "" or t in NULL_MARKS or bool(_NUMBERISH.match(t)) and not _CJK.search(t)
+
+
+def bands_of(cells: list[GridCell], page: int) -> list[Band]:
+    out = []
+    for row in sorted({c.row for c in cells}):
+        mine = [c for c in cells if c.row == row]
+        k = len(mine)
+        while k > 0 and _numberish(mine[k - 1]):
+            k -= 1
+        out.append(Band(mine[:k], mine[k:], page, mine[0].top))
+    return out
+
+
+def _similar(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, norm_label(a), norm_label(b)).ratio()
+
+
+def map_rows(bands: list[Band]) -> dict:
+    """Which bands are which rows of tables 2, 3 and 4, by the form's row order and the labels' likeness."""
+    seven = [b for b in bands if len(b.numbers) == form.TABLE3_WIDTH and b.labels]
+    t3: dict[str, Band] = {}
+    if len(seven) == len(form.TABLE3_ROWS):
+        likeness = [_similar(b.labels[-1].text, r.label) for b, r in zip(seven, form.TABLE3_ROWS, strict=True)]
+        if sum(likeness) / len(likeness) >= 0.5:
+            t3 = {r.key: b for r, b in zip(form.TABLE3_ROWS, seven, strict=True)}
+    fifteen = [b for b in bands if len(b.numbers) == len(form.TABLE4_GROUPS) * len(form.TABLE4_CELLS)]
+    t2: dict[str, Band] = {}
+    items = [*form.TABLE2_TRIPLES, *form.TABLE2_COUNTS, form.TABLE2_FEES]
+    for item in items:
+        width = len(form.TRIPLE_CELLS) if item in form.TABLE2_TRIPLES else 1
+        fits = [b for b in bands if len(b.numbers) == width and b.labels and b not in seven]
+        best = max(fits, key=lambda b: _similar(b.labels[-1].text, item.label), default=None)
+        if best is not None and _similar(best.labels[-1].text, item.label) >= 0.6:
+            t2[item.key] = best
+    return {"table2": t2, "table3": t3, "table4": fifteen[0] if len(fifteen) == 1 else None}
+
+
+# ---------------------------------------------------------------- the whole file
+
+
+def ocr_to_text(raw: bytes, kind: str) -> OcrText:
+    """The images' text with tables as TAB rows; only numbers the form's sums prove are printed."""
+    deadline = time.monotonic() + MAX_SECONDS
+    engine = engine_version(TESSERACT)
+    pages = load_pages(raw, kind, deadline)
+    read: list[tuple[list[tuple[int, str]], list[list[GridCell]]]] = []
+    for n, page in enumerate(pages):
+        read.append(read_page(page, deadline))
+        if time.monotonic() > deadline:
+            raise OcrError(f"OCR took more than {MAX_SECONDS:.0f} s for {n + 1} pages: refused")
+    bands = [b for n, (_, tables) in enumerate(read) for cells in tables for b in bands_of(cells, n)]
+    rows = map_rows(bands)
+    result = OcrText(text="", engine=engine)
+    _gate_tables(rows, result)
+    printed = _printed_values(rows, result)
+    text_lines: list[str] = []
+    for n, (lines, tables) in enumerate(read):
+        items: list[tuple[int, str]] = list(lines)
+        for cells in tables:
+            for band in bands_of(cells, n):
+                items.append((band.y, _band_line(band, rows, printed)))
+        text_lines += [t for _, t in sorted(items, key=lambda it: it[0]) if t.strip()]
+    result.text = "\n".join(text_lines) + "\n"
+    if not _CJK.search(result.text):
+        raise OcrError("has no text layer, and OCR found no Chinese text in its images: not a report")
+    result.notes.insert(0, f"本报告的文字和表格由图片经OCR识别（{engine}，逐格识别，数字只用数字字符），"
+                           "表三、表四的数字只在表格自身的勾稽关系核对无误时采用；请对照原图审核。")
+    return result
+
+
+def _gate_tables(rows: dict, result: OcrText) -> None:
+    readings: dict[str, Reading] = {}
+    for key, band in rows["table3"].items():
+        for col, cell in zip(form.TABLE3_COLUMNS, band.numbers, strict=True):
+            readings[f"table3.{key}.{col.key}"] = _number(cell.text, decimal=False)
+    identities = table3_identities(rows["table3"]) if rows["table3"] else []
+    band4 = rows["table4"]
+    if band4 is not None:
+        paths = [f"table4.{g.key}.{c.key}" for g in form.TABLE4_GROUPS for c in form.TABLE4_CELLS]
+        for path, cell in zip(paths, band4.numbers, strict=True):
+            readings[path] = _number(cell.text, decimal=False)
+        identities += table4_identities()
+    gated: Gated = gate(readings, identities)
+    result.values = gated.values
+    result.inferred = gated.inferred
+    result.unread = gated.rejected
+    for path, value in gated.inferred.items():
+        result.notes.append(f"{path} 在图片中无法识别，按表格的勾稽关系唯一可能的数 {value} 填入（推算）。")
+    if not rows["table3"]:
+        result.unread["table3"] = "could not find the 25 rows of table 3 in the image's grid"
+    if band4 is None:
+        result.unread["table4"] = "could not find table 4's row of 15 cells in the image's grid"
+    readings2 = []
+    for item in [*form.TABLE2_TRIPLES, *form.TABLE2_COUNTS, form.TABLE2_FEES]:
+        band = rows["table2"].get(item.key)
+        if band is not None:
+            readings2.append(f"{item.label} " + " / ".join(c.text or "□" for c in band.numbers))
+    if readings2:
+        result.notes.append("表二OCR读作：" + "；".join(readings2) + "。")
+        result.table2_missing = ("表二以图片发布，表二没有合计可以核对OCR读出的数字，故未采用；"
+                                 "OCR的读数见备注，请对照原图填写。")
+
+
+def _printed_values(rows: dict, result: OcrText) -> dict[int, str]:
+    """id(number cell) → what the text prints for it: the gated value, a null mark as read, or ''."""
+    out: dict[int, str] = {}
+    for key, band in rows["table3"].items():
+        for col, cell in zip(form.TABLE3_COLUMNS, band.numbers, strict=True):
+            out[id(cell)] = _shown(cell, result.values.get(f"table3.{key}.{col.key}"))
+    if rows["table4"] is not None:
+        paths = [f"table4.{g.key}.{c.key}" for g in form.TABLE4_GROUPS for c in form.TABLE4_CELLS]
+        for path, cell in zip(paths, rows["table4"].numbers, strict=True):
+            out[id(cell)] = _shown(cell, result.values.get(path))
+    return out
+
+
+def _shown(cell: GridCell, value) -> str:
+    if value is not None:
+        return str(value)
+    reading = _number(cell.text, decimal=False)
+    return reading.printed if reading.value is None and not reading.unread else ""
+
+
+def _band_line(band: Band, rows: dict, printed: dict[int, str]) -> str:
+    labels = [c.text for c in band.labels]
+    t3 = {id(b): key for key, b in rows["table3"].items()}
+    if id(band) in t3 and labels:
+        labels[-1] = next(r.label for r in form.TABLE3_ROWS if r.key == t3[id(band)])
+    numbers = [printed.get(id(c), "") for c in band.numbers]
+    return "\t".join([*labels, *numbers])

@@ -1,0 +1,119 @@
+"""Reports published as images (图片版), with known answers: scans and photos of the national form.
+
+``render_scan(report, noise)`` draws the report with ``tests/pdfgen.py`` (a text-layer PDF of the
+form's real layout, merged vertical labels included), renders each page with PDFium at a scan's
+resolution and spoils it the way scanning and re-publishing do: a slight rotation, a red seal
+stamped over some cells, grey paper, JPEG compression. The result is either one tall PNG of all
+pages (a 长图 as web pages embed it) or an image-only PDF (one JPEG per page, no text layer).
+
+``Noise`` levels: ``clean`` (200 dpi, no rotation, no seal, lossless), ``scan`` (150–300 dpi,
+±1.2°, a seal, JPEG quality 70–90) and ``rough`` (150 dpi, ±2°, a seal, quality 55).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import random
+from dataclasses import dataclass
+
+from PIL import Image, ImageDraw, ImageFilter
+
+from tests import pdfgen
+
+
+@dataclass(frozen=True)
+class Noise:
+    dpi: int = 200
+    angle: float = 0.0  # degrees, counter-clockwise
+    seal: bool = False
+    jpeg_quality: int | None = None  # None: lossless
+    paper: int = 255  # grey level of the paper
+
+
+CLEAN = Noise()
+LEVELS = ("clean", "scan", "rough")
+
+
+def random_noise(rng: random.Random, level: str) -> Noise:
+    if level == "clean":
+        return CLEAN
+    if level == "scan":
+        return Noise(dpi=rng.choice((150, 200, 250, 300)), angle=rng.uniform(-1.2, 1.2), seal=True,
+                     jpeg_quality=rng.randint(70, 90), paper=rng.randint(235, 255))
+    if level == "rough":
+        return Noise(dpi=150, angle=rng.uniform(-2, 2), seal=True, jpeg_quality=55, paper=rng.randint(225, 245))
+    raise ValueError(f"unknown noise level {level!r}; known: {', '.join(LEVELS)}")
+
+
+def render_pages(report: dict, noise: Noise = CLEAN, *, seed: int = 0,
+                 quirks: pdfgen.Quirks | None = None) -> list[Image.Image]:
+    """The report's pages as RGB images spoiled by ``noise`` (deterministic for a ``seed``)."""
+    import pypdfium2 as pdfium
+
+    rng = random.Random(seed)
+    doc = pdfium.PdfDocument(pdfgen.render_report_pdf(report, quirks=quirks or pdfgen.Quirks()))
+    try:
+        pages = [doc[i].render(scale=noise.dpi / 72).to_pil().convert("RGB") for i in range(len(doc))]
+    finally:
+        doc.close()
+    return [_spoil(page, noise, rng, first=n == 0) for n, page in enumerate(pages)]
+
+
+def _spoil(page: Image.Image, noise: Noise, rng: random.Random, *, first: bool) -> Image.Image:
+    if noise.paper < 255:  # grey paper: white becomes the paper's grey, ink stays dark
+        page = page.point(lambda v: v * noise.paper // 255)
+    if noise.seal:
+        _stamp(page, noise.dpi, rng, top=first)
+    if noise.angle:
+        fill = (noise.paper,) * 3
+        page = page.rotate(noise.angle, resample=Image.BICUBIC, expand=False, fillcolor=fill)
+    if noise.jpeg_quality is not None:
+        out = io.BytesIO()
+        page.filter(ImageFilter.GaussianBlur(0.4)).save(out, "JPEG", quality=noise.jpeg_quality)
+        page = Image.open(io.BytesIO(out.getvalue())).convert("RGB")
+    return page
+
+
+def _stamp(page: Image.Image, dpi: int, rng: random.Random, *, top: bool) -> None:
+    """A red round seal (42 mm, as official seals are) somewhere over the page's lower tables."""
+    radius = int(21 / 25.4 * dpi)
+    w, h = page.size
+    cx = rng.randint(int(w * 0.35), int(w * 0.85))
+    cy = rng.randint(int(h * 0.25), int(h * 0.8))
+    seal = Image.new("L", page.size, 0)
+    draw = ImageDraw.Draw(seal)
+    ring = max(2, dpi // 60)
+    draw.ellipse((cx - radius, cy - radius, cx + radius, cy + radius), outline=180, width=ring)
+    star = [(cx + radius * 0.3 * math.cos(a * math.pi / 5 - math.pi / 2) * (1 if a % 2 == 0 else 0.4),
+             cy + radius * 0.3 * math.sin(a * math.pi / 5 - math.pi / 2) * (1 if a % 2 == 0 else 0.4))
+            for a in range(10)]
+    draw.polygon(star, fill=160)
+    red = Image.new("RGB", page.size, (220, 30, 40))
+    page.paste(Image.composite(red, page, seal.point(lambda v: v)).convert("RGB"), mask=seal)
+
+
+def as_png(pages: list[Image.Image]) -> bytes:
+    """All pages stacked into one tall PNG (a 长图)."""
+    width = max(p.width for p in pages)
+    tall = Image.new("RGB", (width, sum(p.height for p in pages)), "white")
+    y = 0
+    for p in pages:
+        tall.paste(p, (0, y))
+        y += p.height
+    out = io.BytesIO()
+    tall.save(out, "PNG")
+    return out.getvalue()
+
+
+def as_pdf(pages: list[Image.Image], dpi: int) -> bytes:
+    """An image-only PDF: each page one JPEG, no text layer (what a scanner writes)."""
+    out = io.BytesIO()
+    pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=float(dpi), quality=92)
+    return out.getvalue()
+
+
+def render_scan(report: dict, noise: Noise = CLEAN, *, kind: str = "pdf", seed: int = 0) -> bytes:
+    """``report`` as a scanned PDF (``kind="pdf"``) or one tall PNG (``kind="png"``)."""
+    pages = render_pages(report, noise, seed=seed)
+    return as_pdf(pages, noise.dpi) if kind == "pdf" else as_png(pages)
