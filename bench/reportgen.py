@@ -66,6 +66,7 @@ QUIRKS: dict[str, tuple[str, ...]] = {
     "docx": ("merged", "line_breaks"),
     "pdf": (),  # tests/pdfgen.py draws its own quirks (pdfgen.random_quirks)
     "doc": (),
+    "scan": ("rotated", "seal", "jpeg", "low_dpi"),
 }
 FORMATS = tuple(QUIRKS)
 TEXT_FORMATS = ("tab", "cells", "markdown", "glued", "spaced")
@@ -651,12 +652,34 @@ def render_doc(report: dict, quirks: frozenset[str]) -> bytes:
         return out.read_bytes()
 
 
+def render_scan(report: dict, quirks: frozenset[str]) -> bytes:
+    """An image-only PDF (图片版): the pdf class's pages rendered by ``tests/imagegen.py`` and spoiled
+    as scanning does — ``rotated`` (±1.5°), a red ``seal``, ``jpeg`` noise, ``low_dpi`` (150 dpi, else 200)."""
+    try:
+        imagegen = importlib.import_module("tests.imagegen")
+    except ImportError as exc:
+        raise Unavailable(f"tests/imagegen.py is not importable ({exc})") from None
+    if imagegen.pdfgen.cjk_font() is None:
+        raise Unavailable(f"no CJK TrueType font for tests/pdfgen.py (apt-get install {imagegen.pdfgen.FONT_PACKAGE})")
+    rng = random.Random(repr(sorted(quirks)) + str(report.get("title")))
+    noise = imagegen.Noise(dpi=150 if "low_dpi" in quirks else 200,
+                           angle=rng.uniform(-1.5, 1.5) if "rotated" in quirks else 0.0, seal="seal" in quirks,
+                           jpeg_quality=rng.randint(60, 85) if "jpeg" in quirks else None,
+                           paper=rng.randint(230, 250) if "jpeg" in quirks else 255)
+    try:
+        return imagegen.render_scan(copy.deepcopy(report), noise, kind="pdf", seed=rng.randrange(1 << 30))
+    except Exception as exc:  # noqa: BLE001 - another module's failure is reported, not raised through
+        raise RenderError(f"tests/imagegen.py failed: {type(exc).__name__}: {exc}") from exc
+
+
 RENDERERS: dict[str, Callable[[dict, frozenset[str]], bytes]] = {
     "tab": render_tab, "cells": render_cells, "markdown": render_markdown, "glued": render_glued,
     "spaced": render_spaced, "html": render_html, "docx": render_docx, "pdf": render_pdf, "doc": render_doc,
+    "scan": render_scan,
 }
 SUFFIXES = {"tab": ".txt", "cells": ".txt", "markdown": ".md", "glued": ".txt", "spaced": ".txt",
-            "html": ".html", "docx": ".docx", "pdf": ".pdf", "doc": ".doc"}
+            "html": ".html", "docx": ".docx", "pdf": ".pdf", "doc": ".doc",
+            "scan": ".pdf"}
 
 
 def render(report: dict, fmt: str, quirks: frozenset[str] = frozenset(),

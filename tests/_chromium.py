@@ -11,7 +11,8 @@ captured). The rule:
   screenshots show Chinese rather than boxes). An install that fails is an error, not a skip.
 - LibreOffice (``libreoffice-writer-nogui``), which ingest uses to read old binary Word .doc files,
   and the TrueType font the PDF tests draw with (``fonts-wqy-microhei``) are installed the same way
-  in the same apt-get run; their tests skip by themselves without them.
+  in the same apt-get run; their tests skip by themselves without them. So is Tesseract with its
+  Chinese model (``tesseract-ocr``, ``tesseract-ocr-chi-sim``), which ingest reads images and scans with.
 - missing, and installing is impossible (not root, no apt-get): browser tests are skipped, with a
   banner at the start and at the end of the run saying so.
 """
@@ -28,8 +29,11 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
-PACKAGES = ("chromium", "fonts-noto-cjk", "libreoffice-writer-nogui", "fonts-wqy-microhei")
+PACKAGES = ("chromium", "fonts-noto-cjk", "libreoffice-writer-nogui", "fonts-wqy-microhei", "tesseract-ocr",
+            "tesseract-ocr-chi-sim")
 WQY_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+CHI_SIM = Path("/usr/share/tesseract-ocr/5/tessdata/chi_sim.traineddata")
+"""Tesseract's Simplified Chinese model, which ingest reads images and scanned PDFs with."""
 """The TrueType CJK font tests/pdfgen.py draws test PDFs with (Noto CJK is CFF, which pdfminer cannot read)."""
 BROWSER_FIXTURES = frozenset({"browser", "page", "chromium", "browser_page", "chromium_browser"})
 BANNER = "!" * 78
@@ -68,7 +72,8 @@ def _apt_install(packages: tuple[str, ...]) -> None:
 
 def ensure_chromium() -> Status:
     """Make /usr/bin/chromium (and a CJK font, and LibreOffice) present if we may; say why not otherwise."""
-    present = (CHROMIUM.exists(), _has_cjk_font(), shutil.which("soffice") is not None, WQY_FONT.exists())
+    present = (CHROMIUM.exists(), _has_cjk_font(), shutil.which("soffice") is not None, WQY_FONT.exists(),
+               shutil.which("tesseract") is not None, CHI_SIM.exists())
     missing = [pkg for pkg, ok in zip(PACKAGES, present, strict=True) if not ok]
     if not missing:
         return Status(True)
