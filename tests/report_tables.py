@@ -76,7 +76,7 @@ def assert_tables(draft, tables: dict, cells: dict | None = None) -> None:
     for key in TABLES:
         assert draft.data[key] == tables[key], key
     assert draft.data["cells"] == (cells or {})
-    assert [p for p in draft.problems if p.startswith("table")] == []
+    assert [p for p in draft.problems if p.startswith("表")] == []
     assert draft.data["agency"] == "weihai-torch-hitech-zone" and draft.data["year"] == 2023
 
 

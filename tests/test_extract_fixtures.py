@@ -47,7 +47,7 @@ def test_fixture(expected_file: Path) -> None:
         assert at(draft.data, path) == value, path
     if "cells" in expected:
         assert draft.data["cells"] == expected["cells"]
-    table_problems = [p for p in draft.problems if p.startswith("table")]
+    table_problems = [p for p in draft.problems if p.startswith("表")]
     assert len(table_problems) == len(expected["problems"]), table_problems
     for wanted in expected["problems"]:
         assert any(wanted in p for p in table_problems), (wanted, table_problems)

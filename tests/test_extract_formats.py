@@ -45,7 +45,7 @@ def assert_seed_numbers(draft) -> None:
         assert draft.data[key] == SEED[key], key
     assert draft.data["cells"] == {}
     assert draft.data["agency"] == "weihai-torch-hitech-zone" and draft.data["year"] == 2023
-    assert [p for p in draft.problems if p.startswith("table")] == []
+    assert [p for p in draft.problems if p.startswith("表")] == []
 
 
 # ---------------------------------------------------------------- HTML

@@ -104,7 +104,7 @@ def test_the_seed_tables_read_back_exactly(fmt: str, quirk: str | None) -> None:
     for table in ("table2", "table3", "table4"):
         assert draft.data[table] == SEED[table], table
     assert draft.data["cells"] == {}
-    assert [p for p in draft.problems if p.startswith("table")] == []
+    assert [p for p in draft.problems if p.startswith("表")] == []
 
 
 def test_blank_and_marked_nulls_read_back_from_markdown() -> None:

@@ -288,18 +288,18 @@ def read_table3(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead
         toks = segments.get(key, [])
         if anchor.width == 0:
             if toks:
-                result.problems.append(f"table 3: cells after heading {anchor.label} ({describe(toks)}) "
-                                       "belong to no row — ignored")
+                result.problems.append(f"表三：标题“{anchor.label}”之后的数字（{describe(toks)}）"
+                                       "不属于任何一行，未读")
             continue
         if key == "other_handling" and not single:
             continue
         if single and key.startswith("other_handling."):
             if toks:
-                result.problems.append(f"table 3: cells after {labels[key]} ignored: "
-                                       "（六）其他处理 was read as one row")
+                result.problems.append(f"表三：“{labels[key]}”之后的数字未读："
+                                       "（六）其他处理已按一行读出")
             continue
         if key not in found:
-            result.problems.append(f"table 3: could not find row {labels[key]} — left null")
+            result.problems.append(f"表三：找不到“{labels[key]}”一行，留空")
             continue
         options = read_cells(toks, width)
         if len(options) == 1 and _as_printed(toks, width):
@@ -308,10 +308,10 @@ def read_table3(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead
         joined = not options and bool(options := join_candidates([t.text for t in toks if t.kind == "cell"], width))
         fitting = [o for o in options if row_sum_ok(o)]
         if not toks:
-            result.problems.append(f"table 3: row {labels[key]} has no cells — left null")
+            result.problems.append(f"表三：“{labels[key]}”一行没有数字，留空")
         elif not fitting:
-            result.problems.append(f"table 3: could not read row {labels[key]}: found {describe(toks)}, "
-                                   f"expected {width} cells — left null")
+            result.problems.append(f"表三：读不出“{labels[key]}”一行：原文为 {describe(toks)}，"
+                                   f"应有 {width} 格，留空")
         else:
             candidates[key] = fitting
             if len(fitting) == 1 and joined:
@@ -328,8 +328,8 @@ def read_table3(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead
         dropped = [k for k in _data_keys(single) if k in shifted and candidates.pop(k, None) is not None]
         if dropped:
             rows = labels[dropped[0]] + (f" … {labels[dropped[-1]]}" if len(dropped) > 1 else "")
-            result.problems.append(f"table 3: {len(dropped)} rows ({rows}) may hold a neighbouring row's cells "
-                                   "(numbers printed before their labels, or cells missing nearby) — left null")
+            result.problems.append(f"表三：{len(dropped)} 行（{rows}）读到的可能是相邻行的数字"
+                                   "（数字印在行标签之前，或附近缺格），留空")
     _apply_sums(candidates, single, labels, result)
     complete = len(candidates) == len(_data_keys(single))
     fallback = None if complete else _sequential(tokens, found, single)
@@ -372,8 +372,8 @@ def _apply_sums(candidates: dict[str, list[list[Cell]]], single: bool, labels: d
                     result.notes.append(f"表三“{labels[key]}”一行的数字有不止一种读法（连在一起，或数内有空格），"
                                         "按各列勾稽关系唯一可行的读法读出。")
     for key in [k for k, v in candidates.items() if len(v) > 1]:
-        result.problems.append(f"table 3: row {labels[key]}: digits run together can be read "
-                               f"{len(candidates[key])} ways that all add up — left null")
+        result.problems.append(f"表三：“{labels[key]}”一行的数字连在一起，有 "
+                               f"{len(candidates[key])} 种读法都能相加吻合，留空")
         del candidates[key]
 
 
@@ -565,7 +565,7 @@ def read_table2(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead
     for anchor in TABLE2_ANCHORS:
         cells: list[Cell | None] = [None] * anchor.width
         if anchor.key not in found:
-            result.problems.append(f"table 2: could not find row {anchor.label} — left null")
+            result.problems.append(f"表二：找不到“{anchor.label}”一行，留空")
         else:
             n = [k for k, _ in order].index(anchor.key)
             end = order[n + 1][1][0] if n + 1 < len(order) else len(tokens)
@@ -578,8 +578,8 @@ def read_table2(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead
                 if not _as_printed(toks, anchor.width):
                     result.notes.append(f"表二“{anchor.label}”的数字连在一起（{describe(toks)}），只有一种读法。")
             else:
-                result.problems.append(f"table 2: could not read row {anchor.label}: found "
-                                       f"{describe(toks) or 'no cells'}, expected {anchor.width} — left null")
+                result.problems.append(f"表二：读不出“{anchor.label}”一行：原文为 "
+                                       f"{describe(toks) or '（无数字）'}，应有 {anchor.width} 格，留空")
         names = [c.key for c in form.TRIPLE_CELLS] if anchor.width == 3 else [None]
         values = {}
         for name, cell in zip(names, cells, strict=True):
@@ -607,7 +607,7 @@ def read_table2_2019(tokens: list[Token], result: TableRead) -> TableRead:
         values: dict[str, int | float | None] = {c.key: None for c in row.cells}
         printed[row.key] = values
         if row.key not in found:
-            result.problems.append(f"table 2 (2019 form): could not find row {row.label} — left null")
+            result.problems.append(f"表二（2019年版）：找不到“{row.label}”一行，留空")
             continue
         begin = found[row.key][0] + 1
         end = next((t for t in starts if t >= begin), len(tokens))
@@ -619,10 +619,10 @@ def read_table2_2019(tokens: list[Token], result: TableRead) -> TableRead:
         if cells is not None and any(c.key in form.AMOUNT_CELLS for c in row.cells):
             cells = _in_yuan(cells, row, units or _HEADER_UNIT.findall(_label_text(tokens)), result)
         if cells is None:
-            why = ("its digits run together and split several ways, with no sum of the 2019 form to decide"
-                   if len(read_cells(toks, len(row.cells))) > 1 else f"expected {len(row.cells)}")
-            result.problems.append(f"table 2 (2019 form): could not read row {row.label}: found "
-                                   f"{describe(toks) or 'no cells'}, {why} — left null")
+            why = ("数字连在一起，有几种拆法，2019年版表二没有能判定的勾稽关系"
+                   if len(read_cells(toks, len(row.cells))) > 1 else f"应有 {len(row.cells)} 格")
+            result.problems.append(f"表二（2019年版）：读不出“{row.label}”一行：原文为 "
+                                   f"{describe(toks) or '（无数字）'}，{why}，留空")
             continue
         for item, cell in zip(row.cells, cells, strict=True):
             values[item.key] = cell.value
@@ -650,8 +650,8 @@ def _in_yuan(cells: list[Cell], row: form.Row2019, units: list[str], result: Tab
     for item, cell in zip(row.cells, cells, strict=True):
         if item.key in form.AMOUNT_CELLS and cell.value is not None:
             if len(set(units)) != 1:
-                result.problems.append(f"table 2 (2019 form): {row.label} {cell.printed}: no unit (元 or 万元) "
-                                       "is printed with the amount — left null")
+                result.problems.append(f"表二（2019年版）：“{row.label}”的金额 {cell.printed} 没有印单位"
+                                       "（元或万元），留空")
                 cell = Cell(None, cell.printed)
             elif units[0] == "万元":
                 cell = Cell(round(cell.value * 10_000, 2), cell.printed)
@@ -701,8 +701,8 @@ def read_table4(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead
     if len(options) == 1:
         cells = list(options[0])
     else:
-        result.problems.append(f"table 4: could not read its {TABLE4_WIDTH} cells: found {describe(toks)}"
-                               + (f" ({len(options)} readings add up)" if options else "") + " — left null")
+        result.problems.append(f"表四：读不出其 {TABLE4_WIDTH} 格：原文为 {describe(toks)}"
+                               + (f"（{len(options)} 种读法都能相加吻合）" if options else "") + "，留空")
     data: dict = {}
     for g, group in enumerate(form.TABLE4_GROUPS):
         data[group.key] = {}
