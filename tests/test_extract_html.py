@@ -145,5 +145,5 @@ def test_hostile_pages_are_read_or_refused_in_bounded_time() -> None:
         assert draft.refusal is None and "正文" in draft.text
     huge = "<table>" + ("<tr>" + '<td rowspan="99999" colspan="99999">1</td>' * 2000 + "</tr>") * 5 + "</table>"
     draft = bounded(huge.encode())
-    assert draft.refusal == "has a table of more than 1,000,000 cells (spans included): refused"
-    assert "too large" in bounded(b"<p>" + b"x" * 30_000_001).refusal
+    assert draft.refusal == "有一个超过 1,000,000 格（含合并单元格）的表格，拒绝"
+    assert "太大" in bounded(b"<p>" + b"x" * 30_000_001).refusal

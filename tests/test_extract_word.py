@@ -243,8 +243,8 @@ def refused(raw: bytes, name: str = "a.docx") -> str:
 def test_zip_bomb_is_refused_before_unpacking() -> None:
     bomb = zipped({"word/media/image1.png.xml": b"\0" * 20_000_000})  # packs to ~20 KB: 1000×
     assert len(bomb) < 200_000
-    assert "zip bomb" in refused(bomb)
-    assert "too large" in refused(zipped({"word/document.xml": b" " * 31_000_000}))
+    assert "压缩炸弹" in refused(bomb)
+    assert "太大" in refused(zipped({"word/document.xml": b" " * 31_000_000}))
 
 
 def test_entities_and_doctype_are_refused() -> None:
@@ -262,8 +262,8 @@ def test_broken_docx_refused_in_one_line() -> None:
     assert "docx" in refused(zipped({"word/document.xml": b"<w:document>not closed"}))
     no_rels = zipped({"_rels/.rels": b'<?xml version="1.0"?><Relationships '
                       b'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>'})
-    assert "readable Word .docx" in refused(no_rels)
-    with pytest.raises(DocxError, match="without word/document.xml"):
+    assert "不是可读的 Word .docx 文件" in refused(no_rels)
+    with pytest.raises(DocxError, match="没有 word/document.xml"):
         docx_to_text(seed_docx().replace(b"word/document.xml", b"word/documenX.xml"))
 
 
@@ -272,7 +272,7 @@ def test_deep_nesting_is_refused() -> None:
     cell = doc.add_table(rows=1, cols=1).cell(0, 0)
     for _ in range(30):
         cell = cell.add_table(rows=1, cols=1).cell(0, 0)
-    assert "deep" in refused(docx_of(doc))
+    assert "嵌套超过" in refused(docx_of(doc))
 
 
 # ---------------------------------------------------------------- old binary .doc (LibreOffice)
@@ -305,9 +305,9 @@ def test_rtf_under_a_doc_name(tmp_path: Path) -> None:
 @needs_soffice
 def test_truncated_or_foreign_ole_file_is_refused() -> None:
     raw = (FIXTURES / "seed_report.doc").read_bytes()
-    assert "LibreOffice can read" in refused(raw[:30_000], "a.doc")
+    assert "不是 LibreOffice 能读的 .doc 文件" in refused(raw[:30_000], "a.doc")
     # OLE magic then noise: LibreOffice would import unknown bytes as plain text, were its Word filter not named
-    assert "LibreOffice can read" in refused(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"x" * 4000, "a.doc")
+    assert "不是 LibreOffice 能读的 .doc 文件" in refused(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"x" * 4000, "a.doc")
 
 
 def fake_soffice(folder: Path, script: str) -> None:
@@ -327,7 +327,7 @@ def test_converter_that_never_ends_is_killed_whole(tmp_path: Path, monkeypatch: 
     start = time.monotonic()
     refusal = refused((FIXTURES / "seed_report.doc").read_bytes(), "a.doc")
     assert time.monotonic() - start < 4
-    assert "did not finish converting the .doc within 1 s" in refusal
+    assert "在 1 秒内没有转换完这个 .doc 文件" in refusal
     child = int(pids.read_text())
     time.sleep(0.2)
     assert not Path(f"/proc/{child}").exists() or "Z" in Path(f"/proc/{child}/stat").read_text().split()[2]
@@ -343,4 +343,4 @@ def test_converter_runs_under_a_memory_limit(tmp_path: Path, monkeypatch: pytest
 def test_missing_converter_names_the_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
     refusal = refused((FIXTURES / "seed_report.doc").read_bytes(), "a.doc")
-    assert refusal.endswith("as root run apt-get install -y libreoffice-writer-nogui")
+    assert refusal.endswith("请以 root 运行 apt-get install -y libreoffice-writer-nogui")

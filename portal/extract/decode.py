@@ -74,7 +74,7 @@ def decode(raw: bytes, declared: str | None = None) -> Decoded:
             try:
                 return Decoded(raw[len(bom):].decode(name), name + " (BOM)")
             except UnicodeDecodeError as exc:
-                raise DecodeError(f"starts with a {name} byte-order mark but is not valid {name}") from exc
+                raise DecodeError(f"以 {name} 字节顺序标记开头，却不是有效的 {name}") from exc
     tried: list[str] = []
     for name in (_normal(declared) if declared else None, "utf-8", _utf16_guess(raw), "gb18030"):
         if name is None or name in tried:
@@ -84,4 +84,4 @@ def decode(raw: bytes, declared: str | None = None) -> Decoded:
             return Decoded(raw.decode(name), name)
         except (UnicodeDecodeError, LookupError):
             continue
-    raise DecodeError(f"is not text in {', '.join(tried)}")
+    raise DecodeError(f"不是 {'、'.join(tried)} 编码的文字")

@@ -53,12 +53,12 @@ def _limits() -> None:
 def doc_to_docx(raw: bytes, fmt: str = "doc", *, timeout: float | None = None) -> bytes:
     """The .doc (or .rtf: ``fmt``) converted to .docx by LibreOffice, or a ``DocError`` saying why not."""
     if len(raw) > MAX_DOC_BYTES:
-        raise DocError(f"is a .{fmt} of {len(raw):,} bytes: too large")
+        raise DocError(f"这个 .{fmt} 文件有 {len(raw):,} 字节，太大")
     timeout = TIMEOUT_S if timeout is None else timeout
     converter = shutil.which(CONVERTER)
     if converter is None:
-        raise DocError(f"is {'an old binary Word .doc' if fmt == 'doc' else 'an RTF file'}, and reading it needs "
-                       f"LibreOffice: as root run apt-get install -y {PACKAGE}")
+        raise DocError(f"这是{'旧版 Word .doc' if fmt == 'doc' else ' RTF '}文件，读取需要 LibreOffice："
+                       f"请以 root 运行 apt-get install -y {PACKAGE}")
     with tempfile.TemporaryDirectory(prefix="portal-doc-") as tmp:  # mode 0700: private to this user
         work = Path(tmp)
         source = work / f"report.{fmt}"
@@ -75,19 +75,19 @@ def doc_to_docx(raw: bytes, fmt: str = "doc", *, timeout: float | None = None) -
                                      stderr=subprocess.STDOUT, cwd=tmp, env=env, preexec_fn=_limits,
                                      start_new_session=True)
         except OSError as exc:
-            raise DocError(f"could not start {CONVERTER} to read the .{fmt} ({exc.strerror})") from None
+            raise DocError(f"无法启动 {CONVERTER} 读取这个 .{fmt} 文件（{exc.strerror}）") from None
         try:
             output, _ = child.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(child.pid, signal.SIGKILL)  # the leader is not reaped yet, so its group id is still ours
             child.communicate()
-            raise DocError(f"LibreOffice did not finish converting the .{fmt} within {timeout:g} s: refused") from None
+            raise DocError(f"LibreOffice 在 {timeout:g} 秒内没有转换完这个 .{fmt} 文件，拒绝") from None
         converted = out / "report.docx"
         if not converted.is_file():
             said = " ".join(output.decode("utf-8", "replace").split())
             said = said.replace("Warning: failed to launch javaldx - java may not function correctly", "").strip()
-            reason = f": {said[:160]}" if said else f" (exit status {child.returncode})"
-            raise DocError(f"is not a .{fmt} LibreOffice can read{reason}")
+            reason = f"：{said[:160]}" if said else f"（退出码 {child.returncode}）"
+            raise DocError(f"不是 LibreOffice 能读的 .{fmt} 文件{reason}")
         return converted.read_bytes()
 
 
@@ -96,4 +96,4 @@ def doc_to_text(raw: bytes, fmt: str = "doc", *, timeout: float | None = None) -
     try:
         return docx_to_text(doc_to_docx(raw, fmt, timeout=timeout))
     except DocxError as exc:
-        raise DocError(f"was converted from .{fmt}, but {exc}") from None
+        raise DocError(f"已由 .{fmt} 转换，但{exc}") from None

@@ -58,20 +58,20 @@ def check_package(raw: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(raw)) as z:
             infos = z.infolist()
             if len(infos) > MAX_MEMBERS:
-                raise DocxError(f"is a zip of {len(infos):,} files: too many for a Word document")
+                raise DocxError(f"这是含 {len(infos):,} 个文件的压缩包，Word 文档不会有这么多文件")
             if "word/document.xml" not in {i.filename for i in infos}:
-                raise DocxError("is a zip file without word/document.xml: not a Word .docx")
+                raise DocxError("这是压缩包，但没有 word/document.xml，不是 Word .docx 文件")
             total = 0
             for info in infos:
                 size = info.file_size
                 if size > MAX_MEMBER_BYTES:
-                    raise DocxError(f"{info.filename} is {size:,} bytes unpacked: too large")
+                    raise DocxError(f"其中 {info.filename} 解压后有 {size:,} 字节，太大")
                 if size > RATIO_FROM and size > MAX_RATIO * max(1, info.compress_size):
-                    raise DocxError(f"{info.filename} unpacks {size // max(1, info.compress_size):,} times its "
-                                    "packed size: refused as a zip bomb")
+                    raise DocxError(f"其中 {info.filename} 解压后是压缩大小的 "
+                                    f"{size // max(1, info.compress_size):,} 倍，按压缩炸弹拒绝")
                 total += size
             if total > MAX_TOTAL_BYTES:
-                raise DocxError(f"unpacks to {total:,} bytes: too large")
+                raise DocxError(f"解压后共 {total:,} 字节，太大")
             for info in infos:
                 if not info.filename.lower().endswith(_BINARY_MEDIA):
                     _refuse_dtd(info.filename, z.read(info))
@@ -79,14 +79,14 @@ def check_package(raw: bytes) -> None:
             RuntimeError) as exc:
         if isinstance(exc, DocxError):
             raise
-        raise DocxError(f"is not a readable .docx ({_one_line(exc)})") from None
+        raise DocxError(f"不是可读的 .docx 文件（{_one_line(exc)}）") from None
 
 
 def _refuse_dtd(name: str, data: bytes) -> None:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4]:
-        raise DocxError(f"{name} is not UTF-8: refused (Word writes its XML in UTF-8)")
+        raise DocxError(f"其中 {name} 不是 UTF-8 编码（Word 的 XML 都是 UTF-8），拒绝")
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        raise DocxError(f"{name} declares a DOCTYPE or entities: refused")
+        raise DocxError(f"其中 {name} 声明了 DOCTYPE 或实体，拒绝")
 
 
 def _one_line(exc: BaseException) -> str:
@@ -170,7 +170,7 @@ def _paragraph(p: etree._Element, depth: int) -> list[str]:
 def _blocks(parent: etree._Element, depth: int = 0) -> list[str]:
     """Text blocks of a body, cell or text box: each paragraph, each table flattened."""
     if depth > MAX_DEPTH:
-        raise DocxError(f"nests tables or text boxes more than {MAX_DEPTH} deep: refused")
+        raise DocxError(f"表格或文本框嵌套超过 {MAX_DEPTH} 层，拒绝")
     out: list[str] = []
     for child in _content(parent):
         if child.tag == W + "p":
@@ -235,7 +235,7 @@ def docx_to_text(raw: bytes) -> str:
     try:
         body = docx.Document(io.BytesIO(raw)).element.body
     except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors … for bad files
-        raise DocxError(f"is not a readable Word .docx ({_one_line(exc)})") from None
+        raise DocxError(f"不是可读的 Word .docx 文件（{_one_line(exc)}）") from None
     text = "\n".join(_blocks(body))
     lines: list[str] = []
     for line in text.split("\n"):

@@ -81,7 +81,7 @@ def grid(rows: list[list[HtmlCell]]) -> list[list[HtmlCell | str]]:
     for row in rows:
         size += sum(cell.colspan for cell in row) + len(pending)
         if size > MAX_GRID:
-            raise HtmlError(f"has a table of more than {MAX_GRID:,} cells (spans included): refused")
+            raise HtmlError(f"有一个超过 {MAX_GRID:,} 格（含合并单元格）的表格，拒绝")
         line: list[HtmlCell | str] = []
         cells = iter(row)
         col = 0
@@ -225,7 +225,7 @@ def _unnest(text: str, blocks: list[str]) -> str:
 def html_to_text(html: str) -> str:
     """The page's text in reading order; tables flattened (see module doc)."""
     if len(html) > MAX_PAGE_CHARS:
-        raise HtmlError(f"is a page of {len(html):,} characters: too large")
+        raise HtmlError(f"网页有 {len(html):,} 个字符，太大")
     parser = _Parser()
     parser.feed(html)
     parser.close()
