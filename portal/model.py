@@ -22,6 +22,29 @@ DEPARTMENT_KINDS = ("部门", "政府办公室", "街道办事处", "开发区�
 LAST_YEAR_OF_2008_RULES = 2018
 
 
+def agency_url(slug: str) -> str:
+    return f"/agencies/{slug}/"
+
+
+def report_url(slug: str, year: int) -> str:
+    """A report's page; also where a check's cell of another year's report links to."""
+    return f"/reports/{slug}/{year}/"
+
+
+@dataclass(frozen=True, order=True)
+class Year:
+    """A statistical year of the site, as a page: shown as its number, linked by its URL."""
+
+    number: int
+
+    @property
+    def url(self) -> str:
+        return f"/years/{self.number}/"
+
+    def __str__(self) -> str:
+        return str(self.number)
+
+
 @dataclass(frozen=True)
 class Deadline:
     """A legal publication deadline and the rule that sets it, as shown to readers."""
@@ -46,7 +69,7 @@ class Agency:
 
     @property
     def url(self) -> str:
-        return f"/agencies/{self.slug}/"
+        return agency_url(self.slug)
 
     @property
     def jurisdiction_label(self) -> str:
@@ -118,7 +141,7 @@ class Report:
 
     @property
     def url(self) -> str:
-        return f"/reports/{self.agency.slug}/{self.year}/"
+        return report_url(self.agency.slug, self.year)
 
     @property
     def key(self) -> tuple[str, int]:
@@ -253,6 +276,7 @@ class Site:
     def next(self, report: Report) -> Report | None:
         return self._by_key.get((report.agency.slug, report.year + 1))
 
-    @staticmethod
-    def year_url(year: int) -> str:
-        return f"/years/{year}/"
+    @cached_property
+    def year_pages(self) -> tuple[Year, ...]:
+        """The years with reports, as pages (each knows its URL), oldest first."""
+        return tuple(Year(y) for y in self.years)

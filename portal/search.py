@@ -70,7 +70,7 @@ from typing import Protocol, TypeVar
 
 from pagefind.index import PagefindIndex
 
-from .model import Agency, Report, Site
+from .model import Agency, Report, Site, Year
 from .searchtext import LABEL_TABLES, TABLE_LABELS, label_lines, report_names, searchable_text
 
 LANGUAGE = "und"
@@ -299,7 +299,7 @@ def agency_record(agency: Agency, agency_index: int) -> Record:
 
 
 def year_record(year: int) -> Record:
-    return Record(Site.year_url(year), partial(year_document, year), {"title": f"{year}年度报告", "year": str(year)},
+    return Record(Year(year).url, partial(year_document, year), {"title": f"{year}年度报告", "year": str(year)},
                   ["y", year])
 
 

@@ -37,7 +37,6 @@ import mimetypes
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -57,6 +56,8 @@ from tornado.websocket import WebSocketClosedError
 from .build import KEEP
 from .errors import ContentError
 from .load import FileStamp, stamp_of
+from .output import unsafe_output
+from .sitemap import PAGE, Output
 
 ROOT = Path(__file__).resolve().parent.parent
 WATCHED = ("templates", "static")
@@ -69,6 +70,8 @@ scans this far apart agree, so a build never reads a half-written file, and one 
 QUIET_SECONDS = 0.01
 """Reports that arrive this close together (or during a build) are built together."""
 EXIT_USAGE = 2
+INDEX_NICE = 10
+"""How much lower the index child's priority is: the next rebuild wins the CPU over it."""
 SEARCH_NEXT, SEARCH_OLD = ".pagefind-next", ".pagefind-old"
 """The dev server's folders for swapping a fresh search index in; write_site is told to keep them."""
 DEV_KEEP = (*KEEP, SEARCH_NEXT, SEARCH_OLD)
@@ -212,7 +215,7 @@ write_site lists every file to find stale ones, and a folder that vanishes under
 
 
 def rebuild(content_dir: Path, out_dir: Path, trigger: tuple[str, ...] = (), *, cache: Any = None,
-            select: Callable[[str], bool] | None = None) -> Outcome:
+            select: Callable[[Output], bool] | None = None) -> Outcome:
     """Recompute the model and write the changed files; never raises.
 
     ``cache`` (a ``load.ParseCache``) skips parsing the files that did not change; ``select``
@@ -225,7 +228,7 @@ def rebuild(content_dir: Path, out_dir: Path, trigger: tuple[str, ...] = (), *, 
                                                       select=select, started=started))
 
 
-def rewrite(site: Any, out_dir: Path, trigger: tuple[str, ...], *, select: Callable[[str], bool] | None,
+def rewrite(site: Any, out_dir: Path, trigger: tuple[str, ...], *, select: Callable[[Output], bool] | None,
             started: float | None = None) -> Outcome:
     """Write the selected files of a loaded site (the second part of a two-part build)."""
     from .build import write_site
@@ -277,8 +280,9 @@ class Rebuilder:
     After saves under ``reports/<slug>/`` a build has two parts, each followed by its own
     reload: first the files of the agencies touched (the page being edited reloads after a few
     of its agency's files, whatever the size of the site), then the site-wide pages — only the
-    pages open on those reload. Every other agency's pages do not change (``build.agency_of``)
-    and do not reload. Any other save rebuilds every page and reloads every page. The site-wide
+    pages open on those reload. Every other agency's pages do not change (the site map says what
+    each output is made from: ``sitemap.Output.agency``) and do not reload. Any other save
+    rebuilds every page and reloads every page. The site-wide
     data downloads (~1 s at 1,000 reports, and no page shows them) are always left to
     ``write_downloads`` after the reload.
 
@@ -293,76 +297,71 @@ class Rebuilder:
         self.pending: set[str] | None = None  # None: everything (the first build, or a shared file)
 
     def __call__(self, trigger: tuple[str, ...] = ()) -> Outcome:
-        from .build import agency_of, site_download
-
         touched = agencies_touched(self.content_dir, trigger) if trigger else None
         scope = None if self.pending is None or touched is None else self.pending | touched
         if scope is None:
             outcome = rebuild(self.content_dir, self.out_dir, trigger, cache=self.cache,
-                              select=lambda rel: not site_download(rel))
+                              select=lambda o: not o.site_download)
         else:
-            def agencies(rel: str) -> bool:
-                return agency_of(rel) in scope
-
-            def site_wide(rel: str) -> bool:
-                return agency_of(rel) is None and not site_download(rel)
-
+            agencies = Selection(lambda o: o.agency in scope)
+            site_wide = Selection(lambda o: o.agency is None and not o.site_download)
             outcome = rebuild(self.content_dir, self.out_dir, trigger, cache=self.cache, select=agencies)
             if outcome.site is not None:
                 site = outcome.site
-                outcome = replace(outcome, pages=agencies, then=lambda: replace(
-                    rewrite(site, self.out_dir, trigger, select=site_wide), pages=site_wide,
+                outcome = replace(outcome, pages=agencies.shows, then=lambda: replace(
+                    rewrite(site, self.out_dir, trigger, select=site_wide), pages=site_wide.shows,
                     what="全站页面已写出"))
         self.pending = set() if outcome.error is None else scope
         return outcome
 
 
+class Selection:
+    """The outputs ``accept`` chooses from the site map, remembered as the pages a browser may
+    have open (by URL path or file path, without the leading slash), so a build reloads only the
+    pages it wrote."""
+
+    def __init__(self, accept: Callable[[Output], bool]):
+        self.accept = accept
+        self._pages: set[str] = set()
+
+    def __call__(self, output: Output) -> bool:
+        if not self.accept(output):
+            return False
+        if output.kind == PAGE:
+            self._pages.update((output.url.lstrip("/"), output.path))
+        return True
+
+    def shows(self, page: str) -> bool:
+        return page in self._pages
+
+
 def write_downloads(site: Any, out_dir: Path) -> int:
     """The site-wide data downloads that ``Rebuilder`` leaves out of the build before a reload."""
-    from .build import site_download, write_site
+    from .build import write_site
 
     with OUTPUT_LOCK:
-        return len(write_site(site, out_dir, keep=DEV_KEEP, select=site_download))
+        return len(write_site(site, out_dir, keep=DEV_KEEP, select=lambda o: o.site_download))
 
 
-INDEX_CHILD = "import sys; from portal.serve import index_child; index_child(sys.argv[1], sys.argv[2])"
-
-
-def index_into(content_dir: Path, out_dir: Path) -> None:
-    """Index in a child process and a private folder, then swap the result in with two renames.
-
-    Why a child process: indexing is mostly Python (tokenising every report), and in this
-    process it would hold the GIL against the next rebuild; a child runs on the other core, at a
-    lower priority. Why a private folder: ``index_site`` stages its bundles inside the folder it
-    is given, and ``write_site``, running for the next save at the same moment, would delete them
-    as stale files. Pages keep the old index until the new one is complete.
-    """
+def index_into(site: Any, out_dir: Path) -> None:
+    """Index ``site`` in a child (``indexing.IndexChild``, at a lower priority: the next rebuild
+    wins the CPU) and a private folder, then swap the result in with two renames. Pages keep the
+    old index until the new one is complete."""
+    from .indexing import IndexChild
     from .search import BUNDLE
 
     live, fresh, old = out_dir / BUNDLE, out_dir / SEARCH_NEXT, out_dir / SEARCH_OLD
     with tempfile.TemporaryDirectory(prefix="portal-search-") as tmp:
-        done = subprocess.run([sys.executable, "-c", INDEX_CHILD, str(content_dir), tmp], cwd=ROOT,
-                              stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            raise RuntimeError(f"the index process exited {done.returncode}:\n{done.stderr.strip()[-3000:]}")
+        bundle = IndexChild(site, Path(tmp), nice=INDEX_NICE).bundle()
         with OUTPUT_LOCK:
             shutil.rmtree(fresh, ignore_errors=True)
-        shutil.move(Path(tmp) / BUNDLE, fresh)  # only adds files: safe beside a running write_site
+        shutil.move(bundle, fresh)  # only adds files: safe beside a running write_site
     with OUTPUT_LOCK:
         shutil.rmtree(old, ignore_errors=True)
         if live.exists():
             live.rename(old)
         fresh.rename(live)
         shutil.rmtree(old, ignore_errors=True)
-
-
-def index_child(content_dir: str, dest: str) -> None:
-    """The child's side of ``index_into``: load the content as it is now and index it."""
-    from .load import load_content
-    from .search import index_site
-
-    _lower_priority()
-    index_site(load_content(Path(content_dir)), Path(dest))
 
 
 class Builder(threading.Thread):
@@ -432,14 +431,6 @@ class Indexer(threading.Thread):
                 say(f"搜索索引已更新，用时 {time.perf_counter() - started:.2f} 秒")
             except Exception:  # noqa: BLE001 - pages still work without a fresh index
                 say("搜索索引更新失败（页面正常，搜索结果可能是旧的）：\n" + traceback.format_exc())
-
-
-def _lower_priority() -> None:
-    """Let the next rebuild win the CPU over an index refresh (and the Pagefind processes)."""
-    try:
-        os.nice(10)
-    except (AttributeError, OSError):
-        pass
 
 
 # ------------------------------------------------------------------ serving
@@ -647,7 +638,7 @@ class DevServer:
     def _after_reload(self, site: Any) -> None:
         """The indexer thread's work after a good build: the data downloads, then the index."""
         write_downloads(site, self.out_dir)
-        index_into(self.content_dir, self.out_dir)
+        index_into(site, self.out_dir)
 
     def publish(self, outcome: Outcome) -> None:
         """Called from the builder thread: hand the outcome to the IOLoop thread."""
@@ -685,7 +676,6 @@ def _short(path: str) -> str:
 def serve(content_dir: Path, out_dir: Path, *, host: str = "127.0.0.1", port: int = 8000) -> int:
     """Build, serve on http://host:port/ and rebuild on every save until Ctrl-C; the exit code."""
     content_dir, out_dir = content_dir.resolve(), out_dir.resolve()
-    from .build import unsafe_output
 
     if problem := unsafe_output(content_dir, out_dir):
         print(f"错误：{problem}", file=sys.stderr)

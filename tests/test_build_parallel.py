@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from portal import build, load
+from portal import load
 from portal.build import build_site, write_site
 from portal.errors import ContentError
+from portal.parallel import SERIAL, Parallelism
 from tests.test_bad_content import CASES, Case
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,19 +66,17 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("source", ["seed", "corpus"])
-def test_parallel_write_is_byte_identical_to_serial(source: str, corpus: Path, tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parallel_write_is_byte_identical_to_serial(source: str, corpus: Path, tmp_path: Path) -> None:
     content = ROOT / "content" if source == "seed" else corpus
     site = load.load_content(content, workers=1)
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
-    write_site(site, serial, workers=1)
-    monkeypatch.setattr(build, "PARALLEL_FROM", 0)
-    monkeypatch.setattr(build, "CHUNK", 3)  # many chunks, so both workers take part
-    monkeypatch.setattr(build, "RECYCLE_AFTER", 2)  # and are replaced by fresh forks many times
-    changed = write_site(site, parallel, workers=2)
+    write_site(site, serial, parallelism=SERIAL)
+    # many chunks, so both workers take part, and are replaced by fresh forks many times
+    two = Parallelism(workers=2, parallel_from=0, chunk=3, recycle_after=2)
+    changed = write_site(site, parallel, parallelism=two)
     assert _files(parallel) == _files(serial)
     assert sorted(changed) == sorted(parallel / rel for rel in _files(serial))
-    assert write_site(site, parallel, workers=2) == []  # nothing changed: nothing written
+    assert write_site(site, parallel, parallelism=two) == []  # nothing changed: nothing written
 
 
 def test_fresh_build_and_rebuild_agree(corpus: Path, tmp_path: Path) -> None:

@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 
 from portal import serve
-from portal.build import site_download, write_site
+from portal.build import write_site
 from portal.load import ParseCache, load_content
 from portal.model import Site
+from portal.sitemap import site_map
 from tests.conftest import load_script
 
 
@@ -190,6 +191,8 @@ def test_the_dev_build_catches_up_on_agencies_a_failed_build_skipped(content: Pa
     assert _nothing_left(content, out)
 
 
-def test_site_downloads_are_the_data_files_only() -> None:
-    assert site_download("data/reports.json") and site_download("data/table3.csv")
-    assert not site_download("data/index.html") and not site_download("reports/a/2023/report.json")
+def test_site_downloads_are_the_data_files_only(seed_site: Site) -> None:
+    downloads = {o.path for o in site_map(seed_site) if o.site_download}
+    assert {"data/reports.json", "data/table3.csv"} <= downloads
+    assert "data/index.html" not in downloads
+    assert not any(p.startswith("reports/") and p.endswith("report.json") for p in downloads)

@@ -64,7 +64,7 @@ def test_a_crash_while_rendering_keeps_the_previous_site(scratch_content: Path, 
     def broken(*args, **kwargs):  # noqa: ANN002, ANN003
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("portal.build.data_files", broken)
+    monkeypatch.setattr("portal.sitemap.reports_json", broken)
     with pytest.raises(RuntimeError, match="boom"):
         build_site(scratch_content, out, search=False, progress=False)
     assert snapshot(out) == before

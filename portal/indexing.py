@@ -1,0 +1,71 @@
+"""The search index, built in a forked child process into a folder of its own: one way, for the
+build and the dev server alike.
+
+Why a child: indexing is mostly Python (tokenising every report) plus Pagefind's services; in the
+parent it would hold the GIL against rendering (the build) or the next rebuild (the dev server).
+Why fork: the child inherits the model as it is, nothing is pickled or loaded again. Why its own
+folder: the parent deletes every file of the site that rendering did not produce, which would
+include a half-written index; the finished index is moved in whole by its caller.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+from functools import partial
+from pathlib import Path
+
+from .model import Site
+from .parallel import Child
+
+
+class IndexChild:
+    """``search.index_site(site, folder)`` running in a forked child.
+
+    With ``narrow`` (the build), the child runs one Pagefind service until ``widen()`` is called
+    (once the pages are written), so that render workers and services together stay within the
+    memory either needs alone. ``nice`` lowers the child's priority (the dev server: the next
+    rebuild wins the CPU)."""
+
+    def __init__(self, site: Site, folder: Path, *, narrow: bool = False, nice: int = 0):
+        from .search import index_site  # here: an ImportError is the caller's to report
+
+        self.folder = folder
+        self._wide = multiprocessing.get_context("fork").Event() if narrow else None
+        self._child = Child(partial(_index_into, index_site, site, folder, self._wide, nice), "search index")
+
+    def widen(self) -> None:
+        if self._wide is not None:
+            self._wide.set()
+
+    def bundle(self) -> Path:
+        """Wait for the index; the folder of the finished bundle (``search.BUNDLE`` inside
+        ``folder``), or an error with the child's traceback."""
+        from .search import BUNDLE
+
+        self.widen()
+        self._child.result()
+        return self.folder / BUNDLE
+
+    def move_into(self, site_dir: Path) -> None:
+        """Wait for the index and move it into ``site_dir`` with one rename."""
+        from .search import BUNDLE
+
+        self.bundle().rename(site_dir / BUNDLE)
+        shutil.rmtree(self.folder)
+
+    def cancel(self) -> None:
+        self._child.cancel()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _index_into(index_site, site: Site, folder: Path, widen, nice: int) -> None:  # noqa: ANN001
+    """In the forked child: build the index into ``folder``."""
+    if nice:
+        try:
+            os.nice(nice)
+        except (AttributeError, OSError):
+            pass
+    folder.mkdir(parents=True, exist_ok=True)
+    index_site(site, folder, widen=widen)

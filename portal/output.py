@@ -1,0 +1,235 @@
+"""The output folder: files written only when their bytes change, stale files removed, and the
+whole site swapped in atomically. Shared by the build, the dev server and ingest.
+
+Why every write goes through a temporary file and ``os.replace``: it puts a new inode in place,
+so a file hard-linked into the live site (the build starts from a hard-linked copy of it) is never
+modified, and a reader never sees half a file. The one exception is a ``fresh`` folder: new,
+empty and private, with nothing to compare or to protect, so files are written in place.
+
+The atomic swap is: rename out → old, rename new → out, delete old (``swap``); ``recover``
+finishes or undoes a swap that a killed build left half done.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import filecmp
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+MARKER = ".portal-site"
+"""Written into every built site: only a folder holding it may be replaced by a build."""
+MARKER_TEXT = b"This folder is built by build.py; a build replaces it whole.\n"
+SOURCES = ("content", "templates", "static", "portal", ".git")
+"""Folders of the repository a build must never write into."""
+REPO = Path(__file__).resolve().parent.parent
+
+Bytes = bytes | Iterable[bytes]
+"""A file's contents: whole, or in pieces (the site-wide downloads are streamed)."""
+
+
+class ChangedBytesWriter:
+    """Writes files into one folder: only when the bytes differ, never through a shared inode.
+
+    Folders made once are remembered, to skip a ``mkdir`` per file."""
+
+    def __init__(self, out_dir: Path, fresh: bool):
+        self.out_dir, self.fresh = out_dir, fresh
+        self._made: set[str] = set()
+
+    def write(self, rel: str, data: Bytes) -> bool:
+        """Write ``data`` to ``out_dir/rel`` unless it already holds exactly these bytes; return
+        whether the file changed. ``data`` in pieces is streamed to the file, then compared."""
+        target = os.path.join(self.out_dir, rel)
+        folder = os.path.dirname(target)
+        if folder not in self._made:
+            os.makedirs(folder, exist_ok=True)
+            self._made.add(folder)
+        if self.fresh:
+            _dump(target, data)
+            return True
+        if isinstance(data, bytes) and _holds(target, data):
+            return False
+        tmp = os.path.join(folder, f".{os.path.basename(target)}.tmp{os.getpid()}")
+        _dump(tmp, data)
+        if not isinstance(data, bytes) and _same_file(tmp, target):
+            os.unlink(tmp)
+            return False
+        os.replace(tmp, target)
+        return True
+
+
+def _dump(path: str, data: Bytes) -> None:
+    with open(path, "wb") as f:
+        if isinstance(data, bytes):
+            f.write(data)
+        else:
+            f.writelines(data)
+
+
+def _holds(path: str, data: bytes) -> bool:
+    """Whether the file holds exactly ``data``: the size first, the bytes only when it matches."""
+    try:
+        if os.stat(path).st_size != len(data):
+            return False
+        with open(path, "rb") as f:
+            return f.read() == data
+    except FileNotFoundError:
+        return False
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return filecmp.cmp(a, b, shallow=False)
+    except FileNotFoundError:
+        return False
+
+
+def write_durably(path: Path, data: bytes) -> None:
+    """Replace one file of someone's own (content/, a draft): a temporary file beside it with the
+    file's own mode, flushed to disk, then renamed into place. Ingest writes this way, so a crash
+    leaves the old file or the new one, never half of one."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, _mode(path))
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _mode(path: Path) -> int:
+    """The file's own mode when it exists; else what the umask gives a new file (mkstemp's 0600 would
+    hide drafts from the web server or a colleague's account)."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def delete_stale(out_dir: Path, produced: set[str], keep: tuple[str, ...]) -> list[Path]:
+    """Delete files (and symlinks) the site no longer produces, and folders left empty; the
+    top-level folders in ``keep`` are not even walked."""
+    deleted, folders = [], []
+    for folder, dirs, names in os.walk(out_dir):
+        rel_dir = os.path.relpath(folder, out_dir)
+        prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
+        if not prefix:
+            dirs[:] = [d for d in dirs if d not in keep]
+        links = [d for d in dirs if os.path.islink(os.path.join(folder, d))]
+        dirs[:] = [d for d in dirs if d not in links]
+        folders.append(folder)
+        for name in names + links:
+            if prefix + name not in produced and not (not prefix and name in keep):
+                path = Path(folder, name)
+                path.unlink()
+                deleted.append(path)
+    for folder in reversed(folders[1:]):  # deepest first; never the output folder itself
+        if not os.listdir(folder):
+            os.rmdir(folder)
+    return deleted
+
+
+def unsafe_output(content_dir: Path, out_dir: Path) -> str | None:
+    """Why writing the site into ``out_dir`` would destroy something, or None when it is safe.
+
+    A build replaces its output folder whole and deletes files it does not produce, so pointing
+    ``--out`` at the repository, at content/ or at any folder of other files would delete them.
+    """
+    out_dir = out_dir.resolve()
+    for root in (content_dir.resolve(), REPO, *(REPO / name for name in SOURCES)):
+        if out_dir == root or out_dir in root.parents:
+            return f"输出目录 {out_dir} 就是或包含 {root}，构建会删掉其中的文件；请用 --out 另选一个目录"
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
+        return (f"输出目录 {out_dir} 里有不是构建写出的文件（没有 {MARKER}）；"
+                "请清空它，或用 --out 另选一个目录")
+    return None
+
+
+# ---------------------------------------------------------------- the atomic swap
+
+
+def siblings(out_dir: Path) -> tuple[Path, Path]:
+    """Temporary folders beside the output (same filesystem, so renames are atomic): the new site
+    being built, and the old one on its way out."""
+    stem = f"build-tmp-{out_dir.name}"
+    return out_dir.with_name(f"{stem}-new"), out_dir.with_name(f"{stem}-old")
+
+
+def search_sibling(out_dir: Path) -> Path:
+    """Where the build's index child builds the search index (``indexing.IndexChild``)."""
+    return out_dir.with_name(f"build-tmp-{out_dir.name}-search")
+
+
+def recover(out_dir: Path) -> None:
+    """Finish or undo a swap that a previous run did not complete.
+
+    Dying after the first rename leaves no ``out`` but a complete ``old``: put it back. Dying
+    after the second leaves both: the new site is in place, so delete ``old``. A leftover
+    ``new`` is always incomplete.
+    """
+    new, old = siblings(out_dir)
+    if old.exists():
+        if out_dir.exists():
+            shutil.rmtree(old)
+        else:
+            old.rename(out_dir)
+    for leftover in (new, search_sibling(out_dir)):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+
+
+def swap(new: Path, out_dir: Path, old: Path) -> None:
+    if out_dir.exists():
+        out_dir.rename(old)
+    new.rename(out_dir)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+@contextmanager
+def locked(folder: Path) -> Iterator[None]:
+    """One build at a time beside this output (a dev server and a manual build, say).
+
+    Locks the parent folder itself rather than a lock file, so nothing is left behind.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def hardlink_copy(src: Path, dst: Path, skip: tuple[str, ...]) -> bool:
+    """Seed the new site with the previous one, sharing inodes (cheap), minus the top-level
+    folders in ``skip`` (the search index: Pagefind may rewrite its files in place, which would
+    reach through a hard link).
+
+    Returns whether ``dst`` starts empty (no previous site): then the build writes without
+    comparing. Unchanged files keep their inode and modification time, so a deploy that syncs
+    by size and time (rsync, most CDNs' CLIs) uploads only what changed."""
+    dst.mkdir(parents=True)
+    if not src.is_dir():
+        return True
+    for folder, dirs, names in os.walk(src):
+        if folder == str(src):
+            dirs[:] = [d for d in dirs if d not in skip]
+        target = os.path.join(dst, os.path.relpath(folder, src))
+        for d in dirs:
+            os.mkdir(os.path.join(target, d))
+        for name in names:
+            os.link(os.path.join(folder, name), os.path.join(target, name), follow_symlinks=False)
+    return False

@@ -1,0 +1,197 @@
+"""The site map: every file of the site, in one function. Reading ``site_map`` is reading the
+site's whole URL layout.
+
+Each ``Output`` owns its URL, its output path (``url_to_path``, the one place a URL becomes a
+file), what it is made from (one agency's registry entry and reports, or the whole site) and how
+its bytes are produced. Listing is cheap: a page's context is built when the page is rendered,
+and producers run one at a time while writing, so the HTML of thousands of reports is never held
+in memory at once. The build writes every output; the dev server writes the outputs made from
+the agencies a save touched (``Output.agency``), then the site-wide ones.
+
+    /data/reports.json  reports.csv  table3.csv  datapackage.json     site-wide downloads
+    /reports/<slug>/<year>/report.json  report.yaml  source.txt         a report's downloads
+    /                                                                   home
+    /agencies/   /agencies/<slug>/                                      agencies
+    /reports/<slug>/<year>/   …/text.json                               a report, its search text
+    /years/   /years/<year>/                                            years
+    /data/   /search/   /about/   /404.html                             the other pages
+    /feed.xml   /sitemap.xml   /robots.txt                              for machines
+    /static/<name>.<hash>.<ext>                                         assets, cached for a year
+    /.portal-site                                                       the marker of a built site
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .export import datapackage, report_json, reports_csv, reports_json, table3_csv
+from .model import Report, Site
+from .output import MARKER, MARKER_TEXT, Bytes
+from .pages import (
+    Meta,
+    SimpleContext,
+    SitemapContext,
+    about_context,
+    agency_context,
+    agency_index_context,
+    data_context,
+    feed_context,
+    home_context,
+    report_context,
+    report_text_shard,
+    year_context,
+    year_index_context,
+)
+from .render import DEFAULT_BASE_URL, SITE_NAME, SITE_TAGLINE, make_env, render_page, static_files
+from .searchtext import text_shard_url
+from .sitecache import SiteCache
+
+ABOUT_PAGE = Path("pages") / "about.md"
+"""The about page's prose, relative to the content folder."""
+
+PAGE, DOWNLOAD, TEXT, STATIC = "page", "download", "text", "static"
+"""What an output is: a templated page, a data download, a report's search text, an asset (or the
+marker)."""
+
+
+def url_to_path(url: str) -> str:
+    """'/agencies/x/' → 'agencies/x/index.html'; '/feed.xml' → 'feed.xml'."""
+    path = url.lstrip("/")
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file of the site."""
+
+    url: str
+    path: str  # site-relative output path: ``url_to_path(url)``
+    kind: str  # PAGE | DOWNLOAD | TEXT | STATIC
+    agency: str | None
+    """The agency whose registry entry and reports alone it is made from (a report is compared
+    only with the same agency's other years); None: made from the whole site."""
+    produce: Callable[[], Bytes]
+
+    @property
+    def site_download(self) -> bool:
+        """A site-wide data download (every field of every report): the largest files to produce,
+        and ones no page shows, so the dev server writes them after the reload."""
+        return self.kind == DOWNLOAD and self.agency is None
+
+
+def output(url: str, kind: str, agency: str | None, produce: Callable[[], Bytes]) -> Output:
+    return Output(url, url_to_path(url), kind, agency, produce)
+
+
+def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Environment | None = None,
+             static: dict[str, tuple[str, Path]] | None = None, cache: SiteCache | None = None) -> list[Output]:
+    """Every output of the site, in a stable order; see the module docstring for the layout.
+
+    The order matters for speed only: the site-wide downloads first (the longest tasks), and an
+    agency's page followed by its reports' pages, each with its text shard, so neighbours, which
+    parse the same reports' text (``SiteCache.blocks``), are written by the same render worker."""
+    cache = cache or SiteCache(site)
+    static = static if static is not None else static_files()
+    env = env or make_env(base_url, static)
+    out: list[Output] = []
+    indexable: list[str] = []  # what sitemap.xml lists
+
+    def page(template: str, meta: Meta, make: Callable[..., Any], *args: Any, agency: str | None = None) -> None:
+        """The page whose context is ``make(meta, *args)``, built when it is rendered."""
+        if meta.indexable:
+            indexable.append(meta.url)
+        out.append(output(meta.url, PAGE, agency, partial(render_page, env, template, partial(make, meta, *args))))
+
+    # the site-wide downloads, then each report's own three
+    out.append(output("/data/reports.json", DOWNLOAD, None, lambda: reports_json(site)))
+    out.append(output("/data/reports.csv", DOWNLOAD, None, lambda: reports_csv(site)))
+    out.append(output("/data/table3.csv", DOWNLOAD, None, lambda: table3_csv(site)))
+    out.append(output("/data/datapackage.json", DOWNLOAD, None, lambda: datapackage(site, base_url)))
+    for report in site.reports:
+        out += report_downloads(report)
+
+    # /  — what the portal is, counts, newest reports, agencies by jurisdiction, headline figures
+    page("home.html", Meta(
+        SITE_NAME, "/", f"{SITE_TAGLINE}：表格数字、正文摘录与一致性检查，可按机构和年度比较、下载。", "home",
+    ), home_context, site, cache)
+
+    # /agencies/, then each agency's page followed by its reports' pages and their search texts
+    page("agencies.html", Meta(
+        "机构", "/agencies/", "按行政区划列出的全部机构及其年度报告。", "agencies", (("首页", "/"),),
+    ), agency_index_context, site, cache)
+    for agency in site.agencies:
+        reports = site.reports_of(agency.slug)
+        page("agency.html", Meta(
+            agency.name, agency.url,
+            f"{agency.name}（{agency.jurisdiction_label}）历年政府信息公开工作年度报告与主要数字。",
+            "agencies", (("首页", "/"), ("机构", "/agencies/")), "profile",
+        ), agency_context, agency, reports, cache, agency=agency.slug)
+        for report in reports:
+            page("report.html", Meta(
+                report.title, report.url,
+                f"{agency.name}{report.year}年政府信息公开工作年度报告：原文全文、统计表格与数据检查。",
+                "agencies", (("首页", "/"), ("机构", "/agencies/"), (agency.name, agency.url)), "article",
+            ), report_context, site, report, cache, agency=agency.slug)
+            out.append(output(text_shard_url(report), TEXT, agency.slug, partial(report_text_shard, report, cache)))
+
+    # /years/ and /years/<year>/
+    years = site.year_pages
+    page("years.html", Meta("年度", "/years/", "按统计年度比较各机构的报告。", "years", (("首页", "/"),)),
+         year_index_context, years, cache)
+    for i, year in enumerate(years):
+        page("year.html", Meta(
+            f"{year}年度", year.url, f"{year}年度各机构政府信息公开工作年度报告的主要数字对比与合计。",
+            "years", (("首页", "/"), ("年度", "/years/")),
+        ), year_context, year, years[i - 1] if i > 0 else None, years[i + 1] if i + 1 < len(years) else None,
+            cache)
+
+    # /data/ — downloads, licence, how to cite
+    page("data.html", Meta(
+        "数据下载", "/data/", "全部报告的结构化数据：JSON、CSV 与 Frictionless 数据包，附许可与引用方式。", "data",
+        (("首页", "/"),),
+    ), data_context, site)
+
+    # /search/ — the search page (its index is written by ``search.index_site``, under /pagefind/)
+    page("search.html", Meta("检索", "/search/", "全文检索年度报告。", "search", (("首页", "/"),),
+                             indexable=False), SimpleContext)
+
+    # /about/ — prose from content/pages/about.md
+    page("about.html", Meta("关于本站", "/about/", "年度报告是什么、法律依据、数据如何提取和检查。", "about",
+                            (("首页", "/"),)), about_context, about_markdown(site.content_dir))
+
+    # /404.html, and the machine-readable files
+    page("404.html", Meta("页面不存在", "/404.html", "找不到该页面。", "home", indexable=False), SimpleContext)
+    page("feed.xml", Meta(f"{SITE_NAME}：新收录的年度报告", "/feed.xml", SITE_TAGLINE, "home", indexable=False),
+         feed_context, site)
+    page("sitemap.xml", Meta("sitemap", "/sitemap.xml", "", "home", indexable=False),
+         SitemapContext, tuple(sorted(indexable)))
+    page("robots.txt", Meta("robots", "/robots.txt", "", "home", indexable=False), SimpleContext)
+
+    # /static/ — fingerprinted: netlify.toml caches /static/* for a year
+    for url, path in static.values():
+        out.append(output(url, STATIC, None, path.read_bytes))
+    out.append(output(f"/{MARKER}", STATIC, None, lambda: MARKER_TEXT))
+    return out
+
+
+def report_downloads(report: Report) -> list[Output]:
+    """A report's own downloads. Its record is computed for /data/reports.json and again for its
+    report.json: keeping every record between the two would hold the whole data set in memory
+    (and the two files may be written by different render workers anyway)."""
+    slug = report.agency.slug
+    return [output(report.json_url, DOWNLOAD, slug, partial(report_json, report)),
+            output(report.yaml_url, DOWNLOAD, slug, report.yaml_path.read_bytes),
+            output(report.source_url, DOWNLOAD, slug, report.source_path.read_bytes)]
+
+
+def about_markdown(content_dir: Path) -> str | None:
+    """The editor's about page, if there is one (a symlink is not followed out of content/)."""
+    about = content_dir / ABOUT_PAGE
+    return about.read_text(encoding="utf-8") if about.is_file() and not about.is_symlink() else None
+
