@@ -219,32 +219,39 @@ def _held_to_the_gate(reads: dict[str, TableRead], cells: dict[str, str], ocr: O
     it split another way), the cell is null. A cell the gate left null was not printed blank:
     its entry in ``cells`` goes, and its reason becomes a problem.
     """
-    problems = [f"OCR: {path}: {why} — left null" for path, why in ocr.unread.items()]
-    if ocr.table2_missing and not reads["table2"].data:
-        reads["table2"].missing = ocr.table2_missing
-    for path, gated in ocr.values.items():
-        table, *keys = path.split(".")
+    problems = [f"OCR：{path}：{why}，留空" for path, why in ocr.unread.items()]
+    # table 2 has no sums: nothing OCR reads there is proven, whatever the reader made of the text
+    reads["table2"].data, reads["table2"].as_printed_2019 = None, None
+    reads["table2"].missing = ocr.table2_missing or "表二由图片识别，没有勾稽关系可以验证，留待人工录入。"
+    for path in [p for p in cells if p.startswith("table2")]:
+        del cells[path]
+    for table in ("table3", "table4"):
         data = reads[table].data
-        if not data:
-            continue
-        if table == "table3":
-            row = form.TABLE3_ROWS[[r.key for r in form.TABLE3_ROWS].index(".".join(keys[:-1]))]
-            node = data
-            for part in row.path:
-                node = node[part]
-            column = [c.key for c in form.TABLE3_COLUMNS].index(keys[-1])
-            value = node[column]
-            if value != gated:
-                node[column] = None
-        else:
-            value = data[keys[0]][keys[1]]
-            if value != gated:
-                data[keys[0]][keys[1]] = None
-        if value != gated and gated is not None:
-            problems.append(f"OCR: {path}: the table reader read {value} where the image gives {gated} — left null")
-        if path in ocr.unread:
-            cells.pop(path, None)
+        for path, node, index in _cell_slots(table, data):
+            value, gated = node[index], ocr.values.get(path)
+            if value is not None and value != gated:  # only a number the gate proved stays
+                node[index] = None
+                if gated is not None:
+                    problems.append(f"OCR：{path}：表格读出 {value}，图片经勾稽验证为 {gated}，留空")
+            if path in ocr.unread:
+                cells.pop(path, None)
     return problems
+
+
+def _cell_slots(table: str, data: dict | None) -> list[tuple[str, dict | list, int | str]]:
+    """(path, container, index) of every cell of a read table 3 or 4, to read or blank in place."""
+    if not data:
+        return []
+    if table == "table4":
+        return [(f"table4.{g}.{c}", cells, c) for g, cells in data.items() for c in cells]
+    out: list[tuple[str, dict | list, int | str]] = []
+    for row in (*form.TABLE3_ROWS, form.TABLE3_SINGLE_ROW):
+        node = data
+        for part in row.path:
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, list):
+            out += [(f"table3.{row.key}.{c.key}", node, i) for i, c in enumerate(form.TABLE3_COLUMNS)]
+    return out
 
 
 __all__ = ["Draft", "ExtractError", "extract", "form", "SCHEMA_LINE"]
