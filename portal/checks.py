@@ -17,6 +17,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from . import form
+from .cells import CELLS, outcome_rows, row_values, single_row
 from .numfmt import format_number
 
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
@@ -119,35 +120,22 @@ def _equation_of(rule: str, left: tuple[tuple[str, Any], ...], right: tuple[tupl
 # ---------------------------------------------------------------- within one report
 
 
-def _t3_cell(t3: dict, path: tuple[str, ...], col: int) -> Any:
-    node: Any = t3
-    for part in path:
-        node = node.get(part) if isinstance(node, dict) else None
-    return node[col] if isinstance(node, list) and col < len(node) else None
+_ROWS = (*form.TABLE3_ROWS, form.TABLE3_SINGLE_ROW)
 
 
-_OUTCOME_ROWS = tuple(r for r in form.TABLE3_ROWS if r.is_outcome)
-_HANDLING_ROWS = tuple(r for r in _OUTCOME_ROWS if r.path[0] == "other_handling")
-_OUTCOME_ROWS_SINGLE = (*(r for r in _OUTCOME_ROWS if r.path[0] != "other_handling"), form.TABLE3_SINGLE_ROW)
-
-
-def _single_handling(t3: dict) -> bool:
-    """Whether the outcome rows to add up have （六） as one row: the report prints it so."""
-    handling = t3.get("other_handling") or {}
-    return handling.get(form.SINGLE_ROW) is not None and all(handling.get(r.path[1]) is None for r in _HANDLING_ROWS)
-
-
-def _outcome_rows(single: bool) -> tuple[form.Row, ...]:
-    return _OUTCOME_ROWS_SINGLE if single else _OUTCOME_ROWS
+def _at(values: list | None, col: int) -> Any:
+    """The cell of a table-3 row (``cells.row_values``) in column ``col``."""
+    return values[col] if values is not None and col < len(values) else None
 
 
 def check_table3(t3: dict) -> list[Check]:
     checks: list[Check] = []
-    single = _single_handling(t3)
+    rows = {row.path: row_values(t3, row.path) for row in _ROWS}  # each row walked once, not once a column
+    single = single_row(t3)
     for col in range(len(form.TABLE3_COLUMNS)):
-        checks += _table3_column(t3, col, single)
-    for row in [*form.TABLE3_ROWS, form.TABLE3_SINGLE_ROW]:
-        values = _t3_row(t3, row.path)
+        checks += _table3_column(rows, col, single)
+    for row in _ROWS:
+        values = rows[row.path]
         if values is None:
             continue
         cells, prefix = _row_names(row)
@@ -166,22 +154,21 @@ def _row_names(row: form.Row) -> tuple[tuple[str, ...], str]:
     return tuple("table3." + row.key + "." + c.key for c in form.TABLE3_COLUMNS), f"{_short(row)}行："
 
 
-def _table3_column(t3: dict, col: int, single: bool) -> list[Check]:
+def _table3_column(rows: dict[tuple[str, ...], list | None], col: int, single: bool) -> list[Check]:
     """The two per-column rules of the form: balance and outcomes."""
-    outcome_rows = _outcome_rows(single)
     prefix, outcome_labels, balance_cells, outcome_cells = _column_names(col, single)
-    total = _t3_cell(t3, ("total",), col)
+    total = _at(rows[("total",)], col)
     return [
         _equation(
             "t3.balance",
-            [("一", _t3_cell(t3, ("new",), col)), ("二", _t3_cell(t3, ("carried_over",), col))],
-            [("三（七）", total), ("四", _t3_cell(t3, ("carried_forward",), col))],
+            [("一", _at(rows[("new",)], col)), ("二", _at(rows[("carried_over",)], col))],
+            [("三（七）", total), ("四", _at(rows[("carried_forward",)], col))],
             balance_cells, prefix,
         ),
         _equation(
             "t3.outcomes",
             [("（七）总计", total)],
-            [(label, _t3_cell(t3, r.path, col)) for label, r in zip(outcome_labels, outcome_rows, strict=True)],
+            [(label, _at(rows[r.path], col)) for label, r in zip(outcome_labels, outcome_rows(single), strict=True)],
             outcome_cells, prefix,
         ),
     ]
@@ -194,21 +181,14 @@ def _column_names(col: int, single: bool) -> tuple[
     (（六） as one row or not: ``single``), and the cells of each check — the same in every
     report, so made once (they were a quarter of checking a report)."""
     column = form.TABLE3_COLUMNS[col]
-    outcome_rows = _outcome_rows(single)
+    rows = outcome_rows(single)
 
     def ref(path: tuple[str, ...]) -> str:
         return "table3." + ".".join(path) + "." + column.key
 
-    return (f"{column.label}列：", tuple(_short(r) for r in outcome_rows),
+    return (f"{column.label}列：", tuple(_short(r) for r in rows),
             tuple(ref((part,)) for part in ("new", "carried_over", "total", "carried_forward")),
-            (ref(("total",)), *(ref(r.path) for r in outcome_rows)))
-
-
-def _t3_row(t3: dict, path: tuple[str, ...]) -> list | None:
-    node: Any = t3
-    for part in path:
-        node = node.get(part) if isinstance(node, dict) else None
-    return node if isinstance(node, list) else None
+            (ref(("total",)), *(ref(r.path) for r in rows)))
 
 
 def _short(row: form.Row) -> str:
@@ -246,14 +226,12 @@ NARRATIVE_CELLS: dict[str, tuple[str, ...]] = {
 
 def check_narrative(data: dict) -> list[Check]:
     """Each narrative figure against the table cells it restates, when the table exists."""
-    from .schema import cell_value
-
     checks = []
     for item in data.get("narrative") or []:
         paths = NARRATIVE_CELLS.get(item.get("key"))
-        if not paths or data.get(paths[0].split(".")[0]) is None:
+        if not paths or data.get(CELLS[paths[0]].table) is None:
             continue
-        cells = [(p, cell_value(data, p)[1]) for p in paths]
+        cells = [(p, CELLS[p].read(data)) for p in paths]
         label = form.NARRATIVE_KEYS[item["key"]]
         quote = f"正文“{item['quote']}”：{label}"
         if item.get("bound") == "at_least":
@@ -283,17 +261,16 @@ def check_report(data: dict) -> list[Check]:
 
 def check_years(previous: dict, current: dict) -> list[Check]:
     """Checks between an agency's report for year Y-1 (``previous``) and year Y (``current``)."""
-    from .schema import cell_value
-
     checks: list[Check] = []
     py = previous.get("year")
     t3p, t3c = previous.get("table3"), current.get("table3")
     if isinstance(t3p, dict) and isinstance(t3c, dict):
+        carried_over, carried_forward = row_values(t3c, ("carried_over",)), row_values(t3p, ("carried_forward",))
         for col, column in enumerate(form.TABLE3_COLUMNS):
             checks.append(_equation(
                 "year.carried",
-                [("本年 二、上年结转", _t3_cell(t3c, ("carried_over",), col))],
-                [(f"{py}年 四、结转下年度", _t3_cell(t3p, ("carried_forward",), col))],
+                [("本年 二、上年结转", _at(carried_over, col))],
+                [(f"{py}年 四、结转下年度", _at(carried_forward, col))],
                 [f"table3.carried_over.{column.key}", f"{py}:table3.carried_forward.{column.key}"],
                 f"{column.label}列：",
             ))
@@ -312,7 +289,7 @@ def check_years(previous: dict, current: dict) -> list[Check]:
             ))
     for item in current.get("narrative") or []:
         if item.get("key") == "applications_received_previous" and item.get("bound", "exact") == "exact":
-            found, value = cell_value(previous, "table3.new.total")
+            found, value = CELLS["table3.new.total"].find(previous)
             if found and previous.get("table3") is not None:
                 checks.append(_equation(
                     "year.narrative_previous",

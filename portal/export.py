@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from . import form
+from .cells import CELLS, row_values
 from .checks import Check
-from .figures import KEY_FIGURES, Figure, Value, cell_reader, flat_value
+from .figures import KEY_FIGURES, Figure, Value, flat_value
 from .model import Report, Site
 from .numfmt import format_number
 
@@ -144,8 +145,8 @@ class Column:
 
 
 def _cell(path: str) -> Callable[[Report], Any]:
-    """A cell's value (``figures.cell_reader``: the path checked and split once, not per row)."""
-    read = cell_reader(path)
+    """A cell's value (its reader made once for the column, not per row)."""
+    read = CELLS[path].read
     return lambda r: read(r.data)
 
 
@@ -297,12 +298,10 @@ def table3_csv(site: Site) -> Iterator[bytes]:
             if report.table3 is None:
                 continue
             for row in (*form.TABLE3_ROWS, form.TABLE3_SINGLE_ROW):
-                node: Any = report.table3
-                for part in row.path:
-                    node = node.get(part) if isinstance(node, dict) else None
-                if row is form.TABLE3_SINGLE_ROW and node is None:
+                values = row_values(report.table3, row.path)
+                if row is form.TABLE3_SINGLE_ROW and values is None:
                     continue
-                cells = list(node) if isinstance(node, list) else [None] * form.TABLE3_WIDTH
+                cells = list(values) if values is not None else [None] * form.TABLE3_WIDTH
                 label = f"{row.group_label or ''}{row.label}"
                 yield [report.agency.slug, report.year, row.key, label, *cells]
 

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import form
+from .cells import CELLS, reader
 from .checks import NARRATIVE_CELLS
 from .model import Report
 from .numfmt import bounded, format_number
-from .schema import CELL_PATHS
 
 TABLE, NARRATIVE, DERIVED, MISSING = "table", "narrative", "derived", "missing"
 
@@ -84,33 +84,8 @@ class Figure:
         return self.unit == "%"
 
 
-_TABLE3_COLUMN_INDEX = {c.key: i for i, c in enumerate(form.TABLE3_COLUMNS)}
-
-
-def cell_reader(path: str) -> Callable[[dict], Any]:
-    """``lambda data: schema.cell_value(data, path)[1]``, with the path checked and split once.
-
-    Pages read ~250 cells of every report and the key figures read ~40 more; ``cell_value``
-    checks and splits the dotted path on each call, which made it the second largest cost of
-    rendering. The reader walks the same way (a table-3 row may be a list in column order) and
-    gives the same answer for every path and any data, valid or not (tested)."""
-    if path not in CELL_PATHS:
-        return lambda data: None
-    table, *inner, last = path.split(".")
-    column = _TABLE3_COLUMN_INDEX.get(last, -1) if table == "table3" else None
-
-    def read(data: dict) -> Any:
-        node = data.get(table)
-        for part in inner:
-            if not isinstance(node, dict):
-                return None
-            node = node.get(part)
-        if column is not None and isinstance(node, list):
-            return node[column] if 0 <= column < len(node) else None
-        value = node.get(last) if isinstance(node, dict) else None
-        return None if isinstance(value, (dict, list)) else value
-
-    return read
+cell_reader = reader
+"""``cells.reader``, under the name ``render`` imports it by."""
 
 
 def _missing_reason(report: Report, table: str) -> str:
@@ -132,8 +107,8 @@ def cells_figure(paths: Sequence[str], label: str = "") -> Callable[[Report], Va
     """A figure that is one cell, or the sum of several; falls back to the narrative sentence
     that restates exactly these cells (checks.NARRATIVE_CELLS) when the table is missing."""
     narrative_key = _NARRATIVE_BY_CELLS.get(tuple(paths))
-    readers = [cell_reader(p) for p in paths]
-    table = paths[0].split(".")[0]
+    readers = [CELLS[p].read for p in paths]
+    table = CELLS[paths[0]].table
 
     def read(report: Report) -> Value:
         values = [cell(report.data) for cell in readers]
@@ -164,8 +139,8 @@ def _t3_group_paths(group: form.Group, column: str = "total") -> tuple[str, ...]
     return tuple(f"table3.{group.key}.{row.key}.{column}" for row in group.rows)
 
 
-_OTHER_HANDLING = next(g for g in form.TABLE3_GROUPS if g.key == "other_handling")
-_other_handling_single = cell_reader(f"table3.other_handling.{form.SINGLE_ROW}.total")
+_OTHER_HANDLING = form.TABLE3_GROUP_BY_KEY["other_handling"]
+_other_handling_single = CELLS[f"table3.other_handling.{form.SINGLE_ROW}.total"].read
 _other_handling_rows = cells_figure(_t3_group_paths(_OTHER_HANDLING), f"{_OTHER_HANDLING.label}各项之和")
 
 
@@ -177,7 +152,7 @@ def other_handling_figure(report: Report) -> Value:
     return _other_handling_rows(report)
 
 
-_SHARE_CELLS = tuple(cell_reader(f"table3.{k}.total") for k in ("granted", "partially_granted", "total"))
+_SHARE_CELLS = tuple(CELLS[f"table3.{k}.total"].read for k in ("granted", "partially_granted", "total"))
 """（一）予以公开, （二）部分公开 and （七）总计: the parts of the granted share."""
 
 
@@ -192,10 +167,6 @@ def granted_share(report: Report) -> Value:
         return Value(None, MISSING, note="本年无办结申请，比例无意义", percent=True)
     return Value(100 * (granted + partial) / total, DERIVED, note="（（一）予以公开 + （二）部分公开）÷（七）总计",
                  percent=True)
-
-
-def _group(key: str) -> form.Group:
-    return next(g for g in form.TABLE3_GROUPS if g.key == key)
 
 
 def _t3(key: str) -> str:
@@ -227,10 +198,9 @@ KEY_FIGURES: tuple[Figure, ...] = (
     Figure(_t3("granted"), _label("granted"), "件", cells_figure((_t3("granted"),)), chart=True),
     Figure(_t3("partially_granted"), _label("partially_granted"), "件",
            cells_figure((_t3("partially_granted"),)), chart=True),
-    *(Figure(f"table3.{g}.total", _group(g).label, "件",
-             other_handling_figure if g == "other_handling"
-             else cells_figure(_t3_group_paths(_group(g)), f"{_group(g).label}各项之和"))
-      for g in ("withheld", "unable", "not_processed", "other_handling")),
+    *(Figure(f"table3.{g.key}.total", g.label, "件",
+             other_handling_figure if g is _OTHER_HANDLING else cells_figure(_t3_group_paths(g), f"{g.label}各项之和"))
+      for g in form.TABLE3_GROUPS),
     Figure(_t3("total"), "办理结果总计", "件", cells_figure((_t3("total"),))),
     Figure(_t3("carried_forward"), "结转下年度继续办理", "件", cells_figure((_t3("carried_forward"),))),
     Figure("table3.granted_share", "予以公开和部分公开的比例", "%", granted_share, compare=False),

@@ -154,6 +154,7 @@ TABLE3_GROUPS = (
         ),
     ),
 )
+TABLE3_GROUP_BY_KEY = {g.key: g for g in TABLE3_GROUPS}
 SINGLE_ROW = "single_row"
 """Key of （六）其他处理 printed as one row, as on the 2019 form."""
 

@@ -12,18 +12,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import re
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cells import CELLS, Cell, single_row
 from .checks import check_report
 from .extract import SCHEMA_LINE, Draft, extract
 from .form import SINGLE_ROW
 from .load import MAX_SOURCE_BYTES
-from .schema import CELL_PATHS, SLUG_RE, TABLES, Validator, cell_value, validate_registry
+from .output import write_durably
+from .schema import SLUG_RE, TABLES, Validator, validate_registry
 from .yamlsafe import YamlProblem, parse_yaml, read_yaml
 from .yamlwrite import dump
 
@@ -191,27 +191,27 @@ class CellCount:
 
 def count_cells(data: dict) -> CellCount:
     """The contract's table cells of a draft, by what became of them."""
-    single = ((data.get("table3") or {}).get("other_handling") or {}).get(SINGLE_ROW) is not None
+    single = single_row(data.get("table3"))
     printed = data.get("cells") or {}
     read = missing = blank = unread = 0
-    paths = [p for p in CELL_PATHS if p.split(".", 1)[0] in TABLES and _in_layout(p, single)]
-    for path in paths:
-        if data.get(path.split(".", 1)[0]) is None:
+    cells = [c for c in CELLS.values() if c.table in TABLES and _in_layout(c, single)]
+    for cell in cells:
+        if data.get(cell.table) is None:
             missing += 1
-        elif cell_value(data, path)[1] is not None:
+        elif cell.read(data) is not None:
             read += 1
-        elif path in printed:
+        elif cell.path in printed:
             blank += 1
         else:
             unread += 1
-    return CellCount(len(paths), read, missing, blank, unread)
+    return CellCount(len(cells), read, missing, blank, unread)
 
 
-def _in_layout(path: str, single: bool) -> bool:
-    """Whether a table-3 path is printed in this report's layout of （六）: one row or three."""
-    if not path.startswith("table3.other_handling."):
+def _in_layout(cell: Cell, single: bool) -> bool:
+    """Whether a table-3 cell is printed in this report's layout of （六）: one row or three."""
+    if cell.table != "table3" or cell.row[0] != "other_handling":
         return True
-    return (f".{SINGLE_ROW}." in path) == single
+    return (cell.row[-1] == SINGLE_ROW) == single
 
 
 def _checked_slug(slug: str) -> str:
@@ -334,19 +334,19 @@ def _write(plan: Plan, content: Path, force: bool) -> None:
         for old in (yaml_path, plan.folder / f"{plan.year}.txt"):
             if old.exists():
                 backup = old.with_name(f"{old.name}.bak-{stamp}")
-                _atomic(backup, old.read_bytes())
+                write_durably(backup, old.read_bytes())
                 plan.messages.append(f"  已备份：{backup}")
     if plan.new_agency is not None:
         _add_agency(content / "agencies.yaml", plan.new_agency)
         plan.messages.append(f"  已在 {content / 'agencies.yaml'} 添加草稿机构 {plan.slug}"
                              f"（{plan.new_agency['name']}）：请核对它的代号、类别和辖区")
-    _atomic(plan.folder / f"{plan.year}.txt", plan.draft.text.encode("utf-8"))
+    write_durably(plan.folder / f"{plan.year}.txt", plan.draft.text.encode("utf-8"))
     shown.append(plan.folder / f"{plan.year}.txt")
     if "original_file" in data["source"]:
         original = plan.folder / data["source"]["original_file"]
-        _atomic(original, plan.source.read_bytes())
+        write_durably(original, plan.source.read_bytes())
         shown.append(original)
-    _atomic(yaml_path, dump(data, SCHEMA_LINE).encode("utf-8"))
+    write_durably(yaml_path, dump(data, SCHEMA_LINE).encode("utf-8"))
     plan.messages.insert(0, f"{plan.source}: 已写出 {', '.join(str(p) for p in shown)}（status: draft）")
     for key, reason in (data.get("missing_tables") or {}).items():
         plan.messages.append(f"  {key}：原文没有 — {reason}")
@@ -369,30 +369,4 @@ def _add_agency(path: Path, entry: dict) -> None:
         assert entries[-1] == entry
     except (YamlProblem, KeyError, TypeError, IndexError, AssertionError):
         raise Refusal(f"无法把机构 {entry['slug']} 加进 {path}：请手工添加，再用 --agency 指定") from None
-    _atomic(path, new.encode("utf-8"))
-
-
-def _mode(path: Path) -> int:
-    """The file's own mode when it exists; else what the umask gives a new file (mkstemp's 0600 would
-    hide drafts from the web server or a colleague's account)."""
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def _atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename it into place."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, _mode(path))
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_durably(path, new.encode("utf-8"))

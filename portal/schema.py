@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import form
+from .cells import CELLS
 from .checks import RULES
 from .errors import Problem
 from .yamlsafe import Located, PathKey, dotted
@@ -280,9 +281,10 @@ def _validate_tables(v: Validator, data: dict) -> None:
     for path, printed in cells.items():
         if not isinstance(printed, str):
             v.add(("cells", path), f"应为原文的印法（文字），{got(printed)}", '如 "/" 或 "—"')
-        found, value = cell_value(data, path)
+        cell = CELLS.get(path)
+        found, value = cell.find(data) if cell is not None else (False, None)
         if not found:
-            close = difflib.get_close_matches(str(path), CELL_PATHS, n=1)
+            close = difflib.get_close_matches(str(path), CELLS, n=1)
             v.add(("cells", path), "没有这个表格单元格",
                   f"是不是 {close[0]}？" if close else "路径形如 table3.new.research")
         elif value is not None:
@@ -320,7 +322,7 @@ def _validate_table2_2019(v: Validator, t2: Any) -> None:
 
 
 def _validate_table3(v: Validator, t3: Any) -> None:
-    groups = {g.key: g for g in form.TABLE3_GROUPS}
+    groups = form.TABLE3_GROUP_BY_KEY
     top = tuple(dict.fromkeys(r.path[0] for r in form.TABLE3_ROWS))
     if not v.mapping(t3, ("table3",), top, top):
         return
@@ -374,43 +376,6 @@ def _validate_narrative(v: Validator, narrative: Any) -> None:
         v.text(item.get("bound", "exact"), path + ("bound",), choices=BOUNDS)
         v.text(item.get("quote"), path + ("quote",), nullable=False)
         v.text(item.get("derivation"), path + ("derivation",))
-
-
-def _cell_paths() -> frozenset[str]:
-    """Every cell path the form has, e.g. ``table2.regulations.issued``, ``table3.new.research``."""
-    paths = {f"table2.{i.key}.{c.key}" for i in form.TABLE2_TRIPLES for c in form.TRIPLE_CELLS}
-    paths |= {f"table2.{i.key}" for i in (*form.TABLE2_COUNTS, form.TABLE2_FEES)}
-    paths |= {f"table3.{r.key}.{c.key}" for r in (*form.TABLE3_ROWS, form.TABLE3_SINGLE_ROW)
-              for c in form.TABLE3_COLUMNS}
-    paths |= {f"table4.{g.key}.{c.key}" for g in form.TABLE4_GROUPS for c in form.TABLE4_CELLS}
-    paths |= {f"{form.TABLE2_2019_KEY}.{r.key}.{c.key}" for r in form.TABLE2_2019_ROWS for c in r.cells}
-    return frozenset(paths)
-
-
-CELL_PATHS = _cell_paths()
-
-
-def cell_value(data: dict, path: str) -> tuple[bool, Any]:
-    """Look up a dotted cell path such as ``table3.new.research``: (exists, value)."""
-    if path not in CELL_PATHS:
-        return False, None
-    parts = path.split(".")
-    node: Any = data.get(parts[0])
-    if node is None:
-        return True, None  # the whole table is missing: its cells are null
-    columns = [c.key for c in form.TABLE3_COLUMNS]
-    for i, part in enumerate(parts[1:], start=1):
-        if parts[0] == "table3" and isinstance(node, list):
-            if part not in columns or i != len(parts) - 1:
-                return False, None
-            idx = columns.index(part)
-            return True, node[idx] if idx < len(node) else None
-        if not isinstance(node, dict) or part not in node:
-            return False, None
-        node = node[part]
-    if isinstance(node, (dict, list)):
-        return False, None
-    return True, node
 
 
 # ---------------------------------------------------------------- registry
@@ -489,7 +454,7 @@ def report_json_schema() -> dict:
     t2_props |= {i.key: {**count, "description": i.label} for i in form.TABLE2_COUNTS}
     t2_props[form.TABLE2_FEES.key] = _nullable({"type": "number", "minimum": 0, "description": "万元"})
     t3_props: dict = {}
-    groups = {g.key: g for g in form.TABLE3_GROUPS}
+    groups = form.TABLE3_GROUP_BY_KEY
     for r in form.TABLE3_ROWS:
         if r.path[0] in groups:
             g = groups[r.path[0]]

@@ -1,7 +1,7 @@
 """Rendering's fast paths: compiled cell readers, table cells and key figures built as markup.
 
-Rendering reads ~250 cells a report through ``figures.cell_reader`` instead of
-``schema.cell_value``, writes each row of a table as one piece of markup (``CellWriter``) and
+Rendering reads ~250 cells a report through each cell's compiled reader (``cells.Cell.read``)
+instead of walking its path (``Cell.find``), writes each row of a table as one piece of markup (``CellWriter``) and
 each key figure or total with ``value_markup`` / ``total_markup`` instead of a macro; these tests
 hold them to the slow, obvious versions they replaced.
 """
@@ -14,10 +14,12 @@ from typing import Any
 import pytest
 
 from portal import form
+from portal.cells import CELL_PATHS, CELLS, reader
 from portal.figures import DERIVED, MISSING, NARRATIVE, TABLE, Total, Value, cell_reader
+from portal.formtables import CellWriter, Slot, table_layout, table_views
 from portal.model import Report, Site
-from portal.render import CellWriter, Slot, pages, table_layout, table_views, total_markup, value_markup
-from portal.schema import CELL_PATHS, cell_value
+from portal.render import total_markup, value_markup
+from portal.sitemap import PAGE, site_map
 
 
 def _seed_002(site: Site) -> Report:
@@ -41,14 +43,22 @@ def _shapes(table3: dict) -> list[dict[str, Any]]:
         {"table2": {"licensing": {"x": 1}, "regulations": [1, 2, 3], "punishment": 0, "coercion": None},
          "table4": {"review": {"upheld": 3, "total": [3]}, "litigation_direct": "7"}},
         {"table2": 5, "table4": [1]},
+        {"table3": {**table3, "new": None, "other_handling": None}},  # null rows
+        {"table3": {**table3, "other_handling": {form.SINGLE_ROW: row}}},
+        {"table2": {"regulations": None, "licensing": None}, "table4": {"review": None}},
     ]
+
+
+def _cell_value(data: dict, path: str) -> Any:
+    cell = CELLS.get(path)
+    return cell.find(data)[1] if cell is not None else None
 
 
 def test_cell_reader_gives_cell_values_answer_for_every_path_and_shape(seed_site: Site) -> None:
     report = _seed_002(seed_site)
     for data in [report.data, *_shapes(copy.deepcopy(report.data["table3"]))]:
         for path in sorted(CELL_PATHS) + ["table3.new", "table2", "table3.new.nobody", "nowhere.x.y"]:
-            assert cell_reader(path)(data) == cell_value(data, path)[1], (path, data)
+            assert reader(path)(data) == cell_reader(path)(data) == _cell_value(data, path), (path, data)
 
 
 def _slow_td(slot: Slot, value: Any, mark: str | None) -> str:
@@ -75,7 +85,7 @@ def test_cells_are_escaped_markup_with_null_marks(seed_site: Site, mark: str | N
     slots = {p.path: p for row in table_layout("table3", False).body + table_layout("table2", False).body
              for p in row if isinstance(p, Slot)}
     for path in ("table3.new.research", "table2.licensing", "table3.new.natural_person"):
-        assert writer.td(slots[path]) == _slow_td(slots[path], cell_value(data, path)[1], data["cells"].get(path))
+        assert writer.td(slots[path]) == _slow_td(slots[path], _cell_value(data, path), data["cells"].get(path))
 
 
 def test_every_cell_of_the_form_has_one_slot() -> None:
@@ -143,7 +153,7 @@ def test_total_markup_is_the_macro_it_replaced(t: Total) -> None:
 
 def test_every_report_page_once_after_its_agency(seed_site: Site) -> None:
     """Agency pages are followed by their reports (a render worker parses each text once)."""
-    paths = [p.path for p in pages(seed_site)]
+    paths = [o.path for o in site_map(seed_site) if o.kind == PAGE]
     reports = [r.url.lstrip("/") + "index.html" for r in seed_site.reports]
     assert sorted(p for p in paths if p.startswith("reports/")) == sorted(reports)
     for agency in seed_site.agencies:
