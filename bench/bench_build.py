@@ -88,7 +88,7 @@ def child(phase: str, content: Path, out: Path) -> dict[str, float]:
     site = step("load", lambda: load_content(content))
     timings["reports"] = len(site.reports)
     if phase in ("render", "pages"):
-        only = (lambda rel: rel.endswith(".html")) if phase == "pages" else None
+        only = (lambda o: o.path.endswith(".html")) if phase == "pages" else None
         step("render", lambda: write_site(site, out, keep=(), select=only))
         timings["html_pages"] = sum(1 for _ in out.rglob("*.html"))
     elif phase == "index":

@@ -6,7 +6,7 @@ of the report page's ``t<N>`` anchors, and its names: the search page takes a re
 from it and checks a candidate of a phrase with spaces against it; the report page
 (``static/landing.js``) reads which blocks run on into the next to mark a term across them. It
 is written by the render worker that renders the report's page, from the blocks that page has
-just parsed (``render.SiteIndex.blocks``), so the text is parsed once a build and the shard is
+just parsed (``sitecache.SiteCache.blocks``), so the text is parsed once a build and the shard is
 always the text of the page beside it — also in the dev server, which renders it on a save before
 the search index follows.
 
