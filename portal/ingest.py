@@ -30,7 +30,8 @@ from .yamlwrite import dump
 ROOT = Path(__file__).resolve().parent.parent
 MAX_INPUT_BYTES = 30_000_000
 MAX_TEXT_BYTES = MAX_SOURCE_BYTES  # a draft must pass `build.py check`
-ORIGINAL_SUFFIX = {"html": ".html", "docx": ".docx", "pdf": ".pdf"}
+ORIGINAL_SUFFIX = {"html": ".html", "docx": ".docx", "doc": ".doc", "rtf": ".rtf", "pdf": ".pdf"}
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 
 
 class Refusal(Exception):
@@ -317,6 +318,9 @@ def _finish(plan: Plan) -> dict:
     data["year"] = plan.year
     source = {"file": f"{plan.year}.txt"}
     suffix = ORIGINAL_SUFFIX.get(plan.draft.format)
+    if plan.draft.format == "image":  # a scan keeps its own kind of file
+        named = plan.source.suffix.lower()
+        suffix = named if named in IMAGE_SUFFIXES else ".png"
     if suffix:
         source["original_file"] = f"{plan.year}.source{suffix}"
     data["source"] = source | {k: v for k, v in data["source"].items() if k != "file"}

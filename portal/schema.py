@@ -37,7 +37,7 @@ AGENCY_KINDS = ("人民政府", "政府办公室", "部门", "街道办事处", 
 STATUSES = ("draft", "reviewed")
 FORMS = (form.FORM_ID, form.FORM_2019_ID, "pre-2019", "unknown")
 """pre-2019: a report under the 2008 条例, before any national form of tables (null tables)."""
-SOURCE_FORMATS = ("text", "html", "docx", "pdf")
+SOURCE_FORMATS = ("text", "html", "docx", "doc", "rtf", "pdf", "image")
 BOUNDS = ("exact", "at_least", "approx")
 CONTACT_KEYS = ("office", "address", "postcode", "phone", "fax", "email", "website")
 TABLES = ("table2", "table3", "table4")

@@ -271,3 +271,16 @@ def test_a_folder_is_ingested_with_one_summary_line_a_file(empty_content: Path, 
     assert out[0].endswith(f"{slug}/2022 · gov-2021 · 读出 0/200 格 · null 格：原文缺表 200 · "
                            f"新机构 {slug}（山东省济南市历下区统计局）")
     assert f"{slug}/2023" in out[1] and "新机构" not in out[1]
+
+
+def test_an_old_word_doc_becomes_a_draft_that_passes_the_check(empty_content: Path, tmp_path: Path) -> None:
+    pytest.importorskip("docx")
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed (apt-get install -y libreoffice-writer-nogui)")
+    raw = (ROOT / "tests/fixtures/word/seed_report.doc").read_bytes()
+    source = incoming(tmp_path, "年报.doc", raw)
+    assert run([str(source), "--content", str(empty_content)]) == 0
+    folder = empty_content / "reports/weihai-torch-hitech-zone"
+    draft = yaml.safe_load((folder / "2023.yaml").read_text(encoding="utf-8"))
+    assert draft["source"]["format"] == "doc" and (folder / "2023.source.doc").read_bytes() == raw
+    assert load_content(empty_content).report("weihai-torch-hitech-zone", 2023).table3 is not None
