@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import form
-from .cells import CELLS, reader
+from .cells import CELLS
 from .checks import NARRATIVE_CELLS
 from .model import Report
 from .numfmt import bounded, format_number
@@ -83,9 +83,6 @@ class Figure:
     def percent(self) -> bool:
         return self.unit == "%"
 
-
-cell_reader = reader
-"""``cells.reader``, under the name ``render`` imports it by."""
 
 
 def _missing_reason(report: Report, table: str) -> str:

@@ -17,8 +17,9 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from . import form
+from .cells import reader, single_row
 from .checks import Check
-from .figures import cell_reader, fmt_number
+from .figures import fmt_number
 from .model import Report
 
 NULL_MARK = "空"
@@ -63,7 +64,7 @@ class Slot:
 
 def slot(path: str, colspan: int = 1) -> Slot:
     """The slot of a contract cell, with its reader and plain ``<td>`` made now, once per form."""
-    return Slot(path, colspan, cell_reader(path), td_open(path, colspan))
+    return Slot(path, colspan, reader(path), td_open(path, colspan))
 
 
 @dataclass(frozen=True)
@@ -220,13 +221,6 @@ def table2_2019_layout() -> Layout:
     return _layout((), body)
 
 
-def _single_row(report: Report) -> bool:
-    """（六）其他处理 printed as one row (2019 form) rather than three sub-rows."""
-    handling = (report.table3 or {}).get("other_handling") or {}
-    subs = [handling.get(r.key) for r in next(g for g in form.TABLE3_GROUPS if g.key == "other_handling").rows]
-    return handling.get(form.SINGLE_ROW) is not None and all(s is None for s in subs)
-
-
 def table3_layout(single: bool) -> Layout:
     """Table 3 as printed: a three-column label area (三、 › （三） › 1.) with row-spans."""
     cols = form.TABLE3_COLUMNS
@@ -292,7 +286,7 @@ def table_views(report: Report) -> tuple[TableView, ...]:
             out.append(TableView(key, f"{form.TABLE_TITLES[key]}（2019年版表格，照原样）", layout.head,
                                  cells.rows(layout)))
         else:
-            layout = table_layout(key, key == "table3" and _single_row(report))
+            layout = table_layout(key, key == "table3" and single_row(report.table3))
             out.append(TableView(key, form.TABLE_TITLES[key], layout.head, cells.rows(layout)))
     return tuple(out)
 
