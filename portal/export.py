@@ -17,10 +17,9 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache, partial
-from pathlib import Path
+from functools import lru_cache
 from typing import Any
 
 from . import form
@@ -350,39 +349,3 @@ def datapackage(site: Site, base_url: str) -> bytes:
         ],
     }
     return dump_json(package)
-
-
-# ---------------------------------------------------------------- the files
-
-
-@dataclass(frozen=True)
-class DataFile:
-    """A download: where it goes, and its bytes (produced when written, not held). The
-    site-wide files come in pieces (an iterable of bytes), so they are streamed to disk."""
-
-    path: str  # site-relative output path, e.g. "data/reports.csv"
-    produce: Callable[[], bytes | Iterable[bytes]]
-
-
-def _url_to_path(url: str) -> str:
-    return url.lstrip("/")
-
-
-def _copy(path: Path) -> Callable[[], bytes]:
-    return path.read_bytes
-
-
-def data_files(site: Site, base_url: str) -> Iterator[DataFile]:
-    """Every download of the site: the site-wide data, then each report's own three files.
-
-    A report's record is computed for reports.json and again for its report.json: keeping
-    every record between the two would hold the whole data set in memory (and the two files
-    may be written by different render workers anyway)."""
-    yield DataFile("data/reports.json", lambda: reports_json(site))
-    yield DataFile("data/reports.csv", lambda: reports_csv(site))
-    yield DataFile("data/table3.csv", lambda: table3_csv(site))
-    yield DataFile("data/datapackage.json", lambda: datapackage(site, base_url))
-    for report in site.reports:
-        yield DataFile(_url_to_path(report.json_url), partial(report_json, report))
-        yield DataFile(_url_to_path(report.yaml_url), _copy(report.yaml_path))
-        yield DataFile(_url_to_path(report.source_url), _copy(report.source_path))
