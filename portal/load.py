@@ -18,6 +18,7 @@ from pathlib import Path
 from .checks import Check, check_report, check_years, forget_shared, share
 from .errors import ContentError, Problem, display_path
 from .model import Agency, Report, Site
+from .parallel import default_workers
 from .schema import Validator, validate_registry, validate_report
 from .yamlsafe import Located, YamlProblem, read_yaml
 
@@ -228,12 +229,8 @@ PARALLEL_FROM = 200
 CHUNK = 32
 
 
-def default_workers() -> int:
-    """The cores this process may use (a container's CPU set, not the host's core count)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def parse_report_files(paths: list[Path], workers: int | None = None) -> Iterator[Parsed]:
+def parse_report_files(paths: list[Path], workers: int | None = None,
+                       parallel_from: int = PARALLEL_FROM) -> Iterator[Parsed]:
     """``parse_report_file`` over ``paths``, in order; in forked worker processes when it pays.
 
     Why processes: parsing, validating and checking are pure Python (about 4 ms of CPU a report),
@@ -241,7 +238,7 @@ def parse_report_files(paths: list[Path], workers: int | None = None) -> Iterato
     the paths, and return only ``Parsed`` records, never the YAML nodes or line tables.
     """
     workers = default_workers() if workers is None else workers
-    if workers < 2 or len(paths) < PARALLEL_FROM:
+    if workers < 2 or len(paths) < parallel_from:
         yield from map(parse_report_file, paths)
         return
     with multiprocessing.get_context("fork").Pool(workers) as pool:
@@ -266,11 +263,11 @@ class ParseCache:
         reads = entry[1].reads
         return entry[1] if reads is None or reads[1] == stamp(reads[0]) else None
 
-    def parse(self, paths: list[Path], workers: int | None) -> Iterator[Parsed]:
+    def parse(self, paths: list[Path], workers: int | None, parallel_from: int = PARALLEL_FROM) -> Iterator[Parsed]:
         """``parse_report_files`` over the paths whose results are not cached, in path order."""
         hits = {p: hit for p in paths if (hit := self.get(p)) is not None}
         before = {p: stamp(p) for p in paths if p not in hits}  # stamped before reading
-        fresh = parse_report_files(list(before), workers)
+        fresh = parse_report_files(list(before), workers, parallel_from)
         for path in paths:
             if path in hits:
                 yield hits[path]
@@ -282,12 +279,14 @@ class ParseCache:
             del self._entries[gone]
 
 
-def load_content(content_dir: Path, *, workers: int | None = None, cache: ParseCache | None = None) -> Site:
+def load_content(content_dir: Path, *, workers: int | None = None, cache: ParseCache | None = None,
+                 parallel_from: int = PARALLEL_FROM) -> Site:
     """Load the whole content directory; raise ContentError listing every problem.
 
-    Files are parsed independently (in ``workers`` processes, default: every core), then joined
-    in path order, so the problems and the model are the same however many workers ran. With a
-    ``cache``, files whose stamps did not change since the last load are not parsed again."""
+    Files are parsed independently (in ``workers`` processes, default: every core, once there are
+    ``parallel_from`` files), then joined in path order, so the problems and the model are the
+    same however many workers ran. With a ``cache``, files whose stamps did not change since the
+    last load are not parsed again."""
     problems: list[Problem] = []
     if not content_dir.is_dir():
         raise ContentError([Problem(str(content_dir), "找不到内容文件夹")])
@@ -295,7 +294,8 @@ def load_content(content_dir: Path, *, workers: int | None = None, cache: ParseC
     seen: dict[tuple[str, int], Path] = {}
     reports: list[Report] = []
     paths = report_paths(content_dir)
-    parsed_files = cache.parse(paths, workers) if cache else parse_report_files(paths, workers)
+    parsed_files = (cache.parse(paths, workers, parallel_from) if cache
+                    else parse_report_files(paths, workers, parallel_from))
     for parsed in parsed_files:
         item = _claim(_hint_agency(parsed, agencies, named), problems, seen)
         if item is None:

@@ -71,6 +71,7 @@ from typing import Protocol, TypeVar
 from pagefind.index import PagefindIndex
 
 from .model import Agency, Report, Site, Year
+from .parallel import default_workers as cores_available
 from .searchtext import LABEL_TABLES, TABLE_LABELS, label_lines, report_names, searchable_text
 
 LANGUAGE = "und"
@@ -709,8 +710,7 @@ pages; a second one in the same bundle's new ids is ~1 in 10,000). ``_catalog`` 
 def default_workers() -> int:
     """Pagefind services at once: one per core, at most two. Why not more: each holds its bundle
     in memory (``BUNDLE_REPORTS``), and staging the next bundle needs a core of its own share."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return max(1, min(2, cores))
+    return max(1, min(2, cores_available()))
 
 
 def _run_async(make: Callable[[], Coroutine[object, object, T]]) -> T:

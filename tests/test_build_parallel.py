@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _problems(content: Path, workers: int) -> list[str]:
     try:
-        load.load_content(content, workers=workers)
+        load.load_content(content, workers=workers, parallel_from=0)
     except ContentError as exc:
         return [str(p) for p in exc.problems]
     return []
@@ -34,16 +34,14 @@ def test_parallel_load_reports_the_same_problems(case: Case, tmp_path: Path, mon
     monkeypatch.chdir(tmp_path)
     content = tmp_path / "content"
     case.mutate(content)
-    monkeypatch.setattr(load, "PARALLEL_FROM", 0)
     serial = _problems(content, workers=1)
     assert serial, f"{case.name} should fail"
     assert _problems(content, workers=2) == serial
 
 
-def test_parallel_load_builds_the_same_model(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parallel_load_builds_the_same_model() -> None:
     serial = load.load_content(ROOT / "content", workers=1)
-    monkeypatch.setattr(load, "PARALLEL_FROM", 0)
-    parallel = load.load_content(ROOT / "content", workers=2)
+    parallel = load.load_content(ROOT / "content", workers=2, parallel_from=0)
     assert parallel.agencies == serial.agencies
     assert [(r.key, r.data, r.text, r.yaml_path, r.source_path, r.checks) for r in parallel.reports] == \
            [(r.key, r.data, r.text, r.yaml_path, r.source_path, r.checks) for r in serial.reports]
@@ -90,11 +88,10 @@ def test_fresh_build_and_rebuild_agree(corpus: Path, tmp_path: Path) -> None:
     assert _files(out) == before
 
 
-def test_parallel_load_shares_equal_checks(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parallel_load_shares_equal_checks(corpus: Path) -> None:
     """Checks come back from the load workers as one object per distinct check (memory: most
     checks are equal across reports), and sharing them changes no report's checks."""
-    monkeypatch.setattr(load, "PARALLEL_FROM", 0)
-    site = load.load_content(corpus, workers=2)
+    site = load.load_content(corpus, workers=2, parallel_from=0)
     checks = [c for r in site.reports for c in r.checks]
     objects: dict[object, set[int]] = {}
     for c in checks:
