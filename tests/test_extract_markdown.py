@@ -123,3 +123,12 @@ def test_hostile_rows_are_laid_out_in_linear_time() -> None:
     lines = markdown_layout(["| a " * 200_000 + "|", "|---|", "<table>" * 1000, *(["| 1 | 2 |"] * 20_000)])
     assert time.perf_counter() - start < 5
     assert len(lines) > 20_000
+
+
+def test_markdown_saved_as_txt_with_an_html_table_near_the_top_is_still_markdown() -> None:
+    from portal.extract import sniff
+
+    text = ("# 某局2023年政府信息公开工作年度报告\n<table><tr><td>附表</td></tr></table>\n"
+            "| 信息内容 | 本年处理决定数量 |\n|---|---|\n| 行政许可 | 34240 |\n| 行政处罚 | 1505 |\n")
+    assert sniff(text.encode("utf-8"), "report.txt") == "text"
+    assert sniff(b"<html><body><table><tr><td>1</td></tr></table></body></html>", "page.txt") == "html"

@@ -8,6 +8,7 @@ reviewer sees in the source is exactly what was read. ``extract`` is pure: bytes
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -52,6 +53,14 @@ class Draft:
     refusal: str | None = None  # why no draft can be made from these bytes; then data is {}
 
 
+_PIPE_ROW = re.compile(rb"^[ \t]*\|.*\|[ \t]*\r?$", re.MULTILINE)
+
+
+def _markdown_tables(raw: bytes) -> bool:
+    """Markdown with pipe tables (a converter's output may hold an HTML <table> too): a text."""
+    return len(_PIPE_ROW.findall(raw[:65536])) >= 3
+
+
 def sniff(raw: bytes, filename: str) -> str:
     """text | html | docx | doc | rtf | pdf | image, from the bytes first and the file name second.
 
@@ -75,7 +84,7 @@ def sniff(raw: bytes, filename: str) -> str:
         return "html"
     head = raw[:2048].lower().replace(b"\x00", b"")
     page = any(tag in head for tag in (b"<html", b"<!doctype html", b"<table", b"<body"))
-    if page and suffix in ("", ".txt", ".doc"):
+    if page and suffix in ("", ".txt", ".doc") and not _markdown_tables(raw):
         return "html"
     if suffix in (".pdf", ".docx", ".doc"):
         raise ExtractError(f"is named {suffix} but its content is not a {suffix[1:].upper()} file")
