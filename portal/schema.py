@@ -236,7 +236,7 @@ def validate_report(v: Validator) -> None:
 
 
 def _validate_source(v: Validator, source: Any) -> None:
-    keys = ("file", "original_name", "original_file", "format", "url", "retrieved")
+    keys = ("file", "original_name", "original_file", "format", "url", "retrieved", "ocr")
     if not v.mapping(source, ("source",), keys, ("file",)):
         return
     name = source.get("file")
@@ -251,6 +251,7 @@ def _validate_source(v: Validator, source: Any) -> None:
     v.text(source.get("format", "text"), ("source", "format"), choices=SOURCE_FORMATS)
     v.url(source.get("url"), ("source", "url"))
     v.date(source.get("retrieved"), ("source", "retrieved"))
+    v.text(source.get("ocr"), ("source", "ocr"))
 
 
 def _validate_tables(v: Validator, data: dict) -> None:
@@ -484,7 +485,8 @@ def report_json_schema() -> dict:
             "form": {"enum": list(FORMS)},
             "source": obj({"file": {"type": "string", "pattern": SOURCE_NAME_RE.pattern},
                            "original_name": text, "original_file": text,
-                           "format": {"enum": list(SOURCE_FORMATS)}, "url": text, "retrieved": date},
+                           "format": {"enum": list(SOURCE_FORMATS)}, "url": text, "retrieved": date,
+                           "ocr": text},
                           required=False),
             "contact": _nullable(obj({k: text for k in CONTACT_KEYS}, required=False)),
             "missing_tables": _nullable(obj({t: {"type": "string"} for t in TABLES}, required=False)),

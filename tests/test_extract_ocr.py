@@ -163,3 +163,28 @@ def test_gate_keeps_a_null_mark_null() -> None:
     result = gate(readings, table3_identities())
     assert result.values["table3.granted.research"] is None and not result.inferred
     assert result.values["table3.granted.natural_person"] == 0
+
+
+@needs_engine
+def test_an_image_report_ingests_and_its_page_says_the_text_was_read_by_ocr(seed_png: bytes, tmp_path: Path) -> None:
+    from bs4 import BeautifulSoup
+
+    from portal.build import build_site
+    from portal.ingest import run
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    shutil.rmtree(content / "reports/weihai-torch-hitech-zone")
+    source = tmp_path / "incoming/年报.png"
+    source.parent.mkdir()
+    source.write_bytes(seed_png)
+    assert run([str(source), "--content", str(content)]) == 0
+    folder = content / "reports/weihai-torch-hitech-zone"
+    draft = yaml.safe_load((folder / "2023.yaml").read_text(encoding="utf-8"))
+    assert draft["source"]["format"] == "image" and draft["source"]["ocr"].startswith("tesseract")
+    assert (folder / "2023.source.png").read_bytes() == seed_png  # the image kept beside the text
+    assert build_site(content, tmp_path / "site", search=False, progress=False).exit_code == 0
+    page = BeautifulSoup((tmp_path / "site/reports/weihai-torch-hitech-zone/2023/index.html").read_text(
+        encoding="utf-8"), "html.parser")
+    hint = page.select_one("p.hint.ocr")
+    assert hint is not None and "OCR" in hint.get_text() and "按原文照录" not in page.get_text()

@@ -209,6 +209,7 @@ def _extract(raw: bytes, filename: str, registry: list[dict]) -> Draft:
             "format": fmt,
             "url": source_url(raw, text),
             "retrieved": None,
+            **({"ocr": ocr.engine} if ocr is not None else {}),
         },
         "contact": contact,
         "missing_tables": {k: r.missing for k, r in reads.items() if r.missing},
