@@ -44,7 +44,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from portal.load import load_content  # noqa: E402
-from portal.search import fold, parse_query, report_document  # noqa: E402
+from portal.searchrecords import report_document  # noqa: E402
+from portal.searchtokens import fold, parse_query  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -18,32 +18,24 @@ import pytest
 from browser import launch_chromium, serve_directory
 from conftest import CONTENT, ROOT, url_file
 
-from portal import search as search_module
 from portal.build import build_site
 from portal.load import load_content
 from portal.model import Site
-from portal.search import (
-    BOUNDARY,
+from portal.scratch import STAGING_PREFIX, Scratch
+from portal.search import DATA_DIR, index_site
+from portal.searchbundles import Bundle, Indexing, read_fragments, run_async, write_bundles
+from portal.searchrecords import (
     BUNDLE,
-    DATA_DIR,
-    LABEL_TABLES,
-    SEPARATORS,
-    code,
-    contains_all,
-    fold,
-    index_site,
     indexed_body,
     indexed_document,
-    parse_query,
     plan_shards,
-    query_tokens,
     report_document,
     shard_by_year,
     table_labels,
     table_mask,
-    tokens,
 )
-from portal.searchtext import text_shard_url
+from portal.searchtext import LABEL_TABLES, text_shard_url
+from portal.searchtokens import BOUNDARY, SEPARATORS, code, contains_all, fold, parse_query, query_tokens, tokens
 from portal.text import parse_text
 
 DONE = "#results[data-state=done]"
@@ -149,26 +141,26 @@ def seeds(weihai_content: Path) -> Site:
     return load_content(weihai_content)
 
 
-def spy_fragments(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, dict[str, object]]]:
-    """Every read of a written bundle's fragments (Pagefind's record of each page it indexed:
-    URL, filters, meta, word count), in order; the bundle is kept without them."""
-    real, reads = search_module._fragments, []
+def spy_fragments(read: Callable[[Path], dict[str, dict[str, object]]] = read_fragments,
+                  ) -> tuple[Callable[[Path], dict[str, dict[str, object]]], list[dict[str, dict[str, object]]]]:
+    """A reader of a written bundle's fragments (Pagefind's record of each page it indexed: URL,
+    filters, meta, word count) for ``Indexing.read_pages``, and every read it made, in order; the
+    bundle is kept without them."""
+    reads: list[dict[str, dict[str, object]]] = []
 
     def spy(bundle: Path) -> dict[str, dict[str, object]]:
-        reads.append(real(bundle))
+        reads.append(read(bundle))
         return reads[-1]
 
-    monkeypatch.setattr(search_module, "_fragments", spy)
-    return reads
+    return spy, reads
 
 
 @pytest.fixture(scope="session")
 def seed_index(tmp_path_factory: pytest.TempPathFactory, seeds: Site) -> tuple[Path, dict[str, dict[str, object]]]:
     """The seeds indexed in this process as the build indexes them, and the pages Pagefind wrote."""
     out = tmp_path_factory.mktemp("seed-index")
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        reads = spy_fragments(monkeypatch)
-        index_site(seeds, out)
+    spy, reads = spy_fragments()
+    index_site(seeds, out, indexing=Indexing(read_pages=spy))
     return out, {page_id: page for read in reads for page_id, page in read.items()}
 
 
@@ -235,10 +227,9 @@ def test_text_shards_are_the_report_blocks_in_anchor_order(search_site: Path, se
         assert report.agency.name in shard["extra"]
 
 
-def test_slices_and_bundles_are_cut_to_their_limits(tmp_path: Path, seeds: Site,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    reads = spy_fragments(monkeypatch)
-    stats = index_site(seeds, tmp_path, slice_reports=2, bundle_reports=3)
+def test_slices_and_bundles_are_cut_to_their_limits(tmp_path: Path, seeds: Site) -> None:
+    spy, reads = spy_fragments()
+    stats = index_site(seeds, tmp_path, slice_reports=2, bundle_reports=3, indexing=Indexing(read_pages=spy))
     catalog = json.loads((tmp_path / DATA_DIR / "catalog.json").read_text(encoding="utf-8"))
     assert catalog["shards"] == [["pages", "/pagefind/"], ["2023.1", "/pagefind/"], ["2023.2", "/pagefind/"],
                                  ["2022", "/pagefind/shard-1/"]]
@@ -258,22 +249,21 @@ def test_bundles_are_the_fewest_of_one_size_even_across_slices(tmp_path: Path, s
 
 
 def test_a_page_id_in_two_bundles_is_renamed_by_indexing_that_bundle_again(
-        tmp_path: Path, seeds: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, seeds: Site) -> None:
     """Pagefind's page ids (7 hex digits of a hash) are unique in a bundle, not across bundles:
     a clash is simulated by reporting a page of the second bundle under an id of the first."""
-    real, reads = search_module._fragment_urls, []
+    real, written = spy_fragments()
+    reads: list[dict[str, dict[str, object]]] = []
 
-    def clashing(bundle: Path) -> dict[str, str]:
-        urls = real(bundle)
-        reads.append(urls)
+    def clashing(bundle: Path) -> dict[str, dict[str, object]]:
+        pages = real(bundle)
+        reads.append(pages)
         if len(reads) == 2:
-            first_id, renamed = next(iter(reads[0])), next(iter(urls))
-            urls = {first_id if page_id == renamed else page_id: url for page_id, url in urls.items()}
-        return urls
+            first_id, renamed = next(iter(reads[0])), next(iter(pages))
+            pages = {first_id if page_id == renamed else page_id: page for page_id, page in pages.items()}
+        return pages
 
-    monkeypatch.setattr(search_module, "_fragment_urls", clashing)
-    written = spy_fragments(monkeypatch)
-    index_site(seeds, tmp_path, slice_reports=1, bundle_reports=3, workers=1)
+    index_site(seeds, tmp_path, slice_reports=1, bundle_reports=3, indexing=Indexing(workers=1, read_pages=clashing))
     assert len(reads) == 3  # the second bundle was indexed again, under other ids
     catalog = json.loads((tmp_path / DATA_DIR / "catalog.json").read_text(encoding="utf-8"))
     fragments = {**written[0], **written[2]}  # the first bundle, and the second as indexed again
@@ -297,16 +287,16 @@ def test_parallel_services_write_the_same_index_and_leave_no_staging(tmp_path: P
                 and p.name != "pagefind-entry.json"}
 
     one, two = tmp_path / "one", tmp_path / "two"
-    index_site(seeds, one, slice_reports=1, bundle_reports=1, workers=1)
-    stats = index_site(seeds, two, slice_reports=1, bundle_reports=1, workers=2)
+    index_site(seeds, one, slice_reports=1, bundle_reports=1, indexing=Indexing(workers=1))
+    stats = index_site(seeds, two, slice_reports=1, bundle_reports=1, indexing=Indexing(workers=2))
     assert stats.bundles == len(seeds.reports) and stats.tokens > 0
     assert files(one) == files(two)
     assert [p.name for p in two.iterdir()] == [BUNDLE.name]
 
 
 def test_staging_in_the_scratch_folder_or_beside_the_output_gives_the_same_index(
-        tmp_path: Path, seeds: Site, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Bundles are staged and written in ``SCRATCH`` (a tmpfs) and copied out, or staged beside
+        tmp_path: Path, seeds: Site) -> None:
+    """Bundles are staged and written in the ``Scratch`` folder (a tmpfs) and copied out, or staged beside
     the output when there is no scratch folder: the same index either way, and nothing is left
     behind, also of an earlier build that died (a leftover named after a process that is gone)."""
     import subprocess
@@ -320,29 +310,27 @@ def test_staging_in_the_scratch_folder_or_beside_the_output_gives_the_same_index
     scratch.mkdir()
     dead = subprocess.Popen(["true"])
     dead.wait()
-    (scratch / f"{search_module.STAGING_PREFIX}{dead.pid}" / "b0").mkdir(parents=True)
-    monkeypatch.setattr(search_module, "SCRATCH", scratch)
+    (scratch / f"{STAGING_PREFIX}{dead.pid}" / "b0").mkdir(parents=True)
     in_scratch, beside = tmp_path / "in-scratch", tmp_path / "beside"
-    index_site(seeds, in_scratch, slice_reports=1, bundle_reports=2, workers=1)
+    index_site(seeds, in_scratch, slice_reports=1, bundle_reports=2,
+               indexing=Indexing(workers=1, scratch=Scratch(scratch)))
     assert list(scratch.iterdir()) == []
-    monkeypatch.setattr(search_module, "SCRATCH", tmp_path / "no-such-folder")
-    index_site(seeds, beside, slice_reports=1, bundle_reports=2, workers=1)
+    index_site(seeds, beside, slice_reports=1, bundle_reports=2,
+               indexing=Indexing(workers=1, scratch=Scratch(tmp_path / "no-such-folder")))
     assert files(in_scratch) and files(in_scratch) == files(beside)
     assert [p.name for p in in_scratch.iterdir()] == [p.name for p in beside.iterdir()] == [BUNDLE.name]
 
     # A scratch folder without room (a container's 64 MB /dev/shm) is not used.
-    monkeypatch.setattr(search_module, "SCRATCH", scratch)
-    monkeypatch.setattr(search_module, "SCRATCH_FREE", 1 << 62)
     seen: list[Path] = []
-    real = search_module._run_pagefind
+    real = Indexing().run_pagefind
 
     async def watched(staging: Path) -> None:
         seen.append(staging)
         await real(staging)
 
-    monkeypatch.setattr(search_module, "_run_pagefind", watched)
     no_room = tmp_path / "no-room"
-    index_site(seeds, no_room, slice_reports=1, bundle_reports=2, workers=1)
+    index_site(seeds, no_room, slice_reports=1, bundle_reports=2,
+               indexing=Indexing(workers=1, scratch=Scratch(scratch, free=1 << 62), run_pagefind=watched))
     assert seen and all(no_room in staging.parents for staging in seen)
     assert files(no_room) == files(beside)
 
@@ -588,7 +576,7 @@ def test_the_first_results_do_not_wait_for_the_other_bundles(browser, tmp_path: 
     context.close()
 
 
-def _services_at_once(seeds: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, widen_after: float | None) -> int:
+def _services_at_once(seeds: Site, tmp_path: Path, widen_after: float | None) -> int:
     """The most Pagefind services running at once over five one-report bundles, two workers."""
     import asyncio
     import threading
@@ -603,24 +591,22 @@ def _services_at_once(seeds: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPat
         running -= 1
         (staging / "out").mkdir(parents=True, exist_ok=True)
 
-    monkeypatch.setattr(search_module, "_run_pagefind", fake_pagefind)
-    monkeypatch.setattr(search_module, "_fragment_urls", lambda _out: {})
+    indexing = Indexing(workers=2, run_pagefind=fake_pagefind, read_pages=lambda _out: {})
     shards = [s for s in plan_shards(seeds, slice_reports=1, bundle_reports=1) if s.key != "pages"]
-    bundles = [search_module._Bundle(s.bundle, [s], tmp_path / f"b{i}", tmp_path / f"kept-{i}")
+    bundles = [Bundle(s.bundle, [s], tmp_path / f"b{i}", tmp_path / f"kept-{i}")
                for i, s in enumerate(shards)]
     widen = threading.Event() if widen_after is not None else None
     timer = threading.Timer(widen_after or 0, widen.set if widen else lambda: None)
     timer.start()
     try:
-        search_module._run_async(lambda: search_module._write_bundles(bundles, 2, widen))
+        run_async(lambda: write_bundles(bundles, indexing, widen))
     finally:
         timer.cancel()
     return peak
 
 
-def test_one_pagefind_service_until_the_build_widens_the_index(seeds: Site, tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_one_pagefind_service_until_the_build_widens_the_index(seeds: Site, tmp_path: Path) -> None:
     """While the build renders beside it, the index runs one service; two once it is told."""
-    assert _services_at_once(seeds, tmp_path / "never", monkeypatch, widen_after=60) == 1
-    assert _services_at_once(seeds, tmp_path / "later", monkeypatch, widen_after=0.2) == 2
-    assert _services_at_once(seeds, tmp_path / "plain", monkeypatch, widen_after=None) == 2
+    assert _services_at_once(seeds, tmp_path / "never", widen_after=60) == 1
+    assert _services_at_once(seeds, tmp_path / "later", widen_after=0.2) == 2
+    assert _services_at_once(seeds, tmp_path / "plain", widen_after=None) == 2

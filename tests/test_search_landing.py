@@ -22,8 +22,9 @@ from conftest import url_file
 
 from portal.build import build_site
 from portal.load import load_content
-from portal.search import contains_all, parse_query, report_document
+from portal.searchrecords import report_document
 from portal.searchtext import form_blocks, joined_blocks, searchable_text, soft_breaks
+from portal.searchtokens import contains_all, parse_query
 from portal.text import CELLS, parse_text
 
 TORCH = "/reports/weihai-torch-hitech-zone/2023/"

@@ -1,0 +1,271 @@
+"""Pagefind bundles: records staged as HTML, indexed by Pagefind services, read back and pruned.
+
+``write_bundles`` is a pipeline: Python stages bundle *n + 1* while up to ``workers`` Pagefind
+services index the bundles before it. The machinery — how many services, the scratch folder, the
+Pagefind run itself and how its pages are read back — is an ``Indexing`` value, passed in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import html
+import json
+import shutil
+import time
+from collections.abc import Awaitable, Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol, TypeVar
+
+from pagefind.index import PagefindIndex
+
+from .parallel import default_workers as cores_available
+from .scratch import Scratch, move
+from .searchrecords import BUNDLE, Record, Shard
+
+T = TypeVar("T")
+
+LANGUAGE = "und"
+"""BCP 47 'undetermined': Pagefind applies no stemmer and no word segmentation to it, so our
+tokens reach the index unchanged (``zh`` would run ICU/jieba over them in the extended build)."""
+FRAGMENT_SIGNATURE = b"pagefind_dcd"
+
+
+def record_html(rec: Record, shard: str, body: str, salt: int = 0) -> str:
+    """A record as the HTML page Pagefind indexes: ``body`` (its ``coded`` document), its slice
+    and meta as tags.
+
+    Why HTML files and not ``add_custom_record``: the Python service reads one reply per 100 ms,
+    so 5,000 records would take minutes; ``add_directory`` is one request, and Pagefind indexes
+    the folder on all cores. Why ``shard`` is the only Pagefind filter: the page filters by
+    agency, year, place and kind from the catalog, so the others were only work for Pagefind and
+    files in the deploy (most of the filter files' bytes; the page never downloaded them: a cold
+    query fetches the ``shard`` filter only; figures in docs/performance.md)."""
+    tags = [f'<meta data-pagefind-filter="shard[content]" content="{html.escape(shard)}">']
+    if salt:  # changes the page's content hash, hence its Pagefind id (see ``clashing``)
+        tags.append(f'<meta data-pagefind-meta="salt[content]" content="{salt}">')
+    tags += [f'<meta data-pagefind-meta="{k}[content]" content="{html.escape(v)}">' for k, v in rec.meta.items()]
+    return (f'<!doctype html><html lang="{LANGUAGE}"><head><meta charset="utf-8">{"".join(tags)}</head>'
+            f"<body data-pagefind-body>{body}</body></html>")
+
+
+def _stage_html(shards: list[Shard], site_dir: Path, salt: int = 0) -> int:
+    """Write each record to the path its URL maps to; returns the tokens written."""
+    count = 0
+    for shard, rec in ((s, r) for s in shards for r in s.records):
+        path = site_dir / rec.url.strip("/") / "index.html"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        body = rec.body
+        count += body.count(" ")  # one space after every word
+        path.write_text(record_html(rec, shard.key, body, salt), encoding="utf-8")
+    return count
+
+
+class _Written(Exception):
+    """Leaves ``PagefindIndex``'s context without its automatic second write (see below)."""
+
+
+async def run_pagefind(staging: Path) -> None:
+    """Run one Pagefind service over ``staging/site`` and write its bundle to ``staging/out``.
+
+    Why the explicit write and wait: the service answers ``WriteFiles`` before its last files
+    reach the disk, and leaving the context terminates the process — a 2,500-report bundle came
+    out with an empty ``pagefind-entry.json``. So we write, wait until the bundle is complete,
+    and leave by an exception, which the context documents as "close without writing"."""
+    out = staging / "out"
+    try:
+        async with PagefindIndex(config={"output_path": str(out)}) as index:
+            await index.add_directory(str(staging / "site"))
+            await index.write_files()
+            await _until_complete(out)
+            raise _Written
+    except _Written:
+        pass
+
+
+@dataclass
+class Bundle:
+    """One Pagefind bundle on its way: its shards, its staging folder, and what indexing it
+    found out (the tokens staged, and Pagefind's page id → URL for the catalog)."""
+
+    path: Path  # relative to out_dir: ``pagefind`` or ``pagefind/shard-<n>``
+    shards: list[Shard]
+    staging: Path  # the pages Pagefind reads (``site/``) and what it writes (``out/``)
+    kept: Path  # where the written bundle waits, pruned and out of the scratch
+    tokens: int = 0
+    urls: dict[str, str] = field(default_factory=dict)
+    salt: int = 0  # raised to index the bundle again under other page ids
+
+    def keep(self) -> None:
+        """Prune the written bundle and move it out of the scratch, so the scratch holds only
+        the bundles on their way (keeping them all there grows with the corpus)."""
+        _prune(self.staging / "out", shard=self.path != BUNDLE)
+        shutil.rmtree(self.kept, ignore_errors=True)  # a bundle indexed again
+        move(self.staging / "out", self.kept)
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def clashing(bundles: list[Bundle]) -> list[Bundle]:
+    """Bundles holding a Pagefind page id that an earlier bundle holds too.
+
+    Why this happens: Pagefind names a page by 7 hex digits of its content hash, unique within
+    a bundle (it lengthens a name that clashes) but not across bundles, and the catalog maps ids
+    to pages for all bundles at once. With 20,000 pages in any number of bundles, about every
+    other build had such a clash (a 20,000-report index stopped with "occurs in two bundles")."""
+    seen: set[str] = set()
+    out = []
+    for bundle in bundles:
+        if not seen.isdisjoint(bundle.urls):
+            out.append(bundle)
+        seen.update(bundle.urls)
+    return out
+
+
+class Signal(Protocol):
+    """``threading.Event`` or ``multiprocessing.Event``: something set once, from elsewhere."""
+
+    def wait(self, timeout: float | None = None) -> bool: ...
+
+
+async def _widen(indexing: asyncio.Semaphore, extra: int, signal: Signal) -> None:
+    """Let ``extra`` more Pagefind services run once ``signal`` is set."""
+    while not await asyncio.to_thread(signal.wait, 0.2):
+        pass
+    for _ in range(extra):
+        indexing.release()
+
+
+async def write_bundles(bundles: list[Bundle], indexing: Indexing, widen: Signal | None = None) -> None:
+    """Stage and index every bundle: staging (Python, one at a time) runs ahead of Pagefind.
+
+    Why a pipeline: staging a bundle is Python work that Pagefind waits for, so bundle *n + 1* is
+    staged while up to ``indexing.services`` Pagefind services index the bundles before it.
+    ``ahead`` bounds the bundles staged but not yet indexed (their HTML stays on disk until their
+    service is done), so the staging folder stays small at any corpus size. The written fragments
+    are read back while the next bundle is indexed. With ``widen``, one service runs until it is
+    set, then ``indexing.services``."""
+    python_turn = asyncio.Lock()  # the GIL allows one Python job at a time anyway; FIFO keeps bundle order
+    workers = max(1, indexing.services)
+    running = asyncio.Semaphore(1 if widen else workers)
+    ahead = asyncio.Semaphore(workers + 1)
+    widening = asyncio.create_task(_widen(running, workers - 1, widen)) if widen and workers > 1 else None
+
+    async def one(bundle: Bundle) -> None:
+        async with ahead:
+            async with python_turn:
+                await asyncio.to_thread(shutil.rmtree, bundle.staging, True)  # a bundle indexed again
+                bundle.tokens = await asyncio.to_thread(_stage_html, bundle.shards, bundle.staging / "site",
+                                                        bundle.salt)
+            async with running:
+                await indexing.run_pagefind(bundle.staging)
+            await asyncio.to_thread(shutil.rmtree, bundle.staging / "site", True)
+            pages = await asyncio.to_thread(indexing.read_pages, bundle.staging / "out")
+            bundle.urls = fragment_urls(pages)
+            await asyncio.to_thread(bundle.keep)
+
+    try:
+        await asyncio.gather(*(one(b) for b in bundles))
+    finally:
+        if widening:
+            widening.cancel()
+
+
+async def _until_complete(bundle: Path, timeout: float = 120.0, every: float = 0.1) -> None:
+    """Wait until the entry file parses, names a meta file that exists, and the bundle's size
+    has stopped changing for ``every`` seconds (a bundle costs about two of these waits, so a
+    longer wait shows in the index's wall time)."""
+    deadline = time.monotonic() + timeout
+    last = -1
+    while time.monotonic() < deadline:
+        try:
+            entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+            metas = [bundle / f"pagefind.{lang['hash']}.pf_meta" for lang in entry["languages"].values()]
+            size = dir_bytes(bundle)
+            if all(m.is_file() and m.stat().st_size for m in metas) and size == last:
+                return
+            last = size
+        except (OSError, ValueError, KeyError):
+            pass
+        await asyncio.sleep(every)
+    raise RuntimeError(f"Pagefind did not finish writing {bundle} within {timeout:.0f} s")
+
+
+def read_fragments(bundle: Path) -> dict[str, dict[str, object]]:
+    """Pagefind page id (the fragment's name) → the page as Pagefind recorded it (URL, meta,
+    filters, word count), read back from the written fragments, in name order (a folder lists
+    its files in an order of the file system's choosing: on tmpfs, the order Pagefind's threads
+    wrote them in). The last look at them: ``_prune`` drops them from the bundle."""
+    pages = {}
+    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(FRAGMENT_SIGNATURE), path
+        pages[path.stem] = json.loads(data[len(FRAGMENT_SIGNATURE):])
+    return pages
+
+
+def fragment_urls(pages: dict[str, dict[str, object]]) -> dict[str, str]:
+    """Pagefind page id → URL, for the catalog."""
+    return {page_id: str(page["url"]) for page_id, page in pages.items()}
+
+
+
+
+UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+                "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+"""Pagefind's ready-made UIs: the page uses the search API through static/search.js instead."""
+SHARD_UNUSED = ("pagefind.js", "pagefind-worker.js", "wasm.*.pagefind")
+"""A merged bundle needs only its entry, meta, index and filter files."""
+UNUSED_FOLDERS = ("fragment",)
+"""Pagefind's fragments, one a page (its indexed text, meta and filters): the page lists results
+from the catalog and takes excerpts from the text shards, so it never fetches one. They are read
+for the catalog (``read_fragments``) before the bundle is kept. Dropping them took a file a page out
+of the deploy, and their copy out of the scratch out of the build."""
+
+
+def _prune(bundle: Path, shard: bool) -> None:
+    for pattern in UNUSED_FILES + (SHARD_UNUSED if shard else ()):
+        for path in bundle.glob(pattern):
+            path.unlink()
+    for folder in UNUSED_FOLDERS:
+        shutil.rmtree(bundle / folder, ignore_errors=True)
+
+
+def dir_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def default_workers() -> int:
+    """Pagefind services at once: one per core, at most two. Why not more: each holds its bundle
+    in memory (``BUNDLE_REPORTS``), and staging the next bundle needs a core of its own share."""
+    return max(1, min(2, cores_available()))
+
+
+def run_async(make: Callable[[], Coroutine[object, object, T]]) -> T:
+    """``asyncio.run``, also when the caller already runs an event loop in this thread (an async
+    dev server, Playwright's sync API in tests): then in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(make())).result()
+
+
+@dataclass(frozen=True)
+class Indexing:
+    """How bundles are indexed: the machinery, passed in (tests pass their own instead of patching)."""
+
+    workers: int | None = None
+    """Pagefind services at once; None: ``default_workers()``."""
+    scratch: Scratch = Scratch()
+    """Where bundles are staged and written (``Scratch.choose``: beside the output if unusable)."""
+    run_pagefind: Callable[[Path], Awaitable[None]] = run_pagefind
+    """Indexes ``staging/site`` into ``staging/out``."""
+    read_pages: Callable[[Path], dict[str, dict[str, object]]] = read_fragments
+    """A written bundle's pages as Pagefind recorded them, by page id."""
+
+    @property
+    def services(self) -> int:
+        return default_workers() if self.workers is None else self.workers

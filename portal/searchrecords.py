@@ -1,0 +1,205 @@
+"""What search indexes: the records (a report, agency or year page and the catalog row the result
+list shows), the documents they index, and how they are cut into search slices and Pagefind bundles.
+
+Pure: nothing here writes a file or runs Pagefind (``portal.searchbundles`` does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache, partial
+from pathlib import Path
+
+from .model import Agency, Report, Site, Year
+from .searchtext import LABEL_TABLES, TABLE_LABELS, label_lines, report_names, searchable_text
+from .searchtokens import CODE_WIDTH, CODES, coded
+
+BUNDLE = Path("pagefind")
+"""Everything search writes lives under ``/pagefind/`` (the folder the build keeps between dev
+rebuilds): the primary Pagefind bundle, shard bundles ``shard-<n>/``, and ``portal/`` with the
+catalog. (The text shards are rendered beside their report pages: ``portal.searchtext``.)"""
+
+
+
+def table_mask(report: Report) -> int:
+    """Which tables the report has: bit *i* for ``LABEL_TABLES[i]``."""
+    return sum(1 << i for i, table in enumerate(LABEL_TABLES) if getattr(report, table) is not None)
+
+
+@cache
+def label_pieces(mask: int) -> frozenset[str]:
+    """Every piece (whole characters) of every run of the labels of the tables in ``mask``, coded.
+
+    Why: a report's source text prints its tables, so a good share of its characters are runs
+    of table labels (本年新收政府信息公开申请数量, 行政许可 …). The page finds every run of a
+    table's labels in every report that has the table, from the catalog (``searchIds`` in
+    search.js), so a run of the report's text that is a piece of those labels needs no place in
+    the index: every query run that occurs in it occurs in the labels too. Such runs are left out
+    of the body Pagefind indexes (``coded``): fewer words and positions to index and to fetch.
+    Only whole runs that are pieces of a label run go: a label wrapped over two lines in the
+    source leaves two pieces; a label printed with a variant character stays indexed."""
+    width = CODE_WIDTH + 1  # a code and its space
+    pieces: set[str] = set()
+    for i, table in enumerate(LABEL_TABLES):
+        if mask & (1 << i):
+            for run in TABLE_LABELS[table].translate(CODES).split("\n"):
+                n = len(run) // width
+                pieces.update(run[a * width:b * width] for a in range(n) for b in range(a + 1, n + 1))
+    return frozenset(pieces)
+
+
+def indexed_body(document: str, tables: int = 0) -> str:
+    """The coded body Pagefind indexes for ``document`` of a page whose tables are ``tables``."""
+    return coded(document, label_pieces(tables))
+
+
+def table_labels(report: Report) -> list[str]:
+    """Row and column labels of the tables the report has, so 不予公开 or 结果纠正 find it even
+    when the source printed the label wrapped over two cells."""
+    return [line for table in LABEL_TABLES if getattr(report, table) is not None for line in label_lines(table)]
+
+
+def indexed_document(report: Report) -> str:
+    """What Pagefind indexes of a report: its text and names, not its table labels (nor the runs
+    of its text that are pieces of them: ``label_pieces``).
+
+    Why not the labels: they were a large share of a report's tokens (docs/performance.md),
+    identical for every report that has the table, so they cost Pagefind time and memory in every report and
+    every bundle, and made the chunks of their bigrams the largest of every query. The page
+    matches them instead against the catalog's ``labels`` and each report's table mask; as runs
+    never cross a separator, a run is in the report's document iff it is in this document or in
+    the labels of one of its tables. The text is as search reads it: a line break that only wraps
+    a paragraph is not a break (``searchtext.soft_breaks``)."""
+    return f"{searchable_text(report.text)}\n{report_names(report)}"
+
+
+def report_document(report: Report) -> str:
+    """The searchable document of a report, exactly as searched; the benchmark's truth."""
+    return "\n".join([indexed_document(report), *table_labels(report)])
+
+
+def agency_document(agency: Agency) -> str:
+    """Agency pages are found by name, alias, place and kind of body."""
+    return "\n".join([agency.name, *agency.aliases, *agency.jurisdiction, agency.kind])
+
+
+def year_document(year: int) -> str:
+    return f"{year}年\n{year}年度政府信息公开工作年度报告"
+
+
+@dataclass(frozen=True)
+class Record:
+    """One Pagefind record: a page of the site and the catalog row the result list shows."""
+
+    url: str
+    make_document: Callable[[], str]
+    """Made when the record's bundle is staged, not when the records are planned: a document is
+    a copy of the report's text, and the index process would hold every report's for the whole run."""
+    meta: dict[str, str]
+    row: list[object]  # catalog row: see describe() in search.js
+    tables: int = 0  # a report's table mask: the pieces of their labels are not indexed
+
+    @property
+    def body(self) -> str:
+        return indexed_body(self.make_document(), self.tables)
+
+
+def report_record(report: Report, agency_index: int, slice_index: int) -> Record:
+    """``slice_index``: the position of the report's slice among the catalog's distinct shard keys,
+    so the page knows which reports a slice holds when it matches table labels itself."""
+    a = report.agency
+    default_title = f"{a.name}{report.year}年政府信息公开工作年度报告"
+    tables = table_mask(report)
+    return Record(
+        url=report.url,
+        make_document=partial(indexed_document, report),
+        meta={"title": report.title, "agency": a.name, "year": str(report.year),
+              "jurisdiction": a.jurisdiction_label, "kind": a.kind},
+        row=["r", agency_index, report.year, slice_index, tables]
+        + ([] if report.title == default_title else [report.title]),
+        tables=tables,
+    )
+
+
+def agency_record(agency: Agency, agency_index: int) -> Record:
+    return Record(agency.url, partial(agency_document, agency),
+                  {"title": agency.name, "agency": agency.name, "jurisdiction": agency.jurisdiction_label,
+                   "kind": agency.kind}, ["a", agency_index])
+
+
+def year_record(year: int) -> Record:
+    return Record(Year(year).url, partial(year_document, year), {"title": f"{year}年度报告", "year": str(year)},
+                  ["y", year])
+
+
+ShardKey = Callable[[Report], str]
+
+
+def shard_by_year(report: Report) -> str:
+    return str(report.year)
+
+
+def shard_by_province(report: Report) -> str:
+    return report.agency.jurisdiction[0] if report.agency.jurisdiction else "none"
+
+
+PAGES_SHARD = "pages"
+SLICE_REPORTS = 600
+"""Reports per search slice. Pagefind's exact-phrase search costs (result pages) × (postings of
+the phrase): the page searches slice after slice (a ``shard`` filter), newest year first, so the
+first results show after one slice's work, not the whole index's."""
+BUNDLE_REPORTS = 700
+"""Reports per Pagefind bundle, at most. A query downloads its words' chunks from every bundle,
+so fewer bundles mean fewer bytes; but one Pagefind process holds its bundle in memory, so
+bundles bound the memory of indexing at any corpus size and let two processes index at once.
+This value trades a service's memory against a first query's bytes: the figures behind it are in
+docs/performance.md ("Search bundles: memory against bytes" and "Search: the figures behind the
+index's design")."""
+
+
+@dataclass(frozen=True)
+class Shard:
+    """A slice of the records that the page searches in one go, and the bundle that holds it."""
+
+    key: str  # the value of every record's ``shard`` filter
+    bundle: Path  # relative to out_dir
+    records: list[Record]
+
+
+def _slices(site: Site, shard_by: ShardKey, slice_reports: int) -> Iterator[tuple[str, list[Report]]]:
+    """Reports grouped by key, descending (newest year first), cut in agency order into parts."""
+    groups: dict[str, list[Report]] = {}
+    for report in sorted(site.reports, key=lambda r: r.agency.slug):
+        groups.setdefault(shard_by(report), []).append(report)
+    for key in sorted(groups, reverse=True):
+        group = groups[key]
+        parts = -(-len(group) // slice_reports)
+        size = -(-len(group) // parts)
+        for i in range(parts):
+            yield (key if parts == 1 else f"{key}.{i + 1}"), group[i * size:(i + 1) * size]
+
+
+def plan_shards(site: Site, shard_by: ShardKey = shard_by_year, slice_reports: int = SLICE_REPORTS,
+                bundle_reports: int = BUNDLE_REPORTS) -> list[Shard]:
+    """Slices in search order — agency and year pages, then reports by ``shard_by`` — cut in that
+    order into the fewest bundles of at most ``bundle_reports``, all of one size: the primary
+    ``pagefind/`` first, then ``pagefind/shard-<n>/``.
+
+    Why bundles are not whole slices: a query fetches index chunks from every bundle, so bytes
+    per query grow with the number of bundles; packing whole slices into bundles left one slice a
+    bundle, half as many bundles again as needed. A slice split between two bundles is
+    two ``Shard`` entries with the same key; the page searches each key once."""
+    agency_index = {a.slug: i for i, a in enumerate(site.agencies)}
+    pages = [agency_record(a, i) for i, a in enumerate(site.agencies)] + [year_record(y) for y in site.years]
+    shards = [Shard(PAGES_SHARD, BUNDLE, pages)]
+    ordered = [(n, key, report) for n, (key, part) in enumerate(_slices(site, shard_by, max(1, slice_reports)), 1)
+               for report in part]
+    size = -(-len(ordered) // max(1, -(-len(ordered) // max(1, bundle_reports)))) if ordered else 1
+    for i, (n, key, report) in enumerate(ordered):
+        bundle = BUNDLE / f"shard-{i // size}" if i >= size else BUNDLE
+        if shards[-1].key != key or shards[-1].bundle != bundle:
+            shards.append(Shard(key, bundle, []))
+        shards[-1].records.append(report_record(report, agency_index[report.agency.slug], n))
+    return shards
+
