@@ -98,7 +98,7 @@ def child(phase: str, content: Path, out: Path) -> dict[str, float]:
         timings["bundles"], timings["pagefind_rss_mb"] = stats.bundles, stats.peak_rss_mb
     elif phase == "edit":
         from portal.build import KEEP
-        from portal.serve import SEARCH_NEXT, SEARCH_OLD
+        from portal.devbuild import SEARCH_NEXT, SEARCH_OLD
 
         changed = step("write", lambda: write_site(site, out, keep=(*KEEP, SEARCH_NEXT, SEARCH_OLD)))
         timings["changed"] = len(changed)

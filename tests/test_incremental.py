@@ -1,7 +1,7 @@
 """The dev server's cheap rebuild gives exactly the site a full rebuild gives.
 
 A save under ``reports/<slug>/`` re-parses only the files whose stamps changed (``ParseCache``)
-and renders only that agency's files, then the site-wide ones (``serve.Rebuilder``). These tests
+and renders only that agency's files, then the site-wide ones (``devbuild.Rebuilder``). These tests
 edit a synthetic corpus (several years per agency, so the cross-year checks and the previous /
 next links are exercised) and then ask a full ``write_site`` what is still different: nothing
 may be.
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from portal import serve
+from portal import devbuild
 from portal.build import write_site
 from portal.load import ParseCache, load_content
 from portal.model import Site
@@ -67,7 +67,7 @@ def _middle_year(content: Path, slug: str) -> Path:
 class Written:
     """A site the dev server's builder wrote from ``content``, and the report the test changes."""
 
-    rebuild: serve.Rebuilder
+    rebuild: devbuild.Rebuilder
     out: Path
     slug: str
     yaml_path: Path
@@ -79,7 +79,7 @@ class Written:
         assert first.error is None and first.then is not None, first.error
         rest = first.then()
         assert rest.error is None, rest.error
-        serve.write_downloads(rest.site, self.out)
+        self.rebuild.output.write_downloads(rest.site)
         return first.written + rest.written
 
     def page(self, url: str) -> Path:
@@ -88,7 +88,7 @@ class Written:
 
 @pytest.fixture()
 def written(content: Path, tmp_path: Path) -> Written:
-    rebuild = serve.Rebuilder(content, tmp_path / "site")
+    rebuild = devbuild.Rebuilder(content, devbuild.DevOutput(tmp_path / "site"))
     assert rebuild().error is None
     site = load_content(content)
     slug = _agency_with_years(site)
@@ -97,7 +97,7 @@ def written(content: Path, tmp_path: Path) -> Written:
 
 def _nothing_left(content: Path, out: Path) -> bool:
     """A full write of the site finds nothing the scoped build missed."""
-    return write_site(load_content(content), out, keep=serve.DEV_KEEP) == []
+    return write_site(load_content(content), out, keep=devbuild.DEV_KEEP) == []
 
 
 def test_a_scoped_write_leaves_nothing_for_a_full_write(content: Path, written: Written) -> None:
@@ -157,17 +157,17 @@ def test_a_broken_source_text_is_not_served_from_the_cache(content: Path) -> Non
 
 def test_saves_map_to_the_agencies_they_can_change(tmp_path: Path) -> None:
     content = tmp_path / "content"
-    assert serve.agencies_touched(content, [str(content / "reports/a/2023.yaml"),
+    assert devbuild.agencies_touched(content, [str(content / "reports/a/2023.yaml"),
                                             str(content / "reports/b/2022.txt")]) == {"a", "b"}
     for shared in ("agencies.yaml", "pages/about.md", "reports/stray.yaml"):
-        assert serve.agencies_touched(content, [str(content / shared)]) is None
-    assert serve.agencies_touched(content, [str(tmp_path / "templates/base.html")]) is None
+        assert devbuild.agencies_touched(content, [str(content / shared)]) is None
+    assert devbuild.agencies_touched(content, [str(tmp_path / "templates/base.html")]) is None
 
 
 def test_the_dev_build_catches_up_on_agencies_a_failed_build_skipped(content: Path, tmp_path: Path) -> None:
     """Save A broken (nothing written), then save B: the good build must write A's fix too."""
     out = tmp_path / "site"
-    rebuild = serve.Rebuilder(content, out)
+    rebuild = devbuild.Rebuilder(content, devbuild.DevOutput(out))
     assert rebuild().error is None
     site = load_content(content)
     slugs = list(dict.fromkeys(r.agency.slug for r in site.reports))
@@ -187,7 +187,7 @@ def test_the_dev_build_catches_up_on_agencies_a_failed_build_skipped(content: Pa
     assert rest.error is None and rest.then is None and rest.written > 0
     assert rest.pages and rest.pages("") and rest.pages("years/2023/") and not rest.pages(f"agencies/{slugs[0]}/")
     # the downloads are written after the reload, by the indexer thread
-    serve.write_downloads(outcome.site, out)
+    rebuild.output.write_downloads(outcome.site)
     assert _nothing_left(content, out)
 
 

@@ -25,7 +25,7 @@ from browser import launch_chromium
 from bs4 import BeautifulSoup
 from conftest import load_script
 
-from portal import serve as devserver
+from portal import devbuild, devhttp, devreload, devthreads
 from portal.errors import ContentError, Problem
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -140,7 +140,7 @@ def test_pages_are_served_under_the_deployed_security_headers(served: Served) ->
     """
     with urllib.request.urlopen(served.server.url(served.url), timeout=10) as response:
         headers = response.headers
-    expected = devserver.site_wide_headers()
+    expected = devhttp.site_wide_headers()
     assert "default-src 'none'" in expected["Content-Security-Policy"]
     for name, value in expected.items():
         assert headers[name] == value, name
@@ -264,14 +264,14 @@ def test_output_folder_holding_the_content_is_refused(tmp_path: Path) -> None:
 
 
 def test_pages_get_external_scripts_and_while_broken_the_banner() -> None:
-    state = devserver.LiveState()
+    state = devreload.LiveState()
     page = b"<!doctype html><html><head><title>t</title></head><body class=x><h1>A</h1></body></html>"
-    good = devserver.decorate(page, state).decode()
+    good = devhttp.decorate(page, state).decode()
     assert '<script src="/livereload.js"></script>' in good
     assert f'data-build="{state.generation}"' in good
     assert "<script>" not in good and "portal-build-error" not in good  # no inline script, ever
     state.error = "content/x.yaml:3: year: <bad>"
-    broken = devserver.decorate(page, state).decode()
+    broken = devhttp.decorate(page, state).decode()
     assert broken.index("<body class=x>") < broken.index('id="portal-build-error"') < broken.index("<h1>A</h1>")
     assert "content/x.yaml:3: year: &lt;bad&gt;" in broken
     assert ("<h2>构建失败：改好下面的文件并保存，页面会自动刷新；现在看到的是上次成功构建的版本</h2>") in broken
@@ -283,10 +283,10 @@ def test_urls_resolve_inside_the_output_only(tmp_path: Path) -> None:
     (tmp_path / "reports" / "a").mkdir(parents=True)
     (tmp_path / "reports" / "a" / "index.html").write_text("x")
     (tmp_path / "index.html").write_text("home")
-    assert devserver.resolve(tmp_path, "") == tmp_path / "index.html"
-    assert devserver.resolve(tmp_path, "reports/a/") == tmp_path / "reports" / "a" / "index.html"
-    assert devserver.resolve(tmp_path, "../etc/passwd") is None
-    assert devserver.resolve(tmp_path, "reports/missing/") is None
+    assert devhttp.resolve(tmp_path, "") == tmp_path / "index.html"
+    assert devhttp.resolve(tmp_path, "reports/a/") == tmp_path / "reports" / "a" / "index.html"
+    assert devhttp.resolve(tmp_path, "../etc/passwd") is None
+    assert devhttp.resolve(tmp_path, "reports/missing/") is None
 
 
 def test_scan_sees_edits_renames_and_deletes_but_never_the_output(tmp_path: Path) -> None:
@@ -297,43 +297,40 @@ def test_scan_sees_edits_renames_and_deletes_but_never_the_output(tmp_path: Path
     yaml_file.write_text("a: 1\n")
     (out / "index.html").write_text("x")
     (content / ".a.yaml.swp").write_text("vim")
-    before = devserver.scan([content], out)
+    before = devthreads.scan([content], out)
     assert list(before) == [str(yaml_file)]
     replacement = content / "reports" / "a.yaml.new"
     replacement.write_text("a: 2\n")  # an editor's atomic save: write beside, rename over
     replacement.replace(yaml_file)
     (out / "index.html").write_text("changed output")
-    after = devserver.scan([content], out)
-    assert devserver.changed_paths(before, after) == [str(yaml_file)]
+    after = devthreads.scan([content], out)
+    assert devthreads.changed_paths(before, after) == [str(yaml_file)]
     yaml_file.unlink()
-    assert devserver.changed_paths(after, devserver.scan([content], out)) == [str(yaml_file)]
+    assert devthreads.changed_paths(after, devthreads.scan([content], out)) == [str(yaml_file)]
 
 
 def test_a_burst_of_saves_is_one_build_and_every_outcome_is_published() -> None:
     builds: list[tuple[str, ...]] = []
     published = threading.Event()
 
-    def build(trigger: tuple[str, ...]) -> devserver.Outcome:
+    def build(trigger: tuple[str, ...]) -> devbuild.Outcome:
         builds.append(trigger)
-        return devserver.Outcome(None, 0, None, 0.0, trigger)
+        return devbuild.Outcome(None, 0, None, 0.0, trigger)
 
-    builder = devserver.Builder(build, lambda outcome: published.set())
+    builder = devthreads.Builder(build, lambda outcome: published.set())
     builder.start()
     for name in ("a.yaml", "b.yaml", "a.yaml"):
         builder.request([name])
     assert published.wait(5)
-    time.sleep(devserver.QUIET_SECONDS * 4)
+    time.sleep(devthreads.QUIET_SECONDS * 4)
     assert builds == [("a.yaml", "b.yaml")]
 
 
-def test_rebuild_turns_every_failure_into_text(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import portal.load
-
+def test_rebuild_turns_every_failure_into_text(tmp_path: Path) -> None:
     def bad_content(_: Path, **__: object) -> None:
         raise ContentError([Problem("content/reports/x/2023.yaml", "expected a date", 7, "published")])
 
-    monkeypatch.setattr(portal.load, "load_content", bad_content)
-    outcome = devserver.rebuild(tmp_path, tmp_path / "site", ("x.yaml",))
+    outcome = devbuild.rebuild(tmp_path, devbuild.DevOutput(tmp_path / "site"), ("x.yaml",), load=bad_content)
     assert outcome.site is None and outcome.error is not None
     assert outcome.error == "content/reports/x/2023.yaml:7: published: expected a date\n" \
         "共 1 个问题；页面显示的是上次成功构建的版本。"
@@ -341,8 +338,7 @@ def test_rebuild_turns_every_failure_into_text(monkeypatch: pytest.MonkeyPatch, 
     def bug(_: Path, **__: object) -> None:
         raise KeyError("oops")
 
-    monkeypatch.setattr(portal.load, "load_content", bug)
-    outcome = devserver.rebuild(tmp_path, tmp_path / "site")
+    outcome = devbuild.rebuild(tmp_path, devbuild.DevOutput(tmp_path / "site"), load=bug)
     assert outcome.error is not None
     assert outcome.error.startswith("构建时出现内部错误（网站程序的缺陷，不是内容的问题）：\n")
     assert "KeyError: 'oops'" in outcome.error

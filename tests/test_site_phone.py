@@ -11,7 +11,8 @@ import pytest
 from browser import launch_chromium, serve_directory
 from conftest import NO_TABLES, SEED_002, text_of
 
-from portal.serve import ERROR_CSS, LiveState, decorate
+from portal.devhttp import ERROR_CSS, decorate
+from portal.devreload import LiveState
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
