@@ -141,6 +141,18 @@ def weihai_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
+@pytest.fixture(scope="module")
+def browser(chromium_executable: str) -> Iterator[object]:
+    """Debian's Chromium through Playwright, one a test module (the flags are in tests/browser.py)."""
+    from browser import launch_chromium
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = launch_chromium(p)
+        yield chromium
+        chromium.close()
+
+
 @pytest.fixture()
 def scratch_content(tmp_path: Path) -> Path:
     """A private copy of content/ that a test may edit."""

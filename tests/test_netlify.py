@@ -22,7 +22,6 @@ from pathlib import Path
 
 import pytest
 from _repo import ROOT, clean_env, copy_repo, make_venv
-from browser import launch_chromium
 
 NETLIFY = tomllib.loads((ROOT / "netlify.toml").read_text(encoding="utf-8"))
 LONG = "max-age=31536000"
@@ -252,16 +251,6 @@ def netlify_server(netlify_site: Path) -> Iterator[str]:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_executable: str):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = launch_chromium(pw)
-        yield browser
-        browser.close()
 
 
 COLLECT_VIOLATIONS = """

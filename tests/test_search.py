@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
-from browser import launch_chromium, serve_directory
+from browser import serve_directory
 from conftest import CONTENT, ROOT, url_file
 
 from portal.build import build_site
@@ -336,16 +336,6 @@ def test_staging_in_the_scratch_folder_or_beside_the_output_gives_the_same_index
 
 
 # ------------------------------------------------------------------ the page in Chromium
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_executable: str) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
-from browser import launch_chromium, serve_directory
+from browser import serve_directory
 from conftest import url_file
 
 from portal.build import build_site
@@ -114,16 +114,6 @@ def test_the_text_shard_says_which_blocks_run_on_and_which_every_report_has(land
 
 
 # ------------------------------------------------------------------ the pages in Chromium
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_executable: str) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

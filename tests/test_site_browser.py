@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browser import launch_chromium, serve_directory
+from browser import serve_directory
 from conftest import SEED_002
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -15,16 +15,6 @@ PAGES = ("/", "/agencies/", "/agencies/weihai-torch-hitech-zone/", SEED_002, "/y
          "/no-such-page/")  # /search/ needs the Pagefind index: tests/test_search.py drives it
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_executable: str):  # noqa: ANN201 - a Playwright Browser
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = launch_chromium(p)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browser import launch_chromium, serve_directory
+from browser import serve_directory
 from conftest import NO_TABLES, SEED_002, text_of
 
 from portal.devhttp import ERROR_CSS, decorate
@@ -26,16 +26,6 @@ PAGE_KINDS = (
 SCROLL_TO_END = "el => { el.scrollLeft = el.scrollWidth; return el.scrollLeft; }"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_executable: str):  # noqa: ANN201 - a Playwright Browser
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = launch_chromium(p)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
