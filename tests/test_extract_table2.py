@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.extract.tables import read_table2
+from portal.extract.table2 import read_table2
 
 HEAD = ["二、主动公开政府信息情况", "第二十条第（一）项", "信息内容\t本年制发件数\t本年废止件数\t现行有效件数"]
 

@@ -22,7 +22,9 @@ from .narrative import read_narrative
 from .ocr import OcrError, OcrText, ocr_to_text
 from .origin import source_url
 from .pdf import PdfError, pdf_to_text
-from .tables import TableRead, find_regions, form_of, read_table2, read_table3, read_table4
+from .table2 import read_table2
+from .table3 import read_table3
+from .tables import TableRead, find_regions, form_of, read_table4
 from .view import reading_lines
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../../schema/report.schema.json"
