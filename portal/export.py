@@ -25,6 +25,7 @@ from typing import Any
 from . import form
 from .cells import CELLS, row_values
 from .checks import Check
+from .coverage import LABELS, STATUSES, coverage_of
 from .figures import KEY_FIGURES, Figure, Value, flat_value
 from .model import Report, Site
 from .numfmt import format_number
@@ -140,7 +141,7 @@ class Column:
     name: str
     type: str  # string | integer | number | date | boolean
     description: str
-    read: Callable[[Report], Any]
+    read: Callable[[Any], Any]  # of a Report; of a coverage Entry for coverage.csv
 
 
 def _cell(path: str) -> Callable[[Report], Any]:
@@ -285,6 +286,30 @@ def _csv(rows: Iterator[list[Any]]) -> Iterator[bytes]:
     yield buffer.getvalue().encode("utf-8")
 
 
+def coverage_columns() -> tuple[Column, ...]:
+    """The columns of coverage.csv: one row per agency and year that has a report or is expected
+    (``coverage``); the agency's columns are named as in reports.csv."""
+    labels = "；".join(f"{s}：{LABELS[s]}" for s in STATUSES)
+    return (
+        Column("agency_slug", "string", "机关标识（网址中使用）", lambda e: e.agency.slug),
+        Column("agency", "string", "机关名称", lambda e: e.agency.name),
+        Column("jurisdiction", "string", "所属行政区划，以 › 分隔", lambda e: e.agency.jurisdiction_label),
+        Column("kind", "string", "机关类型", lambda e: e.agency.kind),
+        Column("year", "integer", "统计年度", lambda e: e.year),
+        Column("timeliness", "string", f"收录与按期情况（{labels}）", lambda e: e.status),
+        Column("published", "date", "发布日期；原文未注明或未收录时为空", lambda e: e.published),
+        Column("deadline", "date", "条例规定的发布期限；条例未规定时为空", lambda e: e.deadline and e.deadline.date),
+        Column("days_late", "integer", "逾期天数（按期为 0）；无发布日期或无期限时为空", lambda e: e.days_late),
+        Column("url", "string", "报告页面地址（站内路径）；未收录时为空", lambda e: e.report and e.report.url),
+    )
+
+
+def coverage_csv(site: Site) -> Iterator[bytes]:
+    columns = coverage_columns()
+    entries = coverage_of(site).in_order(site.agencies)
+    return _csv(iter([[c.name for c in columns], *([c.read(e) for c in columns] for e in entries)]))
+
+
 def reports_csv(site: Site) -> Iterator[bytes]:
     columns = report_columns()
     yield from _csv(iter([[c.name for c in columns], *([c.read(r) for c in columns] for r in site.reports)]))
@@ -308,7 +333,7 @@ def table3_csv(site: Site) -> Iterator[bytes]:
 
 
 def datapackage(site: Site, base_url: str) -> bytes:
-    """A Frictionless Data Package (v1) describing the three downloads."""
+    """A Frictionless Data Package (v1) describing the site-wide downloads."""
 
     def fields(columns: tuple[Column, ...]) -> list[dict[str, str]]:
         return [{"name": c.name, "type": c.type, "description": c.description} for c in columns]
@@ -340,6 +365,14 @@ def datapackage(site: Site, base_url: str) -> bytes:
                                "只含原文有表三的报告。",
                 "schema": {"fields": fields(table3_columns()) + t3_numbers,
                            "primaryKey": ["agency_slug", "year", "row"], "missingValues": [""]},
+            },
+            {
+                "name": "coverage", "path": "coverage.csv", "profile": "tabular-data-resource", "format": "csv",
+                "mediatype": "text/csv", "encoding": "utf-8-sig", "dialect": csv_dialect,
+                "description": "每个机构每个年度一行：是否收录报告、是否在条例规定的期限内发布、逾期天数。"
+                               "只含有报告或登记为应当发布（expected_from）的年度。",
+                "schema": {"fields": fields(coverage_columns()), "primaryKey": ["agency_slug", "year"],
+                           "missingValues": [""]},
             },
             {
                 "name": "reports-json", "path": "reports.json", "format": "json", "mediatype": "application/json",

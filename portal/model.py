@@ -11,14 +11,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import form
 from .checks import FAIL, Check
 from .numfmt import bounded, format_number
 
+if TYPE_CHECKING:
+    from .jurisdictions import Jurisdictions
+
 GOVERNMENT_KIND = "人民政府"
 DEPARTMENT_KINDS = ("部门", "政府办公室", "街道办事处", "开发区管委会")
+FIRST_YEAR_OF_2008_RULES = 2008  # the 2008 条例 took effect on 1 May 2008
 LAST_YEAR_OF_2008_RULES = 2018
 
 
@@ -53,6 +57,28 @@ class Deadline:
     basis: str
 
 
+def deadline_for(kind: str, year: int) -> Deadline | None:
+    """When a report of a body of ``kind`` for ``year`` was due, and under which rule; None where
+    no rule says (docs/content.md, "Deadlines").
+
+    Reports for 2019 on fall under the 2019 条例 (国务院令第711号) 第四十九条: departments of a
+    county-level or higher government by 31 January, the government's own report by 31 March.
+    Dispatched bodies (街道办事处, 开发区管委会) are counted as departments, as local rules do. The
+    article names no date for 乡镇 governments. Reports for 2008 to 2018 fell under the 2008 条例
+    第三十一条: every body by 31 March; before 2008 there was no 条例.
+    """
+    if year < FIRST_YEAR_OF_2008_RULES:
+        return None
+    if year <= LAST_YEAR_OF_2008_RULES:
+        return Deadline(dt.date(year + 1, 3, 31), "2008年施行的条例第三十一条：每年3月31日前")
+    if kind == GOVERNMENT_KIND:
+        return Deadline(dt.date(year + 1, 3, 31), "条例第四十九条：本级政府年报于每年3月31日前公布")
+    if kind in DEPARTMENT_KINDS:
+        note = "" if kind in ("部门", "政府办公室") else "（派出机关、机构参照政府部门）"
+        return Deadline(dt.date(year + 1, 1, 31), f"条例第四十九条：政府部门于每年1月31日前公布{note}")
+    return None
+
+
 @dataclass(frozen=True)
 class Agency:
     """One administrative body of the registry."""
@@ -66,32 +92,31 @@ class Agency:
     phone: str | None = None
     aliases: tuple[str, ...] = ()
     draft: bool = False
+    expected_from: int | None = None  # the first year the registry expects a report (coverage)
+    expected_until: int | None = None  # the last one, for a body merged or abolished
 
     @property
     def url(self) -> str:
         return agency_url(self.slug)
 
     @property
+    def feed_url(self) -> str:
+        """Its reports as an Atom feed, for a reader following this one agency."""
+        return f"{self.url}feed.xml"
+
+    @property
     def jurisdiction_label(self) -> str:
         return " › ".join(self.jurisdiction)
 
     def deadline(self, year: int) -> Deadline | None:
-        """When the report for ``year`` was due, and under which rule; None where no rule says.
+        """When this body's report for ``year`` was due, and under which rule (``deadline_for``)."""
+        return deadline_for(self.kind, year)
 
-        Reports for 2019 on fall under the 2019 条例 (国务院令第711号) 第四十九条: departments of a
-        county-level or higher government by 31 January, the government's own report by 31
-        March. Dispatched bodies (街道办事处, 开发区管委会) are counted as departments, as local
-        rules do. The article names no date for 乡镇 governments. Reports for 2018 and before
-        fell under the 2008 条例 第三十一条: every body by 31 March.
-        """
-        if year <= LAST_YEAR_OF_2008_RULES:
-            return Deadline(dt.date(year + 1, 3, 31), "2008年施行的条例第三十一条：每年3月31日前")
-        if self.kind == GOVERNMENT_KIND:
-            return Deadline(dt.date(year + 1, 3, 31), "条例第四十九条：本级政府年报于每年3月31日前公布")
-        if self.kind in DEPARTMENT_KINDS:
-            note = "" if self.kind in ("部门", "政府办公室") else "（派出机关、机构参照政府部门）"
-            return Deadline(dt.date(year + 1, 1, 31), f"条例第四十九条：政府部门于每年1月31日前公布{note}")
-        return None
+    def expected_in(self, year: int) -> bool:
+        """Whether the registry expects a report for ``year``: only from ``expected_from`` on (and
+        up to ``expected_until``); with no ``expected_from``, no year's absence is counted."""
+        return self.expected_from is not None and self.expected_from <= year \
+            and (self.expected_until is None or year <= self.expected_until)
 
     @classmethod
     def from_entry(cls, entry: dict[str, Any]) -> Agency:
@@ -105,6 +130,8 @@ class Agency:
             phone=entry.get("phone"),
             aliases=tuple(entry.get("aliases") or ()),
             draft=bool(entry.get("draft", False)),
+            expected_from=entry.get("expected_from"),
+            expected_until=entry.get("expected_until"),
         )
 
 
@@ -160,8 +187,14 @@ class Report:
         return self.data.get("status", "draft")
 
     @property
+    def deadline_as(self) -> str | None:
+        """The kind of body whose deadline this report has, when not its agency's: a 政府办公室
+        publishing its government's report is due as a 人民政府 (``deadline_as: 人民政府``)."""
+        return self.data.get("deadline_as")
+
+    @property
     def deadline(self) -> Deadline | None:
-        return self.agency.deadline(self.year)
+        return deadline_for(self.deadline_as or self.agency.kind, self.year)
 
     @property
     def on_time(self) -> bool | None:
@@ -280,3 +313,10 @@ class Site:
     def year_pages(self) -> tuple[Year, ...]:
         """The years with reports, as pages (each knows its URL), oldest first."""
         return tuple(Year(y) for y in self.years)
+
+    @cached_property
+    def jurisdictions(self) -> Jurisdictions:
+        """Every level of the agencies' jurisdiction paths, as pages with URLs (``jurisdictions``)."""
+        from .jurisdictions import Jurisdictions  # that module builds on Agency: imported here, no cycle
+
+        return Jurisdictions.of(self.agencies)

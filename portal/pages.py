@@ -10,7 +10,7 @@ rendered, not when it is listed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,10 +21,11 @@ from .charts import Series, bar_chart
 from .checks import RULES, UNKNOWN, Check, summarize
 from .figures import FIGURES_BY_KEY, HEADLINE, KEY_FIGURES, NARRATIVE, YEAR_COLUMNS, Figure, Total, Value, change, total
 from .formtables import TableView, table_views
+from .jurisdictions import Jurisdiction
 from .model import Agency, NarrativeFigure, Report, Site, Year, report_url
 from .render import render_markdown
 from .searchtext import text_shard
-from .sitecache import JurisdictionNode, SiteCache
+from .sitecache import SiteCache
 from .text import Block, TocEntry, block_of, toc
 
 # ---------------------------------------------------------------- page contexts
@@ -122,7 +123,7 @@ class HomeContext:
     meta: Meta
     counts: tuple[tuple[str, int], ...]
     newest: tuple[Report, ...]
-    tree: tuple[JurisdictionNode, ...]
+    tree: tuple[Jurisdiction, ...]
     headline: HeadlineTable
 
 
@@ -138,7 +139,7 @@ class HeadlineTable:
 @dataclass(frozen=True)
 class AgencyIndexContext:
     meta: Meta
-    tree: tuple[JurisdictionNode, ...]
+    tree: tuple[Jurisdiction, ...]
     years_of: dict[str, tuple[Report, ...]]
 
 
@@ -150,6 +151,7 @@ class AgencyContext:
     yoy: YoyTable
     chart: Markup | None
     chart_series: tuple[Series, ...]
+    jurisdictions: tuple[Jurisdiction, ...] = ()  # its jurisdiction path, level by level, as pages
 
 
 @dataclass(frozen=True)
@@ -181,7 +183,7 @@ class YearContext:
     year: Year
     columns: tuple[Figure, ...]
     rows: tuple[YearRow, ...]
-    totals: tuple[tuple[JurisdictionNode, int, tuple[Total, ...]], ...]  # node, depth, totals
+    totals: tuple[tuple[Jurisdiction, int, tuple[Total, ...]], ...]  # node, depth, totals
     previous_year: Year | None
     next_year: Year | None
 
@@ -226,6 +228,7 @@ class FeedContext:
     meta: Meta
     updated: str
     entries: tuple[FeedEntry, ...]
+    alternate: str  # the HTML page the feed follows
 
 
 @dataclass(frozen=True)
@@ -310,13 +313,13 @@ def totals_for(node_reports: Sequence[Report], figures: Sequence[Figure], cache:
     return tuple(total(f, node_reports, values) for f in figures)
 
 
-def year_totals(year_reports: Sequence[Report], figures: Sequence[Figure], tree: Sequence[JurisdictionNode],
-                cache: SiteCache) -> tuple[tuple[JurisdictionNode, int, tuple[Total, ...]], ...]:
+def year_totals(year_reports: Sequence[Report], figures: Sequence[Figure], tree: Sequence[Jurisdiction],
+                cache: SiteCache) -> tuple[tuple[Jurisdiction, int, tuple[Total, ...]], ...]:
     """A total per jurisdiction level that has reports this year, depth-first."""
     by_slug = {r.agency.slug: r for r in year_reports}
-    out: list[tuple[JurisdictionNode, int, tuple[Total, ...]]] = []
+    out: list[tuple[Jurisdiction, int, tuple[Total, ...]]] = []
 
-    def walk(node: JurisdictionNode, depth: int) -> None:
+    def walk(node: Jurisdiction, depth: int) -> None:
         reports = [by_slug[a.slug] for a in node.all_agencies() if a.slug in by_slug]
         if not reports:
             return
@@ -341,7 +344,8 @@ def home_context(meta: Meta, site: Site, cache: SiteCache) -> HomeContext:
 def agency_context(meta: Meta, agency: Agency, reports: tuple[Report, ...], cache: SiteCache) -> AgencyContext:
     yoy = yoy_table(reports, cache)
     chart, series = agency_chart(agency, yoy)
-    return AgencyContext(meta, agency, reports, yoy, chart, series)
+    lineage = cache.site.jurisdictions.lineage(agency.jurisdiction)
+    return AgencyContext(meta, agency, reports, yoy, chart, series, lineage)
 
 
 def year_context(meta: Meta, year: Year, previous: Year | None, following: Year | None,
@@ -366,6 +370,8 @@ DATA_DOWNLOADS = (
     Download("主要数字（CSV）", "/data/reports.csv",
              "每份报告一行，列名即数据字段名；空格表示原文没有该数字。"),
     Download("表三明细（CSV）", "/data/table3.csv", "每份报告表三的每一行，七列申请人数字。"),
+    Download("收录与按期发布（CSV）", "/data/coverage.csv",
+             "每个机构每个年度一行：是否收录、是否按期发布、逾期天数（说明见“按期发布情况”页）。"),
     Download("数据包说明（datapackage.json）", "/data/datapackage.json",
              "Frictionless Data Package：各文件的字段、类型与许可。"),
 )
@@ -420,8 +426,13 @@ def report_context(meta: Meta, site: Site, report: Report, cache: SiteCache) -> 
 
 
 def feed_context(meta: Meta, site: Site) -> FeedContext:
-    """Atom entries for dated reports, newest first; 'updated' comes from the content, not the clock."""
-    dated = sorted((r for r in site.reports if r.published), key=lambda r: (r.published, r.url), reverse=True)
+    return reports_feed_context(meta, site.reports, "/")
+
+
+def reports_feed_context(meta: Meta, reports: Iterable[Report], alternate: str) -> FeedContext:
+    """Atom entries for dated reports, newest first; 'updated' comes from the content, not the clock.
+    The site's feed, an agency's and a jurisdiction's: ``alternate`` is the page it follows."""
+    dated = sorted((r for r in reports if r.published), key=lambda r: (r.published, r.url), reverse=True)
     entries = tuple(FeedEntry(r, f"{r.published.isoformat()}T00:00:00+08:00") for r in dated if r.published)
     updated = entries[0].updated if entries else "2000-01-01T00:00:00+08:00"
-    return FeedContext(meta, updated, entries)
+    return FeedContext(meta, updated, entries, alternate)

@@ -44,10 +44,13 @@ TABLES = ("table2", "table3", "table4")
 REPORT_KEYS = (
     "agency", "year", "title", "published", "status", "form", "source", "contact",
     "missing_tables", "table2", "table3", "table4", form.TABLE2_2019_KEY, "cells", "narrative", "notes", "checks",
-    "as_printed",
+    "as_printed", "deadline_as",
 )
 REQUIRED_REPORT_KEYS = ("agency", "year", "title", "source", "table2", "table3", "table4")
-AGENCY_KEYS = ("slug", "name", "jurisdiction", "kind", "website", "address", "phone", "aliases", "draft")
+AGENCY_KEYS = ("slug", "name", "jurisdiction", "kind", "website", "address", "phone", "aliases", "draft",
+               "expected_from", "expected_until")
+EXPECTED_YEARS = (2008, 2100)
+"""The years ``expected_from``/``expected_until`` may name: the first 条例 took effect in 2008."""
 
 
 @dataclass
@@ -233,6 +236,7 @@ def validate_report(v: Validator) -> None:
         v.add(("as_printed",), f"应为核对规则的列表，{got(as_printed)}", "如 [t3.outcomes]")
     for i, rule in enumerate(as_printed if isinstance(as_printed, list) else []):
         v.text(rule, ("as_printed", i), nullable=False, choices=tuple(RULES))
+    v.text(data.get("deadline_as"), ("deadline_as",), choices=AGENCY_KINDS)
 
 
 def _validate_source(v: Validator, source: Any) -> None:
@@ -423,6 +427,28 @@ def validate_registry(v: Validator) -> list[dict]:
             v.add(path + ("aliases",), f"应为名称的列表，{got(aliases)}")
         if not isinstance(entry.get("draft", False), bool):
             v.add(path + ("draft",), f"应为 true 或 false，{got(entry.get('draft'))}")
+        _validate_expected(v, entry, path)
         if len(v.problems) == before:
             good.append(entry)
     return good
+
+
+def _validate_expected(v: Validator, entry: dict, path: PathKey) -> None:
+    """``expected_from``/``expected_until``: years, in order (coverage counts the years between)."""
+    low, high = EXPECTED_YEARS
+    years = {}
+    for key in ("expected_from", "expected_until"):
+        value = entry.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            digits = re.fullmatch(r"\s*(\d{4})\s*年?\s*", value) if isinstance(value, str) else None
+            v.add(path + (key,), f"应为 2019 这样的年份（{low} 至 {high}）或 null，{got(value)}",
+                  f"只写数字：写成 {digits.group(1)}" if digits else None)
+        else:
+            years[key] = value
+    if "expected_until" in years and "expected_from" not in years:
+        v.add(path + ("expected_until",), "只有 expected_until 没有 expected_from", "先写从哪一年起应当发布年报")
+    elif len(years) == 2 and years["expected_until"] < years["expected_from"]:
+        v.add(path + ("expected_until",),
+              f"{years['expected_until']} 早于 expected_from 的 {years['expected_from']}")

@@ -12,6 +12,7 @@ from .schema import (
     AGENCY_KINDS,
     BOUNDS,
     CONTACT_KEYS,
+    EXPECTED_YEARS,
     FORMS,
     MAX_COUNT,
     REQUIRED_REPORT_KEYS,
@@ -97,6 +98,8 @@ def report_json_schema() -> dict:
             }, required=False)}),
             "notes": _nullable({"type": "array", "items": {"type": "string"}}),
             "checks": _nullable({"type": "array"}),
+            "deadline_as": _nullable({"enum": list(AGENCY_KINDS),
+                                      "description": "the kind of body whose deadline this report has"}),
         },
     }
 
@@ -116,6 +119,12 @@ def registry_json_schema() -> dict:
             "website": text, "address": text, "phone": text,
             "aliases": {"type": "array", "items": {"type": "string"}},
             "draft": {"type": "boolean"},
+            "expected_from": _nullable({"type": "integer", "minimum": EXPECTED_YEARS[0],
+                                        "maximum": EXPECTED_YEARS[1],
+                                        "description": "first year a report is expected (coverage)"}),
+            "expected_until": _nullable({"type": "integer", "minimum": EXPECTED_YEARS[0],
+                                         "maximum": EXPECTED_YEARS[1],
+                                         "description": "last year a report is expected"}),
         },
     }
     return {

@@ -4,34 +4,15 @@ rendered last (``SiteCache``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from .checks import UNKNOWN
+from .coverage import Coverage, coverage_of
 from .figures import Value, read_all
-from .model import Agency, Report, Site
+from .jurisdictions import Jurisdiction
+from .model import Report, Site
 from .text import Block, parse_text
-
-
-@dataclass(frozen=True)
-class JurisdictionNode:
-    """山东省 › 威海市 › 文登区: a level of the jurisdiction tree with its agencies."""
-
-    name: str
-    path: tuple[str, ...]
-    agencies: tuple[Agency, ...]
-    children: tuple[JurisdictionNode, ...]
-
-    @property
-    def label(self) -> str:
-        return " › ".join(self.path)
-
-    def all_agencies(self) -> Iterator[Agency]:
-        yield from self.agencies
-        for child in self.children:
-            yield from child.all_agencies()
-
 
 BLOCKS_KEPT = 64
 
@@ -54,8 +35,13 @@ class SiteCache:
         return {y: tuple(sorted(rs, key=agency_order)) for y, rs in sorted(grouped.items())}
 
     @cached_property
-    def tree(self) -> tuple[JurisdictionNode, ...]:
-        return jurisdiction_tree(self.site.agencies)
+    def tree(self) -> tuple[Jurisdiction, ...]:
+        return self.site.jurisdictions.roots
+
+    @cached_property
+    def coverage(self) -> Coverage:
+        """Who published for which year, on time or not: the jurisdiction and coverage pages'."""
+        return coverage_of(self.site)
 
     def value(self, report: Report) -> dict[str, Value]:
         if report.key not in self.values:
@@ -92,22 +78,3 @@ class SiteCache:
 
 def agency_order(report: Report) -> tuple[tuple[str, ...], str]:
     return (report.agency.jurisdiction, report.agency.name)
-
-
-def jurisdiction_tree(agencies: Iterable[Agency]) -> tuple[JurisdictionNode, ...]:
-    """Nest agencies under their jurisdiction path; sorted by name at every level."""
-    nested: dict[tuple[str, ...], list[Agency]] = {}
-    for agency in agencies:
-        nested.setdefault(agency.jurisdiction, []).append(agency)
-    paths = set()
-    for path in nested:
-        paths.update(path[:i] for i in range(1, len(path) + 1))
-
-    def build(prefix: tuple[str, ...]) -> tuple[JurisdictionNode, ...]:
-        children = sorted(p for p in paths if len(p) == len(prefix) + 1 and p[:len(prefix)] == prefix)
-        return tuple(
-            JurisdictionNode(p[-1], p, tuple(sorted(nested.get(p, []), key=lambda a: a.name)), build(p))
-            for p in children
-        )
-
-    return build(())

@@ -14,6 +14,9 @@ the agencies a save touched (``Output.agency``), then the site-wide ones.
     /agencies/   /agencies/<slug>/                                      agencies
     /reports/<slug>/<year>/   …/text.json                               a report, its search text
     /years/   /years/<year>/                                            years
+    /jurisdictions/   /jurisdictions/<slug>/   …/feed.xml               jurisdictions: agencies, coverage
+    /agencies/<slug>/feed.xml                                           an agency's reports (Atom)
+    /coverage/   /data/coverage.csv                                     who published, on time or late
     /data/   /search/   /about/   /404.html                             the other pages
     /feed.xml   /sitemap.xml   /robots.txt                              for machines
     /static/<name>.<hash>.<ext>                                         assets, cached for a year
@@ -30,7 +33,16 @@ from typing import Any
 
 import jinja2
 
-from .export import datapackage, report_json, reports_csv, reports_json, table3_csv
+from .coverage import COVERAGE_CSV_URL, COVERAGE_URL
+from .export import coverage_csv, datapackage, report_json, reports_csv, reports_json, table3_csv
+from .jurisdictionpages import (
+    coverage_context,
+    jurisdiction_context,
+    jurisdiction_feed_context,
+    jurisdiction_index_context,
+    jurisdiction_meta,
+)
+from .jurisdictions import INDEX_URL as JURISDICTIONS_URL
 from .model import Report, Site
 from .output import MARKER, MARKER_TEXT, Bytes
 from .pages import (
@@ -45,6 +57,7 @@ from .pages import (
     home_context,
     report_context,
     report_text_shard,
+    reports_feed_context,
     year_context,
     year_index_context,
 )
@@ -151,6 +164,22 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
         ), year_context, year, years[i - 1] if i > 0 else None, years[i + 1] if i + 1 < len(years) else None,
             cache)
 
+    # /jurisdictions/, each level of the registry's jurisdiction paths with its Atom feed, each agency's
+    # feed, and /coverage/: a jurisdiction is made from many agencies (None: the whole site, for now)
+    jurisdictions = site.jurisdictions
+    page("jurisdictions.html", Meta("行政区划", JURISDICTIONS_URL, "按行政区划浏览机构、报告与按期发布情况。",
+                                    "agencies", (("首页", "/"),)), jurisdiction_index_context, jurisdictions, site)
+    for place in jurisdictions:
+        meta = jurisdiction_meta(place, jurisdictions)
+        page("jurisdiction.html", meta, jurisdiction_context, place, cache)
+        page("feed.xml", feed_meta(place.label, place.feed_url), jurisdiction_feed_context, place, site)
+    for agency in site.agencies:
+        page("feed.xml", feed_meta(agency.name, agency.feed_url), reports_feed_context, site.reports_of(agency.slug),
+             agency.url, agency=agency.slug)
+    page("coverage.html", Meta("按期发布情况", COVERAGE_URL, "各机构各年度报告是否收录、是否在法定期限内发布。",
+                               "agencies", (("首页", "/"), ("行政区划", JURISDICTIONS_URL))), coverage_context, cache)
+    out.append(output(COVERAGE_CSV_URL, DOWNLOAD, None, lambda: coverage_csv(site)))
+
     # /data/ — downloads, licence, how to cite
     page("data.html", Meta(
         "数据下载", "/data/", "全部报告的结构化数据：JSON、CSV 与 Frictionless 数据包，附许可与引用方式。", "data",
@@ -178,6 +207,12 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
         out.append(output(url, STATIC, None, path.read_bytes))
     out.append(output(f"/{MARKER}", STATIC, None, lambda: MARKER_TEXT))
     return out
+
+
+def feed_meta(name: str, url: str) -> Meta:
+    """An agency's or a jurisdiction's Atom feed (the site's own is listed above with its words)."""
+    return Meta(f"{name}：新收录的年度报告", url, f"{SITE_NAME}收录的{name}政府信息公开工作年度报告", "home",
+                indexable=False)
 
 
 def report_downloads(report: Report) -> list[Output]:

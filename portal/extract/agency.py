@@ -442,6 +442,23 @@ def _place_words(place: Place) -> list[str]:
     return _words(place.core) + ([_TOWN_WORDS[place.level]] if place.is_town else _words(place.level))
 
 
+def place_slug_words(name: str) -> list[str]:
+    """The slug words of one jurisdiction level's name, as an agency's slug spells its place
+    (威海市 → [weihai], 平潭综合实验区 → [pingtan, zonghe-shiyanqu]); a name that is no place
+    (火炬高技术产业开发区's 火炬 is one; 某某委员会 is not) as the words of a name."""
+    compact = re.sub(r"\s+", "", name)
+    places = places_of(compact)
+    if len(places) == 1 and places[0].name == compact:
+        return _place_words(places[0])
+    return _words(compact)
+
+
+def plain_pinyin(text: str) -> str:
+    """Pinyin of the whole text, levels included (文登区 → wendengqu): a slug word that tells two
+    places apart where ``place_slug_words`` would not."""
+    return _pinyin(text)
+
+
 def _fit(words: list[str]) -> str:
     slug = "-".join(w for w in words if w)
     while len(slug) > _MAX_SLUG and "-" in slug:
