@@ -258,6 +258,16 @@ CASES = [
     Case("registry-jurisdiction-text", replace(REG, "jurisdiction: [山东省, 威海市, 火炬高技术产业开发区]",
                                                "jurisdiction: 山东省威海市"),
          (f"{R}:24: agencies[2].jurisdiction: 应为 [山东省, 威海市, 文登区] 这样的列表，实际是 '山东省威海市'",)),
+    Case("registry-expected-from-text", replace(REG, "kind: 部门\n", "kind: 部门\n    expected_from: 2019年\n"),
+         (f"{R}:17: agencies[1].expected_from: 应为 2019 这样的年份（2008 至 2100）或 null，实际是 '2019年'",
+          "  提示：只写数字：写成 2019")),
+    Case("registry-expected-until-before-from",
+         replace(REG, "kind: 部门\n", "kind: 部门\n    expected_from: 2020\n    expected_until: 2018\n"),
+         (f"{R}:18: agencies[1].expected_until: 2018 早于 expected_from 的 2020",)),
+    Case("report-deadline-as-unknown-kind",
+         replace(SEED, "status: reviewed\n", "status: reviewed\ndeadline_as: 政府\n"),
+         (f"{S}:7: deadline_as: 应为 人民政府、政府办公室、部门、", "其他 之一，实际是 '政府'",
+          "  提示：是不是 '人民政府'？")),
 ]
 
 
