@@ -36,7 +36,8 @@ def test_slugs_are_the_pinyin_of_the_path(seed_site) -> None:  # noqa: ANN001
 
 def test_paths_that_would_share_a_slug_spell_their_level() -> None:
     slugs = jurisdiction_slugs([("山东省", "威海市", "文登区"), ("山东省", "威海市", "文登市"), ("山东省", "威海市")])
-    assert slugs == {("山东省", "威海市"): "shandong-weihai", ("山东省", "威海市", "文登区"): "shandong-weihai-wendengqu",
+    assert slugs == {("山东省", "威海市"): "shandong-weihai",
+                     ("山东省", "威海市", "文登区"): "shandong-weihai-wendengqu",
                      ("山东省", "威海市", "文登市"): "shandong-weihai-wendengshi"}
 
 

@@ -139,7 +139,8 @@ AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag2
 PAGE_KINDS = (
     "/", "/agencies/", "/agencies/weihai-torch-hitech-zone/", "/reports/weihai-torch-hitech-zone/2023/",
     "/reports/wendeng-huanshan-subdistrict/2023/", "/years/2023/", "/data/", "/about/", "/404.html",
-    "/jurisdictions/", "/jurisdictions/fujian-pingtan-zonghe-shiyanqu/", "/jurisdictions/shandong-weihai/", "/coverage/",
+    "/jurisdictions/", "/jurisdictions/fujian-pingtan-zonghe-shiyanqu/", "/jurisdictions/shandong-weihai/",
+    "/coverage/",
     "/search/?q=%E8%A1%8C%E6%94%BF%E5%A4%8D%E8%AE%AE",
 )
 
