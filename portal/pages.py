@@ -150,6 +150,7 @@ class AgencyContext:
     yoy: YoyTable
     chart: Markup | None
     chart_series: tuple[Series, ...]
+    indicators: Any = None  # indicatorpages.AgencyIndicators (imported there: it imports Meta from here)
 
 
 @dataclass(frozen=True)
@@ -339,9 +340,11 @@ def home_context(meta: Meta, site: Site, cache: SiteCache) -> HomeContext:
 
 
 def agency_context(meta: Meta, agency: Agency, reports: tuple[Report, ...], cache: SiteCache) -> AgencyContext:
+    from .indicatorpages import agency_indicators
+
     yoy = yoy_table(reports, cache)
     chart, series = agency_chart(agency, yoy)
-    return AgencyContext(meta, agency, reports, yoy, chart, series)
+    return AgencyContext(meta, agency, reports, yoy, chart, series, agency_indicators(agency, reports))
 
 
 def year_context(meta: Meta, year: Year, previous: Year | None, following: Year | None,
@@ -366,6 +369,8 @@ DATA_DOWNLOADS = (
     Download("主要数字（CSV）", "/data/reports.csv",
              "每份报告一行，列名即数据字段名；空格表示原文没有该数字。"),
     Download("表三明细（CSV）", "/data/table3.csv", "每份报告表三的每一行，七列申请人数字。"),
+    Download("指标（CSV）", "/data/indicators.csv",
+             "每份报告一行：八项指标的数值、分子、分母和为空的原因；中文列名见 datapackage.json 和指标页。"),
     Download("数据包说明（datapackage.json）", "/data/datapackage.json",
              "Frictionless Data Package：各文件的字段、类型与许可。"),
 )
