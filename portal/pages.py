@@ -201,6 +201,7 @@ class DataContext:
     table3_fields: tuple[Any, ...]
     licence: dict[str, str]
     reports: tuple[Report, ...]
+    indicator_fields: tuple[tuple[str, str, str], ...] = ()  # indicators.csv: (name, Chinese title, description)
 
 
 @dataclass(frozen=True)
@@ -358,9 +359,10 @@ def year_context(meta: Meta, year: Year, previous: Year | None, following: Year 
 
 
 def data_context(meta: Meta, site: Site) -> DataContext:
-    from .export import LICENCE, report_columns, table3_columns
+    from .export import LICENCE, indicator_columns, indicator_title, report_columns, table3_columns
 
-    return DataContext(meta, DATA_DOWNLOADS, report_columns(), table3_columns(), LICENCE, site.reports)
+    labels = tuple((c.name, indicator_title(c), c.description) for c in indicator_columns())
+    return DataContext(meta, DATA_DOWNLOADS, report_columns(), table3_columns(), LICENCE, site.reports, labels)
 
 
 DATA_DOWNLOADS = (

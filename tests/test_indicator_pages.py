@@ -206,3 +206,13 @@ def test_ranking_in_a_browser_at_phone_and_desktop_width(straddle_site: Path, br
             assert agency.locator("dl.indicator-values").inner_text().count("%") == 6
             page.close()
             agency.close()
+
+
+@pytest.mark.parametrize("value", ["0", "ten", "2.5", "true"])
+def test_a_bad_minimum_is_one_line_naming_file_line_and_field(tmp_path: Path, value: str) -> None:
+    from portal.settings import check_settings
+
+    (tmp_path / "site.yaml").write_text(f"url:\nranking_min_denominator: {value}\n", encoding="utf-8")
+    [problem] = check_settings(tmp_path)
+    assert (problem.line, problem.field) == (2, "ranking_min_denominator")
+    assert problem.message.startswith("应为正整数")
