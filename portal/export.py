@@ -256,18 +256,21 @@ INDICATOR_PARTS = (
 """The four columns of each indicator: column suffix, type, description (Chinese, filled per indicator)."""
 
 
-def _indicator_part(index: int, attribute: str) -> Callable[[Report], Any]:
-    """One attribute of one indicator, the report's indicators computed once for its four
-    columns × eight indicators (as ``_figure`` does for key figures)."""
+def _indicator_values() -> Callable[[Report], tuple[IndicatorValue, ...]]:
+    """A report's indicators, computed once for all 32 columns of its row (the last report kept)."""
     last: list[Any] = [None, ()]
 
-    def read(report: Report) -> Any:
+    def read(report: Report) -> tuple[IndicatorValue, ...]:
         if last[0] is not report:
             last[:] = report, compute_all(report.data)
-        value: IndicatorValue = last[1][index]
-        return getattr(value, attribute)
+        return last[1]
 
     return read
+
+
+def _indicator_part(values: Callable[[Report], tuple[IndicatorValue, ...]], index: int,
+                    attribute: str) -> Callable[[Report], Any]:
+    return lambda report: getattr(values(report)[index], attribute)
 
 
 def indicator_columns() -> tuple[Column, ...]:
@@ -275,12 +278,13 @@ def indicator_columns() -> tuple[Column, ...]:
     denominator and, when null, the reason."""
     by_name = {c.name: c for c in report_columns()}
     cols = [by_name[name] for name in INDICATOR_KEY_COLUMNS]
+    values = _indicator_values()
     for index, ind in enumerate(INDICATORS):
         for (suffix, kind, text), attribute in zip(INDICATOR_PARTS, ("value", "numerator", "denominator", "reason"),
                                                    strict=True):
             description = text.format(title=ind.title, key=ind.key, numerator=ind.numerator.label,
                                       denominator=ind.denominator.label)
-            cols.append(Column(ind.key + suffix, kind, description, _indicator_part(index, attribute)))
+            cols.append(Column(ind.key + suffix, kind, description, _indicator_part(values, index, attribute)))
     return tuple(cols)
 
 

@@ -109,8 +109,6 @@ class RankRow:
     value_url: str  # the report's table the indicator reads first
     numerator_url: str  # the numerator's first cell on the report page
     denominator_url: str
-    numerator_cells: str  # the cells added up, for the link's title
-    denominator_cells: str
 
 
 @dataclass(frozen=True)
@@ -138,8 +136,7 @@ def rank_row(indicator: Indicator, entry: Entry) -> RankRow:
     missing = entry.value.numerator is None and entry.value.denominator is None
     return RankRow(entry, percent(entry.value.value), table,
                    table if missing else cell_url(report, num.paths[0]),
-                   table if missing else cell_url(report, den.paths[0]),
-                   num.cells_text, den.cells_text)
+                   table if missing else cell_url(report, den.paths[0]))
 
 
 def ranking_context(meta: Meta, indicator: Indicator, year: int, cache: SiteCache,
