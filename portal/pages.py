@@ -152,6 +152,7 @@ class AgencyContext:
     chart: Markup | None
     chart_series: tuple[Series, ...]
     jurisdictions: tuple[Jurisdiction, ...] = ()  # its jurisdiction path, level by level, as pages
+    indicators: Any = None  # indicatorpages.AgencyIndicators (imported there: it imports Meta from here)
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,7 @@ class DataContext:
     table3_fields: tuple[Any, ...]
     licence: dict[str, str]
     reports: tuple[Report, ...]
+    indicator_fields: tuple[tuple[str, str, str], ...] = ()  # indicators.csv: (name, Chinese title, description)
 
 
 @dataclass(frozen=True)
@@ -342,10 +344,12 @@ def home_context(meta: Meta, site: Site, cache: SiteCache) -> HomeContext:
 
 
 def agency_context(meta: Meta, agency: Agency, reports: tuple[Report, ...], cache: SiteCache) -> AgencyContext:
+    from .indicatorpages import agency_indicators
+
     yoy = yoy_table(reports, cache)
     chart, series = agency_chart(agency, yoy)
     lineage = cache.site.jurisdictions.lineage(agency.jurisdiction)
-    return AgencyContext(meta, agency, reports, yoy, chart, series, lineage)
+    return AgencyContext(meta, agency, reports, yoy, chart, series, lineage, agency_indicators(agency, reports))
 
 
 def year_context(meta: Meta, year: Year, previous: Year | None, following: Year | None,
@@ -359,9 +363,10 @@ def year_context(meta: Meta, year: Year, previous: Year | None, following: Year 
 
 
 def data_context(meta: Meta, site: Site) -> DataContext:
-    from .export import LICENCE, report_columns, table3_columns
+    from .export import LICENCE, indicator_columns, indicator_title, report_columns, table3_columns
 
-    return DataContext(meta, DATA_DOWNLOADS, report_columns(), table3_columns(), LICENCE, site.reports)
+    labels = tuple((c.name, indicator_title(c), c.description) for c in indicator_columns())
+    return DataContext(meta, DATA_DOWNLOADS, report_columns(), table3_columns(), LICENCE, site.reports, labels)
 
 
 DATA_DOWNLOADS = (
@@ -372,6 +377,8 @@ DATA_DOWNLOADS = (
     Download("表三明细（CSV）", "/data/table3.csv", "每份报告表三的每一行，七列申请人数字。"),
     Download("收录与按期发布（CSV）", "/data/coverage.csv",
              "每个机构每个年度一行：是否收录、是否按期发布、逾期天数（说明见“按期发布情况”页）。"),
+    Download("指标（CSV）", "/data/indicators.csv",
+             "每份报告一行：八项指标的数值、分子、分母和为空的原因；中文列名见 datapackage.json 和指标页。"),
     Download("数据包说明（datapackage.json）", "/data/datapackage.json",
              "Frictionless Data Package：各文件的字段、类型与许可。"),
 )

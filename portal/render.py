@@ -38,6 +38,7 @@ NAV = (
     ("home", "首页", "/"),
     ("agencies", "机构", "/agencies/"),
     ("years", "年度", "/years/"),
+    ("indicators", "指标", "/indicators/"),
     ("data", "数据", "/data/"),
     ("search", "检索", "/search/"),
     ("about", "关于", "/about/"),

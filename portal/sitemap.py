@@ -9,6 +9,7 @@ in memory at once. The build writes every output; the dev server writes the outp
 the agencies a save touched (``Output.agency``), then the site-wide ones.
 
     /data/reports.json  reports.csv  table3.csv  datapackage.json     site-wide downloads
+    /data/indicators.csv                                                the indicators, one row a report
     /reports/<slug>/<year>/report.json  report.yaml  source.txt         a report's downloads
     /                                                                   home
     /agencies/   /agencies/<slug>/                                      agencies
@@ -17,6 +18,7 @@ the agencies a save touched (``Output.agency``), then the site-wide ones.
     /jurisdictions/   /jurisdictions/<slug>/   …/feed.xml               jurisdictions: agencies, coverage
     /agencies/<slug>/feed.xml                                           an agency's reports (Atom)
     /coverage/   /data/coverage.csv                                     who published, on time or late
+    /indicators/   /indicators/<key>/<year>/                            indicators, rankings by peer group
     /data/   /search/   /about/   /404.html                             the other pages
     /feed.xml   /sitemap.xml   /robots.txt                              for machines
     /static/<name>.<hash>.<ext>                                         assets, cached for a year
@@ -34,7 +36,9 @@ from typing import Any
 import jinja2
 
 from .coverage import COVERAGE_CSV_URL, COVERAGE_URL
-from .export import coverage_csv, datapackage, report_json, reports_csv, reports_json, table3_csv
+from .export import coverage_csv, datapackage, indicators_csv, report_json, reports_csv, reports_json, table3_csv
+from .indicatorpages import indicators_context, ranking_context, ranking_url
+from .indicators import INDICATORS
 from .jurisdictionpages import (
     coverage_context,
     jurisdiction_context,
@@ -63,6 +67,7 @@ from .pages import (
 )
 from .render import DEFAULT_BASE_URL, SITE_NAME, SITE_TAGLINE, make_env, render_page, static_files
 from .searchtext import text_shard_url
+from .settings import ranking_min_denominator
 from .sitecache import SiteCache
 
 ABOUT_PAGE = Path("pages") / "about.md"
@@ -126,6 +131,7 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
     out.append(output("/data/reports.csv", DOWNLOAD, None, lambda: reports_csv(site)))
     out.append(output("/data/table3.csv", DOWNLOAD, None, lambda: table3_csv(site)))
     out.append(output("/data/datapackage.json", DOWNLOAD, None, lambda: datapackage(site, base_url)))
+    out.append(output("/data/indicators.csv", DOWNLOAD, None, lambda: indicators_csv(site)))
     for report in site.reports:
         out += report_downloads(report)
 
@@ -179,6 +185,20 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
     page("coverage.html", Meta("按期发布情况", COVERAGE_URL, "各机构各年度报告是否收录、是否在法定期限内发布。",
                                "agencies", (("首页", "/"), ("行政区划", JURISDICTIONS_URL))), coverage_context, cache)
     out.append(output(COVERAGE_CSV_URL, DOWNLOAD, None, lambda: coverage_csv(site)))
+
+    # /indicators/ and /indicators/<key>/<year>/ — every indicator's formula and spread, its rankings
+    minimum = ranking_min_denominator(site.content_dir)
+    page("indicators.html", Meta(
+        "指标", "/indicators/", "实质公开率、不予公开率等八项指标的公式、口径与各年度机构间分布。", "indicators",
+        (("首页", "/"),),
+    ), indicators_context, cache, minimum)
+    for indicator in INDICATORS:
+        for year in years:
+            page("ranking.html", Meta(
+                f"{indicator.title}：{year}年度排名", ranking_url(indicator.key, year),
+                f"{year}年度各机构{indicator.title}，按同级同类机构分组排名，附分子、分母与来源单元格。", "indicators",
+                (("首页", "/"), ("指标", "/indicators/")),
+            ), ranking_context, indicator, year.number, cache, minimum)
 
     # /data/ — downloads, licence, how to cite
     page("data.html", Meta(

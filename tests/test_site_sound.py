@@ -142,6 +142,7 @@ PAGE_KINDS = (
     "/jurisdictions/", "/jurisdictions/fujian-pingtan-zonghe-shiyanqu/", "/jurisdictions/shandong-weihai/",
     "/coverage/",
     "/search/?q=%E8%A1%8C%E6%94%BF%E5%A4%8D%E8%AE%AE",
+    "/indicators/", "/indicators/substantive_disclosure_rate/2023/",
 )
 
 
@@ -186,5 +187,5 @@ def test_no_serious_accessibility_violations_on_synthetic_reports(synthetic_site
     busiest = max({r["agency_slug"] for r in reports}, key=lambda s: sum(r["agency_slug"] == s for r in reports))
     year = max(r["year"] for r in reports)
     urls = [failing["url"], nulls["url"], missing["url"], f"/agencies/{busiest}/", f"/years/{year}/", "/agencies/",
-            "/coverage/", "/jurisdictions/"]
+            "/coverage/", "/jurisdictions/", "/indicators/", f"/indicators/not_held_rate/{year}/"]
     assert _axe_problems(synthetic_site_dir, urls, 1280) == []
