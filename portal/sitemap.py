@@ -14,6 +14,7 @@ the agencies a save touched (``Output.agency``), then the site-wide ones.
     /agencies/   /agencies/<slug>/                                      agencies
     /reports/<slug>/<year>/   …/text.json                               a report, its search text
     /years/   /years/<year>/                                            years
+    /compare/   /reasons/   /data/compare.json  reasons.json            side by side; refusal reasons
     /data/   /search/   /about/   /404.html                             the other pages
     /feed.xml   /sitemap.xml   /robots.txt                              for machines
     /static/<name>.<hash>.<ext>                                         assets, cached for a year
@@ -30,6 +31,14 @@ from typing import Any
 
 import jinja2
 
+from .comparepages import (
+    COMPARE_INDEX_URL,
+    REASONS_DATA_URL,
+    compare_context,
+    compare_index,
+    reasons_context,
+    reasons_json,
+)
 from .export import datapackage, report_json, reports_csv, reports_json, table3_csv
 from .model import Report, Site
 from .output import MARKER, MARKER_TEXT, Bytes
@@ -150,6 +159,19 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
             "years", (("首页", "/"), ("年度", "/years/")),
         ), year_context, year, years[i - 1] if i > 0 else None, years[i + 1] if i + 1 < len(years) else None,
             cache)
+
+    # /compare/ (reports side by side, chosen in the query string: compare.js reads compare.json and each
+    # report.json) and /reasons/ (refusal reasons per year; reasons.js filters over reasons.json)
+    out.append(output(COMPARE_INDEX_URL, DOWNLOAD, None, lambda: compare_index(site)))
+    out.append(output(REASONS_DATA_URL, DOWNLOAD, None, lambda: reasons_json(site)))
+    page("compare.html", Meta(
+        "比较", "/compare/", "选择两到四个机构（或一个机构的几个年度），并排比较表二至表四、指标与趋势。", "compare",
+        (("首页", "/"),),
+    ), compare_context)
+    page("reasons.html", Meta(
+        "拒绝理由", "/reasons/", "各年度不予公开、无法提供、不予处理的各项理由：件数与占比，可按地区和机构类型筛选。",
+        "compare", (("首页", "/"), ("比较", "/compare/")),
+    ), reasons_context, site, cache)
 
     # /data/ — downloads, licence, how to cite
     page("data.html", Meta(
