@@ -3,8 +3,8 @@
 files their scripts read.
 
 /compare/ is static: the page is a picker and an empty stage; ``static/compare.js`` reads the
-picker index (``/data/compare.json``: agencies, their years, the rows of tables 2–4 and the
-indicators with their labels, all from ``form`` so keys are spelled once) and each chosen report's
+picker index (``/data/compare.json``: agencies, their years, the rows of tables 2–4 from
+``form`` and the indicators' titles and formulas from ``indicators``, so keys are spelled once) and each chosen report's
 own ``report.json``. It never loads /data/reports.json, which is megabytes at 5,000 reports.
 
 /reasons/ carries the site-wide view of every year in its HTML (tables and charts, no script
@@ -26,6 +26,7 @@ from .charts import Series, bar_chart
 from .export import dump_json
 from .figures import Total, Value
 from .hcharts import Bar, hbar_chart
+from .indicators import INDICATORS
 from .model import Site, report_url
 from .pages import Meta
 from .reasons import REASONS, REFUSAL_GROUPS, Reason, Tally, YearReasons, report_reasons, year_reasons
@@ -35,20 +36,6 @@ COMPARE_INDEX_URL = "/data/compare.json"
 REASONS_DATA_URL = "/data/reasons.json"
 MAX_COLUMNS = 4
 """Four reports side by side is what a phone (as rows) and a desktop (as columns) can still read."""
-
-INDICATORS = (
-    ("substantive_disclosure_rate", "实质公开率", "（予以公开 + 部分公开）÷ 办理结果总计"),
-    ("withheld_rate", "不予公开率", "不予公开（1–8项）之和 ÷ 办理结果总计"),
-    ("not_held_rate", "本机关不掌握率", "无法提供·本机关不掌握 ÷ 办理结果总计"),
-    ("not_processed_rate", "不予处理率", "不予处理（1–5项）之和 ÷ 办理结果总计"),
-    ("review_correction_rate", "复议纠错率", "复议结果纠正 ÷（维持 + 纠正 + 其他结果）"),
-    ("litigation_correction_rate", "诉讼纠错率", "两类诉讼结果纠正 ÷ 两类诉讼已审结之和"),
-    ("dispute_rate", "争议转化率", "（复议总计 + 两类诉讼总计）÷ 本年新收"),
-    ("carry_forward_rate", "结转率", "结转下年度 ÷（本年新收 + 上年结转）"),
-)
-"""The indicators of issue 18 (``indicators`` in each report.json), in the issue's order: key,
-Chinese title, formula. The comparison shows each report's value with its numerator and
-denominator as the data gives them."""
 
 TREND_CELLS = {"table3.new.total": "本年新收申请（件）", "table3.total.total": "办理结果总计（件）"}
 """Counts drawn as trend lines on /compare/ (besides every indicator): applications received and
@@ -92,7 +79,7 @@ def compare_index(site: Site) -> bytes:
         "report_url": report_url("{slug}", "{year}"),  # type: ignore[arg-type]  # a template for the script
         "tables": [{"key": k, "title": t} for k, t in form.TABLE_TITLES.items()],
         "rows": compare_rows(),
-        "indicators": [{"key": k, "label": label, "formula": f} for k, label, f in INDICATORS],
+        "indicators": [{"key": i.key, "label": i.title, "formula": i.formula} for i in INDICATORS],
         "trends": [{"cell": p, "label": label} for p, label in TREND_CELLS.items()],
         "agencies": [
             {"slug": a.slug, "name": a.name, "jurisdiction": a.jurisdiction_label, "kind": a.kind, "url": a.url,

@@ -26,6 +26,7 @@ from . import form
 from .cells import CELLS, row_values
 from .checks import Check
 from .figures import KEY_FIGURES, Figure, Value, flat_value
+from .indicators import INDICATORS, IndicatorValue, compute_all, indicators_record
 from .model import Report, Site
 from .numfmt import format_number
 
@@ -82,6 +83,7 @@ def _record(report: Report, checks: Any) -> dict[str, Any]:
     for key, value in report.data.items():
         record[key] = value
     record["agency"] = report.agency.name  # the registered name; the YAML holds the slug
+    record["indicators"] = indicators_record(report.data)
     record["checks"] = checks
     record["narrative"] = [
         {k: v for k, v in n.items() if v is not None} for n in report.data.get("narrative") or []
@@ -242,6 +244,55 @@ def report_columns() -> tuple[Column, ...]:
     return tuple(cols)
 
 
+INDICATOR_KEY_COLUMNS = {"agency_slug": "机关标识", "agency": "机关名称", "jurisdiction": "所属行政区划",
+                         "kind": "机关类型", "year": "统计年度", "form": "表格格式", "url": "报告页面"}
+"""The identifying columns of indicators.csv, as reports.csv spells them, with their Chinese titles."""
+INDICATOR_PARTS = (
+    ("", "number", "{title}：数值（比率，保留4位小数）；无法计算时为空，原因见 {key}.reason"),
+    (".numerator", "number", "{title}的分子：{numerator}"),
+    (".denominator", "number", "{title}的分母：{denominator}"),
+    (".reason", "string", "{title}为空的原因；有数值时为空"),
+)
+"""The four columns of each indicator: column suffix, type, description (Chinese, filled per indicator)."""
+
+
+def _indicator_part(index: int, attribute: str) -> Callable[[Report], Any]:
+    """One attribute of one indicator, the report's indicators computed once for its four
+    columns × eight indicators (as ``_figure`` does for key figures)."""
+    last: list[Any] = [None, ()]
+
+    def read(report: Report) -> Any:
+        if last[0] is not report:
+            last[:] = report, compute_all(report.data)
+        value: IndicatorValue = last[1][index]
+        return getattr(value, attribute)
+
+    return read
+
+
+def indicator_columns() -> tuple[Column, ...]:
+    """The columns of indicators.csv: who and which year, then each indicator's value, numerator,
+    denominator and, when null, the reason."""
+    by_name = {c.name: c for c in report_columns()}
+    cols = [by_name[name] for name in INDICATOR_KEY_COLUMNS]
+    for index, ind in enumerate(INDICATORS):
+        for (suffix, kind, text), attribute in zip(INDICATOR_PARTS, ("value", "numerator", "denominator", "reason"),
+                                                   strict=True):
+            description = text.format(title=ind.title, key=ind.key, numerator=ind.numerator.label,
+                                      denominator=ind.denominator.label)
+            cols.append(Column(ind.key + suffix, kind, description, _indicator_part(index, attribute)))
+    return tuple(cols)
+
+
+def indicator_title(column: Column) -> str:
+    """The Chinese label of an indicators.csv column (its ``title`` in datapackage.json)."""
+    key, _, part = column.name.partition(".")
+    indicator = next((i for i in INDICATORS if i.key == key), None)
+    if indicator is None:
+        return INDICATOR_KEY_COLUMNS[column.name]
+    return indicator.title + {"": "", "numerator": "·分子", "denominator": "·分母", "reason": "·为空原因"}[part]
+
+
 def table3_columns() -> tuple[Column, ...]:
     """The identifying columns of table3.csv; the seven number columns follow (form order)."""
     return (
@@ -287,6 +338,12 @@ def _csv(rows: Iterator[list[Any]]) -> Iterator[bytes]:
 
 def reports_csv(site: Site) -> Iterator[bytes]:
     columns = report_columns()
+    yield from _csv(iter([[c.name for c in columns], *([c.read(r) for c in columns] for r in site.reports)]))
+
+
+def indicators_csv(site: Site) -> Iterator[bytes]:
+    """One row per report: its indicators as value, numerator, denominator and reason columns."""
+    columns = indicator_columns()
     yield from _csv(iter([[c.name for c in columns], *([c.read(r) for c in columns] for r in site.reports)]))
 
 
@@ -340,6 +397,19 @@ def datapackage(site: Site, base_url: str) -> bytes:
                                "只含原文有表三的报告。",
                 "schema": {"fields": fields(table3_columns()) + t3_numbers,
                            "primaryKey": ["agency_slug", "year", "row"], "missingValues": [""]},
+            },
+            {
+                "name": "indicators", "path": "indicators.csv", "profile": "tabular-data-resource", "format": "csv",
+                "mediatype": "text/csv", "encoding": "utf-8-sig", "dialect": csv_dialect,
+                "description": "每份报告一行：八项指标（实质公开率等）的数值、分子、分母，无法计算时为空并注明原因。"
+                               "列名是数据契约的键，中文列名见各字段的 title（不另加第二行表头：那样程序和"
+                               "Excel 的排序筛选都会把它当成数据）。"
+                               "公式与口径见 indicators 字段和网站 /indicators/ 页。",
+                "schema": {"fields": [{"title": indicator_title(c), **f}
+                                      for c, f in zip(indicator_columns(), fields(indicator_columns()), strict=True)],
+                           "primaryKey": ["agency_slug", "year"], "missingValues": [""]},
+                "indicators": [{"name": i.key, "title": i.title, "formula": i.formula, "formula_cells": i.formula_cells,
+                                "meaning": i.meaning, "caveats": i.caveats} for i in INDICATORS],
             },
             {
                 "name": "reports-json", "path": "reports.json", "format": "json", "mediatype": "application/json",

@@ -9,6 +9,7 @@ in memory at once. The build writes every output; the dev server writes the outp
 the agencies a save touched (``Output.agency``), then the site-wide ones.
 
     /data/reports.json  reports.csv  table3.csv  datapackage.json     site-wide downloads
+    /data/indicators.csv                                                the indicators, one row a report
     /reports/<slug>/<year>/report.json  report.yaml  source.txt         a report's downloads
     /                                                                   home
     /agencies/   /agencies/<slug>/                                      agencies
@@ -39,7 +40,7 @@ from .comparepages import (
     reasons_context,
     reasons_json,
 )
-from .export import datapackage, report_json, reports_csv, reports_json, table3_csv
+from .export import datapackage, indicators_csv, report_json, reports_csv, reports_json, table3_csv
 from .model import Report, Site
 from .output import MARKER, MARKER_TEXT, Bytes
 from .pages import (
@@ -122,6 +123,7 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
     out.append(output("/data/reports.csv", DOWNLOAD, None, lambda: reports_csv(site)))
     out.append(output("/data/table3.csv", DOWNLOAD, None, lambda: table3_csv(site)))
     out.append(output("/data/datapackage.json", DOWNLOAD, None, lambda: datapackage(site, base_url)))
+    out.append(output("/data/indicators.csv", DOWNLOAD, None, lambda: indicators_csv(site)))
     for report in site.reports:
         out += report_downloads(report)
 
