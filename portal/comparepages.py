@@ -66,8 +66,11 @@ def compare_rows() -> list[dict[str, Any]]:
     for item in form.TABLE2_COUNTS:
         rows.append(_cell_ref(CELLS[f"table2.{item.key}"], f"{item.label} 本年处理决定数量"))
     rows.append(_cell_ref(CELLS[f"table2.{form.TABLE2_FEES.key}"], f"{form.TABLE2_FEES.label} 本年收费金额（万元）"))
-    for row in (*form.TABLE3_ROWS, form.TABLE3_SINGLE_ROW):
+    single = form.TABLE3_SINGLE_ROW
+    for row in form.TABLE3_ROWS:
         rows.append(_cell_ref(CELLS[f"table3.{row.key}.total"], row.label.split("（区分")[0], row.group_label))
+        if row.path[0] == single.path[0] and row.key.endswith(".other"):  # after （六）'s sub-rows, its 2019 one row
+            rows.append(_cell_ref(CELLS[f"table3.{single.key}.total"], f"{single.label}（2019年格式，印作一行）"))
     for group in form.TABLE4_GROUPS:
         rows += [_cell_ref(CELLS[f"table4.{group.key}.{c.key}"], f"{group.label} {c.label}") for c in form.TABLE4_CELLS]
     return rows

@@ -13,10 +13,10 @@ from html import escape
 
 from markupsafe import Markup
 
-WIDTH = 640
-LABEL_W = 250
+WIDTH = 460
+LABEL_W = 226
 ROW_H = 22
-PAD_TOP, PAD_RIGHT = 8, 92
+PAD_TOP, PAD_RIGHT = 8, 86
 
 
 @dataclass(frozen=True)

@@ -128,7 +128,11 @@
       return { value: null, why: (found && found.reason) || "无法计算", numerator: found && found.numerator,
                denominator: found && found.denominator };
     }
-    return { value: found.value, numerator: found.numerator, denominator: found.denominator };
+    // the exact ratio where its parts are given: the published value is rounded to 4 places,
+    // and 0.1905 shown to one decimal of a percent would be 19.1 % for 4/21 (19.05 %)
+    var exact = typeof found.numerator === "number" && typeof found.denominator === "number" && found.denominator ?
+      found.numerator / found.denominator : found.value;
+    return { value: exact, numerator: found.numerator, denominator: found.denominator };
   }
   function percent(v) { return (100 * v).toFixed(1) + "%"; }
   function part(v) { return v === null || v === undefined ? "—" : String(v); }
@@ -240,7 +244,8 @@
     var rows = index.indicators.map(function (ind) {
       return { label: ind.label, note: ind.formula, cells: columns.map(function (c, i) {
         var found = indicatorOf(reports[i], ind.key);
-        var sub = found.numerator !== undefined || found.denominator !== undefined ?
+        var sub = (found.numerator !== undefined && found.numerator !== null) ||
+          (found.denominator !== undefined && found.denominator !== null) ?
           part(found.numerator) + " / " + part(found.denominator) : null;
         return valueCell(found, columnLabel(c), found.value === null ? null : percent(found.value), sub);
       }) };
@@ -348,6 +353,11 @@
     var years = [];
     agencies.forEach(function (a) { a.years.forEach(function (y) { if (years.indexOf(y) < 0) { years.push(y); } }); });
     years.sort();
+    if (years.length) {  // every year between, so the spacing of the x axis is honest
+      var first = years[0], last = years[years.length - 1];
+      years = [];
+      for (var y = first; y <= last; y++) { years.push(y); }
+    }
     var loads = [];
     agencies.forEach(function (a) {
       a.years.forEach(function (y) { loads.push(fetchJson(fill(index.report_url, a.slug, y) + "report.json")); });
@@ -411,6 +421,7 @@
       var notes = choice.problems.slice();
       if (!choice.columns.length) {
         status.textContent = notes.concat(["请在上面选择两到四个机构（或同一机构的几个年度），再按“比较”。"]).join("；");
+        stage.setAttribute("data-state", "done");
         return null;
       }
       status.textContent = (notes.length ? notes.join("；") + "。" : "") + "正在读取数据……";
@@ -420,6 +431,7 @@
       });
     }).catch(function (error) {
       status.textContent = "读取数据失败：" + error.message;
+      stage.setAttribute("data-state", "done");
     });
   }
   document.addEventListener("DOMContentLoaded", start);

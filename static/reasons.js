@@ -159,6 +159,7 @@
       form.addEventListener("change", render);
       form.addEventListener("submit", function (e) { e.preventDefault(); render(); });
       render();
+      out.setAttribute("data-state", "done");
     }).catch(function () {
       document.getElementById("filter").hidden = false;
       form.hidden = true;
