@@ -11,12 +11,7 @@
   var SVG = "http://www.w3.org/2000/svg";
   var form, status, stage, index, bySlug = {}, cache = {};
 
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) { node.className = className; }
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
-    return node;
-  }
+  var el = window.portalTables.el;
   function svgEl(tag, attrs, text) {
     var node = document.createElementNS(SVG, tag);
     Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
@@ -154,52 +149,26 @@
     return td;
   }
   function compareTable(id, caption, heads, rows) {
-    var scroll = el("div", "table-scroll compare-scroll");
-    scroll.tabIndex = 0;
-    scroll.setAttribute("role", "region");
-    scroll.setAttribute("aria-labelledby", id + "-caption");
-    var table = el("table", "data-table compare-table");
-    table.id = id;
-    var cap = el("caption", null, caption);
-    cap.id = id + "-caption";
-    table.appendChild(cap);
-    var head = el("tr");
-    head.appendChild(el("th", null, "项目")).scope = "col";
-    heads.forEach(function (h) {
-      var th = el("th", "n");
-      th.scope = "col";
-      if (h.href) {
-        var link = el("a", null, h.text);
-        link.href = h.href;
-        th.appendChild(link);
-      } else { th.textContent = h.text; }
-      if (h.sub) { th.appendChild(el("span", "block", h.sub)); }
-      head.appendChild(th);
-    });
-    table.appendChild(el("thead")).appendChild(head);
-    var body = table.appendChild(el("tbody"));
-    var group = null;
+    var trs = [], group = null;
     rows.forEach(function (row) {
-      if (row.group && row.group !== group) {
-        var gtr = el("tr", "group");
-        var gth = el("th", null);
+      if (row.group && row.group !== group) {  // a group's label above its numbered sub-rows
+        var gth = el("th");
         gth.scope = "colgroup";
         gth.colSpan = heads.length + 1;
         gth.appendChild(el("span", "group-label", row.group));
+        var gtr = el("tr", "group");
         gtr.appendChild(gth);
-        body.appendChild(gtr);
+        trs.push(gtr);
       }
       group = row.group || null;
       var tr = el("tr", row.group ? "sub" : null);
-      var th = el("th", null, row.label);
+      var th = tr.appendChild(el("th", null, row.label));
       th.scope = "row";
       if (row.note) { th.appendChild(el("span", "block muted", row.note)); }
-      tr.appendChild(th);
       row.cells.forEach(function (cell) { tr.appendChild(cell); });
-      body.appendChild(tr);
+      trs.push(tr);
     });
-    scroll.appendChild(table);
-    return scroll;
+    return window.portalTables.scrollTable(id, caption, ["项目"].concat(heads), trs, "compare-scroll", "compare-table");
   }
   function columnLabel(c) { return c.agency.name + " " + c.year + "年度"; }
   function reportHeads(columns) {

@@ -10,12 +10,7 @@
   "use strict";
   var data, form, out;
 
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) { node.className = className; }
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
-    return node;
-  }
+  var el = window.portalTables.el;
 
   function tally(rows, indexes) {
     var t = { count: 0, covered: 0, of: rows.length, shareCount: 0, handled: 0 };
@@ -41,19 +36,9 @@
     return td;
   }
   function table(id, caption, heads, rows) {
-    var scroll = el("div", "table-scroll wide");
-    scroll.tabIndex = 0;
-    scroll.setAttribute("role", "region");
-    scroll.setAttribute("aria-labelledby", id + "-caption");
-    var t = scroll.appendChild(el("table", "data-table"));
-    t.id = id;
-    var cap = t.appendChild(el("caption", null, caption));
-    cap.id = id + "-caption";
-    var tr = t.appendChild(el("thead")).appendChild(el("tr"));
-    heads.forEach(function (h, i) { tr.appendChild(el("th", i ? "n" : null, h)).scope = "col"; });
-    var body = t.appendChild(el("tbody"));
-    rows.forEach(function (r) { body.appendChild(r); });
-    return scroll;
+    return window.portalTables.scrollTable(id, caption, [heads[0]].concat(heads.slice(1).map(function (h) {
+      return { text: h };
+    })), rows, "wide");
   }
   function rowHead(text, className) {
     var tr = el("tr", className || null);
