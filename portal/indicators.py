@@ -26,6 +26,7 @@ from . import form
 from .cells import CELLS
 
 PRE_2019 = "pre-2019"
+PRE_2019_REASON = "2019年以前的报告（依2008年条例编制）没有全国统一的统计表（表三、表四）"
 DECIMALS = 4
 _TABLE_NAMES = {"table3": "表三", "table4": "表四"}
 
@@ -202,8 +203,8 @@ def _missing_table(table: str, data: Mapping[str, Any]) -> str | None:
         return None
     name = _TABLE_NAMES[table]
     if data.get("form") == PRE_2019:
-        return f"2019年以前的报告（依2008年条例编制）没有全国统一的统计表，没有{name}"
-    why = (data.get("missing_tables") or {}).get(table)
+        return PRE_2019_REASON
+    why = str((data.get("missing_tables") or {}).get(table) or "").rstrip("。")
     return f"原文没有{name}：{why}" if why else f"原文没有{name}"
 
 

@@ -150,6 +150,7 @@ class AgencyContext:
     yoy: YoyTable
     chart: Markup | None
     chart_series: tuple[Series, ...]
+    indicators: Any = None  # indicatorpages.AgencyIndicators (imported there: it imports Meta from here)
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,7 @@ class DataContext:
     table3_fields: tuple[Any, ...]
     licence: dict[str, str]
     reports: tuple[Report, ...]
+    indicator_fields: tuple[tuple[str, str, str], ...] = ()  # indicators.csv: (name, Chinese title, description)
 
 
 @dataclass(frozen=True)
@@ -339,9 +341,11 @@ def home_context(meta: Meta, site: Site, cache: SiteCache) -> HomeContext:
 
 
 def agency_context(meta: Meta, agency: Agency, reports: tuple[Report, ...], cache: SiteCache) -> AgencyContext:
+    from .indicatorpages import agency_indicators
+
     yoy = yoy_table(reports, cache)
     chart, series = agency_chart(agency, yoy)
-    return AgencyContext(meta, agency, reports, yoy, chart, series)
+    return AgencyContext(meta, agency, reports, yoy, chart, series, agency_indicators(agency, reports))
 
 
 def year_context(meta: Meta, year: Year, previous: Year | None, following: Year | None,
@@ -355,9 +359,10 @@ def year_context(meta: Meta, year: Year, previous: Year | None, following: Year 
 
 
 def data_context(meta: Meta, site: Site) -> DataContext:
-    from .export import LICENCE, report_columns, table3_columns
+    from .export import LICENCE, indicator_columns, indicator_title, report_columns, table3_columns
 
-    return DataContext(meta, DATA_DOWNLOADS, report_columns(), table3_columns(), LICENCE, site.reports)
+    labels = tuple((c.name, indicator_title(c), c.description) for c in indicator_columns())
+    return DataContext(meta, DATA_DOWNLOADS, report_columns(), table3_columns(), LICENCE, site.reports, labels)
 
 
 DATA_DOWNLOADS = (
@@ -366,6 +371,8 @@ DATA_DOWNLOADS = (
     Download("主要数字（CSV）", "/data/reports.csv",
              "每份报告一行，列名即数据字段名；空格表示原文没有该数字。"),
     Download("表三明细（CSV）", "/data/table3.csv", "每份报告表三的每一行，七列申请人数字。"),
+    Download("指标（CSV）", "/data/indicators.csv",
+             "每份报告一行：八项指标的数值、分子、分母和为空的原因；中文列名见 datapackage.json 和指标页。"),
     Download("数据包说明（datapackage.json）", "/data/datapackage.json",
              "Frictionless Data Package：各文件的字段、类型与许可。"),
 )

@@ -39,6 +39,7 @@ NAV = (
     ("home", "首页", "/"),
     ("agencies", "机构", "/agencies/"),
     ("years", "年度", "/years/"),
+    ("indicators", "指标", "/indicators/"),
     ("compare", "比较", "/compare/"),
     ("data", "数据", "/data/"),
     ("search", "检索", "/search/"),

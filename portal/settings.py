@@ -29,7 +29,10 @@ from .schema import Validator
 from .yamlsafe import YamlProblem, read_yaml
 
 SETTINGS_FILE = "site.yaml"
-SETTINGS_KEYS = ("url",)
+SETTINGS_KEYS = ("url", "ranking_min_denominator")
+RANKING_MIN_DENOMINATOR = 30
+"""Below this denominator an agency is listed on the indicator rankings but not ranked: 2 of 2
+is 100 %, and means nothing (``ranking_min_denominator`` in site.yaml overrides it)."""
 PLACEHOLDER = "https://example.org"
 """What the links start with while no address is configured (a warning says so)."""
 PREVIEW_CONTEXTS = ("deploy-preview", "branch-deploy")
@@ -78,9 +81,18 @@ def read_settings(content_dir: Path) -> dict:
             v.url(url, ("url",))
             if len(v.problems) == before and (problem := _not_a_site_root(url)):
                 v.add(("url",), problem, "只写协议和域名，如 https://nianbao.example.gov.cn")
+        minimum = located.data.get("ranking_min_denominator")
+        if minimum is not None and (isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 1):
+            v.add(("ranking_min_denominator",), f"应为正整数，实际是 {minimum!r}",
+                  f"如 ranking_min_denominator: {RANKING_MIN_DENOMINATOR}")
     if v.problems:
         raise ContentError(v.problems)
     return located.data
+
+
+def ranking_min_denominator(content_dir: Path) -> int:
+    """The smallest denominator an agency is ranked with (``ranking_min_denominator``, default 30)."""
+    return read_settings(content_dir).get("ranking_min_denominator") or RANKING_MIN_DENOMINATOR
 
 
 def check_settings(content_dir: Path) -> list[Problem]:

@@ -15,6 +15,7 @@ the agencies a save touched (``Output.agency``), then the site-wide ones.
     /agencies/   /agencies/<slug>/                                      agencies
     /reports/<slug>/<year>/   …/text.json                               a report, its search text
     /years/   /years/<year>/                                            years
+    /indicators/   /indicators/<key>/<year>/                            indicators, rankings by peer group
     /compare/   /reasons/   /data/compare.json  reasons.json            side by side; refusal reasons
     /data/   /search/   /about/   /404.html                             the other pages
     /feed.xml   /sitemap.xml   /robots.txt                              for machines
@@ -41,6 +42,8 @@ from .comparepages import (
     reasons_json,
 )
 from .export import datapackage, indicators_csv, report_json, reports_csv, reports_json, table3_csv
+from .indicatorpages import indicators_context, ranking_context, ranking_url
+from .indicators import INDICATORS
 from .model import Report, Site
 from .output import MARKER, MARKER_TEXT, Bytes
 from .pages import (
@@ -60,6 +63,7 @@ from .pages import (
 )
 from .render import DEFAULT_BASE_URL, SITE_NAME, SITE_TAGLINE, make_env, render_page, static_files
 from .searchtext import text_shard_url
+from .settings import ranking_min_denominator
 from .sitecache import SiteCache
 
 ABOUT_PAGE = Path("pages") / "about.md"
@@ -161,6 +165,20 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
             "years", (("首页", "/"), ("年度", "/years/")),
         ), year_context, year, years[i - 1] if i > 0 else None, years[i + 1] if i + 1 < len(years) else None,
             cache)
+
+    # /indicators/ and /indicators/<key>/<year>/ — every indicator's formula and spread, its rankings
+    minimum = ranking_min_denominator(site.content_dir)
+    page("indicators.html", Meta(
+        "指标", "/indicators/", "实质公开率、不予公开率等八项指标的公式、口径与各年度机构间分布。", "indicators",
+        (("首页", "/"),),
+    ), indicators_context, cache, minimum)
+    for indicator in INDICATORS:
+        for year in years:
+            page("ranking.html", Meta(
+                f"{indicator.title}：{year}年度排名", ranking_url(indicator.key, year),
+                f"{year}年度各机构{indicator.title}，按同级同类机构分组排名，附分子、分母与来源单元格。", "indicators",
+                (("首页", "/"), ("指标", "/indicators/")),
+            ), ranking_context, indicator, year.number, cache, minimum)
 
     # /compare/ (reports side by side, chosen in the query string: compare.js reads compare.json and each
     # report.json) and /reasons/ (refusal reasons per year; reasons.js filters over reasons.json)

@@ -140,6 +140,7 @@ PAGE_KINDS = (
     "/", "/agencies/", "/agencies/weihai-torch-hitech-zone/", "/reports/weihai-torch-hitech-zone/2023/",
     "/reports/wendeng-huanshan-subdistrict/2023/", "/years/2023/", "/data/", "/about/", "/404.html",
     "/search/?q=%E8%A1%8C%E6%94%BF%E5%A4%8D%E8%AE%AE",
+    "/indicators/", "/indicators/substantive_disclosure_rate/2023/",
     "/compare/?c=weihai-torch-hitech-zone:2023&c=pingtan-zonghe-shiyanqu:2020&c=wendeng-gov-office", "/reasons/",
 )
 
@@ -184,5 +185,6 @@ def test_no_serious_accessibility_violations_on_synthetic_reports(synthetic_site
     missing = next(r for r in reports if r.get("missing_tables"))
     busiest = max({r["agency_slug"] for r in reports}, key=lambda s: sum(r["agency_slug"] == s for r in reports))
     year = max(r["year"] for r in reports)
-    urls = [failing["url"], nulls["url"], missing["url"], f"/agencies/{busiest}/", f"/years/{year}/", "/agencies/"]
+    urls = [failing["url"], nulls["url"], missing["url"], f"/agencies/{busiest}/", f"/years/{year}/", "/agencies/",
+            "/indicators/", f"/indicators/not_held_rate/{year}/"]
     assert _axe_problems(synthetic_site_dir, urls, 1280) == []
