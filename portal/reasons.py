@@ -15,6 +15,7 @@ large agency weighs as much as its applications do, and no average of ratios is 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -29,6 +30,9 @@ carry a reason. （六）其他处理 is the applicant's doing (no correction, f
 PRE_2019 = "pre-2019"
 PRE_2019_REASON = "依2008年施行的条例编制，当时没有全国统一的统计表（表三始于2019年度报告的格式）"
 NO_TABLE3 = "原文无表三"
+_MARKER = re.compile(r"（?\[(?:image|bookmark): [^\]]*\]）?")
+"""A source marker quoted in a reason (``（[image: 1705996693651]）``): it names one file, so reasons
+that differ only by it are grouped as one (each report's page keeps the whole reason)."""
 
 
 @dataclass(frozen=True)
@@ -140,7 +144,7 @@ class YearReasons:
         """The left-out reports grouped by why, most common reason first."""
         grouped: dict[str, list[Report]] = {}
         for r in self.excluded:
-            grouped.setdefault(r.excluded or NO_TABLE3, []).append(r.report)
+            grouped.setdefault(_MARKER.sub("", r.excluded or NO_TABLE3), []).append(r.report)
         return tuple(sorted(((k, tuple(v)) for k, v in grouped.items()), key=lambda kv: (-len(kv[1]), kv[0])))
 
 

@@ -54,6 +54,7 @@ def test_reports_without_table3_are_listed_with_why_never_counted(soup) -> None:
     left_out = {a["href"]: text_of(a.find_parent("li")) for a in y2023.select("details.excluded a")}
     assert set(left_out) == {"/reports/wendeng-civil-affairs/2023/", "/reports/wendeng-huanshan-subdistrict/2023/"}
     assert "表格以图片形式发布" in left_out["/reports/wendeng-huanshan-subdistrict/2023/"]
+    assert "[image:" not in left_out["/reports/wendeng-huanshan-subdistrict/2023/"]  # grouped without the file id
     # a year with no table 3 at all has no table of zeros, and says why
     y2022 = page.select_one("#y-2022")
     assert page.select_one("#reasons-2022") is None
