@@ -35,6 +35,11 @@ def report_url(slug: str, year: int) -> str:
     return f"/reports/{slug}/{year}/"
 
 
+def compare_url(slug: str, year: int | None = None) -> str:
+    """/compare/ with this agency (and year) preselected: the "compare with…" links (comparepages)."""
+    return f"/compare/?c={slug}" + (f":{year}" if year is not None else "")
+
+
 @dataclass(frozen=True, order=True)
 class Year:
     """A statistical year of the site, as a page: shown as its number, linked by its URL."""

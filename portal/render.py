@@ -21,6 +21,7 @@ from . import form
 from .checks import FAIL, PASS, UNKNOWN
 from .figures import NARRATIVE, Total, Value, fmt_number
 from .formtables import NULL_MARK
+from .model import compare_url
 from .settings import PLACEHOLDER
 from .text import CELLS
 
@@ -39,10 +40,13 @@ NAV = (
     ("agencies", "机构", "/agencies/"),
     ("years", "年度", "/years/"),
     ("indicators", "指标", "/indicators/"),
+    ("compare", "比较", "/compare/"),
     ("data", "数据", "/data/"),
     ("search", "检索", "/search/"),
     ("about", "关于", "/about/"),
 )
+
+
 def value_markup(v: Value, footnote: int | None = None, change: str | None = None) -> Markup:
     """A key figure with its provenance, as the templates' ``value(v, footnote, change)``: the
     number (underlined when read from the text, the quote on hover) or "—" with why it is missing,
@@ -112,6 +116,7 @@ def make_env(base_url: str, static: dict[str, tuple[str, Path]], templates: Path
         static_url=static_url, value=value_markup, total=total_markup, form=form, PASS=PASS, FAIL=FAIL,
         UNKNOWN=UNKNOWN, CELLS=CELLS, NULL_MARK=NULL_MARK,
     )
+    env.globals["compare_url"] = compare_url  # the "compare with…" links of agency and report pages
     env.filters["number"] = fmt_number
     env.filters["cn_date"] = lambda d: f"{d.year}年{d.month}月{d.day}日"
     return env

@@ -19,6 +19,7 @@ the agencies a save touched (``Output.agency``), then the site-wide ones.
     /agencies/<slug>/feed.xml                                           an agency's reports (Atom)
     /coverage/   /data/coverage.csv                                     who published, on time or late
     /indicators/   /indicators/<key>/<year>/                            indicators, rankings by peer group
+    /compare/   /reasons/   /data/compare.json  reasons.json            side by side; refusal reasons
     /data/   /search/   /about/   /404.html                             the other pages
     /feed.xml   /sitemap.xml   /robots.txt                              for machines
     /static/<name>.<hash>.<ext>                                         assets, cached for a year
@@ -35,6 +36,14 @@ from typing import Any
 
 import jinja2
 
+from .comparepages import (
+    COMPARE_INDEX_URL,
+    REASONS_DATA_URL,
+    compare_context,
+    compare_index,
+    reasons_context,
+    reasons_json,
+)
 from .coverage import COVERAGE_CSV_URL, COVERAGE_URL
 from .export import coverage_csv, datapackage, indicators_csv, report_json, reports_csv, reports_json, table3_csv
 from .indicatorpages import indicators_context, ranking_context, ranking_url
@@ -199,6 +208,19 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
                 f"{year}年度各机构{indicator.title}，按同级同类机构分组排名，附分子、分母与来源单元格。", "indicators",
                 (("首页", "/"), ("指标", "/indicators/")),
             ), ranking_context, indicator, year.number, cache, minimum)
+
+    # /compare/ (reports side by side, chosen in the query string: compare.js reads compare.json and each
+    # report.json) and /reasons/ (refusal reasons per year; reasons.js filters over reasons.json)
+    out.append(output(COMPARE_INDEX_URL, DOWNLOAD, None, lambda: compare_index(site)))
+    out.append(output(REASONS_DATA_URL, DOWNLOAD, None, lambda: reasons_json(site)))
+    page("compare.html", Meta(
+        "比较", "/compare/", "选择两到四个机构（或一个机构的几个年度），并排比较表二至表四、指标与趋势。", "compare",
+        (("首页", "/"),),
+    ), compare_context)
+    page("reasons.html", Meta(
+        "拒绝理由", "/reasons/", "各年度不予公开、无法提供、不予处理的各项理由：件数与占比，可按地区和机构类型筛选。",
+        "compare", (("首页", "/"), ("比较", "/compare/")),
+    ), reasons_context, site, cache)
 
     # /data/ — downloads, licence, how to cite
     page("data.html", Meta(

@@ -143,6 +143,7 @@ PAGE_KINDS = (
     "/coverage/",
     "/search/?q=%E8%A1%8C%E6%94%BF%E5%A4%8D%E8%AE%AE",
     "/indicators/", "/indicators/substantive_disclosure_rate/2023/",
+    "/compare/?c=weihai-torch-hitech-zone:2023&c=pingtan-zonghe-shiyanqu:2020&c=wendeng-gov-office", "/reasons/",
 )
 
 
@@ -161,7 +162,7 @@ def _axe_problems(site: Path, urls: list[str], width: int) -> list[str]:
         page = browser.new_page(viewport={"width": width, "height": 900})
         for url in urls:
             page.goto(base + url)
-            if "?q=" in url:
+            if "?q=" in url or url.startswith(("/compare/", "/reasons/")):  # what their scripts draw, too
                 page.wait_for_selector("[data-state=done]", state="attached", timeout=15000)
             results = axe.run(page, options=AXE_OPTIONS).response
             for v in results["violations"]:
