@@ -15,7 +15,9 @@ from typing import Any
 
 from . import form
 from .checks import FAIL, Check
+from .errors import Problem
 from .numfmt import bounded, format_number
+from .trace import Trace
 
 GOVERNMENT_KIND = "人民政府"
 DEPARTMENT_KINDS = ("部门", "政府办公室", "街道办事处", "开发区管委会")
@@ -138,6 +140,8 @@ class Report:
     yaml_path: Path
     source_path: Path
     checks: tuple[Check, ...] = ()
+    trace: Trace = Trace()  # its table cells looked for in the source (``trace.py``)
+    untraced: tuple[Problem, ...] = ()  # the cells not found there, as file:line: field: problems
 
     @property
     def url(self) -> str:
