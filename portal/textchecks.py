@@ -31,8 +31,9 @@ HEADING_MAX = 40
 _LETTER = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _CLAUSE = r"[^。；;，,！!？?\n]"
 _NOT = "(?:未|无|没有|不存在|暂无|均未|不)"
-NO_FEE = re.compile(rf"{_NOT}{_CLAUSE}{{0,8}}(?:收取|收费|产生){_CLAUSE}{{0,14}}(?:处理费|费用|收费)"
-                    rf"|{_NOT}(?:收取|收费)")
+NO_FEE = re.compile(rf"{_NOT}{_CLAUSE}{{0,8}}(?:收取|产生){_CLAUSE}{{0,14}}(?:处理费|费用)|{_NOT}(?:收取|收费)")
+"""No fee was collected. Not 收费通知: table 3's row 申请人逾期未按收费通知要求缴纳费用 says a fee notice went
+unpaid, which is no statement about fees collected."""
 FEE_AMOUNT = re.compile(rf"收取{_CLAUSE}{{0,20}}?(?:处理费|费用)[^。；;\n\d]{{0,6}}?(\d+(?:\.\d+)?)\s*(万?元)")
 
 
