@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
 
 from .checks import FAIL, PASS, UNKNOWN, Check, shared
 from .extract.flat import FLATTENED_MIN_CHARS
@@ -25,6 +24,8 @@ from .numfmt import format_number
 YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)\s*年")
 _NUMERAL = r"(?:\[bookmark:[^\]]*\])*\s*(?:[一二三四五六七八九十]{1,2}|\d{1,2})\s*[、.．]"
 SECTION = re.compile(rf"^\s*{_NUMERAL}\s*\S")
+HEADING_LINE = re.compile(r"^[^\S\n]*[一二三四五六七八九十]{1,2}[^\S\n]*[、.．][^\S\n]*\S.*$", re.MULTILINE)
+"""The next section's heading: numbered 一、…十、 (a line numbered 1. is as often an item of a list)."""
 PROBLEMS, OTHER = "存在的主要问题", "其他需要报告的事项"
 HEADING_MAX = 40
 """A section heading is a short line: the words also occur in the report's opening sentence."""
@@ -40,10 +41,9 @@ FEE_AMOUNT = re.compile(rf"收取{_CLAUSE}{{0,20}}?(?:处理费|费用)[^。；;
 def text_checks(data: dict, text: str) -> list[Check]:
     """The text rules for one report."""
     year = data.get("year")
-    lines = text.split("\n")
-    sections = _sections(lines)
-    if sections is None and any(len(line) >= FLATTENED_MIN_CHARS for line in lines):
-        sections = _sections(reading_lines(text))  # a web page flattened onto one line: cut at the form's headings
+    sections = _sections(text)
+    if sections is None and any(len(line) >= FLATTENED_MIN_CHARS for line in text.split("\n")):
+        sections = _sections("\n".join(reading_lines(text)))  # a web page flattened onto one line: cut at headings
     out = [_year_check(year, text)] if isinstance(year, int) else []
     out.append(_problems_check(sections))
     out.append(_fees_check(sections, text, data.get("narrative") or []))
@@ -75,21 +75,32 @@ def _is_heading(line: str, words: str) -> bool:
                                                      s.endswith(words + "情况"))
 
 
-def _sections(lines: Sequence[str]) -> dict[str, str] | None:
-    """The text of sections 五 and 六 (by their headings), or None when neither heading is found."""
-    starts = {}
-    for n, line in enumerate(lines):
-        for words in (PROBLEMS, OTHER):
-            if words in line and _is_heading(line, words):
-                starts[words] = n  # the last one: a table of contents may list the headings first
-    if not starts:
-        return None
+def _line_at(text: str, pos: int) -> tuple[int, int]:
+    """The start and end of the line holding ``pos``."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, len(text) if end < 0 else end
+
+
+def _sections(text: str) -> dict[str, str] | None:
+    """The text of sections 五 and 六 (by their headings), or None when neither heading is found.
+
+    Searched in the whole text rather than line by line: a report is a few hundred lines, and the
+    words occur on two or three of them."""
+    headings: dict[str, tuple[int, int]] = {}
+    for words in (PROBLEMS, OTHER):
+        pos = text.find(words)
+        while pos >= 0:
+            start, end = _line_at(text, pos)
+            if _is_heading(text[start:end], words):
+                headings[words] = (start, end)  # the last one: a table of contents may list the headings first
+            pos = text.find(words, end)
     out = {}
-    for words, n in starts.items():
-        end = next((m for m in range(n + 1, len(lines)) if SECTION.match(lines[m]) and len(lines[m].strip())
-                    <= HEADING_MAX), len(lines))
-        out[words] = "\n".join(lines[n + 1:end])
-    return out
+    for words, (_, end) in headings.items():
+        later = [m.start() for m in HEADING_LINE.finditer(text, end) if len(m.group(0).strip()) <= HEADING_MAX][:1]
+        later += [start for start, _ in headings.values() if start > end]
+        out[words] = text[end:min(later, default=len(text))]
+    return out or None
 
 
 def _problems_check(sections: dict[str, str] | None) -> Check:

@@ -9,9 +9,9 @@ the source prints one number a cell, or spelled out in order when its digits ran
 (``规章007``, web text glued onto one line). Reading a row's numbers needs no splitting and no sums,
 so this is cheap: a few milliseconds a report, most of it tokenising the table regions.
 
-Rows whose numbers a PDF printed *before* the label are found too (the segment before the label),
-and a table whose labels drifted away from its numbers is accepted when all of its cells, in form
-order, spell the numbers the region prints in order (the reader's proven fallback).
+A table whose every row printed its numbers *before* its label (some PDF text layers) is accepted
+too, and so is one whose labels drifted away from its numbers when all of its cells, in form order,
+spell the numbers the region prints in order: the reader's two fallbacks, for whole tables only.
 
 Tables the source does not print as text — read from images (``source.ocr``, or an ``[image: …]``
 where the table should be) — are exempt, and say so.
@@ -286,24 +286,24 @@ def _segments(tokens: list[Token], anchors: Sequence[Anchor]) -> dict[str, tuple
 
 
 def _match_rows(rows: list[Row], tokens: list[Token], anchors: Sequence[Anchor]) -> list[Mismatch]:
-    """Every row against its label's cells; the table as one run in form order when labels drifted."""
-    segments = _segments(tokens, anchors) if len(rows) > 1 else {rows[0].anchor: (cells_after(tokens, 0, len(tokens)),
-                                                                                    [])}
-    out: list[Mismatch] = []
-    for row in rows:
-        if all(v is None for v in row.values):
-            continue
-        after, before = segments.get(row.anchor, ([], []))
-        missed = _match(row, after)
-        if missed and before and not _match(row, before):
-            missed = []  # printed before its label, as some PDF text layers do
-        out += missed
-    if out and len(rows) > 1:
-        whole = Row(Shape("", None, sum((r.paths for r in rows), ()), sum((r.places for r in rows), ()), ()),
-                    sum((r.values for r in rows), ()))
-        if not _match(whole, [t for t in cells_after(tokens, 0, len(tokens)) if t.kind == "cell"]):
-            return []
-    return out
+    """Every row against the cells after its label. When some do not match, the other two layouts
+    the reader accepts, each for the whole table only (as the reader does, so that a row is never
+    excused by its neighbour's numbers): every row's numbers printed just before its label (some PDF
+    text layers), or all the table's numbers in form order with the labels drifted away."""
+    if len(rows) == 1:  # table 4: one run of cells in the whole region
+        return _match(rows[0], cells_after(tokens, 0, len(tokens)))
+    segments = _segments(tokens, anchors)
+    printed = [r for r in rows if any(v is not None for v in r.values)]
+    after = [m for r in printed for m in _match(r, segments.get(r.anchor, ([], []))[0])]
+    if not after:
+        return []
+    if all(r.anchor in segments and not _match(r, segments[r.anchor][1]) for r in printed):
+        return []
+    whole = Row(Shape("", None, sum((r.paths for r in rows), ()), sum((r.places for r in rows), ()), ()),
+                sum((r.values for r in rows), ()))
+    if not _match(whole, [t for t in cells_after(tokens, 0, len(tokens)) if t.kind == "cell"]):
+        return []
+    return after
 
 
 TABLE2_SHAPES = _table2_shapes()
