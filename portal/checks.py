@@ -224,8 +224,8 @@ def check_narrative(data: dict) -> list[Check]:
         label = form.NARRATIVE_KEYS[item["key"]]
         quote = f"正文“{item['quote']}”：{label}"
         table = CELLS[paths[0]].table
-        if data.get(table) is None:  # the table is missing: the sentence stands alone, visibly
-            checks.append(Check("narrative", UNKNOWN, paths, f"{quote} {_fmt(item['value'])}；"
+        if data.get(table) is None:  # the table is missing (no cell to point at): the sentence stands alone
+            checks.append(Check("narrative", UNKNOWN, (), f"{quote} {_fmt(item['value'])}；"
                                 f"{form.TABLE_TITLES[table]}缺失，无法与表格核对"))
             continue
         cells = [(p, CELLS[p].read(data)) for p in paths]
@@ -270,7 +270,13 @@ def check_years(previous: dict, current: dict) -> list[Check]:
                 f"{column.label}列：",
             ))
     t2p, t2c = previous.get("table2"), current.get("table2")
-    if isinstance(t2p, dict) and isinstance(t2c, dict):
+    old_form = [y for y, d in ((py, previous), (current.get("year"), current)) if d.get(form.TABLE2_2019_KEY)]
+    if isinstance(t2p, dict) and isinstance(t2c, dict) and old_form:
+        # the 2019 form's table 2 has no 制发 / 废止 / 现行有效 columns: nothing to add up, no cell to point at
+        checks += [shared("year.in_force", UNKNOWN, (), f"{item.label}：{'、'.join(map(str, old_form))}年的表二是"
+                          "2019年版格式（本年新制作、本年新公开、对外公开总数量），没有现行有效件数，无法核对")
+                   for item in form.TABLE2_TRIPLES]
+    elif isinstance(t2p, dict) and isinstance(t2c, dict):
         for item in form.TABLE2_TRIPLES:
             p, c = t2p.get(item.key) or {}, t2c.get(item.key) or {}
             base = f"table2.{item.key}"
