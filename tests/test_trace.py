@@ -48,9 +48,10 @@ def test_every_real_report_is_found_in_its_source() -> None:
     site = load_content(ROOT / "content", workers=1)
     checked = {f"{r.agency.slug}/{r.year}": r.trace.checked for r in site.reports}
     assert all(not r.untraced and not r.trace.mismatches for r in site.reports)
-    # seed 002: 6 + 3 table-2 numbers… every non-null cell: 8 of table 2, 175 of table 3, 15 of table 4 + 2 triples
+    # seed 002: table 2's two triples and four single numbers (10), table 3's 25 rows of 7 (175), table 4 (15)
     assert checked["weihai-torch-hitech-zone/2023"] == 200
-    # the 2019 form, digits glued on one line of web text: table2_2019 (3) + table 3 (161) + table 4 (15)
+    # the 2019 form, digits glued on one line of web text: table2_2019's 规章 (3), table 3's 23 rows
+    # of 7 with （六） as one row (161), table 4 (15)
     assert checked["pingtan-zonghe-shiyanqu/2020"] == 179
     assert checked["pingtan-zonghe-shiyanqu/2019"] == 179
     # the other seeds have no tables (lost in conversion, or images): nothing to trace
