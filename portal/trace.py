@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from . import form
 from .cells import single_row
 from .extract.numbers import NULL_MARKS, fold, is_cell, parse_cell
-from .extract.table2 import TABLE2_2019_ANCHORS
+from .extract.table2 import TABLE2_2019_ANCHORS, amounts_as_cells
 from .extract.tables import (
     TABLE2_ANCHORS,
     TABLE3_ANCHORS,
@@ -43,6 +43,7 @@ from .numfmt import format_number
 
 IMAGE_EXEMPT = "原文此表以图片发布，文字中没有它的数字：表中数字读自图片，无法与原文文字逐格核对。"
 OCR_EXEMPT = "原文由图片经 OCR 识别：表中数字只保留了经勾稽关系验证的，无法与原文文字逐格核对。"
+AMOUNT = "." + next(iter(form.AMOUNT_CELLS))
 TAIL = 4
 """How much of the end of a form label the fast path looks for: enough to tell the rows apart
 (国家秘密, 第三方合法权益 …), short enough to skip the numbering that varies (一、 1. （三）)."""
@@ -237,9 +238,16 @@ def _spelled(value: int | float) -> str:
     return format_number(value).replace(",", "")
 
 
-def _printed_value(tok: Token, decimal: bool) -> int | float | None:
-    cell = parse_cell(tok.text, decimal=True, signed=True) if decimal or tok.kind == "cell" else None
+def _value_of(tok: Token) -> int | float | None:
+    cell = parse_cell(tok.text, decimal=True, signed=True) if tok.kind == "cell" else None
     return None if cell is None else cell.value
+
+
+def _same(path: str, printed: int | float | None, value: int | float) -> bool:
+    """Whether the printed number is the value; an amount in 元 may be printed in 万元 (2019 form)."""
+    if printed is None:
+        return False
+    return abs(printed - value) < 1e-9 or (path.endswith(AMOUNT) and abs(printed * 10_000 - value) < 0.005)
 
 
 def _match(row: Row, toks: Sequence[Token]) -> list[Mismatch]:
@@ -252,8 +260,7 @@ def _match(row: Row, toks: Sequence[Token]) -> list[Mismatch]:
         out = []
         for i in wanted:
             tok = group[i]
-            printed = _printed_value(tok, True) if tok.kind == "cell" else None
-            if printed is None or abs(printed - row.values[i]) > 1e-9:  # type: ignore[operator]
+            if not _same(row.paths[i], _value_of(tok), row.values[i]):  # type: ignore[arg-type]
                 out.append(Mismatch(row.paths[i], row.values[i], tok.text.strip() or "空白", row.places[i]))
         return out
     # Digits that ran together (or a row short of cells): the row's numbers, in order, must spell them.
@@ -347,6 +354,8 @@ def trace_report(data: dict, text: str) -> Trace:
             continue
         anchors = (TABLE2_2019_ANCHORS if key == "table2" and t2019 else TABLE2_ANCHORS if key == "table2"
                    else TABLE3_ANCHORS)
+        if key == "table2" and t2019:
+            tokens = amounts_as_cells(tokens)
         missed = _match_rows(table_rows, tokens, anchors)
         mismatches += missed
         checked += filled[key] - len(missed)

@@ -68,7 +68,8 @@ def test_real_results_of_the_table_rules(real_site) -> None:
         (UNKNOWN, "行政规范性文件：没有本机关 2022 年的报告，无法核对")]
     # 2019-form table 2 has no 制发/废止/现行有效: unknown, not a failure
     assert results(real_site.report("pingtan-zonghe-shiyanqu", 2020), "year.in_force")[0] == (
-        UNKNOWN, "规章：2019、2020年的表二是2019年版格式（本年新制作、本年新公开、对外公开总数量），没有现行有效件数，无法核对")
+        UNKNOWN, "规章：2019、2020年的表二是2019年版格式（本年新制作、本年新公开、对外公开总数量），"
+                 "没有现行有效件数，无法核对")
     civil = real_site.report("wendeng-civil-affairs", 2023)
     assert (UNKNOWN, "正文“2023年收到1件信息公开申请，比上年增加1件”：收到政府信息公开申请（件） 1；"
             "三、收到和处理政府信息公开申请情况缺失，无法与表格核对") in results(civil, "narrative")

@@ -108,6 +108,30 @@ def test_a_number_moved_to_another_row_is_caught() -> None:
     assert "table3.granted.total" in paths and "table3.partially_granted.total" in paths
 
 
+TABLE2_2019_TEXT = """二、主动公开政府信息情况
+第二十条第（一）项
+信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量
+规章\t0\t0\t7
+规范性文件\t3\t3\t25
+第二十条第（九）项
+信息内容\t采购项目数量\t采购总金额
+政府集中采购\t8\t160.5964万元
+三、收到和处理政府信息公开申请情况
+"""
+
+
+def test_an_amount_printed_in_wan_yuan_is_found() -> None:
+    """The 2019 form's procurement amount is kept in 元; the source may print it in 万元."""
+    t2019 = {"regulations": {"made": 0, "published": 0, "public_total": 7},
+             "normative_documents": {"made": 3, "published": 3, "public_total": 25},
+             "procurement": {"items": 8, "amount_yuan": 1605964.0}}
+    data = {"year": 2020, "source": {}, "table2": {"licensing": None}, "table2_2019": t2019}
+    trace = trace_report(data, TABLE2_2019_TEXT)
+    assert (trace.checked, trace.mismatches) == (8, ())
+    t2019["procurement"]["amount_yuan"] = 1605965.0
+    assert [m.path for m in trace_report(data, TABLE2_2019_TEXT).mismatches] == ["table2_2019.procurement.amount_yuan"]
+
+
 def test_tables_from_images_are_exempt_visibly() -> None:
     data, text = read(REPORTS / "wendeng-huanshan-subdistrict" / "2023")
     data["table4"] = {g: {k: 0 for k in ("upheld", "corrected", "other", "pending", "total")}
