@@ -276,6 +276,8 @@ def check_years(previous: dict, current: dict) -> list[Check]:
         checks += [shared("year.in_force", UNKNOWN, (), f"{item.label}：{'、'.join(map(str, old_form))}年的表二是"
                           "2019年版格式（本年新制作、本年新公开、对外公开总数量），没有现行有效件数，无法核对")
                    for item in form.TABLE2_TRIPLES]
+    elif not isinstance(t2p, dict):
+        checks += _in_force_unknown(current, f"{py}年的报告没有表二（缺失，或按 2008 年条例编写）")
     elif isinstance(t2p, dict) and isinstance(t2c, dict):
         for item in form.TABLE2_TRIPLES:
             p, c = t2p.get(item.key) or {}, t2c.get(item.key) or {}
@@ -303,12 +305,16 @@ def check_years(previous: dict, current: dict) -> list[Check]:
 
 def check_no_previous(current: dict) -> list[Check]:
     """What the cross-year rules say without the agency's report of the year before: cannot tell."""
+    year = current.get("year")
+    return _in_force_unknown(current, f"没有本机关 {year - 1 if isinstance(year, int) else '上一'} 年的报告")
+
+
+def _in_force_unknown(current: dict, why: str) -> list[Check]:
+    """``year.in_force`` for each in-force count this report prints, when last year's is not to be had."""
     t2 = current.get("table2")
     if not isinstance(t2, dict):
         return []
-    year = current.get("year")
-    return [shared("year.in_force", UNKNOWN, (f"table2.{item.key}.in_force",),
-                   f"{item.label}：没有本机关 {year - 1 if isinstance(year, int) else '上一'} 年的报告，无法核对")
+    return [shared("year.in_force", UNKNOWN, (f"table2.{item.key}.in_force",), f"{item.label}：{why}，无法核对")
             for item in form.TABLE2_TRIPLES if (t2.get(item.key) or {}).get("in_force") is not None]
 
 

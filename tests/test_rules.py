@@ -10,11 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 from conftest import text_of
 
 from portal.build import build_site
-from portal.checks import FAIL, PASS, UNKNOWN
+from portal.checks import FAIL, PASS, UNKNOWN, check_years
 from portal.findings import AS_PRINTED
 from portal.load import load_content
 from portal.rules import REGISTRY, RULES
@@ -176,3 +177,13 @@ def test_the_page_shows_each_rule_next_to_its_cells(two_years: Path, tmp_path: P
     assert "表格中的 200 个数字，都在原文表格的同一行中找到" in text_of(page.select_one(".quality"))
     checks_page = (tmp_path / "site" / "checks" / "index.html").read_text(encoding="utf-8")
     assert all(f'id="{r.anchor}"' in checks_page for r in REGISTRY)
+
+
+def test_in_force_cannot_tell_when_last_years_report_has_no_table2() -> None:
+    seed = yaml.safe_load((CONTENT / "reports" / SLUG / "2023.yaml").read_text(encoding="utf-8"))
+    checks = [c for c in check_years({"year": 2022, "table2": None}, seed) if c.rule == "year.in_force"]
+    assert [(c.status, c.cells, c.detail) for c in checks] == [
+        (UNKNOWN, ("table2.regulations.in_force",),
+         "规章：2022年的报告没有表二（缺失，或按 2008 年条例编写），无法核对"),
+        (UNKNOWN, ("table2.normative_documents.in_force",),
+         "行政规范性文件：2022年的报告没有表二（缺失，或按 2008 年条例编写），无法核对")]
