@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ContentError, Problem, display_path
+from .findings import reviewed_untraced
 from .indexing import IndexChild
 from .load import load_content
 from .model import Site
@@ -135,6 +136,12 @@ def _warnings(site: Site, address: Address) -> list[str]:
         count = sum(len(r.unconfirmed_failures) for r in failing)
         out.append(f"{len(failing)} 份报告共 {count} 项勾稽关系检查未通过（已在其页面上标出）："
                    + _named([r.url for r in failing]))
+    untraced = reviewed_untraced(site.reports)
+    if untraced:
+        count = sum(len(r.untraced) for r in untraced)
+        out.append(f"{len(untraced)} 份已核对的报告共 {count} 个表格数字在原文中找不到"
+                   "（python build.py check 逐条列出）："
+                   + _named([display_path(r.yaml_path) for r in untraced]))
     drafts = [r for r in site.reports if r.status == "draft"]
     if drafts:
         out.append(f"{len(drafts)} 份报告仍是草稿（status: draft），尚未经人工核对（已在其页面上标明）："

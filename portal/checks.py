@@ -19,19 +19,9 @@ from typing import Any
 from . import form
 from .cells import CELLS, outcome_rows, row_values, single_row
 from .numfmt import format_number
+from .rules import RULES
 
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
-
-RULES = {
-    "t3.balance": "表三：一（新收）+ 二（上年结转）= 三（七）总计 + 四（结转下年度）",
-    "t3.outcomes": "表三：三（七）总计 = （一）至（六）各项办理结果之和",
-    "t3.row_total": "表三：每行“总计”列 = 自然人与五类法人或其他组织之和",
-    "t4.total": "表四：总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结",
-    "narrative": "正文所述数字与表格一致",
-    "year.carried": "本年“上年结转” = 上年报告“结转下年度继续办理”",
-    "year.in_force": "本年“现行有效” = 上年“现行有效” + 本年制发 − 本年废止",
-    "year.narrative_previous": "正文所述上年数字 = 上年报告表格",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,11 +219,16 @@ def check_narrative(data: dict) -> list[Check]:
     checks = []
     for item in data.get("narrative") or []:
         paths = NARRATIVE_CELLS.get(item.get("key"))
-        if not paths or data.get(CELLS[paths[0]].table) is None:
+        if not paths:
             continue
-        cells = [(p, CELLS[p].read(data)) for p in paths]
         label = form.NARRATIVE_KEYS[item["key"]]
         quote = f"正文“{item['quote']}”：{label}"
+        table = CELLS[paths[0]].table
+        if data.get(table) is None:  # the table is missing (no cell to point at): the sentence stands alone
+            checks.append(Check("narrative", UNKNOWN, (), f"{quote} {_fmt(item['value'])}；"
+                                f"{form.TABLE_TITLES[table]}缺失，无法与表格核对"))
+            continue
+        cells = [(p, CELLS[p].read(data)) for p in paths]
         if item.get("bound") == "at_least":
             total = None if any(v is None for _, v in cells) else sum(v for _, v in cells)
             status = UNKNOWN if total is None else PASS if total >= item["value"] else FAIL
@@ -275,7 +270,15 @@ def check_years(previous: dict, current: dict) -> list[Check]:
                 f"{column.label}列：",
             ))
     t2p, t2c = previous.get("table2"), current.get("table2")
-    if isinstance(t2p, dict) and isinstance(t2c, dict):
+    old_form = [y for y, d in ((py, previous), (current.get("year"), current)) if d.get(form.TABLE2_2019_KEY)]
+    if isinstance(t2p, dict) and isinstance(t2c, dict) and old_form:
+        # the 2019 form's table 2 has no 制发 / 废止 / 现行有效 columns: nothing to add up, no cell to point at
+        checks += [shared("year.in_force", UNKNOWN, (), f"{item.label}：{'、'.join(map(str, old_form))}年的表二是"
+                          "2019年版格式（本年新制作、本年新公开、对外公开总数量），没有现行有效件数，无法核对")
+                   for item in form.TABLE2_TRIPLES]
+    elif not isinstance(t2p, dict):
+        checks += _in_force_unknown(current, f"{py}年的报告没有表二（缺失，或按 2008 年条例编写）")
+    elif isinstance(t2p, dict) and isinstance(t2c, dict):
         for item in form.TABLE2_TRIPLES:
             p, c = t2p.get(item.key) or {}, t2c.get(item.key) or {}
             base = f"table2.{item.key}"
@@ -298,6 +301,21 @@ def check_years(previous: dict, current: dict) -> list[Check]:
                     [f"{py}:table3.new.total"],
                 ))
     return checks
+
+
+def check_no_previous(current: dict) -> list[Check]:
+    """What the cross-year rules say without the agency's report of the year before: cannot tell."""
+    year = current.get("year")
+    return _in_force_unknown(current, f"没有本机关 {year - 1 if isinstance(year, int) else '上一'} 年的报告")
+
+
+def _in_force_unknown(current: dict, why: str) -> list[Check]:
+    """``year.in_force`` for each in-force count this report prints, when last year's is not to be had."""
+    t2 = current.get("table2")
+    if not isinstance(t2, dict):
+        return []
+    return [shared("year.in_force", UNKNOWN, (f"table2.{item.key}.in_force",), f"{item.label}：{why}，无法核对")
+            for item in form.TABLE2_TRIPLES if (t2.get(item.key) or {}).get("in_force") is not None]
 
 
 def summarize(checks: Iterable[Check]) -> dict[str, int]:

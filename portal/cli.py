@@ -73,6 +73,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _check(content: Path, write_schema: bool) -> int:
+    from .findings import site_findings
     from .load import load_content
     from .schemafiles import stale_schemas, write_schemas
     from .settings import check_settings
@@ -89,9 +90,12 @@ def _check(content: Path, write_schema: bool) -> int:
         raise ContentError(problems)
     for stale in stale_schemas(content):
         print(f"警告：{stale} 已过时：请运行 python build.py check --write-schema")
+    for finding in site_findings(site):
+        print(finding)
     failing = sum(len(r.failing_checks) for r in site.reports)
+    untraced = sum(len(r.untraced) for r in site.reports)
     print(f"检查通过：{len(site.agencies)} 个机构，{len(site.reports)} 份报告；"
-          f"{failing} 项勾稽关系核对不一致（在各报告页上注明）")
+          f"{failing} 项勾稽关系核对不一致，{untraced} 个表格数字在原文中找不到（以上逐条列出，并在各报告页上注明）")
     return 0
 
 

@@ -18,7 +18,6 @@ from markupsafe import Markup, escape
 
 from . import form
 from .cells import reader, single_row
-from .checks import Check
 from .figures import fmt_number
 from .model import Report
 
@@ -114,14 +113,16 @@ def td_open(path: str, colspan: int = 1, *, null: bool = False, failing: bool = 
     return f'<td id="{escape("c-" + path)}" class="{klass}"{_spans(colspan)}{note}>'
 
 
-def _failing_cells(report: Report) -> dict[str, list[Check]]:
+def _failing_cells(report: Report) -> dict[str, list[str]]:
     """The report's own cells that a failing check names ("2022:table3…" cells belong to another
-    year's report)."""
-    failing: dict[str, list[Check]] = {}
+    year's report), and those whose number is not in the source (``trace``), with why."""
+    failing: dict[str, list[str]] = {}
     for check in report.failing_checks:
         for path in check.cells:
             if ":" not in path:
-                failing.setdefault(path, []).append(check)
+                failing.setdefault(path, []).append(f"未通过检查：{check.detail}")
+    for mismatch in report.trace.mismatches:
+        failing.setdefault(mismatch.path, []).append(f"与原文核对：{mismatch.message}")
     return failing
 
 
@@ -143,7 +144,7 @@ class CellWriter:
         fails = self.failing.get(cell.path)
         if value is not None and not fails:
             return f"{cell.open}{_number(value)}</td>"
-        title = "；".join(f"未通过检查：{c.detail}" for c in fails) if fails else None
+        title = "；".join(fails) if fails else None
         if value is None:
             mark = self.printed.get(cell.path)
             note = f"原文此格印作“{mark}”" if mark else ("原文此格为空" if mark == "" else "原文无此数字")

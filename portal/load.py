@@ -15,11 +15,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .checks import Check, check_report, check_years, forget_shared, share
+from .checks import Check, check_no_previous, check_report, check_years, forget_shared, share
 from .errors import ContentError, Problem, display_path
 from .model import Agency, Report, Site
 from .parallel import default_workers
 from .schema import Validator, validate_registry, validate_report
+from .textchecks import text_checks
+from .trace import Trace, trace_report
 from .yamlsafe import Located, YamlProblem, read_yaml
 
 MAX_SOURCE_BYTES = 1_000_000
@@ -136,6 +138,8 @@ class Parsed:
     text: str | None = None
     source_path: Path | None = None
     checks: tuple[Check, ...] = ()
+    trace: Trace = Trace()
+    untraced: tuple[Problem, ...] = ()
     reads: tuple[Path, Stamp] | None = None  # the source text read, stamped before reading
 
 
@@ -175,8 +179,11 @@ def parse_report_file(path: Path) -> Parsed:
     )
     if bad_quotes:
         return Parsed(path, shown, after=bad_quotes, **common)
-    return Parsed(path, shown, data=data, text=text, source_path=source_path, checks=tuple(check_report(data)),
-                  **common)
+    trace = trace_report(data, text)
+    untraced = tuple(Problem(shown, m.message, located.line_of(m.yaml_path), m.path) for m in trace.mismatches)
+    checks = (*check_report(data), *text_checks(data, text))
+    return Parsed(path, shown, data=data, text=text, source_path=source_path, checks=checks, trace=trace,
+                  untraced=untraced, **common)
 
 
 def _claim(parsed: Parsed, problems: list[Problem], seen: dict[tuple[str, int], Path]) -> Parsed | None:
@@ -309,7 +316,7 @@ def load_content(content_dir: Path, *, workers: int | None = None, cache: ParseC
                                         or f"改正代号，或先在 {REGISTRY} 里登记这个机构"))
             continue
         reports.append(Report(agency, item.data["year"], item.data, item.text, item.path, item.source_path,
-                              item.checks))
+                              item.checks, item.trace, item.untraced))
     if problems:
         raise ContentError(problems)
     return build_model(content_dir, list(agencies.values()), reports)
@@ -346,7 +353,8 @@ def build_model(content_dir: Path, agencies: list[Agency], reports: list[Report]
     joined = []
     for r in sorted(reports, key=lambda r: r.key):
         prev = by_key.get((r.agency.slug, r.year - 1))
-        checks = r.checks + tuple(map(share, check_years(prev.data, r.data))) if prev else r.checks
-        joined.append(Report(r.agency, r.year, r.data, r.text, r.yaml_path, r.source_path, checks))
+        across = check_years(prev.data, r.data) if prev else check_no_previous(r.data)
+        checks = r.checks + tuple(map(share, across))
+        joined.append(replace(r, checks=checks))
     forget_shared()
     return Site(tuple(sorted(agencies, key=lambda a: a.slug)), tuple(joined), content_dir)

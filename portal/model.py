@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from . import form
 from .checks import FAIL, Check
+from .errors import Problem
 from .numfmt import bounded, format_number
+from .trace import Trace
 
 if TYPE_CHECKING:
     from .jurisdictions import Jurisdictions
@@ -170,6 +172,8 @@ class Report:
     yaml_path: Path
     source_path: Path
     checks: tuple[Check, ...] = ()
+    trace: Trace = Trace()  # its table cells looked for in the source (``trace.py``)
+    untraced: tuple[Problem, ...] = ()  # the cells not found there, as file:line: field: problems
 
     @property
     def url(self) -> str:

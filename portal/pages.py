@@ -24,6 +24,7 @@ from .formtables import TableView, table_views
 from .jurisdictions import Jurisdiction
 from .model import Agency, NarrativeFigure, Report, Site, Year, report_url
 from .render import render_markdown
+from .ruleviews import RuleResult, TraceView, rule_results, site_rule_results, trace_view
 from .searchtext import text_shard
 from .sitecache import SiteCache
 from .text import Block, TocEntry, block_of, toc
@@ -99,10 +100,12 @@ class Quality:
     unknown_rules: tuple[str, ...]
     notes: tuple[str, ...]
     draft: bool
+    rules: tuple[RuleResult, ...] = ()  # every rule of the registry, with this report's result
+    trace: TraceView | None = None  # the table numbers looked for in the source
 
     @property
     def ok(self) -> bool:
-        return not (self.missing or self.failing or self.draft)
+        return not (self.missing or self.failing or self.draft or (self.trace and self.trace.mismatches))
 
 
 @dataclass(frozen=True)
@@ -214,6 +217,14 @@ class SimpleContext:
 
 
 @dataclass(frozen=True)
+class ChecksContext:
+    """/checks/: the registry of consistency rules, with their results across the site."""
+
+    meta: Meta
+    rules: tuple[RuleResult, ...]
+
+
+@dataclass(frozen=True)
 class AboutContext:
     meta: Meta
     body: Markup
@@ -245,7 +256,12 @@ def quality(report: Report) -> Quality:
     )
     unknown = tuple(sorted({c.rule for c in report.checks if c.status == UNKNOWN}))
     missing = tuple((form.TABLE_TITLES[k], v) for k, v in sorted(report.missing_tables.items()))
-    return Quality(missing, failing, summarize(report.checks), unknown, report.notes, report.status == "draft")
+    return Quality(missing, failing, summarize(report.checks), unknown, report.notes, report.status == "draft",
+                   rule_results(report, _cell_link), trace_view(report, form.TABLE_TITLES))
+
+
+def checks_context(meta: Meta, site: Site) -> ChecksContext:
+    return ChecksContext(meta, site_rule_results(site))
 
 
 def _cell_link(report: Report, path: str) -> str:

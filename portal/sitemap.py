@@ -20,7 +20,7 @@ the agencies a save touched (``Output.agency``), then the site-wide ones.
     /coverage/   /data/coverage.csv                                     who published, on time or late
     /indicators/   /indicators/<key>/<year>/                            indicators, rankings by peer group
     /compare/   /reasons/   /data/compare.json  reasons.json            side by side; refusal reasons
-    /data/   /search/   /about/   /404.html                             the other pages
+    /data/   /search/   /about/   /checks/   /404.html                  the other pages
     /feed.xml   /sitemap.xml   /robots.txt                              for machines
     /static/<name>.<hash>.<ext>                                         assets, cached for a year
     /.portal-site                                                       the marker of a built site
@@ -65,6 +65,7 @@ from .pages import (
     about_context,
     agency_context,
     agency_index_context,
+    checks_context,
     data_context,
     feed_context,
     home_context,
@@ -235,6 +236,12 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
     # /about/ — prose from content/pages/about.md
     page("about.html", Meta("关于本站", "/about/", "年度报告是什么、法律依据、数据如何提取和检查。", "about",
                             (("首页", "/"),)), about_context, about_markdown(site.content_dir))
+
+    # /checks/ — the registry of consistency rules, with their results across the site
+    page("checks.html", Meta("核对规则", "/checks/",
+                             "本站对每份报告做的一致性检查：规则、公式、读取的单元格与全站结果。",
+                             "about", (("首页", "/"), ("关于本站", "/about/"))),
+         checks_context, site)
 
     # /404.html, and the machine-readable files
     page("404.html", Meta("页面不存在", "/404.html", "找不到该页面。", "home", indexable=False), SimpleContext)

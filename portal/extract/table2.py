@@ -34,7 +34,7 @@ TABLE2_2019 = ("表二按2019年版格式（国办公开办函〔2019〕60号）
                "本年新公开、对外公开总数量）和行政事业性收费的栏目（上一年项目数量、本年增/减）与现行格式的本年制发、"
                "本年废止、现行有效件数和收费金额含义不同，表二中这几格为空。")
 TABLE2_2019_ANCHORS = tuple(Anchor(r.key, r.label, len(r.cells)) for r in form.TABLE2_2019_ROWS)
-_PRINTED_AMOUNT = re.compile(r"^(\d+(?:\.\d+)?)\s*(万?元)$")
+PRINTED_AMOUNT = re.compile(r"^(\d+(?:\.\d+)?)\s*(万?元)$")
 _HEADER_UNIT = re.compile(r"采购总金额[(（](万?元)[)）]")
 
 
@@ -109,9 +109,8 @@ def read_table2_2019(tokens: list[Token], result: TableRead) -> TableRead:
             continue
         begin = found[row.key][0] + 1
         end = next((t for t in starts if t >= begin), len(tokens))
-        units = [m.group(2) for t in tokens[begin:end] if t.kind == "text" and (m := _PRINTED_AMOUNT.match(t.text))]
-        toks = [Token("cell", m.group(1), t.line) if t.kind == "text" and (m := _PRINTED_AMOUNT.match(t.text)) else t
-                for t in tokens[begin:end]]
+        units = [m.group(2) for t in tokens[begin:end] if t.kind == "text" and (m := PRINTED_AMOUNT.match(t.text))]
+        toks = amounts_as_cells(tokens[begin:end])
         toks = cells_after(toks, 0, len(toks))
         cells = _row_2019(toks, row)
         if cells is not None and any(c.key in form.AMOUNT_CELLS for c in row.cells):
@@ -136,6 +135,12 @@ def read_table2_2019(tokens: list[Token], result: TableRead) -> TableRead:
         form.TABLE2_FEES.key: None,
     }
     return result
+
+
+def amounts_as_cells(tokens: Sequence[Token]) -> list[Token]:
+    """Tokens with an amount printed with its unit (``160.5964万元``) as a cell of its number."""
+    return [Token("cell", m.group(1), t.line) if t.kind == "text" and (m := PRINTED_AMOUNT.match(t.text)) else t
+            for t in tokens]
 
 
 def _label_text(tokens: list[Token]) -> str:
