@@ -19,6 +19,7 @@ from .checks import Check, check_report, check_years, forget_shared, share
 from .errors import ContentError, Problem, display_path
 from .model import Agency, Report, Site
 from .parallel import default_workers
+from .provenance import check_original
 from .schema import Validator, validate_registry, validate_report
 from .yamlsafe import Located, YamlProblem, read_yaml
 
@@ -165,6 +166,9 @@ def parse_report_file(path: Path) -> Parsed:
         return Parsed(path, shown, after=(Problem(problem.file, problem.message, located.line_of(("source", "file")),
                                                   problem.field, problem.hint),), **common)
     assert text is not None
+    kept = check_original(path.parent, data["source"], shown, located.line_of)
+    if kept:
+        return Parsed(path, shown, after=tuple(kept), **common)
     squashed = _squash(text)
     bad_quotes = tuple(
         Problem(shown, "原文里找不到这句引文",

@@ -22,6 +22,7 @@ from .checks import FAIL, PASS, UNKNOWN
 from .figures import NARRATIVE, Total, Value, fmt_number
 from .formtables import NULL_MARK
 from .settings import PLACEHOLDER
+from .similarity import MIN_CHARS, REPEAT_SHARE
 from .text import CELLS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,6 +112,7 @@ def make_env(base_url: str, static: dict[str, tuple[str, Path]], templates: Path
         static_url=static_url, value=value_markup, total=total_markup, form=form, PASS=PASS, FAIL=FAIL,
         UNKNOWN=UNKNOWN, CELLS=CELLS, NULL_MARK=NULL_MARK,
     )
+    env.globals.update(REPEAT_PERCENT=round(REPEAT_SHARE * 100), MIN_SENTENCE_CHARS=MIN_CHARS)  # similarity.py
     env.filters["number"] = fmt_number
     env.filters["cn_date"] = lambda d: f"{d.year}年{d.month}月{d.day}日"
     return env

@@ -11,6 +11,7 @@ from functools import cached_property
 from .checks import UNKNOWN
 from .figures import Value, read_all
 from .model import Agency, Report, Site
+from .similarity import Similarity, compare, sentences
 from .text import Block, parse_text
 
 
@@ -45,6 +46,8 @@ class SiteCache:
     values: dict[tuple[str, int], dict[str, Value]] = field(default_factory=dict)
     parsed: dict[tuple[str, int], tuple[Block, ...]] = field(default_factory=dict)
     flags: dict[tuple[str, int], tuple[int, bool]] = field(default_factory=dict)
+    similar: dict[tuple[str, int], Similarity] = field(default_factory=dict)
+    sentence_sets: dict[tuple[str, int], frozenset[str]] = field(default_factory=dict)
 
     @cached_property
     def by_year(self) -> dict[int, tuple[Report, ...]]:
@@ -78,6 +81,7 @@ class SiteCache:
         for report in self.site.reports:
             self.value(report)
             self.checked(report)
+            self.similarity(report)
 
     def blocks(self, report: Report) -> tuple[Block, ...]:
         """The report's text blocks, parsed once for the pages that need them together (its own
@@ -88,6 +92,35 @@ class SiteCache:
                 del self.parsed[next(iter(self.parsed))]
             self.parsed[report.key] = parse_text(report.text)
         return self.parsed[report.key]
+
+    def earlier(self, report: Report) -> Report | None:
+        """The agency's latest report before this one (the year before, or across a gap)."""
+        reports = self.site.reports_of(report.agency.slug)
+        i = next(i for i, r in enumerate(reports) if r is report)
+        return reports[i - 1] if i else None
+
+    def sentences(self, report: Report) -> frozenset[str]:
+        """The report's counted sentences (``similarity.sentences``), kept like its blocks."""
+        if report.key not in self.sentence_sets:
+            self._keep_sentences(report, sentences(self.blocks(report)))
+        return self.sentence_sets[report.key]
+
+    def _keep_sentences(self, report: Report, found: list[str]) -> None:
+        if len(self.sentence_sets) >= BLOCKS_KEPT:
+            del self.sentence_sets[next(iter(self.sentence_sets))]
+        self.sentence_sets[report.key] = frozenset(found)
+
+    def similarity(self, report: Report) -> Similarity:
+        """The report against its agency's previous one: its page, the agency's and the year's
+        show it (computed for every report by ``warm``, in site order: an agency's years one
+        after the other, so each text is parsed and cut into sentences once)."""
+        if report.key not in self.similar:
+            previous = self.earlier(report)
+            before = None if previous is None else (previous.year, self.sentences(previous))
+            mine = sentences(self.blocks(report))
+            self._keep_sentences(report, mine)
+            self.similar[report.key] = compare(mine, before)
+        return self.similar[report.key]
 
 
 def agency_order(report: Report) -> tuple[tuple[str, ...], str]:
