@@ -435,7 +435,11 @@ def report_changes(report: Report, cache: SiteCache) -> Changes:
     """The share of last year's sentences and this year's new ones marked; nothing marked in an
     agency's first report, which has nothing to be new against."""
     similarity, previous = cache.similarity(report), cache.earlier(report)
-    return Changes(similarity, changed_markup(cache.blocks(report), cache.sentences(previous)) if previous else {})
+    if previous is None:
+        return Changes(similarity, {})
+    marks, found = changed_markup(cache.blocks(report), cache.sentences(previous))
+    cache.keep_sentences(report, found)  # the next year's page compares with them
+    return Changes(similarity, marks)
 
 
 def feed_context(meta: Meta, site: Site) -> FeedContext:

@@ -122,18 +122,21 @@ class Changes:
     marks: dict[int, Markup]
 
 
-def changed_markup(blocks: Sequence[Block], previous: frozenset[str]) -> dict[int, Markup]:
+def changed_markup(blocks: Sequence[Block], previous: frozenset[str]) -> tuple[dict[int, Markup], list[str]]:
     """The paragraphs that hold a new sentence, as markup with each new sentence in ``<ins>``,
-    by block index. The text is the block's display text, character for character, so the
-    block's anchor, the search marks and the narrative quote links work as before."""
+    by block index; and the report's counted sentences (``sentences``), found on the way. The
+    text is the block's display text, character for character, so the block's anchor, the
+    search marks and the narrative quote links work as before."""
     out: dict[int, Markup] = {}
+    found: list[str] = []
     for b in blocks:
         if b.kind != PARAGRAPH:
             continue
         parts = pieces(b.text)
-        new = [(key := counted(p)) is not None and key not in previous for p in parts]
-        if any(new):
+        keys = [counted(p) for p in parts]
+        found += [k for k in keys if k is not None]
+        if any(k is not None and k not in previous for k in keys):
             out[b.index] = Markup("".join(
-                f'<ins class="{CHANGED_CLASS}">{escape(p)}</ins>' if is_new else str(escape(p))
-                for p, is_new in zip(parts, new, strict=True)))
-    return out
+                f'<ins class="{CHANGED_CLASS}">{escape(p)}</ins>' if k is not None and k not in previous
+                else str(escape(p)) for p, k in zip(parts, keys, strict=True)))
+    return out, found

@@ -102,10 +102,11 @@ class SiteCache:
     def sentences(self, report: Report) -> frozenset[str]:
         """The report's counted sentences (``similarity.sentences``), kept like its blocks."""
         if report.key not in self.sentence_sets:
-            self._keep_sentences(report, sentences(self.blocks(report)))
+            self.keep_sentences(report, sentences(self.blocks(report)))
         return self.sentence_sets[report.key]
 
-    def _keep_sentences(self, report: Report, found: list[str]) -> None:
+    def keep_sentences(self, report: Report, found: list[str]) -> None:
+        """Remember a report's counted sentences, found while its page was made."""
         if len(self.sentence_sets) >= BLOCKS_KEPT:
             del self.sentence_sets[next(iter(self.sentence_sets))]
         self.sentence_sets[report.key] = frozenset(found)
@@ -118,7 +119,7 @@ class SiteCache:
             previous = self.earlier(report)
             before = None if previous is None else (previous.year, self.sentences(previous))
             mine = sentences(self.blocks(report))
-            self._keep_sentences(report, mine)
+            self.keep_sentences(report, mine)
             self.similar[report.key] = compare(mine, before)
         return self.similar[report.key]
 

@@ -98,8 +98,8 @@ def test_the_share_of_identical_sentences_and_the_flag(two_years: dict[int, Path
     # the agency page: one row a report, newest first
     rows = [[squashed(c) for c in tr.select("th, td")]
             for tr in page(site, f"/agencies/{AGENCY}/").select("table.changes-table tbody tr")]
-    assert rows == [["2023年度", "2022年度", f"{same} / 20", percent + (" 重复上年文字" if flagged else "")],
-                    ["2022年度", "—", "—", "本机关没有更早的报告可比"]]
+    assert rows == [["2023年度", percent + (" 重复上年文字" if flagged else ""), f"{same} / 20", "2022年度"],
+                    ["2022年度", "无法比较：本机关没有更早的报告可比"]]
     # the year page lists the repeat (or says there is none)
     year = page(site, "/years/2023/").select_one("section#changes")
     assert "本年度 1 份报告有上一份报告可比。" in squashed(year)
