@@ -183,3 +183,28 @@ def test_identical_texts_of_two_agencies_are_not_compared(soup) -> None:
     year = soup("/years/2013/").select_one("section#changes")
     assert squashed(year.select_one("p.none")).startswith("没有")
     assert "本年度 2 份报告有上一份报告可比。" in squashed(year)
+
+
+def test_search_terms_are_marked_across_a_new_sentence(browser, site_dir: Path) -> None:  # noqa: ANN001
+    """A search term that runs from a new (marked) sentence into an old one is found and marked
+    whole, and clearing the search marks leaves the changed-sentence marks as they were."""
+    from urllib.parse import quote
+
+    from browser import serve_directory
+
+    term = "12月31日。本报告的电子版"
+    url = f"/reports/{SHIYANQU}/2013/"
+    with serve_directory(site_dir) as base:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{base}{url}")
+        before = page.inner_html("#report-text")
+        crossing = page.eval_on_selector_all(
+            "#report-text ins.changed", "els => els.filter(e => e.textContent.endsWith('12月31日。')).length")
+        assert crossing == 1
+        page.goto(f"{base}{url}?q={quote(term)}")
+        page.wait_for_selector("#report-text mark.hit-current")
+        marks = page.eval_on_selector_all("#report-text mark.hit", "ms => ms.map(m => m.textContent)")
+        assert "".join(marks) == term and len(marks) == 2  # one mark on each side of the </ins>
+        page.click(".hit-bar button:text('清除标记')")
+        assert page.inner_html("#report-text") == before
+        page.close()
