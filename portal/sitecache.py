@@ -74,7 +74,9 @@ class SiteCache:
     def warm(self) -> None:
         """Compute every report's key figures and check flags now, before render workers fork.
 
-        Why: the home and year pages need them for every report. Computed in each worker, they
+        Why: the home and year pages need them for every report (the year page also every
+        report's ``similarity``: a text parse and sentence cut a report, ~0.3 ms, the largest
+        part of this step). Computed in each worker, they
         would be computed twice and, worse, each worker would write to every report of the
         model it shares with its parent (reference counts, ``Report.narrative``), turning the
         shared pages into private copies: at 20,000 reports that was ~0.7 GB a worker."""
