@@ -374,6 +374,8 @@ DATA_DOWNLOADS = (
     Download("主要数字（CSV）", "/data/reports.csv",
              "每份报告一行，列名即数据字段名；空格表示原文没有该数字。"),
     Download("表三明细（CSV）", "/data/table3.csv", "每份报告表三的每一行，七列申请人数字。"),
+    Download("与上一份报告相比（CSV）", "/data/text_changes.csv",
+             "每份报告一行：正文与本机关上一份报告相同的句子数与比例，是否重复上年文字。"),
     Download("数据包说明（datapackage.json）", "/data/datapackage.json",
              "Frictionless Data Package：各文件的字段、类型与许可。"),
 )

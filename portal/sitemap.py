@@ -9,6 +9,7 @@ in memory at once. The build writes every output; the dev server writes the outp
 the agencies a save touched (``Output.agency``), then the site-wide ones.
 
     /data/reports.json  reports.csv  table3.csv  datapackage.json     site-wide downloads
+    /data/text_changes.csv                                              (and what changed since last year)
     /reports/<slug>/<year>/report.json  report.yaml  source.txt         a report's downloads
     /reports/<slug>/<year>/original.<ext>                               the file as retrieved, when kept
     /                                                                   home
@@ -31,7 +32,7 @@ from typing import Any
 
 import jinja2
 
-from .export import datapackage, report_json, reports_csv, reports_json, table3_csv
+from .export import datapackage, report_json, reports_csv, reports_json, table3_csv, text_changes_csv
 from .model import Report, Site
 from .output import MARKER, MARKER_TEXT, Bytes
 from .pages import (
@@ -114,6 +115,8 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
     out.append(output("/data/reports.csv", DOWNLOAD, None, lambda: reports_csv(site)))
     out.append(output("/data/table3.csv", DOWNLOAD, None, lambda: table3_csv(site)))
     out.append(output("/data/datapackage.json", DOWNLOAD, None, lambda: datapackage(site, base_url)))
+    out.append(output("/data/text_changes.csv", DOWNLOAD, None,
+                      lambda: text_changes_csv((r, cache.similarity(r)) for r in site.reports)))
     for report in site.reports:
         out += report_downloads(report)
 

@@ -8,6 +8,7 @@ the page are recounted here from the page's own paragraphs with a splitter of th
 
 from __future__ import annotations
 
+import csv
 import re
 import shutil
 from pathlib import Path
@@ -107,6 +108,13 @@ def test_the_share_of_identical_sentences_and_the_flag(two_years: dict[int, Path
     entry = f"威海火炬高技术产业开发区管委会 重复上年文字 {percent}的句子与2022年度报告相同（20 句中 {same} 句）"
     assert listed == ([entry] if flagged else [])
     assert bool(year.select_one("p.none")) is not flagged
+    # and the download, a row a report
+    with (site / "data/text_changes.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = {(r["agency_slug"], r["year"]): r for r in csv.DictReader(f)}
+    assert rows[AGENCY, "2023"] == {"agency_slug": AGENCY, "year": "2023", "compared_with": "2022", "sentences": "20",
+                                    "same": str(same), "share": str(same / 20), "repeats": str(flagged).lower(),
+                                    "reason": ""}
+    assert rows[AGENCY, "2022"]["reason"] == "本机关没有更早的报告可比" and rows[AGENCY, "2022"]["share"] == ""
 
 
 def test_the_setting_is_ninety_percent() -> None:

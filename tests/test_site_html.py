@@ -62,7 +62,8 @@ def test_only_search_year_and_report_pages_load_javascript(site_dir: Path) -> No
         if page.find("script"):
             assert name.startswith(("years/", "search/", "reports/")), name
         if name.startswith("reports/"):
-            assert [s["src"].split("/")[-1].split(".")[0] for s in page.find_all("script")] == ["landing", "permalink"], name
+            scripts = [s["src"].split("/")[-1].split(".")[0] for s in page.find_all("script")]
+            assert scripts == ["landing", "permalink"], name
 
 
 @pytest.mark.skipif(shutil.which("java") is None, reason="the Nu HTML checker needs Java (apt-get install default-jre)")
