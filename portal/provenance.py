@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import Problem
 from .model import Report
+from .yamlsafe import PathKey
 
 MAX_ORIGINAL_BYTES = 30_000_000
 """The largest original kept (and ingested): a report's PDF is well under it; a scan of many
@@ -45,7 +47,8 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def check_original(folder: Path, source: dict[str, Any], shown: str, line_of: Any) -> list[Problem]:
+def check_original(folder: Path, source: dict[str, Any], shown: str,
+                   line_of: Callable[[PathKey], int | None]) -> list[Problem]:
     """The kept original named by ``source.original_file`` exists beside the YAML, is a plain
     file of a sane size, and matches ``source.sha256`` when one is recorded. ``line_of`` maps a
     field path to its line in the YAML."""
