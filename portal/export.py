@@ -30,6 +30,7 @@ from .figures import KEY_FIGURES, Figure, Value, flat_value
 from .indicators import INDICATORS, IndicatorValue, compute_all, indicators_record
 from .model import Report, Site
 from .numfmt import format_number
+from .similarity import Similarity
 
 LICENCE = {
     "data_name": "CC-BY-4.0",
@@ -393,6 +394,31 @@ def table3_csv(site: Site) -> Iterator[bytes]:
     return _csv(rows())
 
 
+def text_changes_columns() -> tuple[Column, ...]:
+    """The columns of text_changes.csv: a report against its agency's previous report
+    (``similarity``); ``read`` takes the pair (report, its ``Similarity``)."""
+    return (
+        Column("agency_slug", "string", "机关标识", lambda rs: rs[0].agency.slug),
+        Column("year", "integer", "统计年度", lambda rs: rs[0].year),
+        Column("compared_with", "integer", "比较的本机关上一份报告的年度；没有更早的报告时为空",
+               lambda rs: rs[1].previous_year),
+        Column("sentences", "integer", "本报告正文段落中计入比较的句子数（标题、表格、表格行和少于10字的短句不计）",
+               lambda rs: rs[1].counted),
+        Column("same", "integer", "其中与上一份报告一字不差的句子数；无法比较时为空",
+               lambda rs: None if rs[1].share is None else rs[1].same),
+        Column("share", "number", "相同句子的比例（0–1）；无法比较时为空", lambda rs: rs[1].share),
+        Column("repeats", "boolean", "是否重复上年文字（比例不低于 0.9）；无法比较时为空",
+               lambda rs: None if rs[1].share is None else rs[1].repeats),
+        Column("reason", "string", "无法比较的原因", lambda rs: rs[1].reason),
+    )
+
+
+def text_changes_csv(pairs: Iterator[tuple[Report, Similarity]]) -> Iterator[bytes]:
+    """One row a report: how much of its text is its agency's previous report's."""
+    columns = text_changes_columns()
+    return _csv(iter([[c.name for c in columns], *([c.read(pair) for c in columns] for pair in pairs)]))
+
+
 def datapackage(site: Site, base_url: str) -> bytes:
     """A Frictionless Data Package (v1) describing the site-wide downloads."""
 
@@ -447,6 +473,13 @@ def datapackage(site: Site, base_url: str) -> bytes:
                            "primaryKey": ["agency_slug", "year"], "missingValues": [""]},
                 "indicators": [{"name": i.key, "title": i.title, "formula": i.formula, "formula_cells": i.formula_cells,
                                 "meaning": i.meaning, "caveats": i.caveats} for i in INDICATORS],
+            },
+            {
+                "name": "text-changes", "path": "text_changes.csv", "profile": "tabular-data-resource",
+                "format": "csv", "mediatype": "text/csv", "encoding": "utf-8-sig", "dialect": csv_dialect,
+                "description": "每份报告一行：正文与本机关上一份报告相同的句子数与比例，是否重复上年文字。",
+                "schema": {"fields": fields(text_changes_columns()), "primaryKey": ["agency_slug", "year"],
+                           "missingValues": [""]},
             },
             {
                 "name": "reports-json", "path": "reports.json", "format": "json", "mediatype": "application/json",

@@ -23,12 +23,13 @@ from .extract import SCHEMA_LINE, Draft, extract
 from .form import SINGLE_ROW
 from .load import MAX_SOURCE_BYTES
 from .output import write_durably
-from .schema import SLUG_RE, TABLES, Validator, validate_registry
+from .provenance import MAX_ORIGINAL_BYTES, sha256_bytes
+from .schema import SLUG_RE, SOURCE_NAME_RE, TABLES, Validator, validate_registry
 from .yamlsafe import YamlProblem, parse_yaml, read_yaml
 from .yamlwrite import dump
 
 ROOT = Path(__file__).resolve().parent.parent
-MAX_INPUT_BYTES = 30_000_000
+MAX_INPUT_BYTES = MAX_ORIGINAL_BYTES  # the input is kept as the original
 MAX_TEXT_BYTES = MAX_SOURCE_BYTES  # a draft must pass `build.py check`
 ORIGINAL_SUFFIX = {"html": ".html", "docx": ".docx", "doc": ".doc", "rtf": ".rtf", "pdf": ".pdf"}
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
@@ -48,6 +49,7 @@ class Plan:
     year: int
     folder: Path
     new_agency: dict | None = None
+    raw: bytes = b""  # the input as read: the original kept, and its hash
     messages: list[str] = field(default_factory=list)
     checks: list = field(default_factory=list)  # computed for the summary; drafts carry no snapshot
 
@@ -277,7 +279,7 @@ def _plan(source: Path, registry: list[dict], agency: str | None, year: int | No
     if (slug, year) in taken:
         raise Refusal(f"与 {taken[slug, year]} 是同一机构同一年：每个机构每年只有一份报告")
     folder = _inside(content, Path("reports") / slug)
-    plan = Plan(source, draft, slug, year, folder, new_agency)
+    plan = Plan(source, draft, slug, year, folder, new_agency, raw)
     _check_existing(plan, force)
     taken[slug, year] = source
     return plan
@@ -317,15 +319,35 @@ def _finish(plan: Plan) -> dict:
     data["agency"] = plan.slug
     data["year"] = plan.year
     source = {"file": f"{plan.year}.txt"}
-    suffix = ORIGINAL_SUFFIX.get(plan.draft.format)
-    if plan.draft.format == "image":  # a scan keeps its own kind of file
-        named = plan.source.suffix.lower()
-        suffix = named if named in IMAGE_SUFFIXES else ".png"
-    if suffix:
-        source["original_file"] = f"{plan.year}.source{suffix}"
+    source["original_file"] = original_name(plan)
+    source["sha256"] = sha256_bytes(plan.raw)
     data["source"] = source | {k: v for k, v in data["source"].items() if k != "file"}
     plan.checks = check_report(data)
     return data
+
+
+def original_name(plan: Plan) -> str:
+    """Where the input is kept beside the YAML: the source text itself when the input was UTF-8
+    text written byte for byte, else ``<year>.source.<ext>`` by the detected format (a text in
+    another encoding keeps its bytes as ``.source.txt``)."""
+    if plan.draft.format == "text":
+        return f"{plan.year}.txt" if plan.draft.text.encode("utf-8") == plan.raw else f"{plan.year}.source.txt"
+    suffix = ORIGINAL_SUFFIX.get(plan.draft.format, "")
+    if plan.draft.format == "image":  # a scan keeps its own kind of file
+        named = plan.source.suffix.lower()
+        suffix = named if named in IMAGE_SUFFIXES else ".png"
+    return f"{plan.year}.source{suffix}"
+
+
+def _kept_original(yaml_path: Path) -> Path | None:
+    """The original file the report being replaced names, when it is not its source text."""
+    try:
+        name = read_yaml(yaml_path).data["source"]["original_file"]
+    except (YamlProblem, OSError, KeyError, TypeError):
+        return None
+    if not isinstance(name, str) or not SOURCE_NAME_RE.match(name) or name == yaml_path.with_suffix(".txt").name:
+        return None
+    return yaml_path.parent / name
 
 
 def _write(plan: Plan, content: Path, force: bool) -> None:
@@ -333,22 +355,27 @@ def _write(plan: Plan, content: Path, force: bool) -> None:
     yaml_path = plan.folder / f"{plan.year}.yaml"
     plan.folder.mkdir(parents=True, exist_ok=True)
     shown = [yaml_path]
+    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+    kept = _kept_original(yaml_path) if yaml_path.exists() else None
     if yaml_path.exists() and force:
-        stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
-        for old in (yaml_path, plan.folder / f"{plan.year}.txt"):
-            if old.exists():
+        for old in (yaml_path, plan.folder / f"{plan.year}.txt", kept):
+            if old is not None and old.exists():
                 backup = old.with_name(f"{old.name}.bak-{stamp}")
                 write_durably(backup, old.read_bytes())
                 plan.messages.append(f"  已备份：{backup}")
+    if kept is not None and kept.name != data["source"]["original_file"] and kept.is_file():
+        # re-ingested from another format: the old original is no longer this report's (kept aside)
+        kept.rename(kept.with_name(f"{kept.name}.replaced-{stamp}"))
+        plan.messages.append(f"  旧的原始文件 {kept.name} 已改名为 {kept.name}.replaced-{stamp}")
     if plan.new_agency is not None:
         _add_agency(content / "agencies.yaml", plan.new_agency)
         plan.messages.append(f"  已在 {content / 'agencies.yaml'} 添加草稿机构 {plan.slug}"
                              f"（{plan.new_agency['name']}）：请核对它的代号、类别和辖区")
     write_durably(plan.folder / f"{plan.year}.txt", plan.draft.text.encode("utf-8"))
     shown.append(plan.folder / f"{plan.year}.txt")
-    if "original_file" in data["source"]:
+    if data["source"]["original_file"] != f"{plan.year}.txt":  # else the text written is the original
         original = plan.folder / data["source"]["original_file"]
-        write_durably(original, plan.source.read_bytes())
+        write_durably(original, plan.raw)
         shown.append(original)
     write_durably(yaml_path, dump(data, SCHEMA_LINE).encode("utf-8"))
     plan.messages.insert(0, f"{plan.source}: 已写出 {', '.join(str(p) for p in shown)}（status: draft）")

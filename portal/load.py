@@ -19,6 +19,7 @@ from .checks import Check, check_no_previous, check_report, check_years, forget_
 from .errors import ContentError, Problem, display_path
 from .model import Agency, Report, Site
 from .parallel import default_workers
+from .provenance import check_original
 from .schema import Validator, validate_registry, validate_report
 from .textchecks import text_checks
 from .trace import Trace, trace_report
@@ -169,6 +170,9 @@ def parse_report_file(path: Path) -> Parsed:
         return Parsed(path, shown, after=(Problem(problem.file, problem.message, located.line_of(("source", "file")),
                                                   problem.field, problem.hint),), **common)
     assert text is not None
+    kept = check_original(path.parent, data["source"], shown, located.line_of)
+    if kept:
+        return Parsed(path, shown, after=tuple(kept), **common)
     squashed = _squash(text)
     bad_quotes = tuple(
         Problem(shown, "原文里找不到这句引文",

@@ -277,6 +277,18 @@ class Report:
     def json_url(self) -> str:
         return f"{self.url}report.json"
 
+    @property
+    def original_path(self) -> Path | None:
+        """The original file as retrieved, kept beside the YAML (``source.original_file``), if any."""
+        name = self.data["source"].get("original_file")
+        return self.yaml_path.parent / name if name else None
+
+    @property
+    def original_url(self) -> str | None:
+        """Its download: ``original.<ext>``, the extension of the kept file."""
+        path = self.original_path
+        return f"{self.url}original{path.suffix.lower()}" if path else None
+
 
 @dataclass(frozen=True)
 class Site:

@@ -23,9 +23,11 @@ from .figures import FIGURES_BY_KEY, HEADLINE, KEY_FIGURES, NARRATIVE, YEAR_COLU
 from .formtables import TableView, table_views
 from .jurisdictions import Jurisdiction
 from .model import Agency, NarrativeFigure, Report, Site, Year, report_url
+from .provenance import Provenance, provenance
 from .render import render_markdown
 from .ruleviews import RuleResult, TraceView, rule_results, site_rule_results, trace_view
 from .searchtext import text_shard
+from .similarity import Changes, Similarity, changed_markup
 from .sitecache import SiteCache
 from .text import Block, TocEntry, block_of, toc
 
@@ -154,6 +156,7 @@ class AgencyContext:
     yoy: YoyTable
     chart: Markup | None
     chart_series: tuple[Series, ...]
+    changes: tuple[tuple[Report, Similarity], ...]  # each report against the agency's previous one
     jurisdictions: tuple[Jurisdiction, ...] = ()  # its jurisdiction path, level by level, as pages
     indicators: Any = None  # indicatorpages.AgencyIndicators (imported there: it imports Meta from here)
 
@@ -171,6 +174,8 @@ class ReportContext:
     toc: tuple[TocEntry, ...]
     downloads: tuple[Download, ...]
     null_marks: tuple[str, ...]
+    provenance: Provenance
+    changes: Changes
 
 
 @dataclass(frozen=True)
@@ -190,6 +195,8 @@ class YearContext:
     totals: tuple[tuple[Jurisdiction, int, tuple[Total, ...]], ...]  # node, depth, totals
     previous_year: Year | None
     next_year: Year | None
+    changes: tuple[tuple[Report, Similarity], ...]  # the year's reports compared with a previous one
+    repeating: tuple[tuple[Report, Similarity], ...]  # those that repeat their agency's previous text
 
 
 @dataclass(frozen=True)
@@ -365,7 +372,9 @@ def agency_context(meta: Meta, agency: Agency, reports: tuple[Report, ...], cach
     yoy = yoy_table(reports, cache)
     chart, series = agency_chart(agency, yoy)
     lineage = cache.site.jurisdictions.lineage(agency.jurisdiction)
-    return AgencyContext(meta, agency, reports, yoy, chart, series, lineage, agency_indicators(agency, reports))
+    changes = tuple((r, cache.similarity(r)) for r in reports)
+    return AgencyContext(meta, agency, reports, yoy, chart, series, changes, lineage,
+                         agency_indicators(agency, reports))
 
 
 def year_context(meta: Meta, year: Year, previous: Year | None, following: Year | None,
@@ -374,8 +383,9 @@ def year_context(meta: Meta, year: Year, previous: Year | None, following: Year 
     year_reports = cache.by_year[year.number]
     rows = tuple(YearRow(r, tuple(cache.value(r)[c.key] for c in columns), *cache.checked(r))
                  for r in year_reports)
+    compared = tuple((r, s) for r in year_reports if (s := cache.similarity(r)).share is not None)
     return YearContext(meta, year, columns, rows, year_totals(year_reports, columns, cache.tree, cache),
-                       previous, following)
+                       previous, following, compared, tuple((r, s) for r, s in compared if s.repeats))
 
 
 def data_context(meta: Meta, site: Site) -> DataContext:
@@ -395,6 +405,8 @@ DATA_DOWNLOADS = (
              "每个机构每个年度一行：是否收录、是否按期发布、逾期天数（说明见“按期发布情况”页）。"),
     Download("指标（CSV）", "/data/indicators.csv",
              "每份报告一行：八项指标的数值、分子、分母和为空的原因；中文列名见 datapackage.json 和指标页。"),
+    Download("与上一份报告相比（CSV）", "/data/text_changes.csv",
+             "每份报告一行：正文与本机关上一份报告相同的句子数与比例，是否重复上年文字。"),
     Download("数据包说明（datapackage.json）", "/data/datapackage.json",
              "Frictionless Data Package：各文件的字段、类型与许可。"),
 )
@@ -432,20 +444,35 @@ def headline(cache: SiteCache) -> HeadlineTable:
     return HeadlineTable(tuple(Year(y) for y in years), tuple(len(cache.by_year[y]) for y in years), rows)
 
 
-def report_context(meta: Meta, site: Site, report: Report, cache: SiteCache) -> ReportContext:
+def report_context(meta: Meta, site: Site, report: Report, cache: SiteCache, base_url: str) -> ReportContext:
     blocks = cache.blocks(report)
     null_marks = tuple(sorted({m or "（空白）" for m in report.cells.values()}))
+    original = () if report.original_url is None else (
+        Download(f"原始文件（{report.original_url.rsplit('.', 1)[-1].upper()}）", report.original_url,
+                 "获取时的原件，未作任何改动。"),)
     return ReportContext(
         meta, report, site.previous(report), site.next(report), table_views(report), quality(report),
         tuple(NarrativeView(n, block_of(blocks, n.quote)) for n in report.narrative),
         blocks, toc(blocks),
         (
+            *original,
             Download("原文（TXT）", report.source_url, "报告原文，逐字节照录。"),
             Download("结构化数据（YAML）", report.yaml_url, "本站整理的数据文件，即内容库中的原文件。"),
             Download("结构化数据（JSON）", report.json_url, "同上，JSON 格式，含一致性检查结果。"),
         ),
-        null_marks,
+        null_marks, provenance(report, base_url), report_changes(report, cache),
     )
+
+
+def report_changes(report: Report, cache: SiteCache) -> Changes:
+    """The share of last year's sentences and this year's new ones marked; nothing marked in an
+    agency's first report, which has nothing to be new against."""
+    similarity, previous = cache.similarity(report), cache.earlier(report)
+    if previous is None:
+        return Changes(similarity, {})
+    marks, found = changed_markup(cache.blocks(report), cache.sentences(previous))
+    cache.keep_sentences(report, found)  # the next year's page compares with them
+    return Changes(similarity, marks)
 
 
 def feed_context(meta: Meta, site: Site) -> FeedContext:

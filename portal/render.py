@@ -23,6 +23,7 @@ from .figures import NARRATIVE, Total, Value, fmt_number
 from .formtables import NULL_MARK
 from .model import compare_url
 from .settings import PLACEHOLDER
+from .similarity import MIN_CHARS, REPEAT_SHARE
 from .text import CELLS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,6 +118,7 @@ def make_env(base_url: str, static: dict[str, tuple[str, Path]], templates: Path
         UNKNOWN=UNKNOWN, CELLS=CELLS, NULL_MARK=NULL_MARK,
     )
     env.globals["compare_url"] = compare_url  # the "compare with…" links of agency and report pages
+    env.globals.update(REPEAT_PERCENT=round(REPEAT_SHARE * 100), MIN_SENTENCE_CHARS=MIN_CHARS)  # similarity.py
     env.filters["number"] = fmt_number
     env.filters["cn_date"] = lambda d: f"{d.year}年{d.month}月{d.day}日"
     return env

@@ -37,6 +37,7 @@ AGENCY_KINDS = ("人民政府", "政府办公室", "部门", "街道办事处", 
 STATUSES = ("draft", "reviewed")
 FORMS = (form.FORM_ID, form.FORM_2019_ID, "pre-2019", "unknown")
 """pre-2019: a report under the 2008 条例, before any national form of tables (null tables)."""
+SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 SOURCE_FORMATS = ("text", "html", "docx", "doc", "rtf", "pdf", "image")
 BOUNDS = ("exact", "at_least", "approx")
 CONTACT_KEYS = ("office", "address", "postcode", "phone", "fax", "email", "website")
@@ -240,7 +241,7 @@ def validate_report(v: Validator) -> None:
 
 
 def _validate_source(v: Validator, source: Any) -> None:
-    keys = ("file", "original_name", "original_file", "format", "url", "retrieved", "ocr")
+    keys = ("file", "original_name", "original_file", "sha256", "format", "url", "retrieved", "ocr")
     if not v.mapping(source, ("source",), keys, ("file",)):
         return
     name = source.get("file")
@@ -256,6 +257,10 @@ def _validate_source(v: Validator, source: Any) -> None:
     v.url(source.get("url"), ("source", "url"))
     v.date(source.get("retrieved"), ("source", "retrieved"))
     v.text(source.get("ocr"), ("source", "ocr"))
+    digest = source.get("sha256")
+    if digest is not None and not (isinstance(digest, str) and SHA256_RE.match(digest)):
+        v.add(("source", "sha256"), f"应为 64 位小写十六进制的 SHA-256，{got(digest)}",
+              "ingest 获取原件时记下它；不知道时写 null")
 
 
 def _validate_tables(v: Validator, data: dict) -> None:

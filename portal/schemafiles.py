@@ -78,6 +78,7 @@ def report_json_schema() -> dict:
             "form": {"enum": list(FORMS)},
             "source": obj({"file": {"type": "string", "pattern": SOURCE_NAME_RE.pattern},
                            "original_name": text, "original_file": text,
+                           "sha256": _nullable({"type": "string", "pattern": "^[0-9a-f]{64}$"}),
                            "format": {"enum": list(SOURCE_FORMATS)}, "url": text, "retrieved": date,
                            "ocr": text},
                           required=False),

@@ -10,7 +10,9 @@ the agencies a save touched (``Output.agency``), then the site-wide ones.
 
     /data/reports.json  reports.csv  table3.csv  datapackage.json     site-wide downloads
     /data/indicators.csv                                                the indicators, one row a report
+    /data/text_changes.csv                                              what changed since last year
     /reports/<slug>/<year>/report.json  report.yaml  source.txt         a report's downloads
+    /reports/<slug>/<year>/original.<ext>                               the file as retrieved, when kept
     /                                                                   home
     /agencies/   /agencies/<slug>/                                      agencies
     /reports/<slug>/<year>/   …/text.json                               a report, its search text
@@ -45,7 +47,16 @@ from .comparepages import (
     reasons_json,
 )
 from .coverage import COVERAGE_CSV_URL, COVERAGE_URL
-from .export import coverage_csv, datapackage, indicators_csv, report_json, reports_csv, reports_json, table3_csv
+from .export import (
+    coverage_csv,
+    datapackage,
+    indicators_csv,
+    report_json,
+    reports_csv,
+    reports_json,
+    table3_csv,
+    text_changes_csv,
+)
 from .indicatorpages import indicators_context, ranking_context, ranking_url
 from .indicators import INDICATORS
 from .jurisdictionpages import (
@@ -142,6 +153,8 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
     out.append(output("/data/table3.csv", DOWNLOAD, None, lambda: table3_csv(site)))
     out.append(output("/data/datapackage.json", DOWNLOAD, None, lambda: datapackage(site, base_url)))
     out.append(output("/data/indicators.csv", DOWNLOAD, None, lambda: indicators_csv(site)))
+    out.append(output("/data/text_changes.csv", DOWNLOAD, None,
+                      lambda: text_changes_csv((r, cache.similarity(r)) for r in site.reports)))
     for report in site.reports:
         out += report_downloads(report)
 
@@ -166,7 +179,7 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
                 report.title, report.url,
                 f"{agency.name}{report.year}年政府信息公开工作年度报告：原文全文、统计表格与数据检查。",
                 "agencies", (("首页", "/"), ("机构", "/agencies/"), (agency.name, agency.url)), "article",
-            ), report_context, site, report, cache, agency=agency.slug)
+            ), report_context, site, report, cache, base_url, agency=agency.slug)
             out.append(output(text_shard_url(report), TEXT, agency.slug, partial(report_text_shard, report, cache)))
 
     # /years/ and /years/<year>/
@@ -271,7 +284,9 @@ def report_downloads(report: Report) -> list[Output]:
     slug = report.agency.slug
     return [output(report.json_url, DOWNLOAD, slug, partial(report_json, report)),
             output(report.yaml_url, DOWNLOAD, slug, report.yaml_path.read_bytes),
-            output(report.source_url, DOWNLOAD, slug, report.source_path.read_bytes)]
+            output(report.source_url, DOWNLOAD, slug, report.source_path.read_bytes)] + (
+        [] if report.original_path is None or report.original_url is None  # the file as retrieved (provenance)
+        else [output(report.original_url, DOWNLOAD, slug, report.original_path.read_bytes)])
 
 
 def about_markdown(content_dir: Path) -> str | None:

@@ -161,6 +161,24 @@ def scratch_content(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture
+def empty_content(tmp_path: Path) -> Path:
+    """content/ with the real registry and no reports (what ingest writes into)."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    shutil.rmtree(content / "reports")
+    (content / "reports").mkdir()
+    return content
+
+
+def drop_original(yaml_path: Path) -> None:
+    """For a test that rewrites a real report's source text: the text is then no longer the file
+    as retrieved, so its YAML stops naming it as the original (and its recorded hash)."""
+    lines = yaml_path.read_text(encoding="utf-8").splitlines(keepends=True)
+    yaml_path.write_text("".join(line for line in lines if not line.startswith(("  original_file:", "  sha256:"))),
+                         encoding="utf-8")
+
+
 def html_pages(site_dir: Path) -> Iterator[Path]:
     yield from sorted(site_dir.rglob("*.html"))
 

@@ -32,16 +32,6 @@ def files_under(path: Path) -> dict[Path, bytes]:
 
 
 @pytest.fixture
-def empty_content(tmp_path: Path) -> Path:
-    """content/ with the real registry and no reports."""
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "content", content)
-    shutil.rmtree(content / "reports")
-    (content / "reports").mkdir()
-    return content
-
-
-@pytest.fixture
 def full_content(tmp_path: Path) -> Path:
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)

@@ -18,7 +18,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 from browser import serve_directory
-from conftest import url_file
+from conftest import drop_original, url_file
 
 from portal.build import build_site
 from portal.load import load_content
@@ -86,6 +86,7 @@ def wrapped_content(tmp_path_factory: pytest.TempPathFactory, weihai_content: Pa
     shutil.copytree(weihai_content, target)
     source = target / "reports" / "weihai-torch-hitech-zone" / "2023.txt"
     source.write_text(wrap(source.read_text(encoding="utf-8")), encoding="utf-8")
+    drop_original(source.with_suffix(".yaml"))
     return target
 
 

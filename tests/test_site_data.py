@@ -108,7 +108,7 @@ def test_datapackage_describes_the_files(site_dir: Path) -> None:
     package = json.loads((site_dir / "data/datapackage.json").read_text(encoding="utf-8"))
     assert package["licenses"][0]["name"] == "CC-BY-4.0"
     resources = {r["name"]: r for r in package["resources"]}
-    for name in ("reports", "table3"):
+    for name in ("reports", "table3", "text-changes"):
         resource = resources[name]
         header = next(csv.reader(io.StringIO((site_dir / "data" / resource["path"]).read_text("utf-8-sig"))))
         assert [f["name"] for f in resource["schema"]["fields"]] == header

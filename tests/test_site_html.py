@@ -56,15 +56,17 @@ def test_no_inline_script_or_style_for_a_strict_csp(published_site: Path) -> Non
 
 
 def test_only_search_year_and_report_pages_load_javascript(site_dir: Path) -> None:
-    """A report page loads only static/landing.js, which marks a search result's terms (?q=);
-    year pages and indicator rankings load sort.js (the tables are whole without it); /compare/ and /reasons/
-    load their own scripts (comparepages)."""
+    """A report page loads only static/landing.js, which marks a search result's terms (?q=), and
+    static/permalink.js, which shows a number cell's link and copies the citation; year pages and
+    indicator rankings load sort.js (the tables are whole without it); /compare/ and /reasons/ load
+    their own scripts (comparepages)."""
     for name, page in pages(site_dir):
         if page.find("script"):
             assert name.startswith(("years/", "search/", "reports/", "indicators/", "compare/", "reasons/")), name
             assert name != "indicators/index.html", name
         if name.startswith("reports/"):
-            assert [s["src"].split("/")[-1].split(".")[0] for s in page.find_all("script")] == ["landing"], name
+            scripts = [s["src"].split("/")[-1].split(".")[0] for s in page.find_all("script")]
+            assert scripts == ["landing", "permalink"], name
 
 
 @pytest.mark.skipif(shutil.which("java") is None, reason="the Nu HTML checker needs Java (apt-get install default-jre)")

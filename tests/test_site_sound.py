@@ -53,6 +53,7 @@ def _plant(content: Path) -> None:
         data["contact"]["office"] = PAYLOAD
         data["contact"]["email"] = "-" + PAYLOAD
         data["notes"] = [PAYLOAD, "@" + PAYLOAD]
+        data["source"]["sha256"] = None  # the payload below changes the text: no longer the file as retrieved
         data["narrative"].append({"key": "proactive_disclosed", "value": 1, "bound": "exact", "quote": PAYLOAD})
         if data.get("table3"):
             data["table3"]["new"][2] = None
