@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .buildcache import Inputs, ParseStore, code_version, forget_inputs
 from .errors import ContentError, Problem, display_path
 from .indexing import IndexChild
 from .load import load_content
@@ -62,6 +63,8 @@ class BuildResult:
     exit_code: int
     pages: int = 0  # files written into the site (pages, downloads, static assets)
     changed: int = 0  # of those, how many differ from the previous site
+    rendered: int = 0  # outputs produced (the rest were kept from the previous site: inputs unchanged)
+    parsed: int = 0  # report files parsed (the rest came from the cache)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -77,15 +80,19 @@ def write_site(site: Site, out_dir: Path, *, base_url: str | None = None, keep: 
     ``select`` (the dev server) renders only the outputs it accepts, e.g. those made from one
     agency (``Output.agency``) after a save under ``reports/<slug>/``; stale files are still
     looked for across the whole site.
+
+    Writing into a folder outside a build means the record of what it was built from
+    (``buildcache.Inputs``) no longer holds: it is deleted, so the next build renders everything.
     """
+    forget_inputs(out_dir)
     return _write(site, out_dir, base_url=base_url, keep=keep, progress=progress, parallelism=parallelism,
                   select=select)[0]
 
 
 def _write(site: Site, out_dir: Path, *, base_url: str | None, keep: Iterable[str],
            progress: Callable[[int], None] | None, parallelism: Parallelism = PARALLELISM,
-           fresh: bool = False, select: Callable[[Output], bool] | None = None) -> tuple[list[Path], int]:
-    """``write_site``, also returning how many files the site has.
+           fresh: bool = False, select: Callable[[Output], bool] | None = None) -> tuple[list[Path], int, int]:
+    """``write_site``, also returning how many files the site has and how many were produced.
 
     ``fresh`` says ``out_dir`` is a new, empty, private folder: files are written without
     comparing, and there is nothing stale to delete."""
@@ -115,7 +122,7 @@ def _write(site: Site, out_dir: Path, *, base_url: str | None, keep: Iterable[st
                                                    alone=lambda o: o.site_download)]
     if not fresh:
         changed += delete_stale(out_dir, produced, tuple(keep))
-    return changed, len(outputs)
+    return changed, len(produced), len(outputs)
 
 
 NAMED = 5
@@ -146,14 +153,18 @@ def _warnings(site: Site, address: Address) -> list[str]:
     return out
 
 
-def _start_index(site: Site, folder: Path, warnings: list[str]) -> IndexChild | None:
+def _start_index(site: Site, folder: Path, warnings: list[str], store: ParseStore | None) -> IndexChild | None:
     """The search index, built in a child while this process renders the pages.
 
     Why: rendering and indexing each keep about one core busy (Pagefind's service works mostly
     on one thread, and the Python side of indexing is one more), so on a 2-core machine running
     them together saves most of the shorter one's time."""
     try:
-        return IndexChild(site, folder, narrow=True)
+        from .searchbundles import Indexing
+        from .searchcache import BundleStore
+
+        indexing = Indexing(store=BundleStore(store.folder, store.version, store.trust)) if store else None
+        return IndexChild(site, folder, narrow=True, indexing=indexing)
     except ImportError as exc:  # optional: a build without the search package still publishes
         warnings.append(f"未建搜索索引：无法导入 portal.search（{exc}）；加 --no-search 可不再提示")
         return None
@@ -161,7 +172,7 @@ def _start_index(site: Site, folder: Path, warnings: list[str]) -> IndexChild | 
 
 def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict: bool = False,
                progress: bool = True, base_url: str | None = None,
-               parallelism: Parallelism = PARALLELISM) -> BuildResult:
+               parallelism: Parallelism = PARALLELISM, cache: Path | None = None, full: bool = False) -> BuildResult:
     """Build the whole site into ``out_dir`` atomically; see the module docstring.
 
     ``base_url`` (``--base-url``) overrides the configured public address (``settings``).
@@ -170,6 +181,11 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
     before anything is rendered, and the previous site is kept too.
 
     Each warning is shown once: printed when ``progress`` (the CLI), else logged.
+
+    With a ``cache`` folder (``buildcache``), report files whose bytes were parsed before are not
+    parsed again, and only the outputs whose inputs changed since the live site was built are
+    rendered (the others are kept from it): the result is byte for byte a full build's. ``full``
+    trusts neither the cache nor the live site (the cache is still written, for the next build).
     """
     start = time.perf_counter()
     out_dir = out_dir.resolve()
@@ -181,7 +197,9 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
     warn: Callable[[str], None] = (lambda w: say(f"警告：{w}")) if progress else log.warning
     with locked(out_dir.parent):
         recover(out_dir)
-        site, address = _load(content_dir, base_url)
+        store = ParseStore(cache, code_version(), trust=not full) if cache is not None else None
+        site, address = _load(content_dir, base_url, store)
+        select, inputs = _changed(content_dir, out_dir, address.url, store, full)
         warnings = _warnings(site, address)
         for w in warnings:
             warn(w)
@@ -189,37 +207,60 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
             return _refused(out_dir, warnings, say, start)
         try:
             fresh = hardlink_copy(out_dir, new, skip=KEEP)
+            select = None if fresh else select  # nothing to keep
             # Frozen from before the index child forks until it is done: see ``parallel.frozen``.
             # The key figures are computed by ``_write``, after the fork: the index child needs
             # none of them, and starts sooner.
             with frozen():
-                indexing = _start_index(site, search_dir, warnings) if search else None
+                indexing = _start_index(site, search_dir, warnings, store) if search else None
                 if search and indexing is None:
                     warn(warnings[-1])
                     if strict:
                         shutil.rmtree(new)
                         return _refused(out_dir, warnings, say, start)
                 try:
-                    changed, written = _write(site, new, base_url=address.url, keep=(), fresh=fresh,
-                                              parallelism=parallelism,
-                                              progress=lambda n: say(f"  … 已写入 {n} 个文件"))
+                    changed, written, rendered = _write(site, new, base_url=address.url, keep=(), fresh=fresh,
+                                                        parallelism=parallelism, select=select,
+                                                        progress=lambda n: say(f"  … 已写入 {n} 个文件"))
                     if indexing:
                         indexing.move_into(new)
                 except BaseException:
                     if indexing:
                         indexing.cancel()
                     raise
+            forget_inputs(out_dir)  # until the new site's are saved: a crash in between renders everything
             swap(new, out_dir, old)
+            if inputs is not None:
+                inputs.save(out_dir)
         except BaseException:
             shutil.rmtree(new, ignore_errors=True)
             raise
     seconds = time.perf_counter() - start
-    say(f"已构建 {out_dir}：{written} 个文件（{len(changed)} 个有改动），{len(site.reports)} 份报告，"
-        f"{len(warnings)} 条警告，用时 {seconds:.2f} 秒；本站网址 {address.url}")
-    return BuildResult(0, written, len(changed), warnings, seconds)
+    parsed = len(site.reports) - (store.hits if store else 0)
+    say(f"已构建 {out_dir}：{written} 个文件（生成 {rendered} 个，{len(changed)} 个有改动），"
+        f"{len(site.reports)} 份报告（解析 {parsed} 份），{len(warnings)} 条警告，用时 {seconds:.2f} 秒；"
+        f"本站网址 {address.url}")
+    return BuildResult(0, written, len(changed), rendered, parsed, warnings, seconds)
 
 
-def _load(content_dir: Path, base_url: str | None) -> tuple[Site, Address]:
+Selected = tuple[Callable[[Output], bool] | None, Inputs | None]
+"""The outputs to render (None: all of them), and the inputs to record for the new site."""
+
+
+def _changed(content_dir: Path, out_dir: Path, base_url: str, store: ParseStore | None, full: bool) -> Selected:
+    """What this build must render: the outputs whose inputs differ from the live site's record
+    (``buildcache.Inputs``): the site-wide ones always, an agency's only when its report files
+    changed. Without a cache: everything, and nothing recorded."""
+    if store is None:
+        return None, None
+    inputs = Inputs.of(content_dir, store.version, base_url, store.files)
+    agencies = None if full else inputs.changed_agencies(Inputs.of_site(out_dir))
+    if agencies is None:
+        return None, inputs
+    return (lambda o: o.agency is None or o.agency in agencies), inputs
+
+
+def _load(content_dir: Path, base_url: str | None, store: ParseStore | None = None) -> tuple[Site, Address]:
     """The content and the site's address, or a ``ContentError`` with the problems of both."""
     problems: list[Problem] = []
     address = site = None
@@ -228,7 +269,7 @@ def _load(content_dir: Path, base_url: str | None) -> tuple[Site, Address]:
     except ContentError as exc:
         problems += exc.problems
     try:
-        site = load_content(content_dir)
+        site = load_content(content_dir, cache=store)
     except ContentError as exc:
         problems += exc.problems
     if problems or site is None or address is None:
@@ -241,4 +282,4 @@ def _refused(out_dir: Path, warnings: list[str], say: Callable[[str], None], sta
     kept = (f"原有的站点 {out_dir} 保持不变" if (out_dir / MARKER).is_file()
             else f"没有写入 {out_dir}")
     say(f"严格模式（--strict）：有 {len(warnings)} 条警告，未发布新站点；{kept}")
-    return BuildResult(1, 0, 0, warnings, time.perf_counter() - start)
+    return BuildResult(1, warnings=warnings, seconds=time.perf_counter() - start)

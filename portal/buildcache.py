@@ -1,0 +1,202 @@
+"""The build's content-addressed cache, and what the live site was built from.
+
+Why: after a one-report edit, re-parsing, re-validating and re-checking every report costs most of
+a build's load step (about 4 ms of CPU a report). The cache keeps each report file's ``Parsed``
+result under the hash of the code version and the file's bytes, and its source text's hash beside
+it, so a result is reused only for exactly the bytes it was made from: nothing in it can go stale,
+and a missing, foreign or corrupt entry is only a miss (the file is parsed again). Where it lives is
+passed in (``build_site(cache=…)``; the CLI's default is a folder beside the output, gitignored).
+
+``Inputs`` says what each part of the site is made from, as hashes: the code and every content
+file that is not a report (``everything``), and each agency's report files (``agencies``). It is
+written beside the live site after a build (``Inputs.save``), naming that site folder's identity,
+so the next build renders only the outputs whose inputs changed (``sitemap.Output.agency``) and
+trusts the rest of the live site. It is not a dependency database: the dependencies are the site
+map's, recomputed every build; it only records hashes of what the live site was made from. Any
+doubt — another folder, another code version, a dev server having written into the site
+(``build.write_site`` deletes the record) — means every output is rendered again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .load import PARALLEL_FROM, REPORTS, Parsed, parse_report_files
+
+REPO = Path(__file__).resolve().parent.parent
+CODE = ("portal", "templates", "static")
+"""What the code version is the hash of (with the Python and Pagefind versions)."""
+
+
+def digest(*parts: bytes | str) -> str:
+    h = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def code_version(root: Path = REPO) -> str:
+    """The hash of every file of the code that produces the site: a change to any of them makes
+    every cache entry a miss (an entry made by other code is never trusted)."""
+    try:
+        from importlib.metadata import version
+
+        pagefind = version("pagefind")
+    except Exception:  # noqa: BLE001 - not installed: the build without search
+        pagefind = "none"
+    parts: list[bytes | str] = [sys.version, pagefind]
+    for top in CODE:
+        for path in sorted((root / top).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                parts += [path.relative_to(root).as_posix(), path.read_bytes()]
+    return digest(*parts)
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+@dataclass
+class ParseStore:
+    """``Parsed`` results on disk by the hash of (code version, report file bytes); a drop-in for
+    ``load.ParseCache`` (``load_content(cache=…)``).
+
+    Only clean results are stored (a file with problems fails the build anyway, and its problems
+    must be found again). ``files`` records, for this load, each report file's hash and its source
+    text's: what ``Inputs`` is made of."""
+
+    folder: Path
+    version: str
+    trust: bool = True  # False (``--full``): every file parsed again, the results still stored
+    files: dict[Path, tuple[str, str]] = field(default_factory=dict)
+    hits: int = 0
+
+    def _entry(self, key: str) -> Path:
+        return self.folder / "parsed" / key[:2] / f"{key}.pickle"
+
+    def _load(self, path: Path, key: str) -> Parsed | None:
+        """The stored result for the file whose bytes hash to ``key``, if its source text still
+        has the stored hash; None for a miss, whatever is wrong with the entry."""
+        try:
+            with open(self._entry(key), "rb") as f:
+                parsed, source_hash = pickle.load(f)
+            if not isinstance(parsed, Parsed) or parsed.path != path or parsed.source_path is None:
+                return None
+        except Exception:  # noqa: BLE001 - missing, truncated, foreign: a miss, parsed again
+            return None
+        source = parsed.source_path
+        if source.is_symlink() or digest(_read(source) or b"") != source_hash:
+            return None
+        self.files[path] = (key, source_hash)
+        return parsed
+
+    def _store(self, parsed: Parsed, key: str) -> None:
+        if parsed.data is None or parsed.text is None or digest(self.version, _read(parsed.path) or b"") != key:
+            return  # not clean, or the file changed while it was parsed: not stored under this key
+        source_hash = digest(parsed.text.encode("utf-8"))
+        self.files[parsed.path] = (key, source_hash)
+        target = self._entry(key)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f".{target.name}.{os.getpid()}")
+            tmp.write_bytes(pickle.dumps((parsed, source_hash), protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, target)
+        except OSError:
+            pass  # a cache that cannot be written is only a slower next build
+
+    def parse(self, paths: list[Path], workers: int | None, parallel_from: int = PARALLEL_FROM) -> Iterator[Parsed]:
+        """The results for ``paths`` in order: stored ones loaded, the others parsed and stored."""
+        keys = {p: digest(self.version, _read(p) or b"") for p in paths}
+        hits = {p: hit for p in paths if self.trust and (hit := self._load(p, keys[p])) is not None}
+        self.hits = len(hits)
+        fresh = parse_report_files([p for p in paths if p not in hits], workers, parallel_from)
+        for path in paths:
+            if path in hits:
+                yield hits[path]
+                continue
+            parsed = next(fresh)
+            self._store(parsed, keys[path])
+            yield parsed
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a site is made from, as hashes: see the module docstring."""
+
+    everything: str
+    agencies: dict[str, str]
+
+    @classmethod
+    def of(cls, content_dir: Path, version: str, base_url: str, files: dict[Path, tuple[str, str]]) -> Inputs:
+        """``files``: every report file's hash and its source's (``ParseStore.files``)."""
+        shared: list[bytes | str] = [version, base_url]
+        for folder, dirs, names in os.walk(content_dir):
+            if folder == str(content_dir):
+                dirs[:] = [d for d in dirs if d != REPORTS]
+            dirs.sort()
+            for name in sorted(names):
+                path = Path(folder, name)
+                shared += [path.relative_to(content_dir).as_posix(), _read(path) or b""]
+        by_agency: dict[str, list[str]] = {}
+        for path in sorted(files):
+            by_agency.setdefault(path.parent.name, []).extend([path.name, *files[path]])
+        return cls(digest(*shared), {slug: digest(*parts) for slug, parts in by_agency.items()})
+
+    def changed_agencies(self, before: Inputs | None) -> set[str] | None:
+        """The agencies whose reports changed since ``before``; None: everything may have."""
+        if before is None or before.everything != self.everything:
+            return None
+        return {slug for slug in self.agencies.keys() | before.agencies.keys()
+                if self.agencies.get(slug) != before.agencies.get(slug)}
+
+    def save(self, site_dir: Path) -> None:
+        """Record these as the inputs of the site now at ``site_dir`` (its folder identity)."""
+        st = os.stat(site_dir)
+        record = {"site": [st.st_dev, st.st_ino], "everything": self.everything, "agencies": self.agencies}
+        path = record_path(site_dir)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}")
+        tmp.write_text(json.dumps(record), encoding="utf-8")
+        os.replace(tmp, path)
+
+    @classmethod
+    def of_site(cls, site_dir: Path) -> Inputs | None:
+        """The inputs the site at ``site_dir`` was built from, if the record names this very folder."""
+        try:
+            record = json.loads(record_path(site_dir).read_text(encoding="utf-8"))
+            st = os.stat(site_dir)
+            if record["site"] != [st.st_dev, st.st_ino]:
+                return None
+            agencies = record["agencies"]
+            if not isinstance(record["everything"], str) or not all(
+                    isinstance(k, str) and isinstance(v, str) for k, v in agencies.items()):
+                return None
+            return cls(record["everything"], dict(agencies))
+        except Exception:  # noqa: BLE001 - missing or damaged: render everything
+            return None
+
+
+def record_path(site_dir: Path) -> Path:
+    """Beside the site, never in it: the site's bytes are a full build's."""
+    return site_dir.with_name(f".{site_dir.name}.inputs.json")
+
+
+def forget_inputs(site_dir: Path) -> None:
+    """Something other than a build wrote into ``site_dir``: the next build trusts none of it."""
+    record_path(site_dir).unlink(missing_ok=True)
+
+
+def default_cache(out_dir: Path) -> Path:
+    """The CLI's cache folder: beside the output (gitignored), so it moves with it."""
+    return out_dir.with_name(f".{out_dir.name}.cache")
