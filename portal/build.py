@@ -34,12 +34,14 @@ from .model import Site
 from .output import (
     MARKER,
     ChangedBytesWriter,
+    commit_staged,
     delete_stale,
     hardlink_copy,
     locked,
     recover,
     search_sibling,
     siblings,
+    stale_files,
     swap,
     unsafe_output,
 )
@@ -67,6 +69,20 @@ class BuildResult:
     parsed: int = 0  # report files parsed (the rest came from the cache)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    steps: dict[str, float] = field(default_factory=dict)  # wall seconds of each step, for the benchmark
+
+
+class Steps:
+    """Wall time between laps, by the name of the step that ended."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[name] = self.seconds.get(name, 0.0) + now - self._last
+        self._last = now
 
 
 def write_site(site: Site, out_dir: Path, *, base_url: str | None = None, keep: Iterable[str] = KEEP,
@@ -91,11 +107,13 @@ def write_site(site: Site, out_dir: Path, *, base_url: str | None = None, keep: 
 
 def _write(site: Site, out_dir: Path, *, base_url: str | None, keep: Iterable[str],
            progress: Callable[[int], None] | None, parallelism: Parallelism = PARALLELISM,
-           fresh: bool = False, select: Callable[[Output], bool] | None = None) -> tuple[list[Path], int, int]:
-    """``write_site``, also returning how many files the site has and how many were produced.
+           fresh: bool = False, select: Callable[[Output], bool] | None = None,
+           against: Path | None = None) -> tuple[list[Path], set[str], int]:
+    """``write_site``, also returning every file the site has and how many outputs were produced.
 
     ``fresh`` says ``out_dir`` is a new, empty, private folder: files are written without
-    comparing, and there is nothing stale to delete."""
+    comparing, and there is nothing stale to delete. ``against``: a staging folder is written,
+    holding only the files whose bytes the live site there does not hold."""
     out_dir.mkdir(parents=True, exist_ok=True)
     cache = SiteCache(site)
     base_url = base_url or resolve_address(site.content_dir).url
@@ -109,7 +127,7 @@ def _write(site: Site, out_dir: Path, *, base_url: str | None, keep: Iterable[st
         raise RuntimeError(f"two outputs write {clash}: the site map has a URL clash")
     if select is not None:
         outputs = [o for o in outputs if select(o)]
-    writer = ChangedBytesWriter(out_dir, fresh)
+    writer = ChangedBytesWriter(out_dir, fresh, against)
 
     def write(chunk: Sequence[Output]) -> list[str]:
         return [o.path for o in chunk if writer.write(o.path, o.produce())]
@@ -122,7 +140,7 @@ def _write(site: Site, out_dir: Path, *, base_url: str | None, keep: Iterable[st
                                                    alone=lambda o: o.site_download)]
     if not fresh:
         changed += delete_stale(out_dir, produced, tuple(keep))
-    return changed, len(produced), len(outputs)
+    return changed, produced, len(outputs)
 
 
 NAMED = 5
@@ -188,6 +206,7 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
     trusts neither the cache nor the live site (the cache is still written, for the next build).
     """
     start = time.perf_counter()
+    steps = Steps()
     out_dir = out_dir.resolve()
     if problem := unsafe_output(content_dir, out_dir):
         raise ContentError([Problem(str(out_dir), problem, field="--out")])
@@ -199,15 +218,23 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
         recover(out_dir)
         store = ParseStore(cache, code_version(), trust=not full) if cache is not None else None
         site, address = _load(content_dir, base_url, store)
+        steps.lap("load")
         select, inputs = _changed(content_dir, out_dir, address.url, store, full)
         warnings = _warnings(site, address)
         for w in warnings:
             warn(w)
         if strict and warnings:
             return _refused(out_dir, warnings, say, start)
+        # Incremental (a record of the live site's inputs, see ``buildcache.Inputs``): only the
+        # files whose bytes change are staged, then committed; else a hard-linked copy, swapped in.
+        staged = select is not None and (out_dir / MARKER).is_file()
+        steps.lap("select")
         try:
-            fresh = hardlink_copy(out_dir, new, skip=KEEP)
-            select = None if fresh else select  # nothing to keep
+            fresh = True if staged else hardlink_copy(out_dir, new, skip=KEEP)
+            if staged:
+                new.mkdir(parents=True)
+            select = select if staged else None
+            steps.lap("copy")
             # Frozen from before the index child forks until it is done: see ``parallel.frozen``.
             # The key figures are computed by ``_write``, after the fork: the index child needs
             # none of them, and starts sooner.
@@ -219,28 +246,38 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
                         shutil.rmtree(new)
                         return _refused(out_dir, warnings, say, start)
                 try:
-                    changed, written, rendered = _write(site, new, base_url=address.url, keep=(), fresh=fresh,
+                    changed, produced, rendered = _write(site, new, base_url=address.url, keep=(), fresh=fresh,
                                                         parallelism=parallelism, select=select,
+                                                        against=out_dir if staged else None,
                                                         progress=lambda n: say(f"  … 已写入 {n} 个文件"))
+                    steps.lap("render")
                     if indexing:
                         indexing.move_into(new)
+                    steps.lap("index")
                 except BaseException:
                     if indexing:
                         indexing.cancel()
                     raise
             forget_inputs(out_dir)  # until the new site's are saved: a crash in between renders everything
-            swap(new, out_dir, old)
+            if staged:
+                stale = stale_files(out_dir, produced, KEEP)
+                commit_staged(new, out_dir, stale, KEEP)
+                changed += [out_dir / rel for rel in stale]
+            else:
+                swap(new, out_dir, old)
             if inputs is not None:
                 inputs.save(out_dir)
+            steps.lap("commit" if staged else "swap")
         except BaseException:
             shutil.rmtree(new, ignore_errors=True)
             raise
     seconds = time.perf_counter() - start
     parsed = len(site.reports) - (store.hits if store else 0)
+    written = len(produced)
     say(f"已构建 {out_dir}：{written} 个文件（生成 {rendered} 个，{len(changed)} 个有改动），"
         f"{len(site.reports)} 份报告（解析 {parsed} 份），{len(warnings)} 条警告，用时 {seconds:.2f} 秒；"
         f"本站网址 {address.url}")
-    return BuildResult(0, written, len(changed), rendered, parsed, warnings, seconds)
+    return BuildResult(0, written, len(changed), rendered, parsed, warnings, seconds, steps.seconds)
 
 
 Selected = tuple[Callable[[Output], bool] | None, Inputs | None]
