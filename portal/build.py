@@ -286,15 +286,21 @@ Selected = tuple[Callable[[Output], bool] | None, Inputs | None]
 
 def _changed(content_dir: Path, out_dir: Path, base_url: str, store: ParseStore | None, full: bool) -> Selected:
     """What this build must render: the outputs whose inputs differ from the live site's record
-    (``buildcache.Inputs``): the site-wide ones always, an agency's only when its report files
-    changed. Without a cache: everything, and nothing recorded."""
+    (``buildcache.Inputs``): an agency's when its report files changed, a year page when that
+    year's did, the other site-wide ones always. Without a cache: everything, and nothing recorded."""
     if store is None:
         return None, None
     inputs = Inputs.of(content_dir, store.version, base_url, store.files)
-    agencies = None if full else inputs.changed_agencies(Inputs.of_site(out_dir))
-    if agencies is None:
+    changed = None if full else inputs.changed(Inputs.of_site(out_dir))
+    if changed is None:
         return None, inputs
-    return (lambda o: o.agency is None or o.agency in agencies), inputs
+
+    def made_from_changed(o: Output) -> bool:
+        if o.agency is not None:
+            return o.agency in changed
+        return o.made_from is None or not o.made_from.isdisjoint(changed)
+
+    return made_from_changed, inputs
 
 
 def _load(content_dir: Path, base_url: str | None, store: ParseStore | None = None) -> tuple[Site, Address]:

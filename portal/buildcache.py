@@ -7,11 +7,11 @@ it, so a result is reused only for exactly the bytes it was made from: nothing i
 and a missing, foreign or corrupt entry is only a miss (the file is parsed again). Where it lives is
 passed in (``build_site(cache=…)``; the CLI's default is a folder beside the output, gitignored).
 
-``Inputs`` says what each part of the site is made from, as hashes: the code and every content
-file that is not a report (``everything``), and each agency's report files (``agencies``). It is
+``Inputs`` says what the site is made from, as hashes: the code and every content file that is
+not a report (``everything``), and each report file with its source text (``reports``). It is
 written beside the live site after a build (``Inputs.save``), naming that site folder's identity,
-so the next build renders only the outputs whose inputs changed (``sitemap.Output.agency``) and
-trusts the rest of the live site. It is not a dependency database: the dependencies are the site
+so the next build renders only the outputs made from what changed (``sitemap.Output.agency`` and
+``made_from``) and trusts the rest of the live site. It is not a dependency database: the dependencies are the site
 map's, recomputed every build; it only records hashes of what the live site was made from. Any
 doubt — another folder, another code version, a dev server having written into the site
 (``build.write_site`` deletes the record) — means every output is rendered again.
@@ -136,7 +136,7 @@ class Inputs:
     """What a site is made from, as hashes: see the module docstring."""
 
     everything: str
-    agencies: dict[str, str]
+    reports: dict[str, str]  # "<agency>/<year>.yaml" → the hash of the file and its source text
 
     @classmethod
     def of(cls, content_dir: Path, version: str, base_url: str, files: dict[Path, tuple[str, str]]) -> Inputs:
@@ -149,22 +149,27 @@ class Inputs:
             for name in sorted(names):
                 path = Path(folder, name)
                 shared += [path.relative_to(content_dir).as_posix(), _read(path) or b""]
-        by_agency: dict[str, list[str]] = {}
-        for path in sorted(files):
-            by_agency.setdefault(path.parent.name, []).extend([path.name, *files[path]])
-        return cls(digest(*shared), {slug: digest(*parts) for slug, parts in by_agency.items()})
+        return cls(digest(*shared), {f"{p.parent.name}/{p.name}": digest(*files[p]) for p in sorted(files)})
 
-    def changed_agencies(self, before: Inputs | None) -> set[str] | None:
-        """The agencies whose reports changed since ``before``; None: everything may have."""
+    def changed(self, before: Inputs | None) -> set[str] | None:
+        """What changed since ``before``, as the keys outputs are made from (``sitemap.Output``):
+        the agencies whose report files changed, and ``year:<n>`` for the years of those files
+        (every year, when the set of years changed: each year page links the others). None:
+        anything may have (no record, or the code or a shared content file changed)."""
         if before is None or before.everything != self.everything:
             return None
-        return {slug for slug in self.agencies.keys() | before.agencies.keys()
-                if self.agencies.get(slug) != before.agencies.get(slug)}
+        files = {rel for rel in self.reports.keys() | before.reports.keys()
+                 if self.reports.get(rel) != before.reports.get(rel)}
+        years, years_before = _years(self.reports), _years(before.reports)
+        changed_years = {rel.split("/")[1].removesuffix(".yaml") for rel in files}
+        if years != years_before:
+            changed_years |= years | years_before
+        return {rel.split("/")[0] for rel in files} | {f"year:{y}" for y in changed_years}
 
     def save(self, site_dir: Path) -> None:
         """Record these as the inputs of the site now at ``site_dir`` (its folder identity)."""
         st = os.stat(site_dir)
-        record = {"site": [st.st_dev, st.st_ino], "everything": self.everything, "agencies": self.agencies}
+        record = {"site": [st.st_dev, st.st_ino], "everything": self.everything, "reports": self.reports}
         path = record_path(site_dir)
         tmp = path.with_name(f"{path.name}.{os.getpid()}")
         tmp.write_text(json.dumps(record), encoding="utf-8")
@@ -178,13 +183,17 @@ class Inputs:
             st = os.stat(site_dir)
             if record["site"] != [st.st_dev, st.st_ino]:
                 return None
-            agencies = record["agencies"]
+            reports = record["reports"]
             if not isinstance(record["everything"], str) or not all(
-                    isinstance(k, str) and isinstance(v, str) for k, v in agencies.items()):
+                    isinstance(k, str) and k.count("/") == 1 and isinstance(v, str) for k, v in reports.items()):
                 return None
-            return cls(record["everything"], dict(agencies))
+            return cls(record["everything"], dict(reports))
         except Exception:  # noqa: BLE001 - missing or damaged: render everything
             return None
+
+
+def _years(reports: dict[str, str]) -> set[str]:
+    return {rel.split("/")[1].removesuffix(".yaml") for rel in reports}
 
 
 def record_path(site_dir: Path) -> Path:
