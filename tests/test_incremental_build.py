@@ -16,6 +16,7 @@ file naming it and the entry file naming the meta. Those three are compared by t
 from __future__ import annotations
 
 import gzip
+import json
 import re
 import shutil
 from pathlib import Path
@@ -217,3 +218,39 @@ def test_only_the_bundle_holding_an_edited_report_is_indexed_again(content: Path
     assert len(runs) == 1
     index_site(load_content(content), tmp_path / "c", bundle_reports=15, indexing=Indexing(workers=1))
     assert _tree(tmp_path / "b") == _tree(tmp_path / "c")
+
+
+def test_a_failed_incremental_build_leaves_the_site_as_it_was(content: Path, tmp_path: Path) -> None:
+    from portal.errors import ContentError
+
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    _build(content, out, cache)
+    before = _tree(out)
+    report = _latest(content)
+    report.write_text(report.read_text(encoding="utf-8").replace("\nyear: ", "\nyear: 19", 1), encoding="utf-8")
+    with pytest.raises(ContentError):
+        _build(content, out, cache)
+    assert _tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.inputs.json", "cache", "content", "site"]
+
+
+def test_a_commit_killed_halfway_is_finished_by_the_next_build(tmp_path: Path) -> None:
+    """The journal is written before the first rename: ``recover`` (run by every build, under the
+    lock) finishes whatever the killed commit had not done."""
+    from portal.output import JOURNAL, recover, siblings
+
+    out = tmp_path / "site"
+    staged, _ = siblings(out)
+    for folder, files in ((out, {"a/page.html": "old", "same.html": "same", "gone.html": "stale"}),
+                          (staged, {"a/page.html": "new", "b/added.html": "added", ".old-pagefind/x": "old index"})):
+        for rel, text in files.items():
+            (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+            (folder / rel).write_text(text, encoding="utf-8")
+    (out / "pagefind").mkdir()
+    (out / "pagefind" / "x").write_text("new index", encoding="utf-8")  # swapped in before the kill
+    (staged / JOURNAL).write_text(json.dumps({"stale": ["gone.html"], "whole": ["pagefind"]}), encoding="utf-8")
+
+    recover(out)
+    assert not staged.exists()
+    assert {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in out.rglob("*") if p.is_file()} == {
+        "a/page.html": "new", "b/added.html": "added", "same.html": "same", "pagefind/x": "new index"}
