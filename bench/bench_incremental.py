@@ -81,6 +81,7 @@ def added(content: Path) -> list[Path]:
         year = int(newest.stem) + 1
         if year <= 2024:
             text = newest.read_text(encoding="utf-8").replace(f"year: {newest.stem}", f"year: {year}", 1)
+            text = re.sub(r"\npublished: (\d{4})", lambda m: f"\npublished: {int(m.group(1)) + 1}", text, count=1)
             target = newest.with_name(f"{year}.yaml")
             target.write_text(text.replace(f"file: {newest.stem}.txt", f"file: {year}.txt"), encoding="utf-8")
             target.with_suffix(".txt").write_bytes(newest.with_suffix(".txt").read_bytes())
@@ -109,18 +110,22 @@ def bench(n: int, full_runs: int, edits: int) -> None:
     print(f"{n} reports ({content}), load average {os.getloadavg()[0]:.1f}")
     show("full", [run(content, out, True) for _ in range(full_runs)])
     restore: list[tuple[Path, bytes]] = []
+    new: list[Path] = []
     try:
         rows = []
         for i in range(edits):
             restore.append(edited(content, i))
             rows.append(run(content, out, False))
         show("edit", rows)
-        new = added(content)
+        new += added(content)
         show("add", [run(content, out, False)])
         for path in new:
             path.unlink()
+        new.clear()
         show("delete", [run(content, out, False)])
     finally:
+        for path in new:
+            path.unlink()
         for path, old in reversed(restore):
             path.write_bytes(old)
     print(f"  (edited files restored; load average now {os.getloadavg()[0]:.1f})")

@@ -145,6 +145,7 @@ def test_an_added_report_gives_the_full_site(content: Path, tmp_path: Path) -> N
     report = _latest(content)
     year = int(report.stem) + 1
     text = report.read_text(encoding="utf-8").replace(f"year: {report.stem}", f"year: {year}", 1)
+    text = re.sub(r"\npublished: (\d{4})", lambda m: f"\npublished: {int(m.group(1)) + 1}", text, count=1)
     report.with_name(f"{year}.yaml").write_text(text.replace(f"file: {report.stem}.txt", f"file: {year}.txt"),
                                                 encoding="utf-8")
     shutil.copy(report.with_suffix(".txt"), report.with_name(f"{year}.txt"))
