@@ -29,24 +29,12 @@ from portal.load import load_content
 from portal.search import index_site
 from portal.searchbundles import Indexing
 from portal.searchcache import BundleStore
-from tests.conftest import load_script
+from tests import test_incremental
+
+pristine, content = test_incremental.pristine, test_incremental.content  # the same synthetic corpus (fixtures)
 
 BASE = "https://example.org"
 HASHED = re.compile(r"und_[0-9a-f]+")
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    content = tmp_path_factory.mktemp("incremental-build") / "content"
-    load_script("make_corpus").write_corpus(60, content, seed=11)
-    return content
-
-
-@pytest.fixture()
-def content(pristine: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "content"
-    shutil.copytree(pristine, target)
-    return target
 
 
 def _build(content: Path, out: Path, cache: Path | None, **kw: object) -> BuildResult:
