@@ -219,7 +219,7 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
         store = ParseStore(cache, code_version(), trust=not full) if cache is not None else None
         site, address = _load(content_dir, base_url, store)
         steps.lap("load")
-        select, inputs = _changed(content_dir, out_dir, address.url, store, full)
+        select, inputs, folders = _changed(content_dir, out_dir, address.url, store, full)
         warnings = _warnings(site, address)
         for w in warnings:
             warn(w)
@@ -260,7 +260,7 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
                     raise
             forget_inputs(out_dir)  # until the new site's are saved: a crash in between renders everything
             if staged:
-                stale = stale_files(out_dir, produced, KEEP)
+                stale = stale_files(out_dir, produced, KEEP, only=folders)
                 commit_staged(new, out_dir, stale, KEEP)
                 changed += [out_dir / rel for rel in stale]
             else:
@@ -271,6 +271,9 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
         except BaseException:
             shutil.rmtree(new, ignore_errors=True)
             raise
+        if store is not None:
+            store.save()  # after publishing: a build that failed has nothing to add
+            steps.lap("cache")
     seconds = time.perf_counter() - start
     parsed = len(site.reports) - (store.hits if store else 0)
     written = len(produced)
@@ -280,8 +283,9 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
     return BuildResult(0, written, len(changed), rendered, parsed, warnings, seconds, steps.seconds)
 
 
-Selected = tuple[Callable[[Output], bool] | None, Inputs | None]
-"""The outputs to render (None: all of them), and the inputs to record for the new site."""
+Selected = tuple[Callable[[Output], bool] | None, Inputs | None, list[str] | None]
+"""The outputs to render (None: all of them), the inputs to record for the new site, and the
+folders where files the site no longer produces can be (None: anywhere)."""
 
 
 def _changed(content_dir: Path, out_dir: Path, base_url: str, store: ParseStore | None, full: bool) -> Selected:
@@ -289,18 +293,20 @@ def _changed(content_dir: Path, out_dir: Path, base_url: str, store: ParseStore 
     (``buildcache.Inputs``): an agency's when its report files changed, a year page when that
     year's did, the other site-wide ones always. Without a cache: everything, and nothing recorded."""
     if store is None:
-        return None, None
+        return None, None, None
     inputs = Inputs.of(content_dir, store.version, base_url, store.files)
     changed = None if full else inputs.changed(Inputs.of_site(out_dir))
     if changed is None:
-        return None, inputs
+        return None, inputs, None
 
     def made_from_changed(o: Output) -> bool:
         if o.agency is not None:
             return o.agency in changed
         return o.made_from is None or not o.made_from.isdisjoint(changed)
 
-    return made_from_changed, inputs
+    folders = [f"{top}/{key}" for key in sorted(changed) if ":" not in key for top in ("reports", "agencies")]
+    folders += [f"years/{key.removeprefix('year:')}" for key in sorted(changed) if key.startswith("year:")]
+    return made_from_changed, inputs, folders
 
 
 def _load(content_dir: Path, base_url: str | None, store: ParseStore | None = None) -> tuple[Site, Address]:

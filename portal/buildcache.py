@@ -19,6 +19,7 @@ doubt — another folder, another code version, a dev server having written into
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -31,6 +32,8 @@ from pathlib import Path
 from .load import PARALLEL_FROM, REPORTS, Parsed, parse_report_files
 
 REPO = Path(__file__).resolve().parent.parent
+PACK, DELTA = "parsed.pickle", "parsed-delta.pickle"
+"""The parsed report files, in the cache folder (``ParseStore``), and those added since the pack."""
 CODE = ("portal", "templates", "static")
 """What the code version is the hash of (with the Python and Pagefind versions)."""
 
@@ -68,10 +71,22 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
+Entry = tuple[Parsed, str]
+"""A report file's ``Parsed`` result and the hash of the source text it read."""
+
+
 @dataclass
 class ParseStore:
-    """``Parsed`` results on disk by the hash of (code version, report file bytes); a drop-in for
+    """``Parsed`` results by the hash of (code version, report file bytes); a drop-in for
     ``load.ParseCache`` (``load_content(cache=…)``).
+
+    Why one file (``PACK``) for all of them and not a file each: a report's checks are three
+    quarters of its result, and most checks are one object shared by many reports
+    (``checks.shared``); pickled together they are written once, and the results load in a
+    fraction of the time one file each took (figures in docs/performance.md). Why a ``DELTA``
+    beside it: writing the whole pack again after a one-report edit would cost more than the
+    edit's build; the results the pack lacks go to the small delta, and the pack is written again
+    only when the delta, or the pack's results no longer used, have grown to a fraction of it.
 
     Only clean results are stored (a file with problems fails the build anyway, and its problems
     must be found again). ``files`` records, for this load, each report file's hash and its source
@@ -82,24 +97,50 @@ class ParseStore:
     trust: bool = True  # False (``--full``): every file parsed again, the results still stored
     files: dict[Path, tuple[str, str]] = field(default_factory=dict)
     hits: int = 0
+    _entries: dict[str, Entry] = field(default_factory=dict)  # this load's, by key
+    _packed_keys: frozenset[str] = frozenset()  # the keys the pack (not the delta) holds
 
-    def _entry(self, key: str) -> Path:
-        return self.folder / "parsed" / key[:2] / f"{key}.pickle"
+    REWRITE = 8
+    """The pack is written again when the delta, or its unused results, exceed 1/REWRITE of it."""
 
-    def _load(self, path: Path, key: str) -> Parsed | None:
+    @property
+    def pack(self) -> Path:
+        return self.folder / PACK
+
+    def _read_pack(self, path: Path) -> dict[str, Entry]:
+        """The results a pack file holds, or none at all if it is missing, damaged or another code's.
+
+        The garbage collector is off meanwhile: unpickling makes millions of objects, none of them
+        garbage, and collecting while they arrive took half the time."""
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            with open(path, "rb") as f:
+                version, entries = pickle.load(f)
+            return entries if version == self.version and isinstance(entries, dict) else {}
+        except Exception:  # noqa: BLE001 - missing, truncated, foreign: those files are parsed again
+            return {}
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _packed(self) -> dict[str, Entry]:
+        packed = self._read_pack(self.pack)
+        self._packed_keys = frozenset(packed)
+        return {**packed, **self._read_pack(self.folder / DELTA)} if packed else {}
+
+    def _hit(self, path: Path, key: str, entry: object) -> Parsed | None:
         """The stored result for the file whose bytes hash to ``key``, if its source text still
         has the stored hash; None for a miss, whatever is wrong with the entry."""
-        try:
-            with open(self._entry(key), "rb") as f:
-                parsed, source_hash = pickle.load(f)
-            if not isinstance(parsed, Parsed) or parsed.path != path or parsed.source_path is None:
-                return None
-        except Exception:  # noqa: BLE001 - missing, truncated, foreign: a miss, parsed again
+        if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], Parsed)):
             return None
+        parsed, source_hash = entry
         source = parsed.source_path
-        if source.is_symlink() or digest(_read(source) or b"") != source_hash:
+        if parsed.path != path or source is None or source.is_symlink() or \
+                digest(_read(source) or b"") != source_hash:
             return None
         self.files[path] = (key, source_hash)
+        self._entries[key] = entry
         return parsed
 
     def _store(self, parsed: Parsed, key: str) -> None:
@@ -107,19 +148,14 @@ class ParseStore:
             return  # not clean, or the file changed while it was parsed: not stored under this key
         source_hash = digest(parsed.text.encode("utf-8"))
         self.files[parsed.path] = (key, source_hash)
-        target = self._entry(key)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f".{target.name}.{os.getpid()}")
-            tmp.write_bytes(pickle.dumps((parsed, source_hash), protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(tmp, target)
-        except OSError:
-            pass  # a cache that cannot be written is only a slower next build
+        self._entries[key] = (parsed, source_hash)
 
     def parse(self, paths: list[Path], workers: int | None, parallel_from: int = PARALLEL_FROM) -> Iterator[Parsed]:
-        """The results for ``paths`` in order: stored ones loaded, the others parsed and stored."""
+        """The results for ``paths`` in order: stored ones loaded, the others parsed (and kept for
+        ``save``)."""
         keys = {p: digest(self.version, _read(p) or b"") for p in paths}
-        hits = {p: hit for p in paths if self.trust and (hit := self._load(p, keys[p])) is not None}
+        packed = self._packed() if self.trust else {}
+        hits = {p: hit for p in paths if (hit := self._hit(p, keys[p], packed.get(keys[p]))) is not None}
         self.hits = len(hits)
         fresh = parse_report_files([p for p in paths if p not in hits], workers, parallel_from)
         for path in paths:
@@ -129,6 +165,29 @@ class ParseStore:
             parsed = next(fresh)
             self._store(parsed, keys[path])
             yield parsed
+
+    def save(self) -> None:
+        """Store this load's results that the pack lacks: in the delta, or, when the delta or the
+        pack's unused results have grown too large, as a new pack (with an empty delta)."""
+        delta = {k: v for k, v in self._entries.items() if k not in self._packed_keys}
+        unused = len(self._packed_keys - self._entries.keys())
+        whole = max(len(delta), unused) * self.REWRITE > len(self._packed_keys)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            if whole:
+                self._write(self.folder / DELTA, {})
+                self._write(self.pack, self._entries)
+                self._packed_keys = frozenset(self._entries)
+            else:
+                self._write(self.folder / DELTA, delta)
+        except OSError:
+            pass  # a cache that cannot be written is only a slower next build
+
+    def _write(self, path: Path, entries: dict[str, Entry]) -> None:
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        with open(tmp, "wb") as f:
+            pickle.dump((self.version, entries), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
 
 
 @dataclass(frozen=True)

@@ -150,9 +150,17 @@ def delete_stale(out_dir: Path, produced: set[str], keep: tuple[str, ...]) -> li
 
 
 def stale_files(out_dir: Path, produced: set[str], keep: tuple[str, ...],
-                folders: list[str] | None = None) -> list[str]:
+                folders: list[str] | None = None, only: Iterable[str] | None = None) -> list[str]:
     """The files (and symlinks) under ``out_dir`` the site no longer produces, relative; the
-    top-level folders in ``keep`` are not even walked. ``folders`` collects the folders walked."""
+    top-level folders in ``keep`` are not even walked. ``folders`` collects the folders walked.
+
+    ``only`` (an incremental build): the files directly in ``out_dir`` and under these folders
+    (relative), the only places where the outputs of what changed can have been."""
+    if only is not None:
+        top = [e.name for e in os.scandir(out_dir) if not e.is_dir(follow_symlinks=False) and e.name not in produced]
+        return top + [f"{rel}/{name}" for rel in only if os.path.isdir(out_dir / rel)
+                      for name in stale_files(out_dir / rel, {p[len(rel) + 1:] for p in produced
+                                                              if p.startswith(f"{rel}/")}, ())]
     stale = []
     for folder, dirs, names in os.walk(out_dir):
         rel_dir = os.path.relpath(folder, out_dir)
