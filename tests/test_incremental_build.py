@@ -29,6 +29,7 @@ from portal.load import load_content
 from portal.search import index_site
 from portal.searchbundles import Indexing
 from portal.searchcache import BundleStore
+from portal.sitemap import site_map
 from tests import test_incremental
 
 pristine, content = test_incremental.pristine, test_incremental.content  # the same synthetic corpus (fixtures)
@@ -245,3 +246,18 @@ def test_a_commit_killed_halfway_is_finished_by_the_next_build(tmp_path: Path) -
     assert not staged.exists()
     assert {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in out.rglob("*") if p.is_file()} == {
         "a/page.html": "new", "b/added.html": "added", "same.html": "same", "pagefind/x": "new index"}
+
+
+def test_an_unchanged_site_is_left_alone(content: Path, tmp_path: Path) -> None:
+    """Nothing changed: no report parsed, only the site-wide outputs produced, and not a file of the
+    live site replaced (a deploy that syncs by inode or time uploads nothing), except the search
+    index, which every build replaces whole (its catalog is written again, with the same bytes)."""
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    _build(content, out, cache)
+    before = {p: p.stat().st_ino for p in out.rglob("*") if p.is_file() and "pagefind" not in p.parts}
+    again = _build(content, out, cache)
+    assert (again.parsed, again.changed) == (0, 0)
+    always = [o.url for o in site_map(load_content(content), base_url=BASE) if o.agency is o.made_from is None]
+    assert "/years/2023/" not in always and "/years/" in always and "/data/reports.json" in always
+    assert again.rendered == len(always)
+    assert {p: p.stat().st_ino for p in out.rglob("*") if p.is_file() and "pagefind" not in p.parts} == before
