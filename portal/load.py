@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -312,7 +312,7 @@ def load_content(content_dir: Path, *, workers: int | None = None, cache: ParseC
                               item.checks))
     if problems:
         raise ContentError(problems)
-    return build_model(content_dir, list(agencies.values()), reports)
+    return build_model(content_dir, list(agencies.values()), reports, getattr(cache, "cross_year", cross_year))
 
 
 def suggest_agency(written: str, agencies: dict[str, Agency]) -> str | None:
@@ -340,13 +340,20 @@ def _hint_agency(parsed: Parsed, agencies: dict[str, Agency], named: set[str]) -
     return replace(parsed, problems=hinted(parsed.problems), after=hinted(parsed.after))
 
 
-def build_model(content_dir: Path, agencies: list[Agency], reports: list[Report]) -> Site:
-    """Join reports with the previous year's report of the same agency for cross-year checks."""
+def cross_year(previous: Report, report: Report) -> tuple[Check, ...]:
+    """The checks of a report against the previous year's (``checks.check_years``)."""
+    return tuple(map(share, check_years(previous.data, report.data)))
+
+
+def build_model(content_dir: Path, agencies: list[Agency], reports: list[Report],
+                checked: Callable[[Report, Report], tuple[Check, ...]] = cross_year) -> Site:
+    """Join reports with the previous year's report of the same agency for cross-year checks
+    (``checked``: ``cross_year``, or a cache of its results: ``buildcache.ParseStore``)."""
     by_key = {r.key: r for r in reports}
     joined = []
     for r in sorted(reports, key=lambda r: r.key):
         prev = by_key.get((r.agency.slug, r.year - 1))
-        checks = r.checks + tuple(map(share, check_years(prev.data, r.data))) if prev else r.checks
+        checks = r.checks + checked(prev, r) if prev else r.checks
         joined.append(Report(r.agency, r.year, r.data, r.text, r.yaml_path, r.source_path, checks))
     forget_shared()
     return Site(tuple(sorted(agencies, key=lambda a: a.slug)), tuple(joined), content_dir)

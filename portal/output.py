@@ -64,7 +64,7 @@ class ChangedBytesWriter:
             if isinstance(data, bytes) and _holds(live, data):
                 return False
             _dump(target, data)
-            if not isinstance(data, bytes) and _same_file(target, live):
+            if not isinstance(data, bytes) and _same_file(target, live):  # sizes first: rarely read
                 os.unlink(target)
                 return False
             return True
