@@ -3,12 +3,17 @@ atomic swap into the output folder.
 
 Two entry points share one path of rendering:
 
-- ``build_site(content, out)`` — the deploy build. It renders into a sibling temporary folder
-  and swaps it in with two renames, so a reader or a deploy never sees a half-written site, and
-  a failed build (bad content, a bug, a failing search index, ``--strict`` warnings) leaves the
-  previous site exactly as it was. It starts from a hard-linked copy of the previous site and
+- ``build_site(content, out)`` — the deploy build. A full build renders into a sibling temporary
+  folder and swaps it in with two renames, so a reader or a deploy never sees a half-written site,
+  and a failed build (bad content, a bug, a failing search index, ``--strict`` warnings) leaves
+  the previous site exactly as it was. It starts from a hard-linked copy of the previous site and
   replaces what changed (``output``); with no previous site the folder starts empty and files
   are written straight in. The search index is built meanwhile, in a child (``indexing``).
+  With a ``cache`` (the CLI's default) the build is incremental when it can be: reports parsed
+  before are not parsed again, only the outputs made from what changed since the live site was
+  built are rendered (``buildcache``), only the search bundles whose records changed are indexed
+  (``searchcache``), and the changed files are staged and committed into the live site
+  (``output.commit_staged``) — the same bytes as a full build, which ``full`` forces.
 - ``write_site(site, out)`` — the dev server's fast rebuild: it writes only the files whose
   bytes changed (and deletes the ones no longer produced) into an existing folder.
 
