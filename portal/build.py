@@ -3,12 +3,17 @@ atomic swap into the output folder.
 
 Two entry points share one path of rendering:
 
-- ``build_site(content, out)`` — the deploy build. It renders into a sibling temporary folder
-  and swaps it in with two renames, so a reader or a deploy never sees a half-written site, and
-  a failed build (bad content, a bug, a failing search index, ``--strict`` warnings) leaves the
-  previous site exactly as it was. It starts from a hard-linked copy of the previous site and
+- ``build_site(content, out)`` — the deploy build. A full build renders into a sibling temporary
+  folder and swaps it in with two renames, so a reader or a deploy never sees a half-written site,
+  and a failed build (bad content, a bug, a failing search index, ``--strict`` warnings) leaves
+  the previous site exactly as it was. It starts from a hard-linked copy of the previous site and
   replaces what changed (``output``); with no previous site the folder starts empty and files
   are written straight in. The search index is built meanwhile, in a child (``indexing``).
+  With a ``cache`` (the CLI's default) the build is incremental when it can be: reports parsed
+  before are not parsed again, only the outputs made from what changed since the live site was
+  built are rendered (``buildcache``), only the search bundles whose records changed are indexed
+  (``searchcache``), and the changed files are staged and committed into the live site
+  (``output.commit_staged``) — the same bytes as a full build, which ``full`` forces.
 - ``write_site(site, out)`` — the dev server's fast rebuild: it writes only the files whose
   bytes changed (and deletes the ones no longer produced) into an existing folder.
 
@@ -26,6 +31,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .buildcache import Inputs, ParseStore, code_version, forget_inputs
 from .errors import ContentError, Problem, display_path
 from .findings import reviewed_untraced
 from .indexing import IndexChild
@@ -34,12 +40,14 @@ from .model import Site
 from .output import (
     MARKER,
     ChangedBytesWriter,
+    commit_staged,
     delete_stale,
     hardlink_copy,
     locked,
     recover,
     search_sibling,
     siblings,
+    stale_files,
     swap,
     unsafe_output,
 )
@@ -63,8 +71,24 @@ class BuildResult:
     exit_code: int
     pages: int = 0  # files written into the site (pages, downloads, static assets)
     changed: int = 0  # of those, how many differ from the previous site
+    rendered: int = 0  # outputs produced (the rest were kept from the previous site: inputs unchanged)
+    parsed: int = 0  # report files parsed (the rest came from the cache)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    steps: dict[str, float] = field(default_factory=dict)  # wall seconds of each step, for the benchmark
+
+
+class Steps:
+    """Wall time between laps, by the name of the step that ended."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[name] = self.seconds.get(name, 0.0) + now - self._last
+        self._last = now
 
 
 def write_site(site: Site, out_dir: Path, *, base_url: str | None = None, keep: Iterable[str] = KEEP,
@@ -78,18 +102,24 @@ def write_site(site: Site, out_dir: Path, *, base_url: str | None = None, keep: 
     ``select`` (the dev server) renders only the outputs it accepts, e.g. those made from one
     agency (``Output.agency``) after a save under ``reports/<slug>/``; stale files are still
     looked for across the whole site.
+
+    Writing into a folder outside a build means the record of what it was built from
+    (``buildcache.Inputs``) no longer holds: it is deleted, so the next build renders everything.
     """
+    forget_inputs(out_dir)
     return _write(site, out_dir, base_url=base_url, keep=keep, progress=progress, parallelism=parallelism,
                   select=select)[0]
 
 
 def _write(site: Site, out_dir: Path, *, base_url: str | None, keep: Iterable[str],
            progress: Callable[[int], None] | None, parallelism: Parallelism = PARALLELISM,
-           fresh: bool = False, select: Callable[[Output], bool] | None = None) -> tuple[list[Path], int]:
-    """``write_site``, also returning how many files the site has.
+           fresh: bool = False, select: Callable[[Output], bool] | None = None,
+           against: Path | None = None) -> tuple[list[Path], set[str], int]:
+    """``write_site``, also returning every file the site has and how many outputs were produced.
 
     ``fresh`` says ``out_dir`` is a new, empty, private folder: files are written without
-    comparing, and there is nothing stale to delete."""
+    comparing, and there is nothing stale to delete. ``against``: a staging folder is written,
+    holding only the files whose bytes the live site there does not hold."""
     out_dir.mkdir(parents=True, exist_ok=True)
     cache = SiteCache(site)
     base_url = base_url or resolve_address(site.content_dir).url
@@ -103,7 +133,7 @@ def _write(site: Site, out_dir: Path, *, base_url: str | None, keep: Iterable[st
         raise RuntimeError(f"two outputs write {clash}: the site map has a URL clash")
     if select is not None:
         outputs = [o for o in outputs if select(o)]
-    writer = ChangedBytesWriter(out_dir, fresh)
+    writer = ChangedBytesWriter(out_dir, fresh, against)
 
     def write(chunk: Sequence[Output]) -> list[str]:
         return [o.path for o in chunk if writer.write(o.path, o.produce())]
@@ -116,7 +146,7 @@ def _write(site: Site, out_dir: Path, *, base_url: str | None, keep: Iterable[st
                                                    alone=lambda o: o.site_download)]
     if not fresh:
         changed += delete_stale(out_dir, produced, tuple(keep))
-    return changed, len(outputs)
+    return changed, produced, len(outputs)
 
 
 NAMED = 5
@@ -153,14 +183,18 @@ def _warnings(site: Site, address: Address) -> list[str]:
     return out
 
 
-def _start_index(site: Site, folder: Path, warnings: list[str]) -> IndexChild | None:
+def _start_index(site: Site, folder: Path, warnings: list[str], store: ParseStore | None) -> IndexChild | None:
     """The search index, built in a child while this process renders the pages.
 
     Why: rendering and indexing each keep about one core busy (Pagefind's service works mostly
     on one thread, and the Python side of indexing is one more), so on a 2-core machine running
     them together saves most of the shorter one's time."""
     try:
-        return IndexChild(site, folder, narrow=True)
+        from .searchbundles import Indexing
+        from .searchcache import BundleStore
+
+        indexing = Indexing(store=BundleStore(store.folder, store.version, store.trust)) if store else None
+        return IndexChild(site, folder, narrow=True, indexing=indexing)
     except ImportError as exc:  # optional: a build without the search package still publishes
         warnings.append(f"未建搜索索引：无法导入 portal.search（{exc}）；加 --no-search 可不再提示")
         return None
@@ -168,7 +202,7 @@ def _start_index(site: Site, folder: Path, warnings: list[str]) -> IndexChild | 
 
 def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict: bool = False,
                progress: bool = True, base_url: str | None = None,
-               parallelism: Parallelism = PARALLELISM) -> BuildResult:
+               parallelism: Parallelism = PARALLELISM, cache: Path | None = None, full: bool = False) -> BuildResult:
     """Build the whole site into ``out_dir`` atomically; see the module docstring.
 
     ``base_url`` (``--base-url``) overrides the configured public address (``settings``).
@@ -177,8 +211,14 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
     before anything is rendered, and the previous site is kept too.
 
     Each warning is shown once: printed when ``progress`` (the CLI), else logged.
+
+    With a ``cache`` folder (``buildcache``), report files whose bytes were parsed before are not
+    parsed again, and only the outputs whose inputs changed since the live site was built are
+    rendered (the others are kept from it): the result is byte for byte a full build's. ``full``
+    trusts neither the cache nor the live site (the cache is still written, for the next build).
     """
     start = time.perf_counter()
+    steps = Steps()
     out_dir = out_dir.resolve()
     if problem := unsafe_output(content_dir, out_dir):
         raise ContentError([Problem(str(out_dir), problem, field="--out")])
@@ -188,45 +228,100 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
     warn: Callable[[str], None] = (lambda w: say(f"警告：{w}")) if progress else log.warning
     with locked(out_dir.parent):
         recover(out_dir)
-        site, address = _load(content_dir, base_url)
+        store = ParseStore(cache, code_version(), trust=not full) if cache is not None else None
+        site, address = _load(content_dir, base_url, store)
+        steps.lap("load")
+        select, inputs, folders = _changed(content_dir, out_dir, address.url, store, full)
         warnings = _warnings(site, address)
         for w in warnings:
             warn(w)
         if strict and warnings:
             return _refused(out_dir, warnings, say, start)
+        # Incremental (a record of the live site's inputs, see ``buildcache.Inputs``): only the
+        # files whose bytes change are staged, then committed; else a hard-linked copy, swapped in.
+        staged = select is not None and (out_dir / MARKER).is_file()
+        steps.lap("select")
         try:
-            fresh = hardlink_copy(out_dir, new, skip=KEEP)
+            fresh = True if staged else hardlink_copy(out_dir, new, skip=KEEP)
+            if staged:
+                new.mkdir(parents=True)
+            select = select if staged else None
+            steps.lap("copy")
             # Frozen from before the index child forks until it is done: see ``parallel.frozen``.
             # The key figures are computed by ``_write``, after the fork: the index child needs
             # none of them, and starts sooner.
             with frozen():
-                indexing = _start_index(site, search_dir, warnings) if search else None
+                indexing = _start_index(site, search_dir, warnings, store) if search else None
                 if search and indexing is None:
                     warn(warnings[-1])
                     if strict:
                         shutil.rmtree(new)
                         return _refused(out_dir, warnings, say, start)
                 try:
-                    changed, written = _write(site, new, base_url=address.url, keep=(), fresh=fresh,
-                                              parallelism=parallelism,
-                                              progress=lambda n: say(f"  … 已写入 {n} 个文件"))
+                    changed, produced, rendered = _write(site, new, base_url=address.url, keep=(), fresh=fresh,
+                                                        parallelism=parallelism, select=select,
+                                                        against=out_dir if staged else None,
+                                                        progress=lambda n: say(f"  … 已写入 {n} 个文件"))
+                    steps.lap("render")
                     if indexing:
                         indexing.move_into(new)
+                    steps.lap("index")
                 except BaseException:
                     if indexing:
                         indexing.cancel()
                     raise
-            swap(new, out_dir, old)
+            forget_inputs(out_dir)  # until the new site's are saved: a crash in between renders everything
+            if staged:
+                stale = stale_files(out_dir, produced, KEEP, only=folders)
+                commit_staged(new, out_dir, stale, KEEP)
+                changed += [out_dir / rel for rel in stale]
+            else:
+                swap(new, out_dir, old)
+            if inputs is not None:
+                inputs.save(out_dir)
+            steps.lap("commit" if staged else "swap")
         except BaseException:
             shutil.rmtree(new, ignore_errors=True)
             raise
+        if store is not None:
+            store.save()  # after publishing: a build that failed has nothing to add
+            steps.lap("cache")
     seconds = time.perf_counter() - start
-    say(f"已构建 {out_dir}：{written} 个文件（{len(changed)} 个有改动），{len(site.reports)} 份报告，"
-        f"{len(warnings)} 条警告，用时 {seconds:.2f} 秒；本站网址 {address.url}")
-    return BuildResult(0, written, len(changed), warnings, seconds)
+    parsed = len(site.reports) - (store.hits if store else 0)
+    written = len(produced)
+    say(f"已构建 {out_dir}：{written} 个文件（生成 {rendered} 个，{len(changed)} 个有改动），"
+        f"{len(site.reports)} 份报告（解析 {parsed} 份），{len(warnings)} 条警告，用时 {seconds:.2f} 秒；"
+        f"本站网址 {address.url}")
+    return BuildResult(0, written, len(changed), rendered, parsed, warnings, seconds, steps.seconds)
 
 
-def _load(content_dir: Path, base_url: str | None) -> tuple[Site, Address]:
+Selected = tuple[Callable[[Output], bool] | None, Inputs | None, list[str] | None]
+"""The outputs to render (None: all of them), the inputs to record for the new site, and the
+folders where files the site no longer produces can be (None: anywhere)."""
+
+
+def _changed(content_dir: Path, out_dir: Path, base_url: str, store: ParseStore | None, full: bool) -> Selected:
+    """What this build must render: the outputs whose inputs differ from the live site's record
+    (``buildcache.Inputs``): an agency's when its report files changed, a year page when that
+    year's did, the other site-wide ones always. Without a cache: everything, and nothing recorded."""
+    if store is None:
+        return None, None, None
+    inputs = Inputs.of(content_dir, store.version, base_url, store.files)
+    changed = None if full else inputs.changed(Inputs.of_site(out_dir))
+    if changed is None:
+        return None, inputs, None
+
+    def made_from_changed(o: Output) -> bool:
+        if o.agency is not None:
+            return o.agency in changed
+        return o.made_from is None or not o.made_from.isdisjoint(changed)
+
+    folders = [f"{top}/{key}" for key in sorted(changed) if ":" not in key for top in ("reports", "agencies")]
+    folders += [f"years/{key.removeprefix('year:')}" for key in sorted(changed) if key.startswith("year:")]
+    return made_from_changed, inputs, folders
+
+
+def _load(content_dir: Path, base_url: str | None, store: ParseStore | None = None) -> tuple[Site, Address]:
     """The content and the site's address, or a ``ContentError`` with the problems of both."""
     problems: list[Problem] = []
     address = site = None
@@ -235,7 +330,7 @@ def _load(content_dir: Path, base_url: str | None) -> tuple[Site, Address]:
     except ContentError as exc:
         problems += exc.problems
     try:
-        site = load_content(content_dir)
+        site = load_content(content_dir, cache=store)
     except ContentError as exc:
         problems += exc.problems
     if problems or site is None or address is None:
@@ -248,4 +343,4 @@ def _refused(out_dir: Path, warnings: list[str], say: Callable[[str], None], sta
     kept = (f"原有的站点 {out_dir} 保持不变" if (out_dir / MARKER).is_file()
             else f"没有写入 {out_dir}")
     say(f"严格模式（--strict）：有 {len(warnings)} 条警告，未发布新站点；{kept}")
-    return BuildResult(1, 0, 0, warnings, time.perf_counter() - start)
+    return BuildResult(1, warnings=warnings, seconds=time.perf_counter() - start)

@@ -31,6 +31,10 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--no-search", action="store_true", help="不建搜索索引（更快）")
     b.add_argument("--strict", action="store_true", help="有警告也算失败（上线前用）")
     b.add_argument("--base-url", metavar="URL", help="本站网址，优先于 content/site.yaml 和环境变量 URL")
+    b.add_argument("--full", action="store_true",
+                   help="完整构建：不用缓存、不沿用现有站点的文件（结果与增量构建逐字节相同）")
+    b.add_argument("--cache", type=Path, metavar="DIR",
+                   help="构建缓存文件夹（默认在输出文件夹旁：.<输出名>.cache；缺失或损坏时即完整构建）")
     c = sub.add_parser("check", help="检查 content/，列出所有问题", description="检查内容，列出所有问题；不生成网站")
     common(c)
     c.add_argument("--write-schema", action="store_true", help="重写 content/schema/*.json（供编辑器自动补全）")
@@ -61,9 +65,11 @@ def main(argv: list[str]) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     from .build import build_site
+    from .buildcache import default_cache
 
     return build_site(args.content, args.out, search=not args.no_search, strict=args.strict,
-                      base_url=args.base_url).exit_code
+                      base_url=args.base_url, full=args.full,
+                      cache=args.cache or default_cache(args.out.resolve())).exit_code
 
 
 def _serve(args: argparse.Namespace) -> int:

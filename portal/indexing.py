@@ -15,6 +15,7 @@ import os
 import shutil
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from .model import Site
 from .parallel import Child
@@ -28,12 +29,14 @@ class IndexChild:
     memory either needs alone. ``nice`` lowers the child's priority (the dev server: the next
     rebuild wins the CPU)."""
 
-    def __init__(self, site: Site, folder: Path, *, narrow: bool = False, nice: int = 0):
+    def __init__(self, site: Site, folder: Path, *, narrow: bool = False, nice: int = 0, indexing: Any = None):
+        """``indexing``: a ``searchbundles.Indexing`` (e.g. with the build's bundle cache); None: the default."""
         from .search import index_site  # here: an ImportError is the caller's to report
 
         self.folder = folder
         self._wide = multiprocessing.get_context("fork").Event() if narrow else None
-        self._child = Child(partial(_index_into, index_site, site, folder, self._wide, nice), "search index")
+        self._child = Child(partial(_index_into, partial(index_site, indexing=indexing), site, folder, self._wide,
+                                    nice), "search index")
 
     def widen(self) -> None:
         if self._wide is not None:

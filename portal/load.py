@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -323,7 +323,7 @@ def load_content(content_dir: Path, *, workers: int | None = None, cache: ParseC
                               item.checks, item.trace, item.untraced))
     if problems:
         raise ContentError(problems)
-    return build_model(content_dir, list(agencies.values()), reports)
+    return build_model(content_dir, list(agencies.values()), reports, getattr(cache, "cross_year", cross_year))
 
 
 def suggest_agency(written: str, agencies: dict[str, Agency]) -> str | None:
@@ -351,14 +351,20 @@ def _hint_agency(parsed: Parsed, agencies: dict[str, Agency], named: set[str]) -
     return replace(parsed, problems=hinted(parsed.problems), after=hinted(parsed.after))
 
 
-def build_model(content_dir: Path, agencies: list[Agency], reports: list[Report]) -> Site:
-    """Join reports with the previous year's report of the same agency for cross-year checks."""
+def cross_year(previous: Report, report: Report) -> tuple[Check, ...]:
+    """The checks of a report against the previous year's (``checks.check_years``)."""
+    return tuple(map(share, check_years(previous.data, report.data)))
+
+
+def build_model(content_dir: Path, agencies: list[Agency], reports: list[Report],
+                checked: Callable[[Report, Report], tuple[Check, ...]] = cross_year) -> Site:
+    """Join reports with the previous year's report of the same agency for cross-year checks
+    (``checked``: ``cross_year``, or a cache of its results: ``buildcache.ParseStore``)."""
     by_key = {r.key: r for r in reports}
     joined = []
     for r in sorted(reports, key=lambda r: r.key):
         prev = by_key.get((r.agency.slug, r.year - 1))
-        across = check_years(prev.data, r.data) if prev else check_no_previous(r.data)
-        checks = r.checks + tuple(map(share, across))
-        joined.append(replace(r, checks=checks))
+        across = checked(prev, r) if prev else tuple(map(share, check_no_previous(r.data)))
+        joined.append(replace(r, checks=r.checks + across))
     forget_shared()
     return Site(tuple(sorted(agencies, key=lambda a: a.slug)), tuple(joined), content_dir)

@@ -83,12 +83,7 @@ def run_chunks(items: Sequence[T], run: Callable[[Sequence[T]], list[str]], para
     global _job
     workers = parallelism.processes
     if workers < 2 or len(items) < parallelism.parallel_from:
-        done = []
-        for start in range(0, len(items), PROGRESS_EVERY):
-            done += run(items[start:start + PROGRESS_EVERY])
-            if progress and start + PROGRESS_EVERY <= len(items):
-                progress(start + PROGRESS_EVERY)
-        return done
+        return _serial(items, run, progress, [item for item in items if alone(item)] if workers >= 2 else [])
     heavy = [item for item in items if alone(item)]
     items = [item for item in items if not alone(item)]
     chunks = [(i, min(i + parallelism.chunk, len(items))) for i in range(0, len(items), parallelism.chunk)]
@@ -116,6 +111,28 @@ def run_chunks(items: Sequence[T], run: Callable[[Sequence[T]], list[str]], para
         finally:
             _job = None
     return results
+
+
+def _serial(items: Sequence[T], run: Callable[[Sequence[T]], list[str]], progress: Callable[[int], None] | None,
+            heavy: Sequence[T]) -> list[str]:
+    """Too few items for a pool: this process runs them, but the ``heavy`` ones in a child beside
+    it (an incremental build at scale: a few pages, and the site-wide downloads of every report)."""
+    side = None
+    if heavy:
+        items = [item for item in items if item not in heavy]
+        with frozen():
+            side = Child(lambda: run(heavy), "portal-downloads")
+    done = []
+    try:
+        for start in range(0, len(items), PROGRESS_EVERY):
+            done += run(items[start:start + PROGRESS_EVERY])
+            if progress and start + PROGRESS_EVERY <= len(items):
+                progress(start + PROGRESS_EVERY)
+        return done + (side.result() if side else [])
+    except BaseException:
+        if side:
+            side.cancel()
+        raise
 
 
 @contextmanager

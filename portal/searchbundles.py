@@ -123,6 +123,14 @@ def clashing(bundles: list[Bundle]) -> list[Bundle]:
     return out
 
 
+class BundleCache(Protocol):
+    """Written bundles kept by what they are made from (``searchcache.BundleStore``)."""
+
+    def restore(self, bundle: Bundle) -> bool: ...
+
+    def save(self, bundle: Bundle) -> None: ...
+
+
 class Signal(Protocol):
     """``threading.Event`` or ``multiprocessing.Event``: something set once, from elsewhere."""
 
@@ -153,6 +161,8 @@ async def write_bundles(bundles: list[Bundle], indexing: Indexing, widen: Signal
     widening = asyncio.create_task(_widen(running, workers - 1, widen)) if widen and workers > 1 else None
 
     async def one(bundle: Bundle) -> None:
+        if indexing.store is not None and await asyncio.to_thread(indexing.store.restore, bundle):
+            return
         async with ahead:
             async with python_turn:
                 await asyncio.to_thread(shutil.rmtree, bundle.staging, True)  # a bundle indexed again
@@ -164,6 +174,8 @@ async def write_bundles(bundles: list[Bundle], indexing: Indexing, widen: Signal
             pages = await asyncio.to_thread(indexing.read_pages, bundle.staging / "out")
             bundle.urls = fragment_urls(pages)
             await asyncio.to_thread(bundle.keep)
+            if indexing.store is not None:
+                await asyncio.to_thread(indexing.store.save, bundle)
 
     try:
         await asyncio.gather(*(one(b) for b in bundles))
@@ -265,6 +277,8 @@ class Indexing:
     """Indexes ``staging/site`` into ``staging/out``."""
     read_pages: Callable[[Path], dict[str, dict[str, object]]] = read_fragments
     """A written bundle's pages as Pagefind recorded them, by page id."""
+    store: BundleCache | None = None
+    """Bundles indexed before, restored instead of indexed again (``searchcache``); None: none."""
 
     @property
     def services(self) -> int:

@@ -99,6 +99,12 @@ class Record:
     meta: dict[str, str]
     row: list[object]  # catalog row: see describe() in search.js
     tables: int = 0  # a report's table mask: the pieces of their labels are not indexed
+    made_from: Callable[[], str] | None = None
+    """What the document is made from, when that is cheaper to hash than the document itself (a
+    report's text and names): the search cache's key (``searchcache``). None: the document."""
+
+    def source(self) -> str:
+        return (self.made_from or self.make_document)()
 
     @property
     def body(self) -> str:
@@ -119,7 +125,13 @@ def report_record(report: Report, agency_index: int, slice_index: int) -> Record
         row=["r", agency_index, report.year, slice_index, tables]
         + ([] if report.title == default_title else [report.title]),
         tables=tables,
+        made_from=partial(_report_source, report),
     )
+
+
+def _report_source(report: Report) -> str:
+    """Everything ``indexed_document`` reads of a report (the rest is code)."""
+    return f"{report.text}\0{report_names(report)}"
 
 
 def agency_record(agency: Agency, agency_index: int) -> Record:

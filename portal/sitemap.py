@@ -116,6 +116,9 @@ class Output:
     """The agency whose registry entry and reports alone it is made from (a report is compared
     only with the same agency's other years); None: made from the whole site."""
     produce: Callable[[], Bytes]
+    made_from: frozenset[str] | None = None
+    """For a site-wide output, finer: the keys of what it is made from besides the registry and the
+    list of years (``year:<n>``: that year's reports), for the incremental build; None: everything."""
 
     @property
     def site_download(self) -> bool:
@@ -124,8 +127,9 @@ class Output:
         return self.kind == DOWNLOAD and self.agency is None
 
 
-def output(url: str, kind: str, agency: str | None, produce: Callable[[], Bytes]) -> Output:
-    return Output(url, url_to_path(url), kind, agency, produce)
+def output(url: str, kind: str, agency: str | None, produce: Callable[[], Bytes], *,
+           made_from: frozenset[str] | None = None) -> Output:
+    return Output(url, url_to_path(url), kind, agency, produce, made_from)
 
 
 def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Environment | None = None,
@@ -141,11 +145,13 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
     out: list[Output] = []
     indexable: list[str] = []  # what sitemap.xml lists
 
-    def page(template: str, meta: Meta, make: Callable[..., Any], *args: Any, agency: str | None = None) -> None:
+    def page(template: str, meta: Meta, make: Callable[..., Any], *args: Any, agency: str | None = None,
+             made_from: frozenset[str] | None = None) -> None:
         """The page whose context is ``make(meta, *args)``, built when it is rendered."""
         if meta.indexable:
             indexable.append(meta.url)
-        out.append(output(meta.url, PAGE, agency, partial(render_page, env, template, partial(make, meta, *args))))
+        out.append(output(meta.url, PAGE, agency, partial(render_page, env, template, partial(make, meta, *args)),
+                          made_from=made_from))
 
     # the site-wide downloads, then each report's own three
     out.append(output("/data/reports.json", DOWNLOAD, None, lambda: reports_json(site)))
@@ -191,7 +197,7 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
             f"{year}年度", year.url, f"{year}年度各机构政府信息公开工作年度报告的主要数字对比与合计。",
             "years", (("首页", "/"), ("年度", "/years/")),
         ), year_context, year, years[i - 1] if i > 0 else None, years[i + 1] if i + 1 < len(years) else None,
-            cache)
+            cache, made_from=frozenset({f"year:{year.number}"}))
 
     # /jurisdictions/, each level of the registry's jurisdiction paths with its Atom feed, each agency's
     # feed, and /coverage/: a jurisdiction is made from many agencies (None: the whole site, for now)

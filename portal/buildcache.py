@@ -1,0 +1,307 @@
+"""The build's content-addressed cache, and what the live site was built from.
+
+Why: after a one-report edit, re-parsing, re-validating and re-checking every report costs most of
+a build's load step (about 4 ms of CPU a report). The cache keeps each report file's ``Parsed``
+result under the hash of the code version and the file's bytes, and its source text's hash beside
+it, so a result is reused only for exactly the bytes it was made from: nothing in it can go stale,
+and a missing, foreign or corrupt entry is only a miss (the file is parsed again). Where it lives is
+passed in (``build_site(cache=…)``; the CLI's default is a folder beside the output, gitignored).
+
+``Inputs`` says what the site is made from, as hashes: the code and every content file that is
+not a report (``everything``), and each report file with its source text (``reports``). It is
+written beside the live site after a build (``Inputs.save``), naming that site folder's identity,
+so the next build renders only the outputs made from what changed (``sitemap.Output.agency`` and
+``made_from``) and trusts the rest of the live site. It is not a dependency database: the dependencies are the site
+map's, recomputed every build; it only records hashes of what the live site was made from. Any
+doubt — another folder, another code version, a dev server having written into the site
+(``build.write_site`` deletes the record) — means every output is rendered again.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import os
+import pickle
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .checks import Check
+from .load import PARALLEL_FROM, REPORTS, Parsed, cross_year, parse_report_files
+from .model import Report
+
+REPO = Path(__file__).resolve().parent.parent
+PACK, DELTA = "parsed.pickle", "parsed-delta.pickle"
+"""The parsed report files, in the cache folder (``ParseStore``), and those added since the pack."""
+CODE = ("portal", "templates", "static")
+"""What the code version is the hash of (with the Python and Pagefind versions)."""
+
+
+def digest(*parts: bytes | str) -> str:
+    h = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def code_version(root: Path = REPO) -> str:
+    """The hash of every file of the code that produces the site: a change to any of them makes
+    every cache entry a miss (an entry made by other code is never trusted)."""
+    try:
+        from importlib.metadata import version
+
+        pagefind = version("pagefind")
+    except Exception:  # noqa: BLE001 - not installed: the build without search
+        pagefind = "none"
+    parts: list[bytes | str] = [sys.version, pagefind]
+    for top in CODE:
+        for path in sorted((root / top).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                parts += [path.relative_to(root).as_posix(), path.read_bytes()]
+    return digest(*parts)
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _inputs_hash(parsed: Parsed, text: bytes) -> str:
+    """The hash of what a report file's result read besides the file itself: its source text and,
+    when the kept original is a file of its own (a PDF, a Word file), the original, whose recorded
+    SHA-256 loading checks (``provenance.check_original``): a replaced original must be a miss."""
+    source = (parsed.data or {}).get("source") or {}
+    name = source.get("original_file") if isinstance(source, dict) else None
+    if not isinstance(name, str) or not name or "/" in name or "\\" in name or \
+            (parsed.source_path is not None and name == parsed.source_path.name):
+        return digest(text)
+    return digest(text, _read(parsed.path.parent / name) or b"")
+
+
+Entry = tuple[Parsed, str]
+"""A report file's ``Parsed`` result and the hash of the inputs it read (``_inputs_hash``)."""
+
+
+@dataclass
+class ParseStore:
+    """``Parsed`` results by the hash of (code version, report file bytes); a drop-in for
+    ``load.ParseCache`` (``load_content(cache=…)``).
+
+    Why one file (``PACK``) for all of them and not a file each: a report's checks are three
+    quarters of its result, and most checks are one object shared by many reports
+    (``checks.shared``); pickled together they are written once, and the results load in a
+    fraction of the time one file each took (figures in docs/performance.md). Why a ``DELTA``
+    beside it: writing the whole pack again after a one-report edit would cost more than the
+    edit's build; the results the pack lacks go to the small delta, and the pack is written again
+    only when the delta, or the pack's results no longer used, have grown to a fraction of it.
+
+    Only clean results are stored (a file with problems fails the build anyway, and its problems
+    must be found again). ``files`` records, for this load, each report file's hash and its source
+    text's: what ``Inputs`` is made of."""
+
+    folder: Path
+    version: str
+    trust: bool = True  # False (``--full``): every file parsed again, the results still stored
+    files: dict[Path, tuple[str, str]] = field(default_factory=dict)
+    hits: int = 0
+    _entries: dict[str, Entry] = field(default_factory=dict)  # this load's, by key
+    _pairs: dict[tuple[str, str], tuple[Check, ...]] = field(default_factory=dict)  # stored cross-year checks
+    _pairs_used: dict[tuple[str, str], tuple[Check, ...]] = field(default_factory=dict)  # this load's
+    _packed_keys: frozenset[str] = frozenset()  # the keys the pack (not the delta) holds
+
+    REWRITE = 8
+    """The pack is written again when the delta, or its unused results, exceed 1/REWRITE of it."""
+
+    @property
+    def pack(self) -> Path:
+        return self.folder / PACK
+
+    def _read_pack(self, path: Path) -> dict[str, Entry]:
+        """The results a pack file holds, or none at all if it is missing, damaged or another code's.
+
+        The garbage collector is off meanwhile: unpickling makes millions of objects, none of them
+        garbage, and collecting while they arrive took half the time."""
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            with open(path, "rb") as f:
+                version, entries, pairs = pickle.load(f)
+            if version != self.version or not isinstance(entries, dict) or not isinstance(pairs, dict):
+                return {}
+            self._pairs.update(pairs)
+            return entries
+        except Exception:  # noqa: BLE001 - missing, truncated, foreign: those files are parsed again
+            return {}
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _packed(self) -> dict[str, Entry]:
+        packed = self._read_pack(self.pack)
+        self._packed_keys = frozenset(packed)
+        return {**packed, **self._read_pack(self.folder / DELTA)} if packed else {}
+
+    def cross_year(self, previous: Report, report: Report) -> tuple[Check, ...]:
+        """``load.cross_year``, kept by the hashes of the two report files (the checks read their
+        data only): recomputing them was a fifth of loading 20,000 stored reports."""
+        a, b = self.files.get(previous.yaml_path), self.files.get(report.yaml_path)
+        if a is None or b is None:
+            return cross_year(previous, report)
+        key = (a[0], b[0])
+        checks = self._pairs.get(key)
+        if checks is None:
+            checks = self._pairs[key] = cross_year(previous, report)
+        self._pairs_used[key] = checks
+        return checks
+
+    def _hit(self, path: Path, key: str, entry: object) -> Parsed | None:
+        """The stored result for the file whose bytes hash to ``key``, if its source text still
+        has the stored hash; None for a miss, whatever is wrong with the entry."""
+        if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], Parsed)):
+            return None
+        parsed, source_hash = entry
+        source = parsed.source_path
+        if parsed.path != path or source is None or source.is_symlink() or \
+                _inputs_hash(parsed, _read(source) or b"") != source_hash:
+            return None
+        self.files[path] = (key, source_hash)
+        self._entries[key] = entry
+        return parsed
+
+    def _store(self, parsed: Parsed, key: str) -> None:
+        if parsed.data is None or parsed.text is None or digest(self.version, _read(parsed.path) or b"") != key:
+            return  # not clean, or the file changed while it was parsed: not stored under this key
+        source_hash = _inputs_hash(parsed, parsed.text.encode("utf-8"))
+        self.files[parsed.path] = (key, source_hash)
+        self._entries[key] = (parsed, source_hash)
+
+    def parse(self, paths: list[Path], workers: int | None, parallel_from: int = PARALLEL_FROM) -> Iterator[Parsed]:
+        """The results for ``paths`` in order: stored ones loaded, the others parsed (and kept for
+        ``save``)."""
+        keys = {p: digest(self.version, _read(p) or b"") for p in paths}
+        packed = self._packed() if self.trust else {}
+        hits = {p: hit for p in paths if (hit := self._hit(p, keys[p], packed.get(keys[p]))) is not None}
+        self.hits = len(hits)
+        fresh = parse_report_files([p for p in paths if p not in hits], workers, parallel_from)
+        for path in paths:
+            if path in hits:
+                yield hits[path]
+                continue
+            parsed = next(fresh)
+            self._store(parsed, keys[path])
+            yield parsed
+
+    def save(self) -> None:
+        """Store this load's results that the pack lacks: in the delta, or, when the delta or the
+        pack's unused results have grown too large, as a new pack (with an empty delta)."""
+        delta = {k: v for k, v in self._entries.items() if k not in self._packed_keys}
+        unused = len(self._packed_keys - self._entries.keys())
+        whole = max(len(delta), unused) * self.REWRITE > len(self._packed_keys)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            if whole:
+                self._write(self.folder / DELTA, {}, {})
+                self._write(self.pack, self._entries, self._pairs_used)
+                self._packed_keys = frozenset(self._entries)
+            else:
+                packed = self._packed_keys
+                self._write(self.folder / DELTA, delta, {k: v for k, v in self._pairs_used.items()
+                                                         if k[0] not in packed or k[1] not in packed})
+        except OSError:
+            pass  # a cache that cannot be written is only a slower next build
+
+    def _write(self, path: Path, entries: dict[str, Entry], pairs: dict[tuple[str, str], tuple[Check, ...]]) -> None:
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        with open(tmp, "wb") as f:
+            pickle.dump((self.version, entries, pairs), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a site is made from, as hashes: see the module docstring."""
+
+    everything: str
+    reports: dict[str, str]  # "<agency>/<year>.yaml" → the hash of the file and its source text
+
+    @classmethod
+    def of(cls, content_dir: Path, version: str, base_url: str, files: dict[Path, tuple[str, str]]) -> Inputs:
+        """``files``: every report file's hash and its source's (``ParseStore.files``)."""
+        shared: list[bytes | str] = [version, base_url]
+        for folder, dirs, names in os.walk(content_dir):
+            if folder == str(content_dir):
+                dirs[:] = [d for d in dirs if d != REPORTS]
+            dirs.sort()
+            for name in sorted(names):
+                path = Path(folder, name)
+                shared += [path.relative_to(content_dir).as_posix(), _read(path) or b""]
+        return cls(digest(*shared), {f"{p.parent.name}/{p.name}": digest(*files[p]) for p in sorted(files)})
+
+    def changed(self, before: Inputs | None) -> set[str] | None:
+        """What changed since ``before``, as the keys outputs are made from (``sitemap.Output``):
+        the agencies whose report files changed, and ``year:<n>`` for the years of those files
+        (every year, when the set of years changed: each year page links the others). None:
+        anything may have (no record, or the code or a shared content file changed)."""
+        if before is None or before.everything != self.everything:
+            return None
+        files = {rel for rel in self.reports.keys() | before.reports.keys()
+                 if self.reports.get(rel) != before.reports.get(rel)}
+        years, years_before = _years(self.reports), _years(before.reports)
+        # a report is what its agency's next report is compared with (what changed since last year,
+        # repeats listed on the year page), so the next year's outputs are made from it too
+        edited = {rel.split("/")[1].removesuffix(".yaml") for rel in files}
+        changed_years = edited | {str(int(y) + 1) for y in edited if y.isdigit()}
+        if years != years_before:
+            changed_years |= years | years_before
+        return {rel.split("/")[0] for rel in files} | {f"year:{y}" for y in changed_years}
+
+    def save(self, site_dir: Path) -> None:
+        """Record these as the inputs of the site now at ``site_dir`` (its folder identity)."""
+        st = os.stat(site_dir)
+        record = {"site": [st.st_dev, st.st_ino], "everything": self.everything, "reports": self.reports}
+        path = record_path(site_dir)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}")
+        tmp.write_text(json.dumps(record), encoding="utf-8")
+        os.replace(tmp, path)
+
+    @classmethod
+    def of_site(cls, site_dir: Path) -> Inputs | None:
+        """The inputs the site at ``site_dir`` was built from, if the record names this very folder."""
+        try:
+            record = json.loads(record_path(site_dir).read_text(encoding="utf-8"))
+            st = os.stat(site_dir)
+            if record["site"] != [st.st_dev, st.st_ino]:
+                return None
+            reports = record["reports"]
+            if not isinstance(record["everything"], str) or not all(
+                    isinstance(k, str) and k.count("/") == 1 and isinstance(v, str) for k, v in reports.items()):
+                return None
+            return cls(record["everything"], dict(reports))
+        except Exception:  # noqa: BLE001 - missing or damaged: render everything
+            return None
+
+
+def _years(reports: dict[str, str]) -> set[str]:
+    return {rel.split("/")[1].removesuffix(".yaml") for rel in reports}
+
+
+def record_path(site_dir: Path) -> Path:
+    """Beside the site, never in it: the site's bytes are a full build's."""
+    return site_dir.with_name(f".{site_dir.name}.inputs.json")
+
+
+def forget_inputs(site_dir: Path) -> None:
+    """Something other than a build wrote into ``site_dir``: the next build trusts none of it."""
+    record_path(site_dir).unlink(missing_ok=True)
+
+
+def default_cache(out_dir: Path) -> Path:
+    """The CLI's cache folder: beside the output (gitignored), so it moves with it."""
+    return out_dir.with_name(f".{out_dir.name}.cache")

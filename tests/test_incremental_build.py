@@ -1,0 +1,301 @@
+"""``build.py build`` after a one-report change gives exactly the site a full build gives.
+
+The incremental build (``build_site(cache=…)``) re-parses only the report files whose bytes it has
+not seen (``buildcache.ParseStore``), renders only the outputs of the agencies whose reports
+changed plus the site-wide ones (``buildcache.Inputs``), and runs Pagefind only for the bundles
+whose records changed (``searchcache.BundleStore``). Each test changes a synthetic corpus (edits,
+adds, deletes a report; damages the cache), builds incrementally, builds the same content in full
+into a fresh folder without a cache, and compares every file.
+
+What Pagefind itself does not fix: the order of a filter's values in its filter file (a hash map's),
+so two full builds of the same content differ in the filter file's bytes, hence its name, the meta
+file naming it and the entry file naming the meta. Those three are compared by their contents
+(the filter's values sorted; the hashes in the names left out); every other file byte for byte.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from portal.build import BuildResult, build_site
+from portal.buildcache import record_path
+from portal.errors import ContentError
+from portal.load import load_content
+from portal.search import index_site
+from portal.searchbundles import Indexing
+from portal.searchcache import BundleStore
+from portal.sitemap import site_map
+from tests import test_incremental
+
+pristine, content = test_incremental.pristine, test_incremental.content  # the same synthetic corpus (fixtures)
+
+BASE = "https://example.org"
+HASHED = re.compile(r"und_[0-9a-f]+")
+
+
+def _build(content: Path, out: Path, cache: Path | None, **kw: object) -> BuildResult:
+    result = build_site(content, out, progress=False, base_url=BASE, cache=cache, **kw)
+    assert result.exit_code == 0
+    return result
+
+
+def _cbor(data: bytes, at: int = 0) -> tuple[object, int]:
+    """The little CBOR Pagefind's filter files use: integers, strings, arrays, maps."""
+    head = data[at]
+    major, info = head >> 5, head & 31
+    at += 1
+    if info >= 24:
+        width = 1 << (info - 24)
+        info, at = int.from_bytes(data[at:at + width], "big"), at + width
+    if major == 0:
+        return info, at
+    if major in (2, 3):
+        return data[at:at + info].decode("utf-8", "replace"), at + info
+    items = []
+    for _ in range(info * (2 if major == 5 else 1)):
+        item, at = _cbor(data, at)
+        items.append(item)
+    return items, at
+
+
+def _canonical(obj: object) -> object:
+    """Arrays of pairs (a filter's values and their pages) in a fixed order."""
+    if isinstance(obj, list):
+        items = [_canonical(o) for o in obj]
+        return sorted(items, key=repr) if all(isinstance(i, list) and len(i) == 2 for i in items) else items
+    return obj
+
+
+def _tree(site: Path) -> dict[str, object]:
+    """Every file of a built site by its path: bytes, or for Pagefind's filter, meta and entry
+    files (see the module docstring) their contents without the hashes it draws at random."""
+    files: dict[str, object] = {}
+    for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        rel = path.relative_to(site).as_posix()
+        data = path.read_bytes()
+        if rel.startswith("pagefind/") and (path.suffix in (".pf_filter", ".pf_meta")):
+            raw = gzip.decompress(data)
+            value: object = (_canonical(_cbor(raw, len(b"pagefind_dcd"))[0]) if path.suffix == ".pf_filter"
+                             else HASHED.sub("H", raw.decode("utf-8", "replace")))
+            files[HASHED.sub("H", rel)] = value
+        elif path.name == "pagefind-entry.json":
+            files[rel] = HASHED.sub("H", data.decode("utf-8"))
+        else:
+            files[rel] = data
+    return files
+
+
+def _same_as_full(content: Path, out: Path, tmp_path: Path) -> None:
+    full = tmp_path / "full" / "site"
+    _build(content, full, None)
+    ours, theirs = _tree(out), _tree(full)
+    assert sorted(ours) == sorted(theirs)
+    assert [rel for rel in theirs if ours[rel] != theirs[rel]] == []
+
+
+def _latest(content: Path) -> Path:
+    """The newest report of the first agency whose newest year is before 2024."""
+    for folder in sorted((content / "reports").iterdir()):
+        newest = max(folder.glob("*.yaml"))
+        if int(newest.stem) < 2024:
+            return newest
+    raise AssertionError("every agency has a 2024 report")
+
+
+def test_an_edited_report_rebuilds_its_agency_and_gives_the_full_site(content: Path, tmp_path: Path) -> None:
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    first = _build(content, out, cache)
+    assert first.parsed == 60 and first.rendered == first.pages
+    report = _latest(content)
+    text = report.read_text(encoding="utf-8")
+    report.write_text(re.sub(r"\ntitle: .*", "\ntitle: 改过的标题", text, count=1), encoding="utf-8")
+    slug = report.parent.name
+
+    again = _build(content, out, cache)
+    assert again.parsed == 1  # the other 59 from the cache
+    agency_files = sum(1 for folder in (out / "reports" / slug, out / "agencies" / slug)  # + its page and feed
+                       for p in folder.rglob("*") if p.is_file())
+    site_wide = [rel for rel in _tree(out) if not rel.startswith(("reports/", "agencies/", "pagefind/"))]
+    made_from = {f"years/{int(report.stem) + n}/index.html" for n in (0, 1)}  # and the next year's (what changed)
+    other_years = [rel for rel in site_wide if re.fullmatch(r"years/\d+/index\.html", rel) and rel not in made_from]
+    assert len(other_years) == 4  # 2019–2024: their pages are not made from the edited report
+    assert again.rendered == agency_files + len(site_wide) - len(other_years) + 1  # + the agency index
+    assert "改过的标题" in (out / "reports" / slug / report.stem / "index.html").read_text(encoding="utf-8")
+    _same_as_full(content, out, tmp_path)
+    # the edited report's result is kept beside the pack (a delta), not parsed a third time
+    assert _build(content, out, cache).parsed == 0
+
+
+def test_an_added_report_gives_the_full_site(content: Path, tmp_path: Path) -> None:
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    _build(content, out, cache)
+    report = _latest(content)
+    year = int(report.stem) + 1
+    text = report.read_text(encoding="utf-8").replace(f"year: {report.stem}", f"year: {year}", 1)
+    text = re.sub(r"\npublished: (\d{4})", lambda m: f"\npublished: {int(m.group(1)) + 1}", text, count=1)
+    report.with_name(f"{year}.yaml").write_text(text.replace(f"file: {report.stem}.txt", f"file: {year}.txt"),
+                                                encoding="utf-8")
+    shutil.copy(report.with_suffix(".txt"), report.with_name(f"{year}.txt"))
+
+    again = _build(content, out, cache)
+    assert again.parsed == 1
+    assert (out / "reports" / report.parent.name / str(year) / "index.html").is_file()
+    _same_as_full(content, out, tmp_path)
+
+
+def test_a_deleted_report_gives_the_full_site(content: Path, tmp_path: Path) -> None:
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    _build(content, out, cache)
+    report = _latest(content)
+    report.unlink()
+    report.with_suffix(".txt").unlink()
+
+    again = _build(content, out, cache)
+    assert again.parsed == 0
+    assert not (out / "reports" / report.parent.name / report.stem).exists()
+    _same_as_full(content, out, tmp_path)
+
+
+def test_a_damaged_cache_means_a_full_build(content: Path, tmp_path: Path) -> None:
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    _build(content, out, cache)
+    damaged = [p for p in cache.rglob("*") if p.is_file()]
+    assert cache / "parsed.pickle" in damaged and any("search" in p.parts for p in damaged)
+    for path in damaged:
+        path.write_bytes(path.read_bytes()[:7])  # truncated pickles, bundles and their records
+    record_path(out).write_text("{not json", encoding="utf-8")
+    report = _latest(content)
+    report.write_text(report.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: 又改", 1), encoding="utf-8")
+
+    again = _build(content, out, cache)
+    assert again.parsed == 60 and again.rendered == again.pages
+    _same_as_full(content, out, tmp_path)
+
+
+def test_a_dev_server_write_means_everything_is_rendered(content: Path, tmp_path: Path) -> None:
+    """``write_site`` into the live folder (the dev server) voids the record of its inputs: the
+    next build cannot know what that folder holds."""
+    from portal.build import write_site
+
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    _build(content, out, cache)
+    assert record_path(out).is_file()
+    write_site(load_content(content), out, base_url=BASE)
+    assert not record_path(out).exists()
+    again = _build(content, out, cache)
+    assert again.parsed == 0 and again.rendered == again.pages
+
+
+def test_only_the_bundle_holding_an_edited_report_is_indexed_again(content: Path, tmp_path: Path) -> None:
+    runs: list[Path] = []
+    real = Indexing().run_pagefind
+
+    async def counted(staging: Path) -> None:
+        runs.append(staging)
+        await real(staging)
+
+    store = BundleStore(tmp_path / "cache", "v1")
+    indexing = Indexing(workers=1, run_pagefind=counted, store=store)
+    index_site(load_content(content), tmp_path / "a", bundle_reports=15, indexing=indexing)
+    assert len(runs) == 4  # 60 reports in 4 bundles (agency and year pages in the first one too)
+    report = _latest(content)
+    source = report.with_suffix(".txt")
+    source.write_text(source.read_text(encoding="utf-8") + "\n新增的一句话。\n", encoding="utf-8")
+    runs.clear()
+    index_site(load_content(content), tmp_path / "b", bundle_reports=15, indexing=indexing)
+    assert len(runs) == 1
+    index_site(load_content(content), tmp_path / "c", bundle_reports=15, indexing=Indexing(workers=1))
+    assert _tree(tmp_path / "b") == _tree(tmp_path / "c")
+
+
+def test_a_failed_incremental_build_leaves_the_site_as_it_was(content: Path, tmp_path: Path) -> None:
+    from portal.errors import ContentError
+
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    _build(content, out, cache)
+    before = _tree(out)
+    report = _latest(content)
+    report.write_text(report.read_text(encoding="utf-8").replace("\nyear: ", "\nyear: 19", 1), encoding="utf-8")
+    with pytest.raises(ContentError):
+        _build(content, out, cache)
+    assert _tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.inputs.json", "cache", "content", "site"]
+
+
+def test_a_commit_killed_halfway_is_finished_by_the_next_build(tmp_path: Path) -> None:
+    """The journal is written before the first rename: ``recover`` (run by every build, under the
+    lock) finishes whatever the killed commit had not done."""
+    from portal.output import JOURNAL, recover, siblings
+
+    out = tmp_path / "site"
+    staged, _ = siblings(out)
+    for folder, files in ((out, {"a/page.html": "old", "same.html": "same", "gone.html": "stale"}),
+                          (staged, {"a/page.html": "new", "b/added.html": "added", ".old-pagefind/x": "old index"})):
+        for rel, text in files.items():
+            (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+            (folder / rel).write_text(text, encoding="utf-8")
+    (out / "pagefind").mkdir()
+    (out / "pagefind" / "x").write_text("new index", encoding="utf-8")  # swapped in before the kill
+    (staged / JOURNAL).write_text(json.dumps({"stale": ["gone.html"], "whole": ["pagefind"]}), encoding="utf-8")
+
+    recover(out)
+    assert not staged.exists()
+    assert {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in out.rglob("*") if p.is_file()} == {
+        "a/page.html": "new", "b/added.html": "added", "same.html": "same", "pagefind/x": "new index"}
+
+
+def test_an_unchanged_site_is_left_alone(content: Path, tmp_path: Path) -> None:
+    """Nothing changed: no report parsed, only the site-wide outputs produced, and not a file of the
+    live site replaced (a deploy that syncs by inode or time uploads nothing), except the search
+    index, which every build replaces whole (its catalog is written again, with the same bytes)."""
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    _build(content, out, cache)
+    before = {p: p.stat().st_ino for p in out.rglob("*") if p.is_file() and "pagefind" not in p.parts}
+    again = _build(content, out, cache)
+    assert (again.parsed, again.changed) == (0, 0)
+    always = [o.url for o in site_map(load_content(content), base_url=BASE) if o.agency is o.made_from is None]
+    assert "/years/2023/" not in always and "/years/" in always and "/data/reports.json" in always
+    assert again.rendered == len(always)
+    assert {p: p.stat().st_ino for p in out.rglob("*") if p.is_file() and "pagefind" not in p.parts} == before
+
+
+def test_an_edited_text_reaches_the_next_years_pages(content: Path, tmp_path: Path) -> None:
+    """A report's text is what its agency's next report is compared with (what changed since last
+    year, repeats flagged on the year page): the next year's text appended to the middle year's of an
+    agency's three makes that next report a 100 % repeat, on its own page and on its year's."""
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    _build(content, out, cache)
+    slug = test_incremental._agency_with_years(load_content(content, workers=1))
+    years = sorted((content / "reports" / slug).glob("*.txt"))
+    middle = test_incremental._middle_year(content, slug).with_suffix(".txt")
+    following = years[years.index(middle) + 1]
+    middle.write_bytes(middle.read_bytes() + b"\n" + following.read_bytes())
+    _build(content, out, cache)
+    assert "repeat-flag" in (out / "years" / following.stem / "index.html").read_text(encoding="utf-8")
+    _same_as_full(content, out, tmp_path)
+
+
+def test_a_replaced_original_is_refused_as_in_a_full_build(content: Path, tmp_path: Path) -> None:
+    """A kept original of its own (a PDF) is part of what a report's cached result read: replaced
+    after its hash was recorded, the incremental build refuses it as a full build does."""
+    report = _latest(content)
+    original = report.with_name(f"{report.stem}.source.pdf")
+    original.write_bytes(b"%PDF-1.4 as retrieved")
+    sha = hashlib.sha256(original.read_bytes()).hexdigest()
+    text = report.read_text(encoding="utf-8")
+    report.write_text(text.replace("  retrieved: null\n",
+                                   f"  retrieved: null\n  original_file: {original.name}\n  sha256: {sha}\n", 1),
+                      encoding="utf-8")
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    _build(content, out, cache)
+    original.write_bytes(b"%PDF-1.4 replaced later")
+    with pytest.raises(ContentError) as refused:
+        build_site(content, out, progress=False, base_url=BASE, cache=cache)
+    assert [p.field for p in refused.value.problems] == ["source.sha256"]
