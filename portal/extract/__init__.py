@@ -20,6 +20,7 @@ from .html import HtmlError, html_to_text
 from .meta import draft_agency, read_contact, read_meta
 from .narrative import read_narrative
 from .ocr import OcrError, OcrText, ocr_to_text
+from .ocr_draft import hold_to_the_gate
 from .origin import source_url
 from .pdf import PdfError, pdf_to_text
 from .table2 import read_table2
@@ -185,13 +186,14 @@ def _extract(raw: bytes, filename: str, registry: list[dict]) -> Draft:
     if meta.published is None:
         notes.append("原文没有印发日期。")
     cells: dict[str, str] = {}
+    ocr_problems = hold_to_the_gate(reads, ocr) if ocr is not None else []
     for r in reads.values():
         problems += r.problems
         notes += r.notes
         cells |= r.cells
     if ocr is not None:
         notes[:0] = ocr.notes
-        problems += _held_to_the_gate(reads, cells, ocr)
+        problems += ocr_problems
     notes += [f"提取：{p}" for p in problems]
     title = meta.title
     if title is None:
@@ -222,48 +224,6 @@ def _extract(raw: bytes, filename: str, registry: list[dict]) -> Draft:
         "notes": notes,
     }
     return Draft(data=data, text=text, agency_entry=agency_entry, problems=problems, format=fmt)
-
-
-def _held_to_the_gate(reads: dict[str, TableRead], cells: dict[str, str], ocr: OcrText) -> list[str]:
-    """Tables 3 and 4 of an OCR'd report keep only what the arithmetic gate accepted.
-
-    The text printed only gated numbers, so the reader normally agrees; where it does not (a row
-    it split another way), the cell is null. A cell the gate left null was not printed blank:
-    its entry in ``cells`` goes, and its reason becomes a problem.
-    """
-    problems = [f"OCR：{path}：{why}，留空" for path, why in ocr.unread.items()]
-    # table 2 has no sums: nothing OCR reads there is proven, whatever the reader made of the text
-    reads["table2"].data, reads["table2"].as_printed_2019 = None, None
-    reads["table2"].missing = ocr.table2_missing or "表二由图片识别，没有勾稽关系可以验证，留待人工录入。"
-    for path in [p for p in cells if p.startswith("table2")]:
-        del cells[path]
-    for table in ("table3", "table4"):
-        data = reads[table].data
-        for path, node, index in _cell_slots(table, data):
-            value, gated = node[index], ocr.values.get(path)
-            if value is not None and value != gated:  # only a number the gate proved stays
-                node[index] = None
-                if gated is not None:
-                    problems.append(f"OCR：{path}：表格读出 {value}，图片经勾稽验证为 {gated}，留空")
-            if path in ocr.unread:
-                cells.pop(path, None)
-    return problems
-
-
-def _cell_slots(table: str, data: dict | None) -> list[tuple[str, dict | list, int | str]]:
-    """(path, container, index) of every cell of a read table 3 or 4, to read or blank in place."""
-    if not data:
-        return []
-    if table == "table4":
-        return [(f"table4.{g}.{c}", cells, c) for g, cells in data.items() for c in cells]
-    out: list[tuple[str, dict | list, int | str]] = []
-    for row in (*form.TABLE3_ROWS, form.TABLE3_SINGLE_ROW):
-        node = data
-        for part in row.path:
-            node = node.get(part) if isinstance(node, dict) else None
-        if isinstance(node, list):
-            out += [(f"table3.{row.key}.{c.key}", node, i) for i, c in enumerate(form.TABLE3_COLUMNS)]
-    return out
 
 
 __all__ = ["Draft", "ExtractError", "extract", "form", "SCHEMA_LINE"]
