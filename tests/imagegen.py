@@ -131,3 +131,31 @@ def render_scan(report: dict, noise: Noise = CLEAN, *, kind: str = "pdf", seed: 
     """``report`` as a scanned PDF (``kind="pdf"``) or one tall PNG (``kind="png"``)."""
     pages = render_pages(report, noise, seed=seed, quirks=quirks)
     return as_pdf(pages, noise.dpi) if kind == "pdf" else as_png(pages)
+
+
+def _png(page: Image.Image) -> bytes:
+    out = io.BytesIO()
+    page.save(out, "PNG")
+    return out.getvalue()
+
+
+def as_docx(title: str, pages: list[Image.Image]) -> bytes:
+    """A Word file of a title and the pages as pictures (a report pasted into Word as images)."""
+    import docx
+    from docx.shared import Cm
+
+    document = docx.Document()
+    document.add_paragraph(title)
+    for page in pages:
+        document.add_picture(io.BytesIO(_png(page)), width=Cm(16))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def as_html(title: str, pages: list[Image.Image]) -> tuple[str, dict[str, bytes]]:
+    """A web page of a title and the pages as ``<img>``, and the picture files that go beside it."""
+    files = {f"page_files/{n + 1}.png": _png(page) for n, page in enumerate(pages)}
+    imgs = "".join(f'<p><img src="{name}" alt="图{n + 1}"></p>' for n, name in enumerate(files))
+    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title></head>'
+            f"<body><h1>{title}</h1>{imgs}</body></html>", files)

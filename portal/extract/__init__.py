@@ -15,12 +15,13 @@ from pathlib import PurePath
 from .. import form
 from .decode import DecodeError, declared_charset, decode
 from .doc import DocError, doc_to_text
-from .docx import DocxError, docx_to_text
-from .html import HtmlError, html_to_text
+from .docx import DocxError, docx_images, docx_to_text
+from .html import HtmlError, html_images, html_to_text
 from .meta import draft_agency, read_contact, read_meta
 from .narrative import read_narrative
 from .ocr import OcrError, OcrText, ocr_to_text
 from .ocr_draft import hold_to_the_gate
+from .ocr_embedded import Fetch, data_uri, read_in_place, tables_as_images
 from .origin import source_url
 from .pdf import PdfError, pdf_to_text
 from .table2 import read_table2
@@ -98,16 +99,37 @@ def to_text(raw: bytes, fmt: str) -> str:
     return read_text(raw, fmt)[0]
 
 
-def read_text(raw: bytes, fmt: str) -> tuple[str, OcrText | None]:
-    """The file's text; for an image or a PDF without a text layer, what OCR read (and its verdicts)."""
+def read_text(raw: bytes, fmt: str, beside: Fetch | None = None) -> tuple[str, OcrText | None]:
+    """The file's text; for an image or a PDF without a text layer, what OCR read (and its verdicts).
+
+    A page or .docx whose tables are pictures has them read in place (``ocr_embedded``); ``beside``
+    fetches a page's pictures by their ``src``.
+    """
     if fmt == "image":
         return _ocr(raw, "image")
     try:
-        return _text_of(raw, fmt), None
+        text = _text_of(raw, fmt)
     except ExtractError as exc:
         if fmt == "pdf" and str(exc).startswith(NO_TEXT_LAYER):
             return _ocr(raw, "pdf")
         raise
+    if fmt in ("docx", "html") and tables_as_images(text):
+        found = read_in_place(text, embedded_images(raw, fmt, beside))
+        if found is not None:
+            return found.text, found
+    return text, None
+
+
+def embedded_images(raw: bytes, fmt: str, beside: Fetch | None) -> list[tuple[str, bytes | None]]:
+    """The pictures behind a .docx's or a page's ``[image: …]`` markers (see ``ocr_embedded``)."""
+    try:
+        if fmt == "docx":
+            return docx_images(raw)
+        pictures = html_images(decode(raw, declared_charset(raw)).text)
+    except (DecodeError, DocxError, HtmlError):
+        return []
+    return [(name, data_uri(src) or (beside(src) if beside and not src.startswith("data:") else None))
+            for name, src in pictures]
 
 
 def _ocr(raw: bytes, kind: str) -> tuple[str, OcrText]:
@@ -133,19 +155,22 @@ def _text_of(raw: bytes, fmt: str) -> str:
         raise ExtractError(str(exc)) from None
 
 
-def extract(raw: bytes, filename: str, registry: list[dict]) -> Draft:
-    """Read one raw report. Never raises for bad input: unreadable bytes give a refusal."""
+def extract(raw: bytes, filename: str, registry: list[dict], beside: Fetch | None = None) -> Draft:
+    """Read one raw report. Never raises for bad input: unreadable bytes give a refusal.
+
+    ``beside(src)`` returns the bytes of a picture a web page shows (its ``<img src>``), or None.
+    """
     try:
-        return _extract(raw, filename, registry)
+        return _extract(raw, filename, registry, beside)
     except ExtractError as exc:
         return Draft(data={}, text="", problems=[str(exc)], refusal=str(exc))
 
 
-def _extract(raw: bytes, filename: str, registry: list[dict]) -> Draft:
+def _extract(raw: bytes, filename: str, registry: list[dict], beside: Fetch | None) -> Draft:
     if not raw.strip():
         raise ExtractError("is empty")
     fmt = sniff(raw, filename)
-    text, ocr = read_text(raw, fmt)
+    text, ocr = read_text(raw, fmt, beside)
     if "\x00" in text:
         raise ExtractError("contains NUL characters: it is a binary file, not a report's text")
     if not text.strip():
