@@ -201,7 +201,7 @@ def test_tables_as_pictures_inside_a_docx_are_read(seed_pages: list) -> None:
     draft = extract(imagegen.as_docx(SEED["title"], seed_pages), "年报.docx", REGISTRY)
     assert draft.format == "docx" and draft.data["source"]["ocr"].startswith("tesseract")
     _assert_seed_tables(draft)
-    assert "[image:" not in draft.text
+    assert "[image:" not in draft.text and draft.data["notes"][0].startswith("本报告的表格以图片发布，图片经OCR识别")
 
 
 @needs_engine

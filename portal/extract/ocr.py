@@ -1,14 +1,15 @@
 """Reports published as images (图片版) — PNG/JPEG files and PDFs without a text layer — read offline.
 
-Why Debian's Tesseract (``tesseract-ocr`` + ``tesseract-ocr-chi-sim``, 5.3) run cell by cell:
-reading a whole page of the form with it, its ruling lines read as ``|`` and ``[`` and split
+Why Debian's Tesseract (``tesseract-ocr`` + ``tesseract-ocr-chi-sim``, 5.3, ``ocr_engine``) run cell
+by cell: reading a whole page of the form with it, its ruling lines read as ``|`` and ``[`` and split
 numbers from their rows (table 3 of seed 002 at 200 dpi: most zeros came out as ``o``, ``。`` or
 ``"``), while a single cell cut out of the grid and read with ``--psm 7`` and a digits-only
 whitelist comes back right. So each page is: deskewed (the angle whose row profile is sharpest),
 the red of seals dropped (the red channel, where red ink is as light as paper), its ruling lines
-found (long runs of ink), the grid rebuilt with merged cells, and every cell read — labels with
-``chi_sim``, numbers with ``eng`` and a digits whitelist. Cells are read in batches, one
-Tesseract process per batch (a list of images), so the models load once a page.
+found (long runs of ink), the grid rebuilt with merged cells (``ocr_grid``), and every cell read
+(``ocr_cells``) — labels with ``chi_sim``; the cells of the columns and rows of numbers again with
+``eng``, a digits whitelist, black on white. Cells are read in batches, one Tesseract process per
+batch (a list of images), so the models load once a batch.
 
 The page comes out as text in the layout the table reader reads best — one table row a line,
 TAB between cells — and only numbers the form's own arithmetic proves are printed in it

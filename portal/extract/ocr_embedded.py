@@ -9,7 +9,8 @@ it still tell the table reader which table it is. A page's pictures are its ``<i
 inline ``data:`` URIs, or files beside the page (``beside`` fetches them; ingest reads them from
 the page's folder); a .docx's are its drawings' embedded parts.
 
-Pictures are bounded like scans: at most ``MAX_IMAGES``, each within ``ocr.MAX_PIXELS``; icons
+Pictures are bounded like scans: at most ``MAX_IMAGES``, together within ``ocr.MAX_PIXELS`` (the
+pictures past it are not read); icons
 smaller than ``MIN_SIDE`` pixels are not read; a picture that is not an image is left a marker.
 """
 
@@ -24,7 +25,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from . import ocr_engine
-from .ocr import MAX_PAGES, MAX_SECONDS, OcrError, OcrText, load_pages, ocr_pages
+from .ocr import MAX_PAGES, MAX_PIXELS, MAX_SECONDS, OcrError, OcrText, load_pages, ocr_pages
 
 IMAGE_MARK = re.compile(r"\[image: ([^\]\n]*)\]")
 # a row of table 3 or table 2 with a number on it: the tables are text, not pictures
@@ -61,7 +62,7 @@ def read_in_place(text: str, images: list[tuple[str, bytes | None]]) -> OcrText 
     to the next picture of its name not yet used.
     """
     deadline = time.monotonic() + MAX_SECONDS
-    pages, owners = [], []
+    pages, owners, total, full = [], [], 0, False
     for n, (_, raw) in enumerate(images[:MAX_IMAGES]):
         if not raw or len(raw) > MAX_IMAGE_BYTES:
             continue
@@ -70,9 +71,16 @@ def read_in_place(text: str, images: list[tuple[str, bytes | None]]) -> OcrText 
         except OcrError:
             continue  # not an image Pillow reads (an EMF drawing, a broken file): it stays a marker
         for page in loaded:
-            if min(page.size) >= MIN_SIDE:
-                pages.append(page)
-                owners.append(n)
+            if min(page.size) < MIN_SIDE:
+                continue
+            total += page.width * page.height
+            if total > MAX_PIXELS:  # all pictures are held at once: together no more than one 长图
+                full = True
+                break
+            pages.append(page)
+            owners.append(n)
+        if full:
+            break
     if not pages:
         return None
     try:
@@ -92,6 +100,8 @@ def read_in_place(text: str, images: list[tuple[str, bytes | None]]) -> OcrText 
         return "\n".join(by_image[n]) if n in by_image else match.group(0)
 
     found.text = IMAGE_MARK.sub(splice, text)
+    found.notes[0] = found.notes[0].replace("本报告的文字和表格由图片经OCR识别",
+                                            "本报告的表格以图片发布，图片经OCR识别")
     return found
 
 
