@@ -245,3 +245,25 @@ def test_gate_counts_a_null_mark_as_0_to_prove_the_rest_but_never_solves_from_it
     result = gate(readings, table3_identities())
     assert not result.inferred and result.values["table3.granted.total"] is None
     assert "no two identities pin its value" in result.rejected["table3.granted.total"]
+
+
+def test_pictures_that_are_not_images_stay_markers_and_data_uris_decode() -> None:
+    import base64
+
+    import docx
+
+    from portal.extract.ocr_embedded import data_uri, tables_as_images
+
+    document = docx.Document()
+    document.add_paragraph(SEED["title"])
+    document.add_paragraph("三、收到和处理政府信息公开申请情况")
+    document.add_picture(io.BytesIO(imagegen.as_png([imagegen.Image.new("RGB", (60, 40), "white")])))
+    out = io.BytesIO()
+    document.save(out)
+    draft = extract(out.getvalue(), "年报.docx", REGISTRY)  # an icon-sized picture: not read, no refusal
+    assert draft.refusal is None and "[image:" in draft.text and "ocr" not in draft.data["source"]
+    assert tables_as_images("三、收到和处理\n[image: 1705996693651]\n")
+    assert not tables_as_images("[image: logo]\n一、本年新收政府信息公开申请数量\t26\t0\n")
+    png = imagegen.as_png([imagegen.Image.new("RGB", (8, 8), "white")])
+    assert data_uri("data:image/png;base64," + base64.b64encode(png).decode()) == png
+    assert data_uri("data:text/html;base64,PGI+") is None and data_uri("javascript:alert(1)") is None
