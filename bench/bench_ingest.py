@@ -19,11 +19,19 @@ Every cell of the three tables (200 a report) is compared with the answer:
 Also printed: the reports whose 200 cells are all exact (``all200``), agency and year right,
 and the median seconds ``extract`` took per report.
 The same arguments give the same reports; only the seconds vary.
+
+``--image-levels clean,dpi150,…`` (``--image-reports N`` each) measures reports published as
+images (图片版), one noise level of ``tests/imagegen.py`` at a time: each report (the seed's
+tables first, then random ones) drawn by ``tests/pdfgen.py``, rendered and spoiled as the level
+says, and read from an image-only PDF through OCR. Besides exact / null / wrong it prints exact
+over tables 3 and 4 alone (``t34``: table 2 has no sums, so OCR leaves it null), and the wall and
+CPU seconds a page (CPU counts the Tesseract children too: the box is shared, wall time is noisy).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -57,6 +65,8 @@ class Tally:
     perfect: int = 0  # reports whose every cell is exact
     unprinted: list[str] = field(default_factory=list)  # reports the class's writer failed on, and why
     seconds: list[float] = field(default_factory=list)
+    cpu: float = 0.0  # CPU seconds, Tesseract children included
+    t34: Counter = field(default_factory=Counter)  # cell outcomes of tables 3 and 4 alone
     by_quirk: dict[str, Counter] = field(default_factory=dict)
 
     def add(self, other: Tally) -> None:
@@ -70,11 +80,13 @@ class Tally:
         self.seconds += other.seconds
 
 
-def score_cells(expected: dict, draft: dict) -> Counter:
-    """exact / null / wrong over every cell of the three tables (see module doc)."""
+def score_cells(expected: dict, draft: dict, tables: tuple[str, ...] = ("table2", "table3", "table4")) -> Counter:
+    """exact / null / wrong over every cell of ``tables`` (see module doc)."""
     got = reportgen.answer_cells(draft) if draft else {}
     out: Counter = Counter()
     for path, answer in reportgen.answer_cells(expected).items():
+        if not path.startswith(tables):
+            continue
         value = got.get(path)
         if value is None:
             out["exact" if answer is None else "null"] += 1
@@ -84,9 +96,11 @@ def score_cells(expected: dict, draft: dict) -> Counter:
 
 
 def run_one(raw: bytes, filename: str, expected: dict, registry: list[dict], tally: Tally) -> Counter:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu()
     draft = extract(raw, filename, registry)
     tally.seconds.append(time.perf_counter() - start)
+    tally.cpu += _cpu() - cpu
+    tally.t34 += score_cells(expected, draft.data, ("table3", "table4"))
     tally.reports += 1
     tally.refused += draft.refusal is not None
     cells = score_cells(expected, draft.data)
@@ -131,6 +145,30 @@ def real(folder: Path, registry: list[dict]) -> Tally:
     return tally
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (Tesseract runs as a child)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def image_level(level: str, reports: int, seed: int, registry: list[dict]) -> str:
+    """One row of the image class: ``reports`` reports at noise ``level``, read back through OCR."""
+    from tests import imagegen
+
+    rng = random.Random(f"{seed}:image:{level}")
+    tally, pages = Tally(), 0
+    for n, report in enumerate(reportgen.seed_reports()[:1] + [reportgen.random_report(rng)
+                                                                for _ in range(reports - 1)]):
+        noise, quirks = imagegen.level_noise(rng, level)
+        images = imagegen.render_pages(report, noise, seed=n, quirks=quirks)
+        pages += len(images)
+        run_one(imagegen.as_pdf(images, noise.dpi), "scan.pdf", report, registry, tally)
+    total, t34 = sum(tally.cells.values()), sum(tally.t34.values())
+    return (f"{level:<8} {tally.reports:>7} {pages:>5} " + " ".join(_pct(tally.cells[o], total) for o in OUTCOMES)
+            + f" {_pct(tally.t34['exact'], t34)} {_pct(tally.perfect, tally.reports)}"
+            + f" {tally.refused:>7} {sum(tally.seconds) / pages:>7.2f} {tally.cpu / pages:>7.2f}")
+
+
 def _pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:6.1f}%" if whole else "      —"
 
@@ -150,12 +188,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--formats", default=",".join(reportgen.FORMATS), help="comma-separated format classes")
     parser.add_argument("--real", type=Path, help="folder of real reports, one sub-folder each with expected.yaml")
     parser.add_argument("--by-quirk", action="store_true", help="also print each quirk's cell outcomes")
+    parser.add_argument("--image-levels", default="",
+                        help="comma-separated noise levels of tests/imagegen.py (LEVELS) for the image class")
+    parser.add_argument("--image-reports", type=int, default=20, help="reports per image noise level")
     args = parser.parse_args(argv)
     formats = [f for f in args.formats.split(",") if f]
     unknown = [f for f in formats if f not in reportgen.FORMATS]
     if unknown:
         parser.error(f"unknown format classes {unknown}; known: {', '.join(reportgen.FORMATS)}")
     registry = reportgen.registry() + reportgen.generated_agencies()
+    if args.image_levels:
+        print(f"{'level':<8} {'reports':>7} {'pages':>5} {'exact':>7} {'null':>7} {'wrong':>7} {'t34':>7} "
+              f"{'all200':>7} {'refused':>7} {'s/page':>7} {'cpu/pg':>7}")
+        for level in args.image_levels.split(","):
+            print(image_level(level, args.image_reports, args.seed, registry), flush=True)
+        return 0
 
     print(f"{'class':<10} {'reports':>7} {'exact':>7} {'null':>7} {'wrong':>7} {'all200':>7} {'agency':>7} {'year':>7} "
           f"{'refused':>7} {'s/report':>8}")

@@ -20,6 +20,7 @@ from pathlib import Path
 from .cells import CELLS, Cell, single_row
 from .checks import check_report
 from .extract import SCHEMA_LINE, Draft, extract
+from .extract.ocr_embedded import pictures_beside
 from .form import SINGLE_ROW
 from .load import MAX_SOURCE_BYTES
 from .output import write_durably
@@ -257,7 +258,7 @@ def _plan(source: Path, registry: list[dict], agency: str | None, year: int | No
         raw = source.read_bytes()
     except OSError as exc:
         raise Refusal(f"无法读取：{exc.strerror or exc}") from None
-    draft = extract(raw, source.name, registry)
+    draft = extract(raw, source.name, registry, beside=pictures_beside(source))
     if draft.refusal:
         raise Refusal(draft.refusal)
     if len(draft.text.encode("utf-8")) > MAX_TEXT_BYTES:

@@ -6,8 +6,12 @@ resolution and spoils it the way scanning and re-publishing do: a slight rotatio
 stamped over some cells, grey paper, JPEG compression. The result is either one tall PNG of all
 pages (a 长图 as web pages embed it) or an image-only PDF (one JPEG per page, no text layer).
 
-``Noise`` levels: ``clean`` (200 dpi, no rotation, no seal, lossless), ``scan`` (150–300 dpi,
-±1.2°, a seal, JPEG quality 70–90) and ``rough`` (150 dpi, ±2°, a seal, quality 55).
+``LEVELS`` are the noise levels the benchmark measures one at a time (``level_noise``):
+``clean`` (200 dpi, lossless), ``dpi150``, ``rotated`` (±0.5–2°), ``seal`` (a red seal over
+cells), ``jpeg`` (grey paper, a slight blur, JPEG quality 55–75) and ``labels`` (the long labels
+wrapped onto several lines and the number columns so narrow that their headers stand one
+character a line, beside the form's merged vertical labels), plus ``scan`` (all at once, as a
+real scan is: 150–300 dpi, ±1.2°, a seal, JPEG).
 """
 
 from __future__ import annotations
@@ -32,17 +36,26 @@ class Noise:
 
 
 CLEAN = Noise()
-LEVELS = ("clean", "scan", "rough")
+LEVELS = ("clean", "dpi150", "rotated", "seal", "jpeg", "labels", "scan")
+LABEL_QUIRKS = pdfgen.Quirks(wrapped_labels=True, narrow_columns=True)
 
 
-def random_noise(rng: random.Random, level: str) -> Noise:
-    if level == "clean":
-        return CLEAN
+def level_noise(rng: random.Random, level: str) -> tuple[Noise, pdfgen.Quirks]:
+    """The spoiling and the layout of one report at noise ``level`` (see module doc)."""
+    plain = pdfgen.Quirks()
+    if level in ("clean", "labels"):
+        return CLEAN, LABEL_QUIRKS if level == "labels" else plain
+    if level == "dpi150":
+        return Noise(dpi=150), plain
+    if level == "rotated":
+        return Noise(angle=rng.choice((-1, 1)) * rng.uniform(0.5, 2.0)), plain
+    if level == "seal":
+        return Noise(seal=True), plain
+    if level == "jpeg":
+        return Noise(jpeg_quality=rng.randint(55, 75), paper=rng.randint(225, 250)), plain
     if level == "scan":
         return Noise(dpi=rng.choice((150, 200, 250, 300)), angle=rng.uniform(-1.2, 1.2), seal=True,
-                     jpeg_quality=rng.randint(70, 90), paper=rng.randint(235, 255))
-    if level == "rough":
-        return Noise(dpi=150, angle=rng.uniform(-2, 2), seal=True, jpeg_quality=55, paper=rng.randint(225, 245))
+                     jpeg_quality=rng.randint(70, 90), paper=rng.randint(235, 255)), plain
     raise ValueError(f"unknown noise level {level!r}; known: {', '.join(LEVELS)}")
 
 
@@ -113,7 +126,36 @@ def as_pdf(pages: list[Image.Image], dpi: int) -> bytes:
     return out.getvalue()
 
 
-def render_scan(report: dict, noise: Noise = CLEAN, *, kind: str = "pdf", seed: int = 0) -> bytes:
+def render_scan(report: dict, noise: Noise = CLEAN, *, kind: str = "pdf", seed: int = 0,
+                quirks: pdfgen.Quirks | None = None) -> bytes:
     """``report`` as a scanned PDF (``kind="pdf"``) or one tall PNG (``kind="png"``)."""
-    pages = render_pages(report, noise, seed=seed)
+    pages = render_pages(report, noise, seed=seed, quirks=quirks)
     return as_pdf(pages, noise.dpi) if kind == "pdf" else as_png(pages)
+
+
+def _png(page: Image.Image) -> bytes:
+    out = io.BytesIO()
+    page.save(out, "PNG")
+    return out.getvalue()
+
+
+def as_docx(title: str, pages: list[Image.Image]) -> bytes:
+    """A Word file of a title and the pages as pictures (a report pasted into Word as images)."""
+    import docx
+    from docx.shared import Cm
+
+    document = docx.Document()
+    document.add_paragraph(title)
+    for page in pages:
+        document.add_picture(io.BytesIO(_png(page)), width=Cm(16))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def as_html(title: str, pages: list[Image.Image]) -> tuple[str, dict[str, bytes]]:
+    """A web page of a title and the pages as ``<img>``, and the picture files that go beside it."""
+    files = {f"page_files/{n + 1}.png": _png(page) for n, page in enumerate(pages)}
+    imgs = "".join(f'<p><img src="{name}" alt="图{n + 1}"></p>' for n, name in enumerate(files))
+    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title></head>'
+            f"<body><h1>{title}</h1>{imgs}</body></html>", files)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from portal.extract import extract, ocr
+from portal.extract import extract, ocr, ocr_engine
 from portal.extract.ocr_gate import Reading, gate, table3_identities, table4_identities
 from tests import imagegen, pdfgen
 
@@ -68,20 +68,20 @@ def test_seed_tables_as_scanned_pdf_read_back_exactly(seed_scan: bytes) -> None:
 @needs_engine
 def test_a_misread_is_null_never_wrong(monkeypatch: pytest.MonkeyPatch, seed_png: bytes) -> None:
     """OCR reading 16 as 18 breaks a row and a column: that cell is null, with what the sums want."""
-    real = ocr.read_batch
+    real = ocr_engine.read_batch
 
     def misreading(images, **kw):
         out = real(images, **kw)
-        if kw.get("whitelist"):  # one tall image: table 2's in_force 16, then table 3's not_held 16 and 16
+        if kw.get("whitelist") and kw["psm"] == 7:  # table 2's in_force 16, then table 3's not_held 16 and 16
             k = [n for n, t in enumerate(out) if t == "16"][1]
             out[k] = "18"
         return out
 
-    monkeypatch.setattr(ocr, "read_batch", misreading)
+    monkeypatch.setattr(ocr_engine, "read_batch", misreading)
     draft = extract(seed_png, "tables.png", REGISTRY)
-    # the gate keeps the row's six other cells; the text prints the cell blank ("…信息\t\t0\t…\t16"), and
-    # the table reader takes a blank right after a label as layout, so today it leaves the whole row null
-    assert draft.data["table3"]["unable"]["not_held"] in ([None, 0, 0, 0, 0, 0, 16], [None] * 7)
+    # the gate keeps the row's six other cells (the draft takes them from its verdicts, not from the text,
+    # where the null cell is a blank the table reader would take for layout)
+    assert draft.data["table3"]["unable"]["not_held"] == [None, 0, 0, 0, 0, 0, 16]
     assert "1.本机关不掌握相关政府信息\t\t0\t0\t0\t0\t0\t16" in draft.text
     assert draft.data["table3"]["new"] == [26, 0, 0, 0, 0, 0, 26]
     assert any("table3.unable.not_held.natural_person" in p and "'18'" in p and "want 16" in p
@@ -107,7 +107,7 @@ def test_a_huge_image_is_refused_quickly() -> None:
 
 @needs_engine
 def test_without_the_engine_the_refusal_names_the_packages(monkeypatch: pytest.MonkeyPatch, seed_png: bytes) -> None:
-    monkeypatch.setattr(ocr, "TESSERACT", "/nonexistent/tesseract")
+    monkeypatch.setattr(ocr_engine, "TESSERACT", "/nonexistent/tesseract")
     for raw, name in ((seed_png, "t.png"), (imagegen.as_pdf(imagegen.render_pages(SEED)[:1], 200), "s.pdf")):
         refusal = extract(raw, name, REGISTRY).refusal or ""
         assert "apt-get install -y tesseract-ocr tesseract-ocr-chi-sim" in refusal and "\n" not in refusal
@@ -188,3 +188,82 @@ def test_an_image_report_ingests_and_its_page_says_the_text_was_read_by_ocr(seed
         encoding="utf-8"), "html.parser")
     hint = page.select_one("p.hint.ocr")
     assert hint is not None and "OCR" in hint.get_text() and "按原文照录" not in page.get_text()
+
+
+@pytest.fixture(scope="module")
+def seed_pages() -> list:
+    return imagegen.render_pages(SEED)
+
+
+@needs_engine
+def test_tables_as_pictures_inside_a_docx_are_read(seed_pages: list) -> None:
+    """A .docx whose report is pasted in as pictures: the pictures are read in place of their markers."""
+    draft = extract(imagegen.as_docx(SEED["title"], seed_pages), "年报.docx", REGISTRY)
+    assert draft.format == "docx" and draft.data["source"]["ocr"].startswith("tesseract")
+    _assert_seed_tables(draft)
+    assert "[image:" not in draft.text and draft.data["notes"][0].startswith("本报告的表格以图片发布，图片经OCR识别")
+
+
+@needs_engine
+def test_tables_as_pictures_beside_a_web_page_are_read(seed_pages: list, tmp_path: Path) -> None:
+    """A saved web page whose tables are <img> files in page_files/: ingest reads them from the page's folder."""
+    from portal.extract.ocr_embedded import pictures_beside
+
+    page, files = imagegen.as_html(SEED["title"], seed_pages)
+    (tmp_path / "page_files").mkdir()
+    for name, raw in files.items():
+        (tmp_path / name).write_bytes(raw)
+    (tmp_path / "年报.html").write_text(page, encoding="utf-8")
+    draft = extract(page.encode(), "年报.html", REGISTRY, beside=pictures_beside(tmp_path / "年报.html"))
+    assert draft.format == "html"
+    _assert_seed_tables(draft)
+    # without the files beside it, the page is text with picture markers and no tables, as before
+    bare = extract(page.encode(), "年报.html", REGISTRY)
+    assert bare.data["table3"] is None and "[image: 图2]" in bare.text and "ocr" not in bare.data["source"]
+    # a src outside the page's folder is never read
+    assert pictures_beside(tmp_path / "年报.html")("../../etc/passwd") is None
+
+
+def test_gate_counts_a_null_mark_as_0_to_prove_the_rest_but_never_solves_from_it() -> None:
+    readings = _table3_readings({"table3.granted.natural_person": 5, "table3.granted.total": 5,
+                                 "table3.total.natural_person": 5, "table3.total.total": 5,
+                                 "table3.new.natural_person": 5, "table3.new.total": 5})
+    for col in ("research", "commercial"):  # "/" in two cells of one row: its row sum holds with them as 0
+        readings[f"table3.granted.{col}"] = Reading(None, "/")
+    readings["table3.partially_granted.research"] = Reading(None, "/")  # and its column's too
+    readings["table3.total.research"] = Reading(7, "7")  # a misread 0: breaks its row and its column
+    result = gate(readings, table3_identities())
+    assert result.values["table3.granted.natural_person"] == 5 and result.values["table3.granted.total"] == 5
+    assert result.values["table3.granted.research"] is None and "table3.granted.research" in result.values
+    assert result.values["table3.total.research"] is None and "want 0" in result.rejected["table3.total.research"]
+    # an unreadable cell is solved from its column (no mark), and its row (marks as 0) confirms it
+    readings["table3.granted.total"] = Reading(None, "5?", unread=True)
+    readings["table3.total.research"] = Reading(0, "0")
+    assert gate(readings, table3_identities()).inferred == {"table3.granted.total": 5}
+    # but with a second unreadable cell in its column, only rows holding marks are left: it stays null
+    readings["table3.partially_granted.total"] = Reading(None, "?", unread=True)
+    result = gate(readings, table3_identities())
+    assert not result.inferred and result.values["table3.granted.total"] is None
+    assert "no two identities pin its value" in result.rejected["table3.granted.total"]
+
+
+def test_pictures_that_are_not_images_stay_markers_and_data_uris_decode() -> None:
+    import base64
+
+    import docx
+
+    from portal.extract.ocr_embedded import data_uri, tables_as_images
+
+    document = docx.Document()
+    document.add_paragraph(SEED["title"])
+    document.add_paragraph("三、收到和处理政府信息公开申请情况")
+    document.add_picture(io.BytesIO(imagegen.as_png([imagegen.Image.new("RGB", (60, 40), "white")])))
+    out = io.BytesIO()
+    document.save(out)
+    draft = extract(out.getvalue(), "年报.docx", REGISTRY)  # an icon-sized picture: not read, no refusal
+    assert draft.refusal is None and "[image:" in draft.text and "ocr" not in draft.data["source"]
+    assert tables_as_images("三、收到和处理\n[image: 1705996693651]\n")
+    assert not tables_as_images("[image: logo]\n一、本年新收政府信息公开申请数量\t26\t0\n")
+    png = imagegen.as_png([imagegen.Image.new("RGB", (8, 8), "white")])
+    assert data_uri("data:image/png;base64," + base64.b64encode(png).decode()) == png
+    assert data_uri("data:text/html;base64,PGI+") is None and data_uri("javascript:alert(1)") is None

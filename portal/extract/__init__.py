@@ -15,11 +15,13 @@ from pathlib import PurePath
 from .. import form
 from .decode import DecodeError, declared_charset, decode
 from .doc import DocError, doc_to_text
-from .docx import DocxError, docx_to_text
-from .html import HtmlError, html_to_text
+from .docx import DocxError, docx_images, docx_to_text
+from .html import HtmlError, html_images, html_to_text
 from .meta import draft_agency, read_contact, read_meta
 from .narrative import read_narrative
 from .ocr import OcrError, OcrText, ocr_to_text
+from .ocr_draft import hold_to_the_gate
+from .ocr_embedded import Fetch, data_uri, read_in_place, tables_as_images
 from .origin import source_url
 from .pdf import PdfError, pdf_to_text
 from .table2 import read_table2
@@ -97,16 +99,37 @@ def to_text(raw: bytes, fmt: str) -> str:
     return read_text(raw, fmt)[0]
 
 
-def read_text(raw: bytes, fmt: str) -> tuple[str, OcrText | None]:
-    """The file's text; for an image or a PDF without a text layer, what OCR read (and its verdicts)."""
+def read_text(raw: bytes, fmt: str, beside: Fetch | None = None) -> tuple[str, OcrText | None]:
+    """The file's text; for an image or a PDF without a text layer, what OCR read (and its verdicts).
+
+    A page or .docx whose tables are pictures has them read in place (``ocr_embedded``); ``beside``
+    fetches a page's pictures by their ``src``.
+    """
     if fmt == "image":
         return _ocr(raw, "image")
     try:
-        return _text_of(raw, fmt), None
+        text = _text_of(raw, fmt)
     except ExtractError as exc:
         if fmt == "pdf" and str(exc).startswith(NO_TEXT_LAYER):
             return _ocr(raw, "pdf")
         raise
+    if fmt in ("docx", "html") and tables_as_images(text):
+        found = read_in_place(text, embedded_images(raw, fmt, beside))
+        if found is not None:
+            return found.text, found
+    return text, None
+
+
+def embedded_images(raw: bytes, fmt: str, beside: Fetch | None) -> list[tuple[str, bytes | None]]:
+    """The pictures behind a .docx's or a page's ``[image: …]`` markers (see ``ocr_embedded``)."""
+    try:
+        if fmt == "docx":
+            return docx_images(raw)
+        pictures = html_images(decode(raw, declared_charset(raw)).text)
+    except (DecodeError, DocxError, HtmlError):
+        return []
+    return [(name, data_uri(src) or (beside(src) if beside and not src.startswith("data:") else None))
+            for name, src in pictures]
 
 
 def _ocr(raw: bytes, kind: str) -> tuple[str, OcrText]:
@@ -132,19 +155,22 @@ def _text_of(raw: bytes, fmt: str) -> str:
         raise ExtractError(str(exc)) from None
 
 
-def extract(raw: bytes, filename: str, registry: list[dict]) -> Draft:
-    """Read one raw report. Never raises for bad input: unreadable bytes give a refusal."""
+def extract(raw: bytes, filename: str, registry: list[dict], beside: Fetch | None = None) -> Draft:
+    """Read one raw report. Never raises for bad input: unreadable bytes give a refusal.
+
+    ``beside(src)`` returns the bytes of a picture a web page shows (its ``<img src>``), or None.
+    """
     try:
-        return _extract(raw, filename, registry)
+        return _extract(raw, filename, registry, beside)
     except ExtractError as exc:
         return Draft(data={}, text="", problems=[str(exc)], refusal=str(exc))
 
 
-def _extract(raw: bytes, filename: str, registry: list[dict]) -> Draft:
+def _extract(raw: bytes, filename: str, registry: list[dict], beside: Fetch | None) -> Draft:
     if not raw.strip():
         raise ExtractError("is empty")
     fmt = sniff(raw, filename)
-    text, ocr = read_text(raw, fmt)
+    text, ocr = read_text(raw, fmt, beside)
     if "\x00" in text:
         raise ExtractError("contains NUL characters: it is a binary file, not a report's text")
     if not text.strip():
@@ -185,13 +211,14 @@ def _extract(raw: bytes, filename: str, registry: list[dict]) -> Draft:
     if meta.published is None:
         notes.append("原文没有印发日期。")
     cells: dict[str, str] = {}
+    ocr_problems = hold_to_the_gate(reads, ocr) if ocr is not None else []
     for r in reads.values():
         problems += r.problems
         notes += r.notes
         cells |= r.cells
     if ocr is not None:
         notes[:0] = ocr.notes
-        problems += _held_to_the_gate(reads, cells, ocr)
+        problems += ocr_problems
     notes += [f"提取：{p}" for p in problems]
     title = meta.title
     if title is None:
@@ -222,48 +249,6 @@ def _extract(raw: bytes, filename: str, registry: list[dict]) -> Draft:
         "notes": notes,
     }
     return Draft(data=data, text=text, agency_entry=agency_entry, problems=problems, format=fmt)
-
-
-def _held_to_the_gate(reads: dict[str, TableRead], cells: dict[str, str], ocr: OcrText) -> list[str]:
-    """Tables 3 and 4 of an OCR'd report keep only what the arithmetic gate accepted.
-
-    The text printed only gated numbers, so the reader normally agrees; where it does not (a row
-    it split another way), the cell is null. A cell the gate left null was not printed blank:
-    its entry in ``cells`` goes, and its reason becomes a problem.
-    """
-    problems = [f"OCR：{path}：{why}，留空" for path, why in ocr.unread.items()]
-    # table 2 has no sums: nothing OCR reads there is proven, whatever the reader made of the text
-    reads["table2"].data, reads["table2"].as_printed_2019 = None, None
-    reads["table2"].missing = ocr.table2_missing or "表二由图片识别，没有勾稽关系可以验证，留待人工录入。"
-    for path in [p for p in cells if p.startswith("table2")]:
-        del cells[path]
-    for table in ("table3", "table4"):
-        data = reads[table].data
-        for path, node, index in _cell_slots(table, data):
-            value, gated = node[index], ocr.values.get(path)
-            if value is not None and value != gated:  # only a number the gate proved stays
-                node[index] = None
-                if gated is not None:
-                    problems.append(f"OCR：{path}：表格读出 {value}，图片经勾稽验证为 {gated}，留空")
-            if path in ocr.unread:
-                cells.pop(path, None)
-    return problems
-
-
-def _cell_slots(table: str, data: dict | None) -> list[tuple[str, dict | list, int | str]]:
-    """(path, container, index) of every cell of a read table 3 or 4, to read or blank in place."""
-    if not data:
-        return []
-    if table == "table4":
-        return [(f"table4.{g}.{c}", cells, c) for g, cells in data.items() for c in cells]
-    out: list[tuple[str, dict | list, int | str]] = []
-    for row in (*form.TABLE3_ROWS, form.TABLE3_SINGLE_ROW):
-        node = data
-        for part in row.path:
-            node = node.get(part) if isinstance(node, dict) else None
-        if isinstance(node, list):
-            out += [(f"table3.{row.key}.{c.key}", node, i) for i, c in enumerate(form.TABLE3_COLUMNS)]
-    return out
 
 
 __all__ = ["Draft", "ExtractError", "extract", "form", "SCHEMA_LINE"]

@@ -242,3 +242,31 @@ def docx_to_text(raw: bytes) -> str:
         if line.strip() or "\t" in line or (lines and lines[-1]):
             lines.append(line if line.startswith("\t") else line.strip())
     return "\n".join(lines).strip("\n") + "\n"
+
+
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def docx_images(raw: bytes) -> list[tuple[str, bytes | None]]:
+    """Each ``[image: …]`` marker's name and picture bytes, in the order ``docx_to_text`` prints the markers.
+
+    The hook for tables published as pictures (``ocr_embedded``): a drawing with a text box prints
+    no marker, a VML fallback is Word's second copy of a drawing, and a drawing without an embedded
+    picture (a shape) has no bytes.
+    """
+    check_package(raw)
+    try:
+        document = docx.Document(io.BytesIO(raw))
+    except Exception as exc:  # noqa: BLE001 - as docx_to_text
+        raise DocxError(f"不是可读的 Word .docx 文件（{_one_line(exc)}）") from None
+    related = document.part.related_parts
+    out: list[tuple[str, bytes | None]] = []
+    for el in document.element.body.iter(W + "drawing", W + "pict", W + "object"):
+        if any(a.tag == MC + "Fallback" for a in el.iterancestors()) or next(_textboxes(el), None) is not None:
+            continue
+        name = _image_name(el)
+        if name:
+            rid = next((b.get(R + "embed") for b in el.iter(A + "blip")), None)
+            out.append((name, related[rid].blob if rid in related else None))
+    return out

@@ -133,6 +133,7 @@ class _Parser(HTMLParser):
         self.tables: list[_Table] = []
         self.skip = 0
         self.blocks: list[str] = []  # flattened tables that sat inside a cell, by marker number
+        self.images: list[tuple[str, str]] = []  # (marker name, src) of each [image: …] marker, in order
 
     def _sink(self) -> list[str]:
         table = self.tables[-1] if self.tables else None
@@ -151,6 +152,7 @@ class _Parser(HTMLParser):
         elif tag == "img":
             name = a.get("alt") or posixpath.basename((a.get("src") or "").split("?")[0]) or "image"
             self._sink().append(f"[image: {name.strip()}]")
+            self.images.append((name.strip(), a.get("src") or ""))
         elif tag == "table":
             self.tables.append(_Table())
         elif tag == "tr" and self.tables:
@@ -220,6 +222,16 @@ def _unnest(text: str, blocks: list[str]) -> str:
         if not found:
             break
     return _MARKER_LINE.sub("", text)
+
+
+def html_images(html: str) -> list[tuple[str, str]]:
+    """Each ``[image: …]`` marker's name and its ``src``, in order: the hook for tables published as pictures."""
+    if len(html) > MAX_PAGE_CHARS:
+        raise HtmlError(f"网页有 {len(html):,} 个字符，太大")
+    parser = _Parser()
+    parser.feed(html)
+    parser.close()
+    return parser.images
 
 
 def html_to_text(html: str) -> str:

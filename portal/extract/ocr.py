@@ -1,14 +1,15 @@
 """Reports published as images (图片版) — PNG/JPEG files and PDFs without a text layer — read offline.
 
-Why Debian's Tesseract (``tesseract-ocr`` + ``tesseract-ocr-chi-sim``, 5.3) run cell by cell:
-reading a whole page of the form with it, its ruling lines read as ``|`` and ``[`` and split
+Why Debian's Tesseract (``tesseract-ocr`` + ``tesseract-ocr-chi-sim``, 5.3, ``ocr_engine``) run cell
+by cell: reading a whole page of the form with it, its ruling lines read as ``|`` and ``[`` and split
 numbers from their rows (table 3 of seed 002 at 200 dpi: most zeros came out as ``o``, ``。`` or
 ``"``), while a single cell cut out of the grid and read with ``--psm 7`` and a digits-only
 whitelist comes back right. So each page is: deskewed (the angle whose row profile is sharpest),
 the red of seals dropped (the red channel, where red ink is as light as paper), its ruling lines
-found (long runs of ink), the grid rebuilt with merged cells, and every cell read — labels with
-``chi_sim``, numbers with ``eng`` and a digits whitelist. Cells are read in batches, one
-Tesseract process per batch (a list of images), so the models load once a page.
+found (long runs of ink), the grid rebuilt with merged cells (``ocr_grid``), and every cell read
+(``ocr_cells``) — labels with ``chi_sim``; the cells of the columns and rows of numbers again with
+``eng``, a digits whitelist, black on white. Cells are read in batches, one Tesseract process per
+batch (a list of images), so the models load once a batch.
 
 The page comes out as text in the layout the table reader reads best — one table row a line,
 TAB between cells — and only numbers the form's own arithmetic proves are printed in it
@@ -24,41 +25,24 @@ from __future__ import annotations
 
 import difflib
 import io
-import os
-import re
-import resource
-import signal
-import subprocess
-import tempfile
 import time
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
 from .. import form
+from . import ocr_engine
 from .numbers import NULL_MARKS, parse_cell
+from .ocr_cells import _CJK, _numberish, read_page
+from .ocr_engine import PACKAGES, TESSERACT, OcrError
 from .ocr_gate import Gated, Reading, gate, table3_identities, table4_identities
-from .ocr_grid import GridCell, find_tables, ink_of
+from .ocr_grid import GridCell
 from .tokens import norm_label
 
-TESSERACT = "tesseract"  # a path or a name on PATH; tests point it at a missing binary
-PACKAGES = ("tesseract-ocr", "tesseract-ocr-chi-sim")
-NEEDS_OCR = (f"has no text layer (a scan or an image): reading it needs OCR — as root run "
-             f"apt-get install -y {' '.join(PACKAGES)}")
 MAX_PIXELS = 60_000_000  # a 长图 of four A4 pages at 300 dpi holds 56 million
 MAX_PAGES = 30
 MAX_SECONDS = 300.0
-PAGE_SECONDS = 60.0  # one Tesseract batch
-MEMORY_BYTES = 2 << 30
 RENDER_DPI = 200
-_DIGITS = "0123456789,./-"
-_NUMBERISH = re.compile(r"^[\d,，.。·oOlI|/\\\-—–―_ ]+$")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-class OcrError(ValueError):
-    """The image cannot be read; the message says why in one line."""
+__all__ = ["PACKAGES", "TESSERACT", "MAX_SECONDS", "OcrError", "OcrText", "ocr_to_text", "ocr_pages", "load_pages"]
 
 
 @dataclass
@@ -70,77 +54,10 @@ class OcrText:
     values: dict[str, int | float | None] = field(default_factory=dict)  # table 3/4 cells the gate decided
     unread: dict[str, str] = field(default_factory=dict)  # path → why it is null
     inferred: dict[str, int] = field(default_factory=dict)
+    marks: dict[str, str] = field(default_factory=dict)  # path → the null mark printed there (/, —)
     notes: list[str] = field(default_factory=list)
     table2_missing: str | None = None  # why table 2 is null although its image was read
-
-
-# ---------------------------------------------------------------- the engine
-
-
-@lru_cache(maxsize=4)
-def engine_version(binary: str = TESSERACT) -> str:
-    """``tesseract 5.3.0`` with its chi_sim model, or an ``OcrError`` naming the packages."""
-    try:
-        done = subprocess.run([binary, "--list-langs"], capture_output=True, timeout=20, stdin=subprocess.DEVNULL,
-                              env=_env(), check=False)
-        version = subprocess.run([binary, "--version"], capture_output=True, timeout=20, stdin=subprocess.DEVNULL,
-                                 env=_env(), check=False)
-    except (OSError, subprocess.SubprocessError):
-        raise OcrError(NEEDS_OCR) from None
-    if "chi_sim" not in done.stdout.decode(errors="replace").split():
-        raise OcrError(NEEDS_OCR)
-    first = (version.stdout or version.stderr).decode(errors="replace").splitlines()
-    return first[0].strip() if first else "tesseract"
-
-
-def _env() -> dict[str, str]:
-    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "OMP_THREAD_LIMIT": "1", "LANG": "C.UTF-8"}
-
-
-def _limits() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
-    cpu = int(PAGE_SECONDS) + 5
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-
-def read_batch(images: list, *, lang: str, psm: int, whitelist: str | None = None,
-               deadline: float | None = None) -> list[str]:
-    """Tesseract's text for each image, in one process (a list file: one model load)."""
-    if not images:
-        return []
-    timeout = PAGE_SECONDS if deadline is None else max(1.0, min(PAGE_SECONDS, deadline - time.monotonic()))
-    with tempfile.TemporaryDirectory(prefix="portal-ocr-") as tmp:
-        work = Path(tmp)
-        names = []
-        for n, image in enumerate(images):
-            name = work / f"{n}.png"
-            image.save(name)
-            names.append(str(name))
-        (work / "list.txt").write_text("\n".join(names) + "\n", encoding="utf-8")
-        command = [TESSERACT, str(work / "list.txt"), str(work / "out"), "-l", lang, "--psm", str(psm)]
-        if whitelist:
-            command += ["-c", f"tessedit_char_whitelist={whitelist}"]
-        try:
-            child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE, cwd=tmp, env=_env(), preexec_fn=_limits,
-                                     start_new_session=True)
-        except OSError:
-            raise OcrError(NEEDS_OCR) from None
-        try:
-            _, err = child.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(child.pid, signal.SIGKILL)
-            child.communicate()
-            raise OcrError(f"OCR did not finish within {timeout:.0f} s: refused") from None
-        out = work / "out.txt"
-        if child.returncode != 0 or not out.is_file():
-            said = " ".join(err.decode(errors="replace").split())[:160]
-            raise OcrError(f"OCR failed (exit status {child.returncode}{': ' + said if said else ''})")
-        pages = out.read_text(encoding="utf-8", errors="replace").split("\f")
-    pages += [""] * (len(images) - len(pages))
-    return [p.strip() for p in pages[:len(images)]]
-
+    pages: list[str] = field(default_factory=list)  # each page's (image's) own text
 
 # ---------------------------------------------------------------- loading images
 
@@ -191,35 +108,6 @@ def _pdf_pages(raw: bytes, deadline: float) -> list:
     finally:
         doc.close()
 
-
-# ---------------------------------------------------------------- reading cells
-
-
-def _crop(grey, mask, box: tuple[int, int, int, int], dpi: float):
-    """The ink of a cell (its borders cut away), padded and scaled for Tesseract; None when empty."""
-    from PIL import Image, ImageOps
-
-    inset = max(3, int(dpi / 25.4 * 0.6))
-    left, top, right, bottom = box
-    box = (left + inset, top + inset, right - inset, bottom - inset)
-    if box[2] <= box[0] or box[3] <= box[1]:
-        return None
-    ink = mask.crop(box).getbbox()
-    if ink is None or (ink[2] - ink[0]) * (ink[3] - ink[1]) < (dpi / 100) ** 2:
-        return None
-    piece = grey.crop((box[0] + ink[0], box[1] + ink[1], box[0] + ink[2], box[1] + ink[3]))
-    scale = 1.0 if dpi >= 280 else 300 / dpi
-    if scale != 1.0:
-        piece = piece.resize((max(1, round(piece.width * scale)), max(1, round(piece.height * scale))), Image.LANCZOS)
-    return ImageOps.expand(piece, border=12, fill=255)
-
-
-def _is_dash(piece, dpi: float) -> bool:
-    """A lone horizontal stroke (—, -, ——): wide, and a fraction of a digit's height."""
-    height = piece.height - 24
-    return piece.width - 24 > 1.5 * height and height < (dpi / 25.4) * 1.0 * (300 / dpi if dpi < 280 else 1)
-
-
 def _number(text: str, *, decimal: bool) -> Reading:
     folded = unicodedata.normalize("NFKC", text).replace(" ", "")
     if folded in NULL_MARKS:
@@ -228,57 +116,6 @@ def _number(text: str, *, decimal: bool) -> Reading:
     if cell is None or cell.value is None:
         return Reading(None, text, unread=True)
     return Reading(cell.value, folded)
-
-
-def read_page(image, deadline: float) -> tuple[list[tuple[int, str]], list[list[GridCell]]]:
-    """A page's text lines outside tables (y, text) and its tables with every cell read."""
-    from PIL import Image
-
-    grey, mask = ink_of(image)
-    dpi = grey.width / 8.27 if grey.width < grey.height * 1.1 else grey.height / 8.27
-    tables = find_tables(mask, dpi)
-    # text outside the tables, line by line
-    blank = mask.copy()
-    for cells in tables:
-        blank.paste(0, (min(c.left for c in cells) - 4, min(c.top for c in cells) - 4,
-                        max(c.right for c in cells) + 5, max(c.bottom for c in cells) + 5))
-    profile = blank.resize((1, blank.height), Image.BOX).tobytes()
-    lines, start = [], None
-    for y, v in enumerate([*profile, 0]):
-        if v and start is None:
-            start = y
-        elif not v and start is not None:
-            if y - start >= dpi / 25.4 * 1.2:
-                box = blank.crop((0, start, blank.width, y)).getbbox()
-                if box:
-                    lines.append((start, (box[0], start, box[2], y)))
-            start = None
-    crops = [_crop(grey, blank, (b[0] - 8, b[1] - 8, b[2] + 8, b[3] + 8), dpi) for _, b in lines]
-    kept = [(y, c) for (y, _), c in zip(lines, crops, strict=True) if c is not None]
-    texts = read_batch([c for _, c in kept], lang="chi_sim", psm=7, deadline=deadline)
-    page_lines = [(y, _clean(t)) for (y, _), t in zip(kept, texts, strict=True) if _clean(t)]
-    # table cells: labels first (chi_sim), number-like cells again with digits only
-    todo = [(cell, piece) for cells in tables for cell in cells
-            if (piece := _crop(grey, mask, (cell.left, cell.top, cell.right, cell.bottom), dpi)) is not None]
-    texts = read_batch([p for _, p in todo], lang="chi_sim", psm=6, deadline=deadline)
-    numeric = []
-    for (cell, piece), text in zip(todo, texts, strict=True):
-        cell.text = _clean(text)
-        if _is_dash(piece, dpi):
-            cell.text = "—"
-        elif not _CJK.search(cell.text):
-            numeric.append((cell, piece))
-    digits = read_batch([p for _, p in numeric], lang="eng", psm=7, whitelist=_DIGITS, deadline=deadline)
-    for (cell, _), text in zip(numeric, digits, strict=True):
-        cell.text = text.replace(" ", "")
-    return page_lines, tables
-
-
-def _clean(text: str) -> str:
-    """One line of OCR text: lines of a wrapped cell joined, spaces between CJK characters dropped."""
-    text = "".join(part.strip() for part in text.splitlines())
-    return re.sub(r"(?<=[\u4e00-\u9fff（）()、，。“”])\s+|\s+(?=[\u4e00-\u9fff（）()、，。“”])", "", text).strip()
-
 
 # ---------------------------------------------------------------- rows of the form
 
@@ -292,18 +129,12 @@ class Band:
     page: int
     y: int
 
-
-def _numberish(cell: GridCell) -> bool:
-    t = unicodedata.normalize("NFKC", cell.text).replace(" ", "")
-    return t == "" or t in NULL_MARKS or bool(_NUMBERISH.match(t)) and not _CJK.search(t)
-
-
 def bands_of(cells: list[GridCell], page: int) -> list[Band]:
     out = []
     for row in sorted({c.row for c in cells}):
         mine = [c for c in cells if c.row == row]
         k = len(mine)
-        while k > 0 and _numberish(mine[k - 1]):
+        while k > 0 and (mine[k - 1].numeric or _numberish(mine[k - 1])):
             k -= 1
         out.append(Band(mine[:k], mine[k:], page, mine[0].top))
     return out
@@ -339,8 +170,12 @@ def map_rows(bands: list[Band]) -> dict:
 def ocr_to_text(raw: bytes, kind: str) -> OcrText:
     """The images' text with tables as TAB rows; only numbers the form's sums prove are printed."""
     deadline = time.monotonic() + MAX_SECONDS
-    engine = engine_version(TESSERACT)
-    pages = load_pages(raw, kind, deadline)
+    engine = ocr_engine.engine_version(ocr_engine.TESSERACT)
+    return ocr_pages(load_pages(raw, kind, deadline), engine, deadline)
+
+
+def ocr_pages(pages: list, engine: str, deadline: float) -> OcrText:
+    """``ocr_to_text`` of pages already loaded; ``OcrText.pages`` holds each page's own text."""
     read: list[tuple[list[tuple[int, str]], list[list[GridCell]]]] = []
     for n, page in enumerate(pages):
         read.append(read_page(page, deadline))
@@ -351,14 +186,13 @@ def ocr_to_text(raw: bytes, kind: str) -> OcrText:
     result = OcrText(text="", engine=engine)
     _gate_tables(rows, result)
     printed = _printed_values(rows, result)
-    text_lines: list[str] = []
     for n, (lines, tables) in enumerate(read):
         items: list[tuple[int, str]] = list(lines)
         for cells in tables:
             for band in bands_of(cells, n):
                 items.append((band.y, _band_line(band, rows, printed)))
-        text_lines += [t for _, t in sorted(items, key=lambda it: it[0]) if t.strip()]
-    result.text = "\n".join(text_lines) + "\n"
+        result.pages.append("\n".join(t for _, t in sorted(items, key=lambda it: it[0]) if t.strip()))
+    result.text = "\n".join(p for p in result.pages if p) + "\n"
     if not _CJK.search(result.text):
         raise OcrError("has no text layer, and OCR found no Chinese text in its images: not a report")
     result.notes.insert(0, f"本报告的文字和表格由图片经OCR识别（{engine}，逐格识别，数字只用数字字符），"
@@ -379,6 +213,7 @@ def _gate_tables(rows: dict, result: OcrText) -> None:
             readings[path] = _number(cell.text, decimal=False)
         identities += table4_identities()
     gated: Gated = gate(readings, identities)
+    result.marks = {p: r.printed for p, r in readings.items() if r.value is None and not r.unread and r.printed}
     result.values = gated.values
     result.inferred = gated.inferred
     result.unread = gated.rejected

@@ -13,7 +13,9 @@ group of table 4 adds up to its total. So:
 - a cell OCR could not read at all is inferred when one identity gives its value and another,
   fully read, confirms it; a single identity (table 4 has only one per cell) proves nothing about
   the other cells it holds, so then it and they stay null;
-- a printed null mark (``/``, ``—``, blank) stays null and is never inferred.
+- a printed null mark (``/``, ``—``, blank) stays null and is never inferred; when a sum is
+  checked it counts as 0 (a mark standing for a number breaks the sum, so nothing is proven by
+  it), but no unreadable cell is solved from a sum that holds a mark.
 
 Pure: readings in, decisions out.
 """
@@ -80,7 +82,11 @@ def table4_identities() -> list[Identity]:
 def gate(readings: dict[str, Reading], identities: list[Identity]) -> Gated:
     """Which readings the identities prove, which unreadable cells they pin, and why the rest are null."""
     identities = [i for i in identities if all(p in readings for p in i.paths)]
+    # a null mark (/, —, blank) counts as 0 when a sum is checked: a row of readings that adds up
+    # with its marks as 0 is proven, and a mark that stood for a number would break the sum instead
+    marks = {p for p, r in readings.items() if r.value is None and not r.unread}
     known: dict[str, int | float] = {p: r.value for p, r in readings.items() if r.value is not None}
+    known |= dict.fromkeys(marks, 0)
     by_path: dict[str, list[int]] = {}
     for n, ident in enumerate(identities):
         for p in ident.paths:
@@ -118,8 +124,8 @@ def gate(readings: dict[str, Reading], identities: list[Identity]) -> Gated:
         progress = False
         for n, ident in enumerate(identities):
             missing = [p for p in ident.paths if p not in known]
-            if len(missing) != 1 or missing[0] not in fillable:
-                continue
+            if len(missing) != 1 or missing[0] not in fillable or marks.intersection(ident.paths):
+                continue  # a value is never solved from a sum that counts a mark as 0
             p = missing[0]
             rest = sum(known[q] for q in ident.left if q != p) - sum(known[q] for q in ident.right if q != p)
             value = -rest if p in ident.left else rest

@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .ocr_gate import Reading
-
 _INK = 150  # grey level below which a pixel is ink (after the red channel is taken)
 
 
@@ -86,7 +84,7 @@ class GridCell:
     right: int
     row: int  # index of the band (between two ruling lines) it starts in
     text: str = ""
-    number: Reading | None = None
+    numeric: bool = False  # in a column of numbers, below its header: read with digits only
 
 
 def _near(values: list[int], tol: int) -> list[int]:
