@@ -27,7 +27,7 @@ from .cells import CELLS, row_values
 from .checks import Check
 from .coverage import LABELS, STATUSES, coverage_of
 from .figures import KEY_FIGURES, Figure, Value, flat_value
-from .indicators import INDICATORS, IndicatorValue, compute_all, indicators_record
+from .indicators import INDICATORS, IndicatorValue, indicators_record
 from .model import Report, Site
 from .numfmt import format_number
 from .similarity import Similarity
@@ -85,7 +85,7 @@ def _record(report: Report, checks: Any) -> dict[str, Any]:
     for key, value in report.data.items():
         record[key] = value
     record["agency"] = report.agency.name  # the registered name; the YAML holds the slug
-    record["indicators"] = indicators_record(report.data)
+    record["indicators"] = indicators_record(report.indicators)
     record["checks"] = checks
     record["narrative"] = [
         {k: v for k, v in n.items() if v is not None} for n in report.data.get("narrative") or []
@@ -264,7 +264,7 @@ def _indicator_values() -> Callable[[Report], tuple[IndicatorValue, ...]]:
 
     def read(report: Report) -> tuple[IndicatorValue, ...]:
         if last[0] is not report:
-            last[:] = report, compute_all(report.data)
+            last[:] = report, report.indicators
         return last[1]
 
     return read

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from .charts import Series, bar_chart
 from .figures import DERIVED, MISSING, Value
 from .indicatorcharts import percent, spread_chart
-from .indicators import INDICATORS, Indicator, IndicatorValue, compute, compute_all
+from .indicators import INDICATORS, Indicator, IndicatorValue
 from .model import Agency, Report
 from .pages import Meta
 from .ranking import Entry, Ranking, Spread, rankings, spread, why_unranked
@@ -85,7 +85,7 @@ def year_spread(year: int, key: str, values: Sequence[IndicatorValue], min_denom
 
 def indicators_context(meta: Meta, cache: SiteCache, min_denominator: int) -> IndicatorsContext:
     years = tuple(cache.by_year)
-    per_year = {y: [compute_all(r.data) for r in cache.by_year[y]] for y in years}
+    per_year = {y: [r.indicators for r in cache.by_year[y]] for y in years}
     sections = []
     for i, indicator in enumerate(INDICATORS):
         spreads = tuple(year_spread(y, indicator.key, [vs[i] for vs in per_year[y]], min_denominator) for y in years)
@@ -142,7 +142,7 @@ def rank_row(indicator: Indicator, entry: Entry) -> RankRow:
 def ranking_context(meta: Meta, indicator: Indicator, year: int, cache: SiteCache,
                     min_denominator: int) -> RankingContext:
     reports = cache.by_year.get(year, ())
-    groups = rankings(((r, compute(indicator, r.data)) for r in reports), min_denominator)
+    groups = rankings(((r, r.indicators[INDICATORS.index(indicator)]) for r in reports), min_denominator)
     return RankingContext(
         meta, indicator, year, min_denominator,
         tuple(RankGroup(g, tuple(rank_row(indicator, e) for e in g.entries)) for g in groups),
@@ -216,7 +216,7 @@ def agency_indicators(agency: Agency, reports: Sequence[Report]) -> AgencyIndica
     if not reports:
         return AgencyIndicators((), (), (), (), ())
     by_year = {r.year: r for r in reports}
-    computed = {y: compute_all(r.data) for y, r in by_year.items()}
+    computed = {y: r.indicators for y, r in by_year.items()}
     every = range(min(by_year), max(by_year) + 1)
     years = tuple(y for y in every if any(v.value is not None for v in computed.get(y, ())))
     skipped: dict[str, list[int]] = {}

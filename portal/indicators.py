@@ -247,7 +247,7 @@ def compute_all(data: Mapping[str, Any]) -> tuple[IndicatorValue, ...]:
     return tuple(compute(i, data) for i in INDICATORS)
 
 
-def indicators_record(data: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+def indicators_record(values: tuple[IndicatorValue, ...]) -> dict[str, dict[str, Any]]:
     """The ``indicators`` object of reports.json and report.json: ``{key: {value, numerator,
     denominator, formula}}``, with ``reason`` when the value is null."""
-    return {v.key: v.as_dict() for v in compute_all(data)}
+    return {v.key: v.as_dict() for v in values}

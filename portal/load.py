@@ -17,10 +17,12 @@ from pathlib import Path
 
 from .checks import Check, check_no_previous, check_report, check_years, forget_shared, share
 from .errors import ContentError, Problem, display_path
+from .indicators import IndicatorValue, compute_all
 from .model import Agency, Report, Site
 from .parallel import default_workers
 from .provenance import check_original
 from .schema import Validator, validate_registry, validate_report
+from .similarity import sentence_keys
 from .textchecks import text_checks
 from .trace import Trace, trace_report
 from .yamlsafe import Located, YamlProblem, read_yaml
@@ -141,6 +143,8 @@ class Parsed:
     checks: tuple[Check, ...] = ()
     trace: Trace = Trace()
     untraced: tuple[Problem, ...] = ()
+    sentences: tuple[int, ...] = ()
+    indicators: tuple[IndicatorValue, ...] = ()
     reads: tuple[Path, Stamp] | None = None  # the source text read, stamped before reading
 
 
@@ -187,7 +191,8 @@ def parse_report_file(path: Path) -> Parsed:
     untraced = tuple(Problem(shown, m.message, located.line_of(m.yaml_path), m.path) for m in trace.mismatches)
     checks = (*check_report(data), *text_checks(data, text))
     return Parsed(path, shown, data=data, text=text, source_path=source_path, checks=checks, trace=trace,
-                  untraced=untraced, **common)
+                  untraced=untraced, sentences=sentence_keys(text), indicators=compute_all(data),
+                  **common)
 
 
 def _claim(parsed: Parsed, problems: list[Problem], seen: dict[tuple[str, int], Path]) -> Parsed | None:
@@ -320,7 +325,8 @@ def load_content(content_dir: Path, *, workers: int | None = None, cache: ParseC
                                         or f"改正代号，或先在 {REGISTRY} 里登记这个机构"))
             continue
         reports.append(Report(agency, item.data["year"], item.data, item.text, item.path, item.source_path,
-                              item.checks, item.trace, item.untraced))
+                              item.checks, item.trace, item.untraced, item.sentences,
+                              item.indicators))
     if problems:
         raise ContentError(problems)
     return build_model(content_dir, list(agencies.values()), reports, getattr(cache, "cross_year", cross_year))

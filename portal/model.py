@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from . import form
 from .checks import FAIL, Check
 from .errors import Problem
+from .indicators import IndicatorValue
 from .numfmt import bounded, format_number
 from .trace import Trace
 
@@ -174,6 +175,8 @@ class Report:
     checks: tuple[Check, ...] = ()
     trace: Trace = Trace()  # its table cells looked for in the source (``trace.py``)
     untraced: tuple[Problem, ...] = ()  # the cells not found there, as file:line: field: problems
+    sentences: tuple[int, ...] = ()  # its counted sentences as keys (``similarity.sentence_keys``)
+    indicators: tuple[IndicatorValue, ...] = ()  # ``indicators.compute_all`` of its data, computed at load
 
     @property
     def url(self) -> str:

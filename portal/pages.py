@@ -470,9 +470,7 @@ def report_changes(report: Report, cache: SiteCache) -> Changes:
     similarity, previous = cache.similarity(report), cache.earlier(report)
     if previous is None:
         return Changes(similarity, {})
-    marks, found = changed_markup(cache.blocks(report), cache.sentences(previous))
-    cache.keep_sentences(report, found)  # the next year's page compares with them
-    return Changes(similarity, marks)
+    return Changes(similarity, changed_markup(cache.blocks(report), frozenset(previous.sentences)))
 
 
 def feed_context(meta: Meta, site: Site) -> FeedContext:

@@ -22,13 +22,14 @@ report. The share is same / counted over this report's sentences; each occurrenc
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from .text import PARAGRAPH, Block
+from .text import PARAGRAPH, Block, parse_text
 
 SENTENCE_END = "。！？；!?;"
 PIECE_RE = re.compile(rf"[^{SENTENCE_END}\n]*(?:[{SENTENCE_END}]+\s*|\n|$)")
@@ -66,6 +67,19 @@ def sentences(blocks: Sequence[Block]) -> list[str]:
     return [key for b in blocks if b.kind == PARAGRAPH for p in pieces(b.text) if (key := counted(p)) is not None]
 
 
+def sentence_key(sentence: str) -> int:
+    """A counted sentence as a stable 64-bit key: the model keeps every report's keys (compared
+    across years), not its sentences, and the keys are the same in every process and every run
+    (the build cache keeps them), which Python's own ``hash`` of a string is not."""
+    return int.from_bytes(hashlib.blake2b(sentence.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def sentence_keys(text: str) -> tuple[int, ...]:
+    """A report's counted sentences (``sentences``) as keys, in text order: computed when the report
+    is loaded (in the load workers, and kept by the build cache), so no page parses a text for it."""
+    return tuple(sentence_key(s) for s in sentences(parse_text(text)))
+
+
 @dataclass(frozen=True)
 class Similarity:
     """A report against its agency's previous report. ``share`` is None, with ``reason``, when
@@ -100,9 +114,9 @@ class Similarity:
         return share is not None and share >= REPEAT_SHARE
 
 
-def compare(mine: Sequence[str], previous: tuple[int, frozenset[str]] | None) -> Similarity:
-    """This report's sentences (``sentences``) against the previous report's year and sentence
-    set (None: the agency has no earlier report)."""
+def compare(mine: Sequence[int], previous: tuple[int, frozenset[int]] | None) -> Similarity:
+    """This report's sentence keys (``sentence_keys``) against the previous report's year and
+    key set (None: the agency has no earlier report)."""
     if previous is None:
         return Similarity(None, len(mine), 0, "本机关没有更早的报告可比")
     year, before = previous
@@ -122,21 +136,17 @@ class Changes:
     marks: dict[int, Markup]
 
 
-def changed_markup(blocks: Sequence[Block], previous: frozenset[str]) -> tuple[dict[int, Markup], list[str]]:
-    """The paragraphs that hold a new sentence, as markup with each new sentence in ``<ins>``,
-    by block index; and the report's counted sentences (``sentences``), found on the way. The
-    text is the block's display text, character for character, so the block's anchor, the
-    search marks and the narrative quote links work as before."""
+def changed_markup(blocks: Sequence[Block], previous: frozenset[int]) -> dict[int, Markup]:
+    """The paragraphs that hold a new sentence (its key not in ``previous``), as markup with each
+    new sentence in ``<ins>``, by block index. The text is the block's display text, character for
+    character, so the block's anchor, the search marks and the narrative quote links work as before."""
     out: dict[int, Markup] = {}
-    found: list[str] = []
     for b in blocks:
         if b.kind != PARAGRAPH:
             continue
         parts = pieces(b.text)
-        keys = [counted(p) for p in parts]
-        found += [k for k in keys if k is not None]
-        if any(k is not None and k not in previous for k in keys):
-            out[b.index] = Markup("".join(
-                f'<ins class="{CHANGED_CLASS}">{escape(p)}</ins>' if k is not None and k not in previous
-                else str(escape(p)) for p, k in zip(parts, keys, strict=True)))
-    return out, found
+        new = [(k := counted(p)) is not None and sentence_key(k) not in previous for p in parts]
+        if any(new):
+            out[b.index] = Markup("".join(f'<ins class="{CHANGED_CLASS}">{escape(p)}</ins>' if is_new
+                                          else str(escape(p)) for p, is_new in zip(parts, new, strict=True)))
+    return out

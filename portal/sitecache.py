@@ -12,7 +12,7 @@ from .coverage import Coverage, coverage_of
 from .figures import Value, read_all
 from .jurisdictions import Jurisdiction
 from .model import Report, Site
-from .similarity import Similarity, compare, sentences
+from .similarity import Similarity, compare
 from .text import Block, parse_text
 
 BLOCKS_KEPT = 64
@@ -28,7 +28,6 @@ class SiteCache:
     parsed: dict[tuple[str, int], tuple[Block, ...]] = field(default_factory=dict)
     flags: dict[tuple[str, int], tuple[int, bool]] = field(default_factory=dict)
     similar: dict[tuple[str, int], Similarity] = field(default_factory=dict)
-    sentence_sets: dict[tuple[str, int], frozenset[str]] = field(default_factory=dict)
 
     @cached_property
     def by_year(self) -> dict[int, tuple[Report, ...]]:
@@ -61,11 +60,10 @@ class SiteCache:
         """Compute every report's key figures and check flags now, before render workers fork.
 
         Why: the home and year pages need them for every report (the year page also every
-        report's ``similarity``: a text parse and sentence cut a report, ~0.3 ms, the largest
-        part of this step). Computed in each worker, they
-        would be computed twice and, worse, each worker would write to every report of the
-        model it shares with its parent (reference counts, ``Report.narrative``), turning the
-        shared pages into private copies: at 20,000 reports that was ~0.7 GB a worker."""
+        report's ``similarity``). Computed in each worker, they would be computed twice and,
+        worse, each worker would write to every report of the model it shares with its parent
+        (reference counts, ``Report.narrative``), turning the shared pages into private copies:
+        at 20,000 reports that was ~0.7 GB a worker."""
         for report in self.site.reports:
             self.value(report)
             self.checked(report)
@@ -87,28 +85,13 @@ class SiteCache:
         i = next(i for i, r in enumerate(reports) if r is report)
         return reports[i - 1] if i else None
 
-    def sentences(self, report: Report) -> frozenset[str]:
-        """The report's counted sentences (``similarity.sentences``), kept like its blocks."""
-        if report.key not in self.sentence_sets:
-            self.keep_sentences(report, sentences(self.blocks(report)))
-        return self.sentence_sets[report.key]
-
-    def keep_sentences(self, report: Report, found: list[str]) -> None:
-        """Remember a report's counted sentences, found while its page was made."""
-        if len(self.sentence_sets) >= BLOCKS_KEPT:
-            del self.sentence_sets[next(iter(self.sentence_sets))]
-        self.sentence_sets[report.key] = frozenset(found)
-
     def similarity(self, report: Report) -> Similarity:
-        """The report against its agency's previous one: its page, the agency's and the year's
-        show it (computed for every report by ``warm``, in site order: an agency's years one
-        after the other, so each text is parsed and cut into sentences once)."""
+        """The report against its agency's previous one (their sentence keys, computed at load):
+        its page, the agency's and the year's show it."""
         if report.key not in self.similar:
             previous = self.earlier(report)
-            before = None if previous is None else (previous.year, self.sentences(previous))
-            mine = sentences(self.blocks(report))
-            self.keep_sentences(report, mine)
-            self.similar[report.key] = compare(mine, before)
+            before = None if previous is None else (previous.year, frozenset(previous.sentences))
+            self.similar[report.key] = compare(report.sentences, before)
         return self.similar[report.key]
 
 
