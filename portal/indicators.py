@@ -56,6 +56,11 @@ class Indicator:
     caveats: str
     zero_reason: str  # why the ratio is undefined when the denominator is 0
 
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        """Pickled by its key: every report's values (computed in the load workers, kept by the
+        build cache) then point at the one ``INDICATORS`` entry instead of a copy each."""
+        return (indicator_by_key, (self.key,))
+
     @property
     def formula(self) -> str:
         """The formula in the form's words (as published in every report's ``indicators``)."""
@@ -85,7 +90,7 @@ def _parens(cells: str, terms: int) -> str:
     return f"({cells})" if terms > 1 else cells
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IndicatorValue:
     """An indicator of one report: a value with its numerator and denominator, or null and why."""
 
@@ -192,6 +197,10 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
 )
 INDICATOR_BY_KEY: Mapping[str, Indicator] = {i.key: i for i in INDICATORS}
+
+
+def indicator_by_key(key: str) -> Indicator:
+    return INDICATOR_BY_KEY[key]
 
 
 # ---------------------------------------------------------------- computing
