@@ -273,6 +273,11 @@ class Report:
         return f"{self.url}source.txt"
 
     @property
+    def year_url(self) -> str:
+        """Its year's page."""
+        return Year(self.year).url
+
+    @property
     def yaml_url(self) -> str:
         return f"{self.url}report.yaml"
 
