@@ -227,7 +227,8 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
                 f"{indicator.title}：{year}年度排名", ranking_url(indicator.key, year),
                 f"{year}年度各机构{indicator.title}，按同级同类机构分组排名，附分子、分母与来源单元格。", "indicators",
                 (("首页", "/"), ("指标", "/indicators/")),
-            ), ranking_context, indicator, year.number, cache, minimum)
+            ), ranking_context, indicator, year.number, cache, minimum,
+                made_from=frozenset({f"year:{year.number}"}))  # ranks that year's reports only
 
     # /compare/ (reports side by side, chosen in the query string: compare.js reads compare.json and each
     # report.json) and /reasons/ (refusal reasons per year; reasons.js filters over reasons.json)
