@@ -407,6 +407,10 @@ DATA_DOWNLOADS = (
              "每份报告一行：八项指标的数值、分子、分母和为空的原因；中文列名见 datapackage.json 和指标页。"),
     Download("与上一份报告相比（CSV）", "/data/text_changes.csv",
              "每份报告一行：正文与本机关上一份报告相同的句子数与比例，是否重复上年文字。"),
+    Download("拒绝理由（JSON）", "/data/reasons.json",
+             "每份有表三的报告：不予公开、无法提供、不予处理各项理由的件数，附机构、地区与类型（“拒绝理由”页的数据）。"),
+    Download("比较页索引（JSON）", "/data/compare.json",
+             "“比较”页读取的机构与年度索引、表格行与指标的说明；各报告的数字在其 report.json 中。"),
     Download("数据包说明（datapackage.json）", "/data/datapackage.json",
              "Frictionless Data Package：各文件的字段、类型与许可。"),
 )
