@@ -98,10 +98,15 @@ def _check(content: Path, write_schema: bool) -> int:
         print(f"警告：{stale} 已过时：请运行 python build.py check --write-schema")
     for finding in site_findings(site):
         print(finding)
-    failing = sum(len(r.failing_checks) for r in site.reports)
+    failing = sum(len(r.unconfirmed_failures) for r in site.reports)
+    confirmed = sum(len(r.failing_checks) for r in site.reports) - failing
     untraced = sum(len(r.untraced) for r in site.reports)
-    print(f"检查通过：{len(site.agencies)} 个机构，{len(site.reports)} 份报告；"
-          f"{failing} 项勾稽关系核对不一致，{untraced} 个表格数字在原文中找不到（以上逐条列出，并在各报告页上注明）")
+    # "passed" only when nothing is left for a person: a confirmed (as_printed) inconsistency is the source's own
+    verdict = "检查通过" if not (failing or untraced) else "检查完成，有问题待处理"
+    print(f"{verdict}：{len(site.agencies)} 个机构，{len(site.reports)} 份报告；"
+          f"{failing} 项勾稽关系核对不一致，{untraced} 个表格数字在原文中找不到"
+          + (f"，{confirmed} 项不一致已确认原文如此（as_printed）" if confirmed else "")
+          + ("（以上逐条列出，并在各报告页上注明）" if failing or untraced or confirmed else ""))
     return 0
 
 
