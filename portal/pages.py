@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from . import form
 from .charts import Series, bar_chart
-from .checks import RULES, UNKNOWN, Check, summarize
+from .checks import FAIL, RULES, UNKNOWN, Check, summarize
 from .figures import FIGURES_BY_KEY, HEADLINE, KEY_FIGURES, NARRATIVE, YEAR_COLUMNS, Figure, Total, Value, change, total
 from .formtables import TableView, table_views
 from .jurisdictions import Jurisdiction
@@ -108,6 +108,11 @@ class Quality:
     @property
     def ok(self) -> bool:
         return not (self.missing or self.failing or self.draft or (self.trace and self.trace.mismatches))
+
+    @property
+    def rules_fail(self) -> bool:
+        """Whether a rule failed: the rule list is then shown unfolded."""
+        return any(r.status == FAIL for r in self.rules)
 
 
 @dataclass(frozen=True)
