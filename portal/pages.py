@@ -479,7 +479,7 @@ def report_changes(report: Report, cache: SiteCache) -> Changes:
     similarity, previous = cache.similarity(report), cache.earlier(report)
     if previous is None:
         return Changes(similarity, {})
-    return Changes(similarity, changed_markup(cache.blocks(report), frozenset(previous.sentences)))
+    return Changes(similarity, changed_markup(cache.blocks(report), report.sentences, frozenset(previous.sentences)))
 
 
 def feed_context(meta: Meta, site: Site) -> FeedContext:
