@@ -29,7 +29,7 @@ from .ruleviews import RuleResult, TraceView, rule_results, site_rule_results, t
 from .searchtext import text_shard
 from .similarity import Changes, Similarity, changed_markup
 from .sitecache import SiteCache
-from .text import Block, TocEntry, block_of, toc
+from .text import Block, TocEntry, block_of, blocks_of, toc
 
 # ---------------------------------------------------------------- page contexts
 
@@ -461,7 +461,7 @@ def report_context(meta: Meta, site: Site, report: Report, cache: SiteCache, bas
                  "获取时的原件，未作任何改动。"),)
     return ReportContext(
         meta, report, site.previous(report), site.next(report), table_views(report), quality(report),
-        tuple(NarrativeView(n, block_of(blocks, n.quote)) for n in report.narrative),
+        tuple(map(NarrativeView, report.narrative, blocks_of(blocks, [n.quote for n in report.narrative]))),
         blocks, toc(blocks),
         (
             *original,

@@ -16,6 +16,7 @@ publication date alone on the last line.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .extract.flat import display_pieces
@@ -150,3 +151,11 @@ def block_of(blocks: tuple[Block, ...], quote: str) -> Block | None:
     """The first block that contains a narrative quote, so the page can link to the passage."""
     needle = squash(quote)
     return next((b for b in blocks if needle in squash(b.text)), None)
+
+
+def blocks_of(blocks: tuple[Block, ...], quotes: Sequence[str]) -> list[Block | None]:
+    """``block_of`` for each of a report's quotes, each block's text squashed once (not once a quote)."""
+    if not quotes:
+        return []
+    squashed = [(b, squash(b.text)) for b in blocks]
+    return [next((b for b, text in squashed if needle in text), None) for needle in map(squash, quotes)]
