@@ -91,7 +91,7 @@ def parse_text(text: str) -> tuple[Block, ...]:
     lines = _lines(text)
     shown = [i for i, ln in enumerate(lines) if ln.strip()]  # the non-blank lines, walked in order
     tabbed = [lines[i].startswith("\t") for i in shown]
-    last = len(shown) - 1
+    final = len(shown) - 1  # the last non-blank line's position
 
     def in_table(k: int) -> bool:
         """The k-th non-blank line is a tab-indented cell, or a wrapped cell between two of them
@@ -99,15 +99,15 @@ def parse_text(text: str) -> tuple[Block, ...]:
         if tabbed[k]:
             return True
         line = lines[shown[k]]
-        return 0 < k < last and tabbed[k - 1] and tabbed[k + 1] \
+        return 0 < k < final and tabbed[k - 1] and tabbed[k + 1] \
             and len(line.strip()) <= MAX_HEADING and _classify(line)[0] != HEADING
 
     spans: list[tuple[str, int, int, int]] = []  # kind, level, first line, last line
     k = 0
-    while k <= last:
+    while k <= final:
         if in_table(k):
             end = k
-            while end < last and in_table(end + 1):
+            while end < final and in_table(end + 1):
                 end += 1
             spans.append((CELLS, 0, shown[k], shown[end]))
             k = end + 1
