@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from . import form
 from .charts import Series, bar_chart
-from .checks import RULES, UNKNOWN, Check, summarize
+from .checks import FAIL, RULES, UNKNOWN, Check, summarize
 from .figures import FIGURES_BY_KEY, HEADLINE, KEY_FIGURES, NARRATIVE, YEAR_COLUMNS, Figure, Total, Value, change, total
 from .formtables import TableView, table_views
 from .jurisdictions import Jurisdiction
@@ -29,7 +29,7 @@ from .ruleviews import RuleResult, TraceView, rule_results, site_rule_results, t
 from .searchtext import text_shard
 from .similarity import Changes, Similarity, changed_markup
 from .sitecache import SiteCache
-from .text import Block, TocEntry, block_of, toc
+from .text import Block, TocEntry, block_of, blocks_of, toc
 
 # ---------------------------------------------------------------- page contexts
 
@@ -108,6 +108,11 @@ class Quality:
     @property
     def ok(self) -> bool:
         return not (self.missing or self.failing or self.draft or (self.trace and self.trace.mismatches))
+
+    @property
+    def rules_fail(self) -> bool:
+        """Whether a rule failed: the rule list is then shown unfolded."""
+        return any(r.status == FAIL for r in self.rules)
 
 
 @dataclass(frozen=True)
@@ -456,7 +461,7 @@ def report_context(meta: Meta, site: Site, report: Report, cache: SiteCache, bas
                  "获取时的原件，未作任何改动。"),)
     return ReportContext(
         meta, report, site.previous(report), site.next(report), table_views(report), quality(report),
-        tuple(NarrativeView(n, block_of(blocks, n.quote)) for n in report.narrative),
+        tuple(map(NarrativeView, report.narrative, blocks_of(blocks, [n.quote for n in report.narrative]))),
         blocks, toc(blocks),
         (
             *original,
@@ -474,7 +479,7 @@ def report_changes(report: Report, cache: SiteCache) -> Changes:
     similarity, previous = cache.similarity(report), cache.earlier(report)
     if previous is None:
         return Changes(similarity, {})
-    return Changes(similarity, changed_markup(cache.blocks(report), frozenset(previous.sentences)))
+    return Changes(similarity, changed_markup(cache.blocks(report), report.sentences, frozenset(previous.sentences)))
 
 
 def feed_context(meta: Meta, site: Site) -> FeedContext:

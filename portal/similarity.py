@@ -136,16 +136,20 @@ class Changes:
     marks: dict[int, Markup]
 
 
-def changed_markup(blocks: Sequence[Block], previous: frozenset[int]) -> dict[int, Markup]:
+def changed_markup(blocks: Sequence[Block], keys: Sequence[int], previous: frozenset[int]) -> dict[int, Markup]:
     """The paragraphs that hold a new sentence (its key not in ``previous``), as markup with each
     new sentence in ``<ins>``, by block index. The text is the block's display text, character for
-    character, so the block's anchor, the search marks and the narrative quote links work as before."""
+    character, so the block's anchor, the search marks and the narrative quote links work as before.
+
+    ``keys`` are the blocks' sentence keys (``sentence_keys``, made at load), in the order this walk
+    meets the sentences: no sentence is hashed again for the page."""
     out: dict[int, Markup] = {}
+    mine = iter(keys)
     for b in blocks:
         if b.kind != PARAGRAPH:
             continue
         parts = pieces(b.text)
-        new = [(k := counted(p)) is not None and sentence_key(k) not in previous for p in parts]
+        new = [counted(p) is not None and next(mine) not in previous for p in parts]
         if any(new):
             out[b.index] = Markup("".join(f'<ins class="{CHANGED_CLASS}">{escape(p)}</ins>' if is_new
                                           else str(escape(p)) for p, is_new in zip(parts, new, strict=True)))

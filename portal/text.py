@@ -16,6 +16,7 @@ publication date alone on the last line.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .extract.flat import display_pieces
@@ -88,39 +89,36 @@ def parse_text(text: str) -> tuple[Block, ...]:
     """Group the source text into blocks, in order. Blank lines separate blocks and belong to
     none of them, except inside a flattened table, whose ``raw`` keeps its inner blank lines."""
     lines = _lines(text)
-    tabbed = [ln.startswith("\t") for ln in lines]
-    blank = [not ln.strip() for ln in lines]
-    nonblank = [i for i, b in enumerate(blank) if not b]
-    prev_nb = {b: a for a, b in zip(nonblank, nonblank[1:], strict=False)}
-    next_nb = {a: b for a, b in zip(nonblank, nonblank[1:], strict=False)}
+    shown = [i for i, ln in enumerate(lines) if ln.strip()]  # the non-blank lines, walked in order
+    tabbed = [lines[i].startswith("\t") for i in shown]
+    final = len(shown) - 1  # the last non-blank line's position
 
-    def in_table(i: int) -> bool:
-        """A tab-indented cell, or a wrapped cell between two of them (``结果`` / ``维持``)."""
-        if tabbed[i]:
+    def in_table(k: int) -> bool:
+        """The k-th non-blank line is a tab-indented cell, or a wrapped cell between two of them
+        (``结果`` / ``维持``)."""
+        if tabbed[k]:
             return True
-        before, after = prev_nb.get(i), next_nb.get(i)
-        return before is not None and after is not None and tabbed[before] and tabbed[after] \
-            and len(lines[i].strip()) <= MAX_HEADING and _classify(lines[i])[0] != HEADING
+        line = lines[shown[k]]
+        return 0 < k < final and tabbed[k - 1] and tabbed[k + 1] \
+            and len(line.strip()) <= MAX_HEADING and _classify(line)[0] != HEADING
 
     spans: list[tuple[str, int, int, int]] = []  # kind, level, first line, last line
-    i = 0
-    while i < len(lines):
-        if blank[i]:
-            i += 1
+    k = 0
+    while k <= final:
+        if in_table(k):
+            end = k
+            while end < final and in_table(end + 1):
+                end += 1
+            spans.append((CELLS, 0, shown[k], shown[end]))
+            k = end + 1
             continue
-        if in_table(i):
-            j = i
-            while next_nb.get(j) is not None and in_table(next_nb[j]):
-                j = next_nb[j]
-            spans.append((CELLS, 0, i, j))
-            i = j + 1
-            continue
+        i = shown[k]
         kind, level = _classify(lines[i])
-        if kind == PARAGRAPH and len(spans) < 3 and all(k == TITLE for k, *_ in spans) \
+        if kind == PARAGRAPH and len(spans) < 3 and all(s == TITLE for s, *_ in spans) \
                 and len(lines[i].strip()) <= MAX_HEADING and "。" not in lines[i]:
             kind = TITLE  # the agency name and the report title, the short lines the text opens with
         spans.append((kind, level, i, i))
-        i += 1
+        k += 1
     blocks = [Block(n, kind, "".join(lines[first:last + 1]), level)
               for n, (kind, level, first, last) in enumerate(spans, start=1)]
     return tuple(blocks)
@@ -153,3 +151,11 @@ def block_of(blocks: tuple[Block, ...], quote: str) -> Block | None:
     """The first block that contains a narrative quote, so the page can link to the passage."""
     needle = squash(quote)
     return next((b for b in blocks if needle in squash(b.text)), None)
+
+
+def blocks_of(blocks: tuple[Block, ...], quotes: Sequence[str]) -> list[Block | None]:
+    """``block_of`` for each of a report's quotes, each block's text squashed once (not once a quote)."""
+    if not quotes:
+        return []
+    squashed = [(b, squash(b.text)) for b in blocks]
+    return [next((b for b, text in squashed if needle in text), None) for needle in map(squash, quotes)]
