@@ -17,7 +17,7 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -27,6 +27,7 @@ from .cells import CELLS, row_values
 from .checks import Check
 from .coverage import LABELS, STATUSES, coverage_of
 from .figures import KEY_FIGURES, Figure, Value, flat_value
+from .fragments import FragmentStore, by_agency
 from .indicators import INDICATORS, IndicatorValue, indicators_record
 from .model import Report, Site
 from .numfmt import format_number
@@ -116,9 +117,10 @@ def report_json(report: Report) -> bytes:
     return (text.replace(_CHECKS_MARK_JSON, checks) + "\n").encode("utf-8")
 
 
-def reports_json(site: Site) -> Iterator[bytes]:
-    """reports.json in pieces, one report at a time: the bytes of ``dump_json`` of the whole
-    document, without ever holding every record (or the whole file) in memory."""
+def reports_json(site: Site, fragments: FragmentStore | None = None) -> Iterator[bytes]:
+    """reports.json in pieces, one agency at a time: the bytes of ``dump_json`` of the whole
+    document, without ever holding every record (or the whole file) in memory; with ``fragments``,
+    an unchanged agency's records are the stored bytes."""
     head = dump_json({
         "title": "政府信息公开工作年度报告（结构化数据）",
         "licence": LICENCE["data_name"],
@@ -128,10 +130,17 @@ def reports_json(site: Site) -> Iterator[bytes]:
     }, compact=True)
     assert head.endswith(b"[]}\n")
     yield head[:-len(b"]}\n")]
-    for i, report in enumerate(site.reports):
-        record = report_json(report)[:-1]
-        yield b"," + record if i else record
+    records = _pieces("reports.json", site, lambda reports: b",".join(report_json(r)[:-1] for r in reports), fragments)
+    for i, piece in enumerate(records):
+        yield b"," + piece if i else piece
     yield b"]}\n"
+
+
+def _pieces(name: str, site: Site, make: Callable[[list[Report]], bytes],
+            fragments: FragmentStore | None) -> Iterator[bytes]:
+    """``make`` of each agency's reports, in order: from the stored fragments when there are some."""
+    groups = by_agency(site.reports, lambda r: r.agency.slug)
+    return (make(reports) for _, reports in groups) if fragments is None else fragments.pieces(name, groups, make)
 
 
 # ---------------------------------------------------------------- CSV
@@ -325,21 +334,24 @@ def safe_cell(value: Any) -> str:
     return "'" + text if isinstance(value, str) and text.startswith(FORMULA_START) else text
 
 
-CSV_ROWS_PER_PIECE = 500
-
-
-def _csv(rows: Iterator[list[Any]]) -> Iterator[bytes]:
-    """The CSV in pieces of a few hundred rows, so a site-wide file is never whole in memory."""
+def _csv_bytes(rows: Iterable[list[Any]]) -> bytes:
     buffer = io.StringIO()
-    buffer.write(CSV_BOM)
     writer = csv.writer(buffer, lineterminator="\r\n")
-    for n, row in enumerate(rows, start=1):
+    for row in rows:
         writer.writerow([safe_cell(v) for v in row])
-        if n % CSV_ROWS_PER_PIECE == 0:
-            yield buffer.getvalue().encode("utf-8")
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode("utf-8")
+    return buffer.getvalue().encode("utf-8")
+
+
+def _csv(columns: Iterable[Column], pieces: Iterator[bytes], extra: Iterable[str] = ()) -> Iterator[bytes]:
+    """A CSV: the BOM and the header row (the columns' names, then ``extra``), then its pieces: the
+    rows of an agency each, so a site-wide file is never whole in memory."""
+    yield CSV_BOM.encode("utf-8") + _csv_bytes([[*(c.name for c in columns), *extra]])
+    yield from pieces
+
+
+def _rows_of(columns: tuple[Column, ...]) -> Callable[[Iterable[Any]], bytes]:
+    """An agency's rows (one an item) as CSV bytes."""
+    return lambda items: _csv_bytes([c.read(item) for c in columns] for item in items)
 
 
 def coverage_columns() -> tuple[Column, ...]:
@@ -360,38 +372,47 @@ def coverage_columns() -> tuple[Column, ...]:
     )
 
 
-def coverage_csv(site: Site) -> Iterator[bytes]:
+def coverage_csv(site: Site, fragments: FragmentStore | None = None) -> Iterator[bytes]:
+    """One row per agency and year: an agency's rows read its registry entry and reports, and the
+    site's years and newest publication date (``extra``, part of a fragment's key)."""
     columns = coverage_columns()
-    entries = coverage_of(site).in_order(site.agencies)
-    return _csv(iter([[c.name for c in columns], *([c.read(e) for c in columns] for e in entries)]))
+    coverage = coverage_of(site)
+    groups = by_agency(coverage.in_order(site.agencies), lambda e: e.agency.slug)
+    make = _rows_of(columns)
+    if fragments is None:
+        return _csv(columns, (make(entries) for _, entries in groups))
+    extra = f"{coverage.years} {coverage.as_of}"
+    return _csv(columns, fragments.pieces("coverage.csv", groups, make, extra))
 
 
-def reports_csv(site: Site) -> Iterator[bytes]:
+def reports_csv(site: Site, fragments: FragmentStore | None = None) -> Iterator[bytes]:
     columns = report_columns()
-    yield from _csv(iter([[c.name for c in columns], *([c.read(r) for c in columns] for r in site.reports)]))
+    return _csv(columns, _pieces("reports.csv", site, _rows_of(columns), fragments))
 
 
-def indicators_csv(site: Site) -> Iterator[bytes]:
+def indicators_csv(site: Site, fragments: FragmentStore | None = None) -> Iterator[bytes]:
     """One row per report: its indicators as value, numerator, denominator and reason columns."""
     columns = indicator_columns()
-    yield from _csv(iter([[c.name for c in columns], *([c.read(r) for c in columns] for r in site.reports)]))
+    return _csv(columns, _pieces("indicators.csv", site, _rows_of(columns), fragments))
 
 
-def table3_csv(site: Site) -> Iterator[bytes]:
-    def rows() -> Iterator[list[Any]]:
-        yield [c.name for c in table3_columns()] + [c.key for c in form.TABLE3_COLUMNS]
-        for report in site.reports:
-            if report.table3 is None:
-                continue
-            for row in (*form.TABLE3_ROWS, form.TABLE3_SINGLE_ROW):
-                values = row_values(report.table3, row.path)
-                if row is form.TABLE3_SINGLE_ROW and values is None:
-                    continue
-                cells = list(values) if values is not None else [None] * form.TABLE3_WIDTH
-                label = f"{row.group_label or ''}{row.label}"
-                yield [report.agency.slug, report.year, row.key, label, *cells]
+def _table3_rows(report: Report) -> Iterator[list[Any]]:
+    if report.table3 is None:
+        return
+    for row in (*form.TABLE3_ROWS, form.TABLE3_SINGLE_ROW):
+        values = row_values(report.table3, row.path)
+        if row is form.TABLE3_SINGLE_ROW and values is None:
+            continue
+        cells = list(values) if values is not None else [None] * form.TABLE3_WIDTH
+        label = f"{row.group_label or ''}{row.label}"
+        yield [report.agency.slug, report.year, row.key, label, *cells]
 
-    return _csv(rows())
+
+def table3_csv(site: Site, fragments: FragmentStore | None = None) -> Iterator[bytes]:
+    def make(reports: list[Report]) -> bytes:
+        return _csv_bytes(row for report in reports for row in _table3_rows(report))
+
+    return _csv(table3_columns(), _pieces("table3.csv", site, make, fragments), (c.key for c in form.TABLE3_COLUMNS))
 
 
 def text_changes_columns() -> tuple[Column, ...]:
@@ -413,10 +434,13 @@ def text_changes_columns() -> tuple[Column, ...]:
     )
 
 
-def text_changes_csv(pairs: Iterator[tuple[Report, Similarity]]) -> Iterator[bytes]:
+def text_changes_csv(site: Site, similarity: Callable[[Report], Similarity],
+                     fragments: FragmentStore | None = None) -> Iterator[bytes]:
     """One row a report: how much of its text is its agency's previous report's."""
     columns = text_changes_columns()
-    return _csv(iter([[c.name for c in columns], *([c.read(pair) for c in columns] for pair in pairs)]))
+    rows = _rows_of(columns)
+    return _csv(columns, _pieces("text_changes.csv", site, lambda reports: rows((r, similarity(r)) for r in reports),
+                                 fragments))
 
 
 def datapackage(site: Site, base_url: str) -> bytes:

@@ -300,3 +300,38 @@ def test_a_replaced_original_is_refused_as_in_a_full_build(content: Path, tmp_pa
     with pytest.raises(ContentError) as refused:
         build_site(content, out, progress=False, base_url=BASE, cache=cache)
     assert [p.field for p in refused.value.problems] == ["source.sha256"]
+
+
+def test_the_downloads_are_assembled_from_the_unchanged_agencies_fragments(content: Path, tmp_path: Path) -> None:
+    """After a one-report edit, the site-wide downloads are made from the bytes the first build
+    stored for every other agency (``fragments.FragmentStore``): only the edited agency's are
+    computed, and each file is byte for byte the one made from the model alone."""
+    from portal.buildcache import Inputs, ParseStore, code_version
+    from portal.export import coverage_csv, indicators_csv, reports_csv, reports_json, table3_csv, text_changes_csv
+    from portal.fragments import FragmentStore
+    from portal.sitecache import SiteCache
+
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    _build(content, out, cache)
+    report = _latest(content)
+    report.write_text(report.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: 改过的", 1), encoding="utf-8")
+    store = ParseStore(cache, code_version())
+    site = load_content(content, cache=store)
+    inputs = Inputs.of(content, store.version, BASE, store.files)
+    fragments = FragmentStore(cache / "fragments", inputs.everything, inputs.reports)
+    similarity = SiteCache(site).similarity
+    downloads = {"reports.json": reports_json, "reports.csv": reports_csv, "table3.csv": table3_csv,
+                 "indicators.csv": indicators_csv, "coverage.csv": coverage_csv,
+                 "text_changes.csv": lambda site, f=None: text_changes_csv(site, similarity, f)}
+    for name, produce in downloads.items():
+        assembled = b"".join(produce(site, fragments))
+        assert assembled == b"".join(produce(site)), name
+        assert "改过的".encode() in assembled or name not in ("reports.json", "reports.csv")
+    assert fragments.made == {name: {report.parent.name} for name in downloads}
+
+    packs = {p.name: p.read_bytes() for p in (cache / "fragments").iterdir()}
+    assert len(packs) == 2 * len(downloads)  # a pack and its index each
+    _build(content, out, cache)  # every agency's bytes stored by now: none computed, none stored
+    assert {p.name: p.read_bytes() for p in (cache / "fragments").iterdir()} == packs
+    _same_as_full(content, out, tmp_path)
+    assert b"".join(downloads["reports.json"](site)) == (out / "data" / "reports.json").read_bytes()
