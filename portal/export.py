@@ -13,25 +13,21 @@ does not run it as a formula (OWASP "CSV injection"); numbers are left alone.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from . import form
-from .cells import CELLS, row_values
+from .cells import CELLS
 from .checks import Check
-from .coverage import LABELS, STATUSES, coverage_of
+from .coverage import LABELS, STATUSES
 from .figures import KEY_FIGURES, Figure, Value, flat_value
-from .fragments import FragmentStore, by_agency
 from .indicators import INDICATORS, IndicatorValue, indicators_record
 from .model import Report, Site
 from .numfmt import format_number
-from .similarity import Similarity
 
 LICENCE = {
     "data_name": "CC-BY-4.0",
@@ -115,32 +111,6 @@ def report_json(report: Report) -> bytes:
         return dump_json(report_record(report), compact=True)
     checks = "[" + ",".join(map(_check_json, report.checks)) + "]"
     return (text.replace(_CHECKS_MARK_JSON, checks) + "\n").encode("utf-8")
-
-
-def reports_json(site: Site, fragments: FragmentStore | None = None) -> Iterator[bytes]:
-    """reports.json in pieces, one agency at a time: the bytes of ``dump_json`` of the whole
-    document, without ever holding every record (or the whole file) in memory; with ``fragments``,
-    an unchanged agency's records are the stored bytes."""
-    head = dump_json({
-        "title": "政府信息公开工作年度报告（结构化数据）",
-        "licence": LICENCE["data_name"],
-        "licence_url": LICENCE["data_path"],
-        "source_texts": LICENCE["source_scope"],
-        "reports": [],
-    }, compact=True)
-    assert head.endswith(b"[]}\n")
-    yield head[:-len(b"]}\n")]
-    records = _pieces("reports.json", site, lambda reports: b",".join(report_json(r)[:-1] for r in reports), fragments)
-    for i, piece in enumerate(records):
-        yield b"," + piece if i else piece
-    yield b"]}\n"
-
-
-def _pieces(name: str, site: Site, make: Callable[[list[Report]], bytes],
-            fragments: FragmentStore | None) -> Iterator[bytes]:
-    """``make`` of each agency's reports, in order: from the stored fragments when there are some."""
-    groups = by_agency(site.reports, lambda r: r.agency.slug)
-    return (make(reports) for _, reports in groups) if fragments is None else fragments.pieces(name, groups, make)
 
 
 # ---------------------------------------------------------------- CSV
@@ -334,26 +304,6 @@ def safe_cell(value: Any) -> str:
     return "'" + text if isinstance(value, str) and text.startswith(FORMULA_START) else text
 
 
-def _csv_bytes(rows: Iterable[list[Any]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
-    return buffer.getvalue().encode("utf-8")
-
-
-def _csv(columns: Iterable[Column], pieces: Iterator[bytes], extra: Iterable[str] = ()) -> Iterator[bytes]:
-    """A CSV: the BOM and the header row (the columns' names, then ``extra``), then its pieces: the
-    rows of an agency each, so a site-wide file is never whole in memory."""
-    yield CSV_BOM.encode("utf-8") + _csv_bytes([[*(c.name for c in columns), *extra]])
-    yield from pieces
-
-
-def _rows_of(columns: tuple[Column, ...]) -> Callable[[Iterable[Any]], bytes]:
-    """An agency's rows (one an item) as CSV bytes."""
-    return lambda items: _csv_bytes([c.read(item) for c in columns] for item in items)
-
-
 def coverage_columns() -> tuple[Column, ...]:
     """The columns of coverage.csv: one row per agency and year that has a report or is expected
     (``coverage``); the agency's columns are named as in reports.csv."""
@@ -370,49 +320,6 @@ def coverage_columns() -> tuple[Column, ...]:
         Column("days_late", "integer", "逾期天数（按期为 0）；无发布日期或无期限时为空", lambda e: e.days_late),
         Column("url", "string", "报告页面地址（站内路径）；未收录时为空", lambda e: e.report and e.report.url),
     )
-
-
-def coverage_csv(site: Site, fragments: FragmentStore | None = None) -> Iterator[bytes]:
-    """One row per agency and year: an agency's rows read its registry entry and reports, and the
-    site's years and newest publication date (``extra``, part of a fragment's key)."""
-    columns = coverage_columns()
-    coverage = coverage_of(site)
-    groups = by_agency(coverage.in_order(site.agencies), lambda e: e.agency.slug)
-    make = _rows_of(columns)
-    if fragments is None:
-        return _csv(columns, (make(entries) for _, entries in groups))
-    extra = f"{coverage.years} {coverage.as_of}"
-    return _csv(columns, fragments.pieces("coverage.csv", groups, make, extra))
-
-
-def reports_csv(site: Site, fragments: FragmentStore | None = None) -> Iterator[bytes]:
-    columns = report_columns()
-    return _csv(columns, _pieces("reports.csv", site, _rows_of(columns), fragments))
-
-
-def indicators_csv(site: Site, fragments: FragmentStore | None = None) -> Iterator[bytes]:
-    """One row per report: its indicators as value, numerator, denominator and reason columns."""
-    columns = indicator_columns()
-    return _csv(columns, _pieces("indicators.csv", site, _rows_of(columns), fragments))
-
-
-def _table3_rows(report: Report) -> Iterator[list[Any]]:
-    if report.table3 is None:
-        return
-    for row in (*form.TABLE3_ROWS, form.TABLE3_SINGLE_ROW):
-        values = row_values(report.table3, row.path)
-        if row is form.TABLE3_SINGLE_ROW and values is None:
-            continue
-        cells = list(values) if values is not None else [None] * form.TABLE3_WIDTH
-        label = f"{row.group_label or ''}{row.label}"
-        yield [report.agency.slug, report.year, row.key, label, *cells]
-
-
-def table3_csv(site: Site, fragments: FragmentStore | None = None) -> Iterator[bytes]:
-    def make(reports: list[Report]) -> bytes:
-        return _csv_bytes(row for report in reports for row in _table3_rows(report))
-
-    return _csv(table3_columns(), _pieces("table3.csv", site, make, fragments), (c.key for c in form.TABLE3_COLUMNS))
 
 
 def text_changes_columns() -> tuple[Column, ...]:
@@ -432,15 +339,6 @@ def text_changes_columns() -> tuple[Column, ...]:
                lambda rs: None if rs[1].share is None else rs[1].repeats),
         Column("reason", "string", "无法比较的原因", lambda rs: rs[1].reason),
     )
-
-
-def text_changes_csv(site: Site, similarity: Callable[[Report], Similarity],
-                     fragments: FragmentStore | None = None) -> Iterator[bytes]:
-    """One row a report: how much of its text is its agency's previous report's."""
-    columns = text_changes_columns()
-    rows = _rows_of(columns)
-    return _csv(columns, _pieces("text_changes.csv", site, lambda reports: rows((r, similarity(r)) for r in reports),
-                                 fragments))
 
 
 def datapackage(site: Site, base_url: str) -> bytes:

@@ -47,16 +47,15 @@ from .comparepages import (
     reasons_json,
 )
 from .coverage import COVERAGE_CSV_URL, COVERAGE_URL
-from .export import (
+from .downloads import (
     coverage_csv,
-    datapackage,
     indicators_csv,
-    report_json,
     reports_csv,
     reports_json,
     table3_csv,
     text_changes_csv,
 )
+from .export import datapackage, report_json
 from .fragments import FragmentStore
 from .indicatorpages import indicators_context, ranking_context, ranking_url
 from .indicators import INDICATORS

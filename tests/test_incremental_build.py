@@ -307,7 +307,7 @@ def test_the_downloads_are_assembled_from_the_unchanged_agencies_fragments(conte
     stored for every other agency (``fragments.FragmentStore``): only the edited agency's are
     computed, and each file is byte for byte the one made from the model alone."""
     from portal.buildcache import Inputs, ParseStore, code_version
-    from portal.export import coverage_csv, indicators_csv, reports_csv, reports_json, table3_csv, text_changes_csv
+    from portal.downloads import coverage_csv, indicators_csv, reports_csv, reports_json, table3_csv, text_changes_csv
     from portal.fragments import FragmentStore
     from portal.sitecache import SiteCache
 
