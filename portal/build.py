@@ -262,7 +262,7 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
                     changed, produced, rendered = _write(site, new, base_url=address.url, keep=(), fresh=fresh,
                                                         parallelism=parallelism, select=select,
                                                         against=out_dir if staged else None,
-                                                        fragments=_fragments(store, inputs),
+                                                        fragments=_fragments(site, store, inputs),
                                                         progress=lambda n: say(f"  … 已写入 {n} 个文件"))
                     steps.lap("render")
                     if indexing:
@@ -323,9 +323,11 @@ def _changed(content_dir: Path, out_dir: Path, base_url: str, store: ParseStore 
     return made_from_changed, inputs, folders
 
 
-def _fragments(store: ParseStore | None, inputs: Inputs | None) -> FragmentStore | None:
-    """The site-wide downloads' per-agency bytes, beside the parsed reports (``fragments``)."""
-    if store is None or inputs is None:
+def _fragments(site: Site, store: ParseStore | None, inputs: Inputs | None) -> FragmentStore | None:
+    """The site-wide downloads' per-agency bytes, beside the parsed reports (``fragments``): only
+    when every report's hash is known (a file that changed while it was parsed is not recorded, and
+    an agency's key must name all its files)."""
+    if store is None or inputs is None or len(inputs.reports) != len(site.reports):
         return None
     return FragmentStore(store.folder / "fragments", inputs.everything, inputs.reports, trust=store.trust)
 
