@@ -122,7 +122,7 @@ def _write(site: Site, out_dir: Path, *, base_url: str | None, keep: Iterable[st
     comparing, and there is nothing stale to delete. ``against``: a staging folder is written,
     holding only the files whose bytes the live site there does not hold."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    cache = SiteCache(site)
+    cache = SiteCache(site, stored=fragments)
     base_url = base_url or resolve_address(site.content_dir).url
     static = static_files()
     env = make_env(base_url, static)

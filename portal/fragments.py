@@ -1,6 +1,7 @@
 """The site-wide downloads' per-agency bytes, content-addressed: an incremental build assembles
 /data/reports.json and the site-wide CSVs from the stored bytes of every agency whose report files
-did not change, and computes only the others'.
+did not change, and computes only the others' (and likewise the key figures the home page sums,
+pickled: ``SiteCache.warm``).
 
 Why: those files are made from every report (633 MB of JSON at 20,000 reports), and producing them
 again from the model was most of a one-report publish. Why per agency and not per report: a
@@ -15,8 +16,8 @@ miss (the agency's bytes are computed again).
 Each download has a pack of bytes (``<name>.pack``, appended to) and an index (``<name>.index``, the
 key's offset and length in the pack, written again whole). A pack whose unused bytes (a changed
 agency's old bytes, a build that failed halfway) outgrow ``1/REWRITE`` of it is written again with
-the used bytes only. A cache folder is used by one build at a time (the build's lock: the default
-cache is beside the output, under the folder the lock is on).
+the used bytes only. The fragments folder is locked while a file is assembled: two builds sharing a
+cache (``--cache``) never append to one pack at once.
 """
 
 from __future__ import annotations
@@ -26,11 +27,13 @@ import mmap
 import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 from .buildcache import digest
+from .output import locked
 
 T = TypeVar("T")
 Index = dict[str, tuple[int, int]]
@@ -68,42 +71,52 @@ class FragmentStore:
         """``make(group)`` for each agency's group in order, the stored bytes where the key matches;
         the computed ones are appended to the pack, and the index saved when the last is yielded."""
         made = self.made.setdefault(name, set())
-        pack_path, index_path = self.folder / f"{name}.pack", self.folder / f"{name}.index"
-        index = self._index(index_path) if self.trust else {}
+        with ExitStack() as stack:
+            pack, index = self._open(stack, name)
+            size = pack.seek(0, os.SEEK_END) if pack is not None else 0
+            view = stack.enter_context(mmap.mmap(pack.fileno(), 0, access=mmap.ACCESS_READ)) \
+                if pack is not None and size else None
+            used: Index = {}
+            for slug, group in groups:
+                key = self.key(name, slug, extra)
+                where = index.get(key)
+                if view is not None and where is not None and where[0] + where[1] <= len(view):
+                    used[key] = where
+                    yield view[where[0]:where[0] + where[1]]
+                    continue
+                data = make(group)
+                made.add(slug)
+                if pack is not None:
+                    used[key] = (size, len(data))
+                    pack, size = _append(pack, data, size)
+                yield data
+            if pack is not None:
+                self._save(name, used, size)
+
+    def _open(self, stack: ExitStack, name: str) -> tuple[BinaryIO | None, Index]:
+        """The pack, open for appending under the folder's lock (two builds sharing a cache never
+        append to one pack at once), and its index; (None, {}) if the cache cannot be written."""
+        index_path = self.folder / f"{name}.index"
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            stack.enter_context(locked(self.folder))
+            index = self._index(index_path) if self.trust else {}
             if not index:  # a new pack: no index may point into it until its own is saved
                 index_path.unlink(missing_ok=True)
-            pack = open(pack_path, "a+b" if index else "w+b")  # noqa: SIM115 - closed below
-        except OSError:  # a cache that cannot be written: every agency computed, nothing stored
-            for slug, group in groups:
-                made.add(slug)
-                yield make(group)
-            return
-        with pack:
-            size = pack.seek(0, os.SEEK_END)
-            view = mmap.mmap(pack.fileno(), 0, access=mmap.ACCESS_READ) if size else None
-            used: Index = {}
-            try:
-                for slug, group in groups:
-                    key = self.key(name, slug, extra)
-                    where = index.get(key)
-                    if view is not None and where is not None and where[0] + where[1] <= size:
-                        used[key] = where
-                        yield view[where[0]:where[0] + where[1]]
-                        continue
-                    data = make(group)
-                    made.add(slug)
-                    used[key] = (pack.tell(), len(data))
-                    pack.write(data)
-                    yield data
-            finally:
-                if view is not None:
-                    view.close()
-            end = pack.tell()
-        if (end - sum(length for _, length in used.values())) * self.REWRITE > end:
-            used = self._compact(pack_path, used)
-        _replace(index_path, pickle.dumps((self.namespace, used), protocol=pickle.HIGHEST_PROTOCOL))
+            pack = stack.enter_context(open(self.folder / f"{name}.pack", "a+b", buffering=0))
+            if not index:
+                pack.truncate(0)
+            return pack, index
+        except OSError:
+            return None, {}
+
+    def _save(self, name: str, used: Index, end: int) -> None:
+        try:
+            if (end - sum(length for _, length in used.values())) * self.REWRITE > end:
+                used = self._compact(self.folder / f"{name}.pack", used)
+            _replace(self.folder / f"{name}.index", pickle.dumps((self.namespace, used),
+                                                                 protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            pass  # a cache that cannot be written is only a slower next build
 
     def _index(self, path: Path) -> Index:
         try:
@@ -124,6 +137,17 @@ class FragmentStore:
                 new.write(old.read(length))
         os.replace(tmp, pack_path)
         return compact
+
+
+def _append(pack: BinaryIO, data: bytes, size: int) -> tuple[BinaryIO | None, int]:
+    """``data`` appended (the pack is unbuffered: a write that fails fails here); the pack and its
+    new size, or None when it could not be written (nothing more is stored, nor the index saved)."""
+    try:
+        if pack.write(data) == len(data):
+            return pack, size + len(data)
+    except OSError:
+        pass
+    return None, size
 
 
 def _replace(path: Path, data: bytes) -> None:
