@@ -48,7 +48,8 @@ def by_agency(items: Iterable[T], slug: Callable[[T], str]) -> Iterator[tuple[st
 
 @dataclass
 class FragmentStore:
-    """Per-agency bytes of the site-wide downloads, by the hash of what they are made from."""
+    """Per-agency bytes of the site-wide downloads (and the pickled key figures), by the hash of
+    what they are made from."""
 
     folder: Path
     namespace: str  # ``Inputs.everything``: code version, base URL, every content file but the reports
