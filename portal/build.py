@@ -34,6 +34,7 @@ from pathlib import Path
 from .buildcache import Inputs, ParseStore, code_version, forget_inputs
 from .errors import ContentError, Problem, display_path
 from .findings import reviewed_untraced
+from .fragments import FragmentStore
 from .indexing import IndexChild
 from .load import load_content
 from .model import Site
@@ -114,18 +115,18 @@ def write_site(site: Site, out_dir: Path, *, base_url: str | None = None, keep: 
 def _write(site: Site, out_dir: Path, *, base_url: str | None, keep: Iterable[str],
            progress: Callable[[int], None] | None, parallelism: Parallelism = PARALLELISM,
            fresh: bool = False, select: Callable[[Output], bool] | None = None,
-           against: Path | None = None) -> tuple[list[Path], set[str], int]:
+           against: Path | None = None, fragments: FragmentStore | None = None) -> tuple[list[Path], set[str], int]:
     """``write_site``, also returning every file the site has and how many outputs were produced.
 
     ``fresh`` says ``out_dir`` is a new, empty, private folder: files are written without
     comparing, and there is nothing stale to delete. ``against``: a staging folder is written,
     holding only the files whose bytes the live site there does not hold."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    cache = SiteCache(site)
+    cache = SiteCache(site, stored=fragments)
     base_url = base_url or resolve_address(site.content_dir).url
     static = static_files()
     env = make_env(base_url, static)
-    outputs = site_map(site, base_url=base_url, env=env, static=static, cache=cache)
+    outputs = site_map(site, base_url=base_url, env=env, static=static, cache=cache, fragments=fragments)
     produced = {o.path for o in outputs}
     if len(produced) != len(outputs):
         seen: set[str] = set()
@@ -261,6 +262,7 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
                     changed, produced, rendered = _write(site, new, base_url=address.url, keep=(), fresh=fresh,
                                                         parallelism=parallelism, select=select,
                                                         against=out_dir if staged else None,
+                                                        fragments=_fragments(site, store, inputs),
                                                         progress=lambda n: say(f"  … 已写入 {n} 个文件"))
                     steps.lap("render")
                     if indexing:
@@ -319,6 +321,15 @@ def _changed(content_dir: Path, out_dir: Path, base_url: str, store: ParseStore 
     folders = [f"{top}/{key}" for key in sorted(changed) if ":" not in key for top in ("reports", "agencies")]
     folders += [f"years/{key.removeprefix('year:')}" for key in sorted(changed) if key.startswith("year:")]
     return made_from_changed, inputs, folders
+
+
+def _fragments(site: Site, store: ParseStore | None, inputs: Inputs | None) -> FragmentStore | None:
+    """The site-wide downloads' per-agency bytes, beside the parsed reports (``fragments``): only
+    when every report's hash is known (a file that changed while it was parsed is not recorded, and
+    an agency's key must name all its files)."""
+    if store is None or inputs is None or len(inputs.reports) != len(site.reports):
+        return None
+    return FragmentStore(store.folder / "fragments", inputs.everything, inputs.reports, trust=store.trust)
 
 
 def _load(content_dir: Path, base_url: str | None, store: ParseStore | None = None) -> tuple[Site, Address]:

@@ -13,24 +13,21 @@ does not run it as a formula (OWASP "CSV injection"); numbers are left alone.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from . import form
-from .cells import CELLS, row_values
+from .cells import CELLS
 from .checks import Check
-from .coverage import LABELS, STATUSES, coverage_of
+from .coverage import LABELS, STATUSES
 from .figures import KEY_FIGURES, Figure, Value, flat_value
 from .indicators import INDICATORS, IndicatorValue, indicators_record
 from .model import Report, Site
 from .numfmt import format_number
-from .similarity import Similarity
 
 LICENCE = {
     "data_name": "CC-BY-4.0",
@@ -114,24 +111,6 @@ def report_json(report: Report) -> bytes:
         return dump_json(report_record(report), compact=True)
     checks = "[" + ",".join(map(_check_json, report.checks)) + "]"
     return (text.replace(_CHECKS_MARK_JSON, checks) + "\n").encode("utf-8")
-
-
-def reports_json(site: Site) -> Iterator[bytes]:
-    """reports.json in pieces, one report at a time: the bytes of ``dump_json`` of the whole
-    document, without ever holding every record (or the whole file) in memory."""
-    head = dump_json({
-        "title": "政府信息公开工作年度报告（结构化数据）",
-        "licence": LICENCE["data_name"],
-        "licence_url": LICENCE["data_path"],
-        "source_texts": LICENCE["source_scope"],
-        "reports": [],
-    }, compact=True)
-    assert head.endswith(b"[]}\n")
-    yield head[:-len(b"]}\n")]
-    for i, report in enumerate(site.reports):
-        record = report_json(report)[:-1]
-        yield b"," + record if i else record
-    yield b"]}\n"
 
 
 # ---------------------------------------------------------------- CSV
@@ -325,23 +304,6 @@ def safe_cell(value: Any) -> str:
     return "'" + text if isinstance(value, str) and text.startswith(FORMULA_START) else text
 
 
-CSV_ROWS_PER_PIECE = 500
-
-
-def _csv(rows: Iterator[list[Any]]) -> Iterator[bytes]:
-    """The CSV in pieces of a few hundred rows, so a site-wide file is never whole in memory."""
-    buffer = io.StringIO()
-    buffer.write(CSV_BOM)
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for n, row in enumerate(rows, start=1):
-        writer.writerow([safe_cell(v) for v in row])
-        if n % CSV_ROWS_PER_PIECE == 0:
-            yield buffer.getvalue().encode("utf-8")
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode("utf-8")
-
-
 def coverage_columns() -> tuple[Column, ...]:
     """The columns of coverage.csv: one row per agency and year that has a report or is expected
     (``coverage``); the agency's columns are named as in reports.csv."""
@@ -358,40 +320,6 @@ def coverage_columns() -> tuple[Column, ...]:
         Column("days_late", "integer", "逾期天数（按期为 0）；无发布日期或无期限时为空", lambda e: e.days_late),
         Column("url", "string", "报告页面地址（站内路径）；未收录时为空", lambda e: e.report and e.report.url),
     )
-
-
-def coverage_csv(site: Site) -> Iterator[bytes]:
-    columns = coverage_columns()
-    entries = coverage_of(site).in_order(site.agencies)
-    return _csv(iter([[c.name for c in columns], *([c.read(e) for c in columns] for e in entries)]))
-
-
-def reports_csv(site: Site) -> Iterator[bytes]:
-    columns = report_columns()
-    yield from _csv(iter([[c.name for c in columns], *([c.read(r) for c in columns] for r in site.reports)]))
-
-
-def indicators_csv(site: Site) -> Iterator[bytes]:
-    """One row per report: its indicators as value, numerator, denominator and reason columns."""
-    columns = indicator_columns()
-    yield from _csv(iter([[c.name for c in columns], *([c.read(r) for c in columns] for r in site.reports)]))
-
-
-def table3_csv(site: Site) -> Iterator[bytes]:
-    def rows() -> Iterator[list[Any]]:
-        yield [c.name for c in table3_columns()] + [c.key for c in form.TABLE3_COLUMNS]
-        for report in site.reports:
-            if report.table3 is None:
-                continue
-            for row in (*form.TABLE3_ROWS, form.TABLE3_SINGLE_ROW):
-                values = row_values(report.table3, row.path)
-                if row is form.TABLE3_SINGLE_ROW and values is None:
-                    continue
-                cells = list(values) if values is not None else [None] * form.TABLE3_WIDTH
-                label = f"{row.group_label or ''}{row.label}"
-                yield [report.agency.slug, report.year, row.key, label, *cells]
-
-    return _csv(rows())
 
 
 def text_changes_columns() -> tuple[Column, ...]:
@@ -411,12 +339,6 @@ def text_changes_columns() -> tuple[Column, ...]:
                lambda rs: None if rs[1].share is None else rs[1].repeats),
         Column("reason", "string", "无法比较的原因", lambda rs: rs[1].reason),
     )
-
-
-def text_changes_csv(pairs: Iterator[tuple[Report, Similarity]]) -> Iterator[bytes]:
-    """One row a report: how much of its text is its agency's previous report's."""
-    columns = text_changes_columns()
-    return _csv(iter([[c.name for c in columns], *([c.read(pair) for c in columns] for pair in pairs)]))
 
 
 def datapackage(site: Site, base_url: str) -> bytes:

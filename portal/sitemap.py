@@ -47,16 +47,16 @@ from .comparepages import (
     reasons_json,
 )
 from .coverage import COVERAGE_CSV_URL, COVERAGE_URL
-from .export import (
+from .downloads import (
     coverage_csv,
-    datapackage,
     indicators_csv,
-    report_json,
     reports_csv,
     reports_json,
     table3_csv,
     text_changes_csv,
 )
+from .export import datapackage, report_json
+from .fragments import FragmentStore
 from .indicatorpages import indicators_context, ranking_context, ranking_url
 from .indicators import INDICATORS
 from .jurisdictionpages import (
@@ -133,7 +133,8 @@ def output(url: str, kind: str, agency: str | None, produce: Callable[[], Bytes]
 
 
 def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Environment | None = None,
-             static: dict[str, tuple[str, Path]] | None = None, cache: SiteCache | None = None) -> list[Output]:
+             static: dict[str, tuple[str, Path]] | None = None, cache: SiteCache | None = None,
+             fragments: FragmentStore | None = None) -> list[Output]:
     """Every output of the site, in a stable order; see the module docstring for the layout.
 
     The order matters for speed only: the site-wide downloads first (the longest tasks), and an
@@ -154,13 +155,14 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
                           made_from=made_from))
 
     # the site-wide downloads, then each report's own three
-    out.append(output("/data/reports.json", DOWNLOAD, None, lambda: reports_json(site)))
-    out.append(output("/data/reports.csv", DOWNLOAD, None, lambda: reports_csv(site)))
-    out.append(output("/data/table3.csv", DOWNLOAD, None, lambda: table3_csv(site)))
+    # (``fragments``, an incremental build: each assembled from the unchanged agencies' stored bytes)
+    out.append(output("/data/reports.json", DOWNLOAD, None, lambda: reports_json(site, fragments)))
+    out.append(output("/data/reports.csv", DOWNLOAD, None, lambda: reports_csv(site, fragments)))
+    out.append(output("/data/table3.csv", DOWNLOAD, None, lambda: table3_csv(site, fragments)))
     out.append(output("/data/datapackage.json", DOWNLOAD, None, lambda: datapackage(site, base_url)))
-    out.append(output("/data/indicators.csv", DOWNLOAD, None, lambda: indicators_csv(site)))
+    out.append(output("/data/indicators.csv", DOWNLOAD, None, lambda: indicators_csv(site, fragments)))
     out.append(output("/data/text_changes.csv", DOWNLOAD, None,
-                      lambda: text_changes_csv((r, cache.similarity(r)) for r in site.reports)))
+                      lambda: text_changes_csv(site, cache.similarity, fragments)))
     for report in site.reports:
         out += report_downloads(report)
 
@@ -213,7 +215,7 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
              agency.url, agency=agency.slug)
     page("coverage.html", Meta("按期发布情况", COVERAGE_URL, "各机构各年度报告是否收录、是否在法定期限内发布。",
                                "agencies", (("首页", "/"), ("行政区划", JURISDICTIONS_URL))), coverage_context, cache)
-    out.append(output(COVERAGE_CSV_URL, DOWNLOAD, None, lambda: coverage_csv(site)))
+    out.append(output(COVERAGE_CSV_URL, DOWNLOAD, None, lambda: coverage_csv(site, fragments)))
 
     # /indicators/ and /indicators/<key>/<year>/ — every indicator's formula and spread, its rankings
     minimum = ranking_min_denominator(site.content_dir)

@@ -9,7 +9,7 @@ import io
 from pathlib import Path
 
 from portal.coverage import LATE, MISSING, NO_DEADLINE, NOT_DUE, ON_TIME, UNKNOWN, coverage_of
-from portal.export import coverage_csv
+from portal.downloads import coverage_csv
 from portal.model import Agency, Report, Site
 
 

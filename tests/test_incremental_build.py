@@ -300,3 +300,62 @@ def test_a_replaced_original_is_refused_as_in_a_full_build(content: Path, tmp_pa
     with pytest.raises(ContentError) as refused:
         build_site(content, out, progress=False, base_url=BASE, cache=cache)
     assert [p.field for p in refused.value.problems] == ["source.sha256"]
+
+
+def test_the_downloads_are_assembled_from_the_unchanged_agencies_fragments(content: Path, tmp_path: Path) -> None:
+    """After a one-report edit, the site-wide downloads, and the key figures the home page sums, are
+    made from the bytes the first build stored for every other agency (``fragments.FragmentStore``):
+    only the edited agency's are computed, and each file is byte for byte the one made from the
+    model alone."""
+    from portal.buildcache import Inputs, ParseStore, code_version
+    from portal.downloads import coverage_csv, indicators_csv, reports_csv, reports_json, table3_csv, text_changes_csv
+    from portal.fragments import FragmentStore
+    from portal.sitecache import SiteCache
+
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    _build(content, out, cache)
+    report = _latest(content)
+    report.write_text(report.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: 改过的", 1), encoding="utf-8")
+    store = ParseStore(cache, code_version())
+    site = load_content(content, cache=store)
+    inputs = Inputs.of(content, store.version, BASE, store.files)
+    fragments = FragmentStore(cache / "fragments", inputs.everything, inputs.reports)
+    similarity = SiteCache(site).similarity
+    downloads = {"reports.json": reports_json, "reports.csv": reports_csv, "table3.csv": table3_csv,
+                 "indicators.csv": indicators_csv, "coverage.csv": coverage_csv,
+                 "text_changes.csv": lambda site, f=None: text_changes_csv(site, similarity, f)}
+    for name, produce in downloads.items():
+        assembled = b"".join(produce(site, fragments))
+        assert assembled == b"".join(produce(site)), name
+        assert "改过的".encode() in assembled or name not in ("reports.json", "reports.csv")
+    stored = SiteCache(site, stored=fragments)  # the home page's key figures, every report's
+    stored.warm()
+    assert stored.values == {r.key: SiteCache(site).value(r) for r in site.reports}
+    assert fragments.made == {name: {report.parent.name} for name in [*downloads, "values.pickle"]}
+
+    packs = {p.name: p.read_bytes() for p in (cache / "fragments").iterdir()}
+    names = [*downloads, "values.pickle"]
+    assert sorted(packs) == sorted(f"{name}.{part}" for name in names for part in ("index", "pack"))
+    _build(content, out, cache)  # every agency's bytes stored by now: none computed, none stored
+    assert {p.name: p.read_bytes() for p in (cache / "fragments").iterdir()} == packs
+    _same_as_full(content, out, tmp_path)
+    assert b"".join(downloads["reports.json"](site)) == (out / "data" / "reports.json").read_bytes()
+
+
+def test_a_pack_of_mostly_unused_pieces_is_written_again(tmp_path: Path) -> None:
+    """A changed agency's piece is appended to its file's pack; once the pieces no longer used are
+    more than an eighth of the pack, it is written again with the used ones only (same output)."""
+    from portal.fragments import FragmentStore
+
+    groups = [(f"a{i}", f"piece {i};".encode()) for i in range(10)]  # 8 bytes each
+
+    def assemble(edits: dict[str, str]) -> tuple[set[str], int]:
+        store = FragmentStore(tmp_path, "code", {f"a{i}/2023.yaml": "h" for i in range(10)} | edits)
+        assert b"".join(store.pieces("x.csv", iter(groups), lambda piece: piece)) == b"".join(g for _, g in groups)
+        return store.made["x.csv"], (tmp_path / "x.csv.pack").stat().st_size
+
+    assert assemble({}) == ({f"a{i}" for i in range(10)}, 80)
+    assert assemble({}) == (set(), 80)
+    assert assemble({"a3/2023.yaml": "h2"}) == ({"a3"}, 88)  # 8 bytes unused of 88: kept
+    assert assemble({"a3/2023.yaml": "h3"}) == ({"a3"}, 80)  # 16 of 96: written again
+    assert assemble({"a3/2023.yaml": "h3"}) == (set(), 80)
