@@ -23,6 +23,7 @@ from typing import Any
 from .devbuild import Outcome
 from .devterminal import say
 from .load import FileStamp, stamp_of
+from .parallel import ChildStopped
 
 POLL_SECONDS = 0.05
 """Polling, not inotify: no extra dependency, and 2,000 stamps cost a few milliseconds."""
@@ -167,5 +168,7 @@ class Indexer(threading.Thread):
             try:
                 self.index(site)
                 say(f"搜索索引已更新，用时 {time.perf_counter() - started:.2f} 秒")
+            except ChildStopped:  # Ctrl-C reached the child writing downloads or the index: stopping
+                say("搜索索引与下载文件的更新已中止")
             except Exception:  # noqa: BLE001 - pages still work without a fresh index
                 say("搜索索引更新失败（页面正常，搜索结果可能是旧的）：\n" + traceback.format_exc())

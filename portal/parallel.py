@@ -150,6 +150,11 @@ def frozen() -> Iterator[None]:
             gc.unfreeze()
 
 
+class ChildStopped(RuntimeError):
+    """A forked child was stopped by a signal (the parent cancelled it, or is exiting): an
+    interruption, not a failure with a traceback to show."""
+
+
 class Child:
     """``run()`` in a forked process; ``result()`` returns what it returned, or raises with the
     child's traceback. Forked, not spawned: the child inherits the model, nothing is pickled."""
@@ -168,6 +173,8 @@ class Child:
         except EOFError:
             ok, value = False, "the process ended without a result"
         self._process.join()
+        if (not ok and value is None) or (self._process.exitcode or 0) < 0:
+            raise ChildStopped(f"{self.name} was interrupted")
         if not ok or self._process.exitcode != 0:
             raise RuntimeError(f"{self.name} failed:\n{value if not ok else f'exit code {self._process.exitcode}'}")
         return value
@@ -179,9 +186,12 @@ class Child:
 
 
 def _child_main(run: Callable[[], object], sender: Connection) -> None:
-    """In the forked child: send (True, what ``run`` returned) or (False, the traceback)."""
+    """In the forked child: send (True, what ``run`` returned), (False, the traceback), or
+    (False, None) when Ctrl-C, which reaches the whole process group, interrupted it."""
     try:
         sender.send((True, run()))
+    except KeyboardInterrupt:
+        sender.send((False, None))
     except BaseException:  # noqa: BLE001 - everything goes back to the parent as text
         sender.send((False, traceback.format_exc()))
     finally:

@@ -6,7 +6,9 @@ take the serial path; these tests force the workers on (threshold 0) and compare
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -100,3 +102,28 @@ def test_parallel_load_shares_equal_checks(corpus: Path) -> None:
     assert len(objects) < len(checks) / 2
     serial = load.load_content(corpus, workers=1)
     assert [r.checks for r in serial.reports] == [r.checks for r in site.reports]
+
+
+def _interrupted() -> None:
+    raise KeyboardInterrupt  # what Ctrl-C, sent to the whole process group, does in a child
+
+
+def _killed() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _failing() -> None:
+    raise ValueError("a real failure")
+
+
+def test_a_child_stopped_by_ctrl_c_or_a_signal_is_an_interruption_not_a_failure() -> None:
+    """The dev server says the downloads' update was stopped, without a traceback, when Ctrl-C
+    reaches the child writing them; a real failure still comes back with its traceback."""
+    from portal.parallel import Child, ChildStopped
+
+    for stopped in (_interrupted, _killed):
+        with pytest.raises(ChildStopped):
+            Child(stopped, "test-child").result()
+    with pytest.raises(RuntimeError, match="ValueError: a real failure") as failed:
+        Child(_failing, "test-child").result()
+    assert not isinstance(failed.value, ChildStopped)
