@@ -16,7 +16,7 @@ import pytest
 from portal import load
 from portal.build import build_site, write_site
 from portal.errors import ContentError
-from portal.parallel import SERIAL, Parallelism
+from portal.parallel import SERIAL, Child, ChildStopped, Parallelism
 from tests.test_bad_content import CASES, Case
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,8 +119,6 @@ def _failing() -> None:
 def test_a_child_stopped_by_ctrl_c_or_a_signal_is_an_interruption_not_a_failure() -> None:
     """The dev server says the downloads' update was stopped, without a traceback, when Ctrl-C
     reaches the child writing them; a real failure still comes back with its traceback."""
-    from portal.parallel import Child, ChildStopped
-
     for stopped in (_interrupted, _killed):
         with pytest.raises(ChildStopped):
             Child(stopped, "test-child").result()
