@@ -3,7 +3,7 @@
 
 The registry names an agency's jurisdiction as a path of names; a level exists because some
 agency's path passes through it. Each level gets a readable slug made the way agency slugs are
-(``extract.agency.place_slug_words``: pinyin, without 省/市/县/区, with a zone's or a town's kind):
+(``extract.slugs.place_slug_words``: pinyin, without 省/市/县/区, with a zone's or a town's kind):
 the whole path's words joined, 山东省/威海市/文登区 → ``shandong-weihai-wendeng``. The slug changes
 only when the path's names do. Two paths that would share a slug (文登区 and a 文登市 beside it)
 both spell their last level in full pinyin instead (``…-wendengqu``, ``…-wendengshi``); a tie even
@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .extract.agency import place_slug_words, plain_pinyin
+from .extract.slugs import place_slug_words, plain_pinyin
 
 if TYPE_CHECKING:
     from .model import Agency

@@ -14,16 +14,15 @@ from hypothesis import strategies as st
 
 from portal.extract import extract
 from portal.extract.agency import (
-    draft_agency,
     jurisdiction_of,
     kind_of,
     match_agency,
     printed_name,
-    slug_for,
     suggest_agencies,
 )
 from portal.extract.meta import read_meta
 from portal.extract.origin import source_url
+from portal.extract.slugs import draft_agency, slug_for
 from portal.schema import SLUG_RE
 
 REGISTRY = [

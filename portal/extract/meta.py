@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass, field
 
 from .agency import (
-    draft_agency,
     kind_of,
     known_places,
     match_agency,
@@ -25,6 +24,7 @@ from .agency import (
     strip_stray_prefix,
 )
 from .numbers import fold
+from .slugs import draft_agency
 
 _DIGIT = "0-9０-９"
 _CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "Ｏ": "0", "O": "0"}
