@@ -10,11 +10,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import ContentError
+from .errors import ContentError, describe_os_error
 
 ROOT = Path(__file__).resolve().parent.parent
 EXIT_CONTENT = 1
 EXIT_INTERNAL = 70
+EXIT_IO = 74  # sysexits' EX_IOERR: the machine failed a read or write
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -122,6 +123,10 @@ def _guard(action) -> int:  # noqa: ANN001 - a thunk
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)
         return 130
+    except OSError as exc:
+        print(describe_os_error(exc), file=sys.stderr)
+        print("没有写出半成品；原有的网站和内容文件没有改动。", file=sys.stderr)
+        return EXIT_IO
     except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback
         print(f"内部错误：{type(exc).__name__}: {exc}", file=sys.stderr)
         print("这是网站程序的缺陷，不是内容的问题；请报告它。", file=sys.stderr)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .build import KEEP
-from .errors import ContentError
+from .errors import ContentError, describe_os_error
 from .sitemap import PAGE, Output
 
 INDEX_NICE = 10
@@ -135,6 +135,8 @@ def _attempt(started: float, trigger: tuple[str, ...], build: Callable[[], Outco
     except ContentError as exc:
         error = "\n".join(str(p) for p in exc.problems)
         error += f"\n共 {len(exc.problems)} 个问题；页面显示的是上次成功构建的版本。"
+    except OSError as exc:
+        error = describe_os_error(exc) + "\n页面显示的是上次成功构建的版本。"
     except Exception:  # noqa: BLE001 - shown on the page and in the terminal, never fatal
         error = "构建时出现内部错误（网站程序的缺陷，不是内容的问题）：\n" + traceback.format_exc()
     return Outcome(None, 0, error, time.perf_counter() - started, trigger)

@@ -9,6 +9,7 @@ rather than one per run.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,3 +48,18 @@ def display_path(path: Path, root: Path | None = None) -> str:
         except ValueError:
             continue
     return str(path)
+
+
+_OS_REASONS = {
+    errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "超出磁盘配额", errno.EFBIG: "文件超过系统允许的大小",
+    errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.EROFS: "文件系统只读", errno.ENOENT: "文件或文件夹不存在",
+    errno.EMFILE: "打开的文件太多", errno.EIO: "磁盘读写出错",
+}
+
+
+def describe_os_error(exc: OSError) -> str:
+    """A failed read or write of the machine (disk full, no permission, a read-only folder …) in
+    the editor's words: what failed and where, not a program defect."""
+    reason = _OS_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
+    where = f"：{exc.filename}" if exc.filename else ""
+    return f"读写文件失败{where}：{reason}（{errno.errorcode.get(exc.errno or 0, 'OSError')}）"

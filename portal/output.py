@@ -83,11 +83,16 @@ class ChangedBytesWriter:
 
 
 def _dump(path: str, data: Bytes) -> None:
-    with open(path, "wb") as f:
-        if isinstance(data, bytes):
-            f.write(data)
-        else:
-            f.writelines(data)
+    try:
+        with open(path, "wb") as f:
+            if isinstance(data, bytes):
+                f.write(data)
+            else:
+                f.writelines(data)
+    except OSError as exc:
+        if exc.filename is None:  # a failed write names no file: say which one (a full disk …)
+            raise OSError(exc.errno, exc.strerror, path) from exc
+        raise
 
 
 def _holds(path: str, data: bytes) -> bool:

@@ -175,6 +175,8 @@ class Child:
         self._process.join()
         if (not ok and value is None) or (self._process.exitcode or 0) < 0:
             raise ChildStopped(f"{self.name} was interrupted")
+        if not ok and isinstance(value, OSError):
+            raise value  # the machine's fault (a full disk …), shown as such, not as the child's traceback
         if not ok or self._process.exitcode != 0:
             raise RuntimeError(f"{self.name} failed:\n{value if not ok else f'exit code {self._process.exitcode}'}")
         return value
@@ -186,12 +188,15 @@ class Child:
 
 
 def _child_main(run: Callable[[], object], sender: Connection) -> None:
-    """In the forked child: send (True, what ``run`` returned), (False, the traceback), or
-    (False, None) when Ctrl-C, which reaches the whole process group, interrupted it."""
+    """In the forked child: send (True, what ``run`` returned), (False, the traceback), (False, the
+    OSError) when a read or write failed, or (False, None) when Ctrl-C, which reaches the whole
+    process group, interrupted it."""
     try:
         sender.send((True, run()))
     except KeyboardInterrupt:
         sender.send((False, None))
+    except OSError as exc:
+        sender.send((False, OSError(exc.errno, exc.strerror, exc.filename)))
     except BaseException:  # noqa: BLE001 - everything goes back to the parent as text
         sender.send((False, traceback.format_exc()))
     finally:

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-import portal.search
 from portal.build import build_site
 from tests.conftest import CONTENT
 
@@ -42,12 +41,12 @@ def test_a_failing_index_keeps_the_previous_site(tmp_path: Path, monkeypatch: py
     out = tmp_path / "site"
     assert build_site(CONTENT, out, search=False, progress=False).exit_code == 0
     before = _files(out)
-
-    def broken(*_: object, **__: object) -> None:
-        raise OSError("pagefind exploded")
-
-    monkeypatch.setattr(portal.search, "index_site", broken)
-    with pytest.raises(RuntimeError, match="pagefind exploded"):
+    broken = tmp_path / "bin" / "pagefind"  # a Pagefind that dies, as a crashed or missing binary would
+    broken.parent.mkdir()
+    broken.write_text("#!/bin/sh\necho 'pagefind exploded' >&2\nexit 3\n", encoding="utf-8")
+    broken.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(broken))
+    with pytest.raises(RuntimeError, match="search index failed"):
         build_site(CONTENT, out, progress=False)
     assert _files(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bin", "site"]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import resource
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -55,18 +57,25 @@ def test_failed_build_leaves_the_previous_site_untouched(scratch_content: Path, 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]  # temp dirs removed
 
 
-def test_a_crash_while_rendering_keeps_the_previous_site(scratch_content: Path, tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def _file_size_limit() -> None:
+    """In the child: writes past 150 kB fail (EFBIG) as they would on a full disk (ENOSPC)."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (150_000, 150_000))
+
+
+def test_a_failed_write_while_rendering_keeps_the_previous_site(scratch_content: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     build_site(scratch_content, out, search=False, progress=False)
     before = snapshot(out)
-
-    def broken(*args, **kwargs):  # noqa: ANN002, ANN003
-        raise RuntimeError("boom")
-
-    monkeypatch.setattr("portal.sitemap.reports_json", broken)
-    with pytest.raises(RuntimeError, match="boom"):
-        build_site(scratch_content, out, search=False, progress=False)
+    path = scratch_content / "reports/weihai-torch-hitech-zone/2023.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("licensing: 34240", "licensing: 34241"), encoding="utf-8")
+    # /data/reports.json (190 kB) changes with that number and can no longer be written
+    run = subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--content", str(scratch_content),
+                          "--out", str(out), "--no-search"], capture_output=True, text=True, check=False,
+                         preexec_fn=_file_size_limit)
+    assert run.returncode == 74, run.stderr
+    assert "读写文件失败" in run.stderr and "文件超过系统允许的大小（EFBIG）" in run.stderr
+    assert "Traceback" not in run.stderr and "内部错误" not in run.stderr
     assert snapshot(out) == before
     assert not list(tmp_path.glob("build-tmp-site-*"))
 
