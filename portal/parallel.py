@@ -195,8 +195,8 @@ def _child_main(run: Callable[[], object], sender: Connection) -> None:
         sender.send((True, run()))
     except KeyboardInterrupt:
         sender.send((False, None))
-    except OSError as exc:
-        sender.send((False, OSError(exc.errno, exc.strerror, exc.filename)))
+    except OSError as exc:  # with an errno, the machine's (a full disk); without, a broken pipe's: a traceback
+        sender.send((False, OSError(exc.errno, exc.strerror, exc.filename) if exc.errno else traceback.format_exc()))
     except BaseException:  # noqa: BLE001 - everything goes back to the parent as text
         sender.send((False, traceback.format_exc()))
     finally:
