@@ -29,7 +29,6 @@ class CheckNote:
     status: str
     detail: str
     links: tuple[tuple[str, str], ...]  # (cell path, url of the cell)
-    as_printed: bool = False
 
     @property
     def label(self) -> str:
@@ -45,6 +44,7 @@ class RuleResult:
     counts: dict[str, int]
     notes: tuple[CheckNote, ...] = ()
     more: int = 0  # notes not shown
+    failing_above: int = 0  # failing checks the page lists above the rules, not repeated here
 
     @property
     def label(self) -> str:
@@ -73,8 +73,9 @@ def _counts(checks: Iterable[Check]) -> dict[str, dict[str, int]]:
 
 
 def rule_results(report: Report, link: Callable[[Report, str], str]) -> tuple[RuleResult, ...]:
-    """Every registered rule's result for ``report``. Notes: the checks that did not pass, and a
-    rule's only check when it passed (its detail says what was compared: 原文提到的年份 …)."""
+    """Every registered rule's result for ``report``. Notes: the checks that could not tell, and a
+    rule's only check when it passed (its detail says what was compared: 原文提到的年份 …). The
+    failing ones are only counted: the page lists each of them in full above the rules."""
     counts = _counts(report.checks)
     by_rule: dict[str, list[Check]] = {}
     for c in report.checks:
@@ -82,11 +83,12 @@ def rule_results(report: Report, link: Callable[[Report, str], str]) -> tuple[Ru
     out = []
     for rule in REGISTRY:
         checks = by_rule.get(rule.id, [])
-        shown = [c for c in checks if c.status != PASS] or (checks if len(checks) == 1 else [])
-        notes = tuple(CheckNote(c.status, c.detail, tuple((p, link(report, p)) for p in c.cells),
-                                c.status == FAIL and rule.id in report.as_printed) for c in shown[:SHOWN_PER_RULE])
+        shown = [c for c in checks if c.status == UNKNOWN] or (checks if len(checks) == 1 else [])
+        shown = [c for c in shown if c.status != FAIL]
+        notes = tuple(CheckNote(c.status, c.detail, tuple((p, link(report, p)) for p in c.cells))
+                      for c in shown[:SHOWN_PER_RULE])
         out.append(RuleResult(rule, _status(counts[rule.id]), counts[rule.id], notes,
-                              max(0, len(shown) - SHOWN_PER_RULE)))
+                              max(0, len(shown) - SHOWN_PER_RULE), counts[rule.id][FAIL]))
     return tuple(out)
 
 
