@@ -28,6 +28,7 @@ from .figures import KEY_FIGURES, Figure, Value, flat_value
 from .indicators import INDICATORS, IndicatorValue, indicators_record
 from .model import Report, Site
 from .numfmt import format_number
+from .trace import Trace
 
 LICENCE = {
     "data_name": "CC-BY-4.0",
@@ -84,10 +85,23 @@ def _record(report: Report, checks: Any) -> dict[str, Any]:
     record["agency"] = report.agency.name  # the registered name; the YAML holds the slug
     record["indicators"] = indicators_record(report.indicators)
     record["checks"] = checks
+    record["trace"] = trace_record(report.trace)
     record["narrative"] = [
         {k: v for k, v in n.items() if v is not None} for n in report.data.get("narrative") or []
     ]
     return record  # dates become ISO strings when dumped (json_default), as every consumer sees them
+
+
+def trace_record(trace: Trace) -> dict[str, Any]:
+    """The table numbers looked for in the source text (``trace.py``): how many were found in their
+    printed row, each one that was not (with what the source prints there), and the tables whose
+    numbers cannot be looked for (read from images …), each with why."""
+    return {
+        "found": trace.checked,
+        "not_found": [{"cell": m.path, "value": m.value, "printed": m.printed, "message": m.message}
+                      for m in trace.mismatches],
+        "not_traceable": dict(trace.exempt),
+    }
 
 
 CHECKS_MARK = "\x00checks\x00"

@@ -4,6 +4,7 @@ cell of the seeds changed one at a time, tables read from images, and what check
 from __future__ import annotations
 
 import copy
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -197,6 +198,14 @@ def test_the_page_marks_a_number_not_in_the_source(scratch_content: Path, tmp_pa
     assert [a["href"] for a in page.select(".quality .untraced a")] == ["#c-table2.licensing"]
     assert text_of(page.select_one(".quality .trace-ok")) == \
         "表格中有 199 个数字在原文表格的同一行中找到，以下 1 个找不到："
+    # the data says it too, in the report's JSON and in the site's
+    site = tmp_path / "site"
+    record = json.loads((site / "reports/weihai-torch-hitech-zone/2023/report.json").read_text(encoding="utf-8"))
+    assert record["trace"] == {"found": 199, "not_traceable": {}, "not_found": [
+        {"cell": "table2.licensing", "value": 34241, "printed": "34240",
+         "message": "34241 不在原文表格的这一行中（原文印作 34240）"}]}
+    site_records = json.loads((site / "data/reports.json").read_text(encoding="utf-8"))["reports"]
+    assert [r["trace"]["found"] for r in site_records if r["agency_slug"] == "weihai-torch-hitech-zone"] == [199]
 
 
 def test_a_draft_is_reported_but_does_not_add_a_warning(scratch_content: Path) -> None:
