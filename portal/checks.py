@@ -83,6 +83,10 @@ def _equation(rule: str, left: Sequence[tuple[str, Any]], right: Sequence[tuple[
     return _equation_of(rule, tuple(left), tuple(right), tuple(cells), prefix)
 
 
+_FOLDED_ZEROS = 4
+"""From this many terms of 0 on, a sum's detail counts them instead of naming each."""
+
+
 @lru_cache(maxsize=1 << 16)
 def _equation_of(rule: str, left: tuple[tuple[str, Any], ...], right: tuple[tuple[str, Any], ...],
                  cells: tuple[str, ...], prefix: str) -> Check:
@@ -94,7 +98,12 @@ def _equation_of(rule: str, left: tuple[tuple[str, Any], ...], right: tuple[tupl
     rsum = sum(v for _, v in right if v is not None)
 
     def side(items: Sequence[tuple[str, Any]], total: float) -> str:
-        body = " + ".join(f"{label}（{_fmt(v)}）" for label, v in items)
+        zeros = sum(1 for _, v in items if v == 0)
+        # a sum of 21 outcome rows, most of them 0, reads better as its other terms and a count
+        shown = [(label, v) for label, v in items if v != 0] if zeros >= _FOLDED_ZEROS else items
+        body = " + ".join(f"{label}（{_fmt(v)}）" for label, v in shown)
+        if len(shown) < len(items):
+            body = f"{body} + 其余 {zeros} 项（均为 0）" if shown else f"{zeros} 项（均为 0）"
         return body if len(items) == 1 or None in (v for _, v in items) else f"{body} = {_fmt(total)}"
 
     if any(v is None for v in values):

@@ -166,3 +166,13 @@ def test_deadlines_follow_the_rule_in_force_for_each_kind_and_year() -> None:
     assert agency("乡镇人民政府").deadline(2023) is None  # 第四十九条 names no date for them
     assert agency("部门").deadline(2018).date.isoformat() == "2019-03-31"  # the 2008 条例
     assert "2008" in agency("部门").deadline(2018).basis
+
+
+def test_a_sum_of_many_zeros_names_its_other_terms_and_counts_the_zeros() -> None:
+    # Pingtan 2020 prints an outcome total one short of its rows, in the 自然人 column
+    report = yaml.safe_load((ROOT / "content/reports/pingtan-zonghe-shiyanqu/2020.yaml").read_text(encoding="utf-8"))
+    failing = [c for c in by_rule(check_report(report), "t3.outcomes", FAIL) if c.detail.startswith("自然人列")]
+    assert [c.detail for c in failing] == [
+        "自然人列：（七）总计（20） ≠ （一）予以公开（6） + （二）部分公开（6） + （四）无法提供1（4）"
+        " + （四）无法提供3（3） + （五）不予处理2（3） + （六）其他处理（4） + 其余 13 项（均为 0） = 26"]
+    assert len(failing[0].cells) == 20  # every term is still a cell of the check, zeros included
