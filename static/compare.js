@@ -113,8 +113,28 @@
     if (row.index !== undefined) { node = Array.isArray(node) ? node[row.index] : null; }
     else if (row.column !== undefined) { node = node && typeof node === "object" ? node[row.column] : null; }
     if (typeof node === "number") { return { value: node }; }
+    var other = otherLayout(data, row);
+    if (other) { return { value: null, why: other[1], short: other[0] }; }
     var printed = (data.cells || {})[row.cell];
     return { value: null, why: printed !== undefined ? "原文此格印作“" + (printed || "空白") + "”，不是 0" : "原文此格为空，不是 0" };
+  }
+  // A row the report's form does not have is not a blank cell: say which form it printed instead
+  // ([what the cell shows, its full explanation]).
+  function otherLayout(data, row) {
+    if (row.table === "table2" && data.table2_2019) {
+      return ["用2019年版表二，无此项",
+              "本报告的表二按2019年版格式印制（本年新制作、本年新公开、对外公开总数量），没有这一项；其数字见报告页"];
+    }
+    if (row.table !== "table3" || row.row[0] !== "other_handling") { return null; }
+    var handling = (data.table3 || {}).other_handling || {};
+    if (row.row[1] === "single_row" && !handling.single_row &&
+        (handling.no_correction || handling.fee_unpaid || handling.other)) {
+      return ["分三行印制，见上方", "本报告把（六）其他处理分三行印制，见上方三行"];
+    }
+    if (row.row[1] !== "single_row" && handling.single_row) {
+      return ["印作一行，见下方", "本报告按2019年格式把（六）其他处理印作一行，见“（六）其他处理（2019年格式，印作一行）”"];
+    }
+    return null;
   }
   function indicatorOf(data, key) {
     if (!data.indicators) { return { value: null, why: "这份数据未含指标" }; }

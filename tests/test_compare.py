@@ -56,10 +56,15 @@ def test_a_shared_url_shows_both_reports_numbers_side_by_side(browser, base: str
     assert row_cells(page, "cmp-table3", "（七）总计") == ["25", "21"]
     assert row_cells(page, "cmp-table3", "四、结转下年度继续办理") == ["4", "0"]
     # the 2019 form's one-row （六）: the 2020 report has it, the 2023 report's three rows instead
-    assert row_cells(page, "cmp-table3", "（六）其他处理（2019年格式，印作一行）") == ["— 原文此格为空，不是 0", "4"]
+    # (never "blank in the source": the source printed another form, and the cell says which)
+    assert row_cells(page, "cmp-table3", "（六）其他处理（2019年格式，印作一行）") == \
+        ["— 分三行印制，见上方", "4"]
     assert row_cells(page, "cmp-table3", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请") == \
-        ["1", "— 原文此格为空，不是 0"]
-    assert row_cells(page, "cmp-table2", "行政许可 本年处理决定数量") == ["34240", "— 原文此格为空，不是 0"]
+        ["1", "— 印作一行，见下方"]
+    assert row_cells(page, "cmp-table2", "行政许可 本年处理决定数量") == ["34240", "— 用2019年版表二，无此项"]
+    licensing = page.locator("#cmp-table2 tbody tr", has_text="行政许可 本年处理决定数量").locator(".missing")
+    assert licensing.get_attribute("title") == \
+        "本报告的表二按2019年版格式印制（本年新制作、本年新公开、对外公开总数量），没有这一项；其数字见报告页"
     assert row_cells(page, "cmp-indicators", "实质公开率") == ["24.0% 6 / 25", "61.9% 13 / 21"]
     assert row_cells(page, "cmp-indicators", "本机关不掌握率") == ["64.0% 16 / 25", "19.0% 4 / 21"]
     assert row_cells(page, "cmp-indicators", "结转率") == ["13.8% 4 / 29", "0.0% 0 / 21"]
