@@ -45,7 +45,7 @@ TABLES = ("table2", "table3", "table4")
 REPORT_KEYS = (
     "agency", "year", "title", "published", "status", "form", "source", "contact",
     "missing_tables", "table2", "table3", "table4", form.TABLE2_2019_KEY, "cells", "narrative", "notes", "checks",
-    "as_printed", "deadline_as",
+    "as_printed", "deadline_as", "unproven",
 )
 REQUIRED_REPORT_KEYS = ("agency", "year", "title", "source", "table2", "table3", "table4")
 AGENCY_KEYS = ("slug", "name", "jurisdiction", "kind", "website", "address", "phone", "aliases", "draft",
@@ -284,6 +284,7 @@ def _validate_tables(v: Validator, data: dict) -> None:
         _validate_table4(v, data["table4"])
     if data.get(form.TABLE2_2019_KEY) is not None:
         _validate_table2_2019(v, data[form.TABLE2_2019_KEY])
+    _validate_unproven(v, data)
     cells = data.get("cells") or {}
     if not isinstance(cells, dict):
         v.add(("cells",), f"应为“单元格路径: 原文印法”的映射，{got(cells)}")
@@ -300,6 +301,24 @@ def _validate_tables(v: Validator, data: dict) -> None:
         elif value is not None:
             v.add(("cells", path), f"这一格的值是 {value}；cells 只记录值为 null 的格在原文里的印法",
                   f"这一格原文印的是数字时，删去 cells 里的 {path}")
+
+
+def _validate_unproven(v: Validator, data: dict) -> None:
+    """``unproven``: cells read from an image that no sum of the form can prove, each a number to verify."""
+    unproven = data.get("unproven") or {}
+    if not isinstance(unproven, dict):
+        v.add(("unproven",), f"应为“单元格路径: 核对说明”的映射，{got(unproven)}")
+        return
+    for path, how in unproven.items():
+        if not isinstance(how, str):
+            v.add(("unproven", path), f"应为文字说明，{got(how)}", '如 "两次独立识别一致"')
+        cell = CELLS.get(path)
+        found, value = cell.find(data) if cell is not None else (False, None)
+        if not found:
+            v.add(("unproven", path), "没有这个表格单元格", "路径形如 table2.licensing")
+        elif value is None:
+            v.add(("unproven", path), "这一格的值是 null：unproven 只标记读出了数字、尚待核对的格",
+                  f"删去 unproven 里的 {path}")
 
 
 def _validate_table2(v: Validator, t2: Any) -> None:

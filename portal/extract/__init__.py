@@ -245,6 +245,7 @@ def _extract(raw: bytes, filename: str, registry: list[dict], beside: Fetch | No
         **{k: r.data for k, r in reads.items()},
         **({form.TABLE2_2019_KEY: reads["table2"].as_printed_2019} if reads["table2"].as_printed_2019 else {}),
         "cells": cells,
+        **({"unproven": dict(ocr.table2.unproven)} if ocr is not None and ocr.table2 and ocr.table2.unproven else {}),
         "narrative": narrative,
         "notes": notes,
     }
