@@ -275,3 +275,21 @@ def test_pictures_that_are_not_images_stay_markers_and_data_uris_decode() -> Non
     png = imagegen.as_png([imagegen.Image.new("RGB", (8, 8), "white")])
     assert data_uri("data:image/png;base64," + base64.b64encode(png).decode()) == png
     assert data_uri("data:text/html;base64,PGI+") is None and data_uri("javascript:alert(1)") is None
+
+
+def test_a_tesseract_crash_on_one_cell_costs_that_cell_only(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Tesseract 5.3 dies of SIGFPE on a rare crop: the batch is read again in halves, that crop reads as nothing."""
+    from PIL import Image
+
+    fake = tmp_path / "tesseract"  # reads a list file; dies as Tesseract did on any image 13 px wide
+    fake.write_text(
+        "#!/usr/bin/env python3\nimport os, signal, struct, sys\nout = []\n"
+        "for name in open(sys.argv[1]).read().split():\n"
+        "    width = struct.unpack('>I', open(name, 'rb').read()[16:20])[0]\n"
+        "    if width == 13:\n        os.kill(os.getpid(), signal.SIGFPE)\n"
+        "    out.append(str(width))\n"
+        "open(sys.argv[2] + '.txt', 'w').write('\\f'.join(out))\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setattr(ocr_engine, "TESSERACT", str(fake))
+    images = [Image.new("L", (w, 20), 255) for w in (10, 11, 12, 13, 14, 15)]
+    assert ocr_engine.read_batch(images, lang="eng", psm=7) == ["10", "11", "12", "", "14", "15"]
