@@ -150,3 +150,19 @@ def test_the_page_marks_each_unproven_cell(ingested: Path, browser, width: int) 
         page.locator("#table2-table").scroll_into_view_if_needed()
         page.screenshot(path=str(ingested / f"table2-{width}.png"), full_page=False)
         page.close()
+
+
+def test_unproven_must_name_a_cell_that_holds_a_number() -> None:
+    from portal.schema import Validator, validate_report
+    from portal.yamlsafe import parse_yaml
+
+    data = {**yaml.safe_load((SEED_DIR / "2023.yaml").read_text(encoding="utf-8")),
+            "unproven": {"table2.licensing": AGREED, "table2.licencing": AGREED, "table3.new.research": 1}}
+    data["table2"] = {**data["table2"], "licensing": None}
+    v = Validator("2023.yaml", parse_yaml(yaml.safe_dump(data, allow_unicode=True, sort_keys=False)))
+    validate_report(v)
+    said = [str(p) for p in v.problems]
+    assert any("unproven" in p and "table2.licensing" in p and "这一格的值是 null" in p for p in said), said
+    assert any("table2.licencing" in p and "没有这个表格单元格" in p and "是不是 table2.licensing" in p for p in said)
+    assert any("table3.new.research" in p and "应为文字说明" in p for p in said)
+    assert len(said) == 3
