@@ -26,6 +26,7 @@ tables first, then random ones) drawn by ``tests/pdfgen.py``, rendered and spoil
 says, and read from an image-only PDF through OCR. Besides exact / null / wrong it prints exact
 over tables 3 and 4 alone (``t34``: the tables the form's sums prove), and the wall and
 CPU seconds a page (CPU counts the Tesseract children too: the box is shared, wall time is noisy),
+the number of wrong cells (``wrong#``: the goal is 0, which a percentage rounds away),
 the share of cells kept but marked ``unproven`` (table 2, read twice alike: no sum proves it) and
 how many of those are wrong (they count in exact and wrong like any other cell too).
 """
@@ -175,7 +176,7 @@ def image_level(level: str, reports: int, seed: int, registry: list[dict]) -> st
         run_one(imagegen.as_pdf(images, noise.dpi), "scan.pdf", report, registry, tally)
     total, t34 = sum(tally.cells.values()), sum(tally.t34.values())
     return (f"{level:<8} {tally.reports:>7} {pages:>5} " + " ".join(_pct(tally.cells[o], total) for o in OUTCOMES)
-            + f" {_pct(tally.t34['exact'], t34)} {_pct(sum(tally.unproven.values()), total)}"
+            + f" {tally.cells['wrong']:>7} {_pct(tally.t34['exact'], t34)} {_pct(sum(tally.unproven.values()), total)}"
             + f" {tally.unproven['wrong']:>7} {_pct(tally.perfect, tally.reports)} {tally.refused:>7}"
             + f" {sum(tally.seconds) / pages:>7.2f} {tally.cpu / pages:>7.2f}")
 
@@ -209,8 +210,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown format classes {unknown}; known: {', '.join(reportgen.FORMATS)}")
     registry = reportgen.registry() + reportgen.generated_agencies()
     if args.image_levels:
-        print(f"{'level':<8} {'reports':>7} {'pages':>5} {'exact':>7} {'null':>7} {'wrong':>7} {'t34':>7} "
-              f"{'unprov':>7} {'unpr-wr':>7} {'all200':>7} {'refused':>7} {'s/page':>7} {'cpu/pg':>7}")
+        print(f"{'level':<8} {'reports':>7} {'pages':>5} {'exact':>7} {'null':>7} {'wrong':>7} {'wrong#':>7} "
+              f"{'t34':>7} {'unprov':>7} {'unpr-wr':>7} {'all200':>7} {'refused':>7} {'s/page':>7} {'cpu/pg':>7}")
         for level in args.image_levels.split(","):
             print(image_level(level, args.image_reports, args.seed, registry), flush=True)
         return 0
