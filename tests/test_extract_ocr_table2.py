@@ -133,7 +133,10 @@ def test_check_lists_every_unproven_cell(ingested: Path, capsys: pytest.CaptureF
 @needs_engine
 @pytest.mark.parametrize("width", [390, 1280])
 def test_the_page_marks_each_unproven_cell(ingested: Path, browser, width: int) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
     from tests.browser import serve_directory
+    from tests.test_site_sound import AXE_OPTIONS, SERIOUS
 
     with serve_directory(ingested / "site") as base:
         page = browser.new_page(viewport={"width": width, "height": 900})
@@ -147,6 +150,8 @@ def test_the_page_marks_each_unproven_cell(ingested: Path, browser, width: int) 
         assert page.locator("td[id='c-table3.new.total']").get_attribute("class") == "n"  # proven: no mark
         legend = page.locator("p.legend").inner_text()
         assert "※ 图片识别，表内无勾稽关系可核，请以原件为准（两次独立识别一致，但表二没有合计可以验证）" in legend
+        violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+        assert [v["id"] for v in violations if v["impact"] in SERIOUS] == []
         page.locator("#table2-table").scroll_into_view_if_needed()
         page.screenshot(path=str(ingested / f"table2-{width}.png"), full_page=False)
         page.close()
@@ -166,3 +171,4 @@ def test_unproven_must_name_a_cell_that_holds_a_number() -> None:
     assert any("table2.licencing" in p and "没有这个表格单元格" in p and "是不是 table2.licensing" in p for p in said)
     assert any("table3.new.research" in p and "应为文字说明" in p for p in said)
     assert len(said) == 3
+
