@@ -26,6 +26,7 @@ NULL_MARK = "空"
 UNPROVEN_MARK = "※"
 UNPROVEN_NOTE = "图片识别，表内无勾稽关系可核，请以原件为准"
 """A number read from an image that no sum of the form can prove (``unproven``): shown, marked."""
+OCR_NULL = "图片识别未能确认此格的数字，原因见整理说明"
 
 # Header texts of the printed form that form.py does not model as items (they label columns).
 T2_CONTENT = "信息内容"
@@ -138,6 +139,8 @@ class CellWriter:
         self.printed = report.cells
         self.failing = _failing_cells(report)
         self.unproven = report.data.get("unproven") or {}
+        # read from images: a null cell with no printed mark is one OCR could not confirm, not a blank
+        self.unprinted = OCR_NULL if (report.data.get("source") or {}).get("ocr") else "原文无此数字"
 
     def rows(self, layout: Layout) -> tuple[Markup, ...]:
         td = self.td
@@ -152,7 +155,7 @@ class CellWriter:
         title = "；".join(([UNPROVEN_NOTE] if unproven else []) + (fails or [])) or None
         if value is None:
             mark = self.printed.get(cell.path)
-            note = f"原文此格印作“{mark}”" if mark else ("原文此格为空" if mark == "" else "原文无此数字")
+            note = f"原文此格印作“{mark}”" if mark else ("原文此格为空" if mark == "" else self.unprinted)
             title, shown = "；".join(filter(None, (note, title))), mark or NULL_MARK
         else:
             shown = fmt_number(value)

@@ -148,6 +148,11 @@ def test_the_page_marks_each_unproven_cell(ingested: Path, browser, width: int) 
         assert licensing.get_attribute("title") == "图片识别，表内无勾稽关系可核，请以原件为准"
         assert "c-table2.normative_documents.in_force" not in [marked.nth(i).get_attribute("id") for i in range(9)]
         assert page.locator("td[id='c-table3.new.total']").get_attribute("class") == "n"  # proven: no mark
+        in_force = page.locator("td[id='c-table2.normative_documents.in_force']")  # null: disagreed with 2022
+        assert in_force.get_attribute("class") == "null"
+        assert in_force.get_attribute("title") == "图片识别未能确认此格的数字，原因见整理说明"
+        notes = page.locator("h3:text-is('整理说明') + ul").inner_text()
+        assert "table2.normative_documents.in_force：图片读作 16，但2022年报告的现行有效件数 20" in notes
         legend = page.locator("p.legend").inner_text()
         assert "※ 图片识别，表内无勾稽关系可核，请以原件为准（两次独立识别一致，但表二没有合计可以验证）" in legend
         violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
