@@ -149,7 +149,7 @@ class CellWriter:
     def td(self, cell: Slot) -> str:
         value = cell.read(self.data)
         fails = self.failing.get(cell.path)
-        unproven = value is not None and cell.path in self.unproven
+        unproven = bool(self.unproven) and value is not None and cell.path in self.unproven
         if value is not None and not fails and not unproven:
             return f"{cell.open}{_number(value)}</td>"
         title = "；".join(([UNPROVEN_NOTE] if unproven else []) + (fails or [])) or None
