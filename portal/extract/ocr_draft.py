@@ -14,7 +14,7 @@ from .. import form
 from .ocr import OcrText
 from .tables import TableRead
 
-TABLE2_NULL = "表二由图片识别，没有勾稽关系可以验证，留待人工录入。"
+TABLE2_NULL = "表二以图片发布，OCR 在图片的表格中找不到表二的各行，留待人工录入。"
 
 
 def hold_to_the_gate(reads: dict[str, TableRead], ocr: OcrText) -> list[str]:
