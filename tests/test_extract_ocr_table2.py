@@ -151,6 +151,8 @@ def test_the_page_marks_each_unproven_cell(ingested: Path, browser, width: int) 
         in_force = page.locator("td[id='c-table2.normative_documents.in_force']")  # null: disagreed with 2022
         assert in_force.get_attribute("class") == "null"
         assert in_force.get_attribute("title") == "图片识别未能确认此格的数字，原因见整理说明"
+        exempt = page.locator("p.trace-exempt").all_inner_texts()
+        assert any("表二没有勾稽关系，其数字只在两次独立识别一致时保留，标 ※ 者请以原件为准" in t for t in exempt)
         notes = page.locator("h3:text-is('整理说明') + ul").inner_text()
         assert "table2.normative_documents.in_force：图片读作 16，但2022年报告的现行有效件数 20" in notes
         legend = page.locator("p.legend").inner_text()
