@@ -86,7 +86,6 @@ class GridCell:
     text: str = ""
     numeric: bool = False  # in a column of numbers, below its header: read with digits only
     chinese: str = ""  # what chi_sim read here before the digits-only reading replaced ``text``
-    piece: object = None  # the cell's ink as read with digits only (a Pillow image), for a second reading
 
 
 def _near(values: list[int], tol: int) -> list[int]:
