@@ -24,8 +24,11 @@ The same arguments give the same reports; only the seconds vary.
 images (图片版), one noise level of ``tests/imagegen.py`` at a time: each report (the seed's
 tables first, then random ones) drawn by ``tests/pdfgen.py``, rendered and spoiled as the level
 says, and read from an image-only PDF through OCR. Besides exact / null / wrong it prints exact
-over tables 3 and 4 alone (``t34``: table 2 has no sums, so OCR leaves it null), and the wall and
-CPU seconds a page (CPU counts the Tesseract children too: the box is shared, wall time is noisy).
+over tables 3 and 4 alone (``t34``: the tables the form's sums prove), and the wall and
+CPU seconds a page (CPU counts the Tesseract children too: the box is shared, wall time is noisy),
+the number of wrong cells (``wrong#``: the goal is 0, which a percentage rounds away),
+the share of cells kept but marked ``unproven`` (table 2, read twice alike: no sum proves it) and
+how many of those are wrong (they count in exact and wrong like any other cell too).
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ class Tally:
     seconds: list[float] = field(default_factory=list)
     cpu: float = 0.0  # CPU seconds, Tesseract children included
     t34: Counter = field(default_factory=Counter)  # cell outcomes of tables 3 and 4 alone
+    unproven: Counter = field(default_factory=Counter)  # exact / wrong over the cells the draft marks unproven
     by_quirk: dict[str, Counter] = field(default_factory=dict)
 
     def add(self, other: Tally) -> None:
@@ -95,12 +99,19 @@ def score_cells(expected: dict, draft: dict, tables: tuple[str, ...] = ("table2"
     return out
 
 
+def score_unproven(expected: dict, draft: dict) -> Counter:
+    """exact / wrong over the cells the draft keeps but marks ``unproven`` (table 2 read from images)."""
+    answers, got = reportgen.answer_cells(expected), reportgen.answer_cells(draft) if draft else {}
+    return Counter("exact" if got.get(p) == answers.get(p) else "wrong" for p in draft.get("unproven") or {})
+
+
 def run_one(raw: bytes, filename: str, expected: dict, registry: list[dict], tally: Tally) -> Counter:
     start, cpu = time.perf_counter(), _cpu()
     draft = extract(raw, filename, registry)
     tally.seconds.append(time.perf_counter() - start)
     tally.cpu += _cpu() - cpu
     tally.t34 += score_cells(expected, draft.data, ("table3", "table4"))
+    tally.unproven += score_unproven(expected, draft.data)
     tally.reports += 1
     tally.refused += draft.refusal is not None
     cells = score_cells(expected, draft.data)
@@ -165,8 +176,9 @@ def image_level(level: str, reports: int, seed: int, registry: list[dict]) -> st
         run_one(imagegen.as_pdf(images, noise.dpi), "scan.pdf", report, registry, tally)
     total, t34 = sum(tally.cells.values()), sum(tally.t34.values())
     return (f"{level:<8} {tally.reports:>7} {pages:>5} " + " ".join(_pct(tally.cells[o], total) for o in OUTCOMES)
-            + f" {_pct(tally.t34['exact'], t34)} {_pct(tally.perfect, tally.reports)}"
-            + f" {tally.refused:>7} {sum(tally.seconds) / pages:>7.2f} {tally.cpu / pages:>7.2f}")
+            + f" {tally.cells['wrong']:>7} {_pct(tally.t34['exact'], t34)} {_pct(sum(tally.unproven.values()), total)}"
+            + f" {tally.unproven['wrong']:>7} {_pct(tally.perfect, tally.reports)} {tally.refused:>7}"
+            + f" {sum(tally.seconds) / pages:>7.2f} {tally.cpu / pages:>7.2f}")
 
 
 def _pct(part: int, whole: int) -> str:
@@ -198,8 +210,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown format classes {unknown}; known: {', '.join(reportgen.FORMATS)}")
     registry = reportgen.registry() + reportgen.generated_agencies()
     if args.image_levels:
-        print(f"{'level':<8} {'reports':>7} {'pages':>5} {'exact':>7} {'null':>7} {'wrong':>7} {'t34':>7} "
-              f"{'all200':>7} {'refused':>7} {'s/page':>7} {'cpu/pg':>7}")
+        print(f"{'level':<8} {'reports':>7} {'pages':>5} {'exact':>7} {'null':>7} {'wrong':>7} {'wrong#':>7} "
+              f"{'t34':>7} {'unprov':>7} {'unpr-wr':>7} {'all200':>7} {'refused':>7} {'s/page':>7} {'cpu/pg':>7}")
         for level in args.image_levels.split(","):
             print(image_level(level, args.image_reports, args.seed, registry), flush=True)
         return 0

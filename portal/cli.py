@@ -80,7 +80,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _check(content: Path, write_schema: bool) -> int:
-    from .findings import site_findings
+    from .findings import site_findings, unproven_cells
     from .load import load_content
     from .schemafiles import stale_schemas, write_schemas
     from .settings import check_settings
@@ -102,12 +102,14 @@ def _check(content: Path, write_schema: bool) -> int:
     failing = sum(len(r.unconfirmed_failures) for r in site.reports)
     confirmed = sum(len(r.failing_checks) for r in site.reports) - failing
     untraced = sum(len(r.untraced) for r in site.reports)
+    unproven = sum(len(unproven_cells(r)) for r in site.reports)
     # "passed" only when nothing is left for a person: a confirmed (as_printed) inconsistency is the source's own
-    verdict = "检查通过" if not (failing or untraced) else "检查完成，有问题待处理"
+    verdict = "检查通过" if not (failing or untraced or unproven) else "检查完成，有问题待处理"
     print(f"{verdict}：{len(site.agencies)} 个机构，{len(site.reports)} 份报告；"
           f"{failing} 项勾稽关系核对不一致，{untraced} 个表格数字在原文中找不到"
+          + (f"，{unproven} 个图片识别的数字待对照原图核对（unproven）" if unproven else "")
           + (f"，{confirmed} 项不一致已确认原文如此（as_printed）" if confirmed else "")
-          + ("（以上逐条列出，并在各报告页上注明）" if failing or untraced or confirmed else ""))
+          + ("（以上逐条列出，并在各报告页上注明）" if failing or untraced or confirmed or unproven else ""))
     return 0
 
 

@@ -1,7 +1,9 @@
 """What a loaded site asks a person to look at, one ``file:line: field:`` line each.
 
-Two kinds: a consistency check that fails (``checks.py`` and the rules of ``rules.py``) and a
-table number that is not in the report's source (``trace.py``). Neither stops a build — official
+Three kinds: a consistency check that fails (``checks.py`` and the rules of ``rules.py``), a
+table number that is not in the report's source (``trace.py``), and a number read from an image
+that no sum of the form can prove (``unproven``: table 2 of a scan, to verify against the image).
+None stops a build — official
 numbers are published as printed and flagged on the page — but ``build.py check`` lists every one
 so an editor can go straight to the line, and ``build --strict`` refuses to publish a reviewed
 report with either (unless a reviewer confirmed a check failure in the source: ``as_printed``).
@@ -23,6 +25,7 @@ from .yamlsafe import Located, YamlProblem, read_yaml
 
 AS_PRINTED = "（审核人已确认原文如此：as_printed）"
 DRAFT = "（草稿，尚未人工核对）"
+UNPROVEN = "由图片识别的数字 {value}，表内无勾稽关系可核：请对照原图核对，无误后删去 unproven 里的这一格（{how}）"
 
 
 def place_of(path: str) -> tuple[str | int, ...]:
@@ -60,14 +63,32 @@ def untraced_problems(report: Report) -> list[Problem]:
     return [Problem(p.file, p.message + DRAFT, p.line, p.field) for p in report.untraced]
 
 
+def unproven_problems(report: Report, located: Located | None) -> list[Problem]:
+    """The report's numbers read from an image that no sum proves (``unproven``), one to verify each."""
+    shown = display_path(report.yaml_path)
+    out = []
+    for path, how in unproven_cells(report).items():
+        cell = CELLS.get(path)
+        value = cell.find(report.data)[1] if cell is not None else None
+        line = located.line_of(place_of(path)) if located else None
+        out.append(Problem(shown, UNPROVEN.format(value=value, how=how), line, path))
+    return out
+
+
+def unproven_cells(report: Report) -> dict[str, str]:
+    return report.data.get("unproven") or {}
+
+
 def site_findings(site: Site) -> list[Problem]:
-    """Every failing check and every untraced table number of the site, in file order."""
+    """Every failing check, untraced table number and unproven OCR number of the site, in file order."""
     out: list[Problem] = []
     for report in site.reports:
-        if not (report.failing_checks or report.untraced):
+        if not (report.failing_checks or report.untraced or unproven_cells(report)):
             continue
+        located = _located(report)
         out += untraced_problems(report)
-        out += check_problems(report, _located(report))
+        out += check_problems(report, located)
+        out += unproven_problems(report, located)
     return sorted(out, key=lambda p: (p.file, p.line or 0, p.field or ""))
 
 

@@ -23,6 +23,10 @@ from .model import Report
 
 NULL_MARK = "空"
 """How a null cell is shown when the source recorded no printed mark: visibly not 0."""
+UNPROVEN_MARK = "※"
+UNPROVEN_NOTE = "图片识别，表内无勾稽关系可核，请以原件为准"
+"""A number read from an image that no sum of the form can prove (``unproven``): shown, marked."""
+OCR_NULL = "图片识别未能确认此格的数字，原因见整理说明"
 
 # Header texts of the printed form that form.py does not model as items (they label columns).
 T2_CONTENT = "信息内容"
@@ -105,10 +109,10 @@ def _spans(colspan: int, rowspan: int = 1) -> str:
 
 
 def td_open(path: str, colspan: int = 1, *, null: bool = False, failing: bool = False,
-            title: str | None = None) -> str:
+            title: str | None = None, unproven: bool = False) -> str:
     """The opening ``<td>`` of a number cell: its id (the cell path, which failing checks link
-    to), whether it is null or failing, its span, and the note shown on hover."""
-    klass = ("null" if null else "n") + (" fail" if failing else "")
+    to), whether it is null, failing or unproven, its span, and the note shown on hover."""
+    klass = ("null" if null else "n") + (" fail" if failing else "") + (" unproven" if unproven else "")
     note = f' title="{escape(title)}"' if title else ""
     return f'<td id="{escape("c-" + path)}" class="{klass}"{_spans(colspan)}{note}>'
 
@@ -134,6 +138,9 @@ class CellWriter:
         self.data = report.data
         self.printed = report.cells
         self.failing = _failing_cells(report)
+        self.unproven = report.data.get("unproven") or {}
+        # read from images: a null cell with no printed mark is one OCR could not confirm, not a blank
+        self.unprinted = OCR_NULL if (report.data.get("source") or {}).get("ocr") else "原文无此数字"
 
     def rows(self, layout: Layout) -> tuple[Markup, ...]:
         td = self.td
@@ -142,17 +149,21 @@ class CellWriter:
     def td(self, cell: Slot) -> str:
         value = cell.read(self.data)
         fails = self.failing.get(cell.path)
-        if value is not None and not fails:
+        unproven = bool(self.unproven) and value is not None and cell.path in self.unproven
+        if value is not None and not fails and not unproven:
             return f"{cell.open}{_number(value)}</td>"
-        title = "；".join(fails) if fails else None
+        title = "；".join(([UNPROVEN_NOTE] if unproven else []) + (fails or [])) or None
         if value is None:
             mark = self.printed.get(cell.path)
-            note = f"原文此格印作“{mark}”" if mark else ("原文此格为空" if mark == "" else "原文无此数字")
+            note = f"原文此格印作“{mark}”" if mark else ("原文此格为空" if mark == "" else self.unprinted)
             title, shown = "；".join(filter(None, (note, title))), mark or NULL_MARK
         else:
             shown = fmt_number(value)
-        return f"{td_open(cell.path, cell.colspan, null=value is None, failing=bool(fails), title=title)}" \
-               f"{escape(shown)}</td>"
+        # the mark is text, not a colour or a hover: a phone has no hover, and the legend explains it
+        mark = f'<span class="unproven-mark">{UNPROVEN_MARK}</span>' if unproven else ""
+        opening = td_open(cell.path, cell.colspan, null=value is None, failing=bool(fails), title=title,
+                          unproven=unproven)
+        return f"{opening}{escape(shown)}{mark}</td>"
 
 
 def _number(value: Any) -> str:

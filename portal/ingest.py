@@ -21,6 +21,7 @@ from .cells import CELLS, Cell, single_row
 from .checks import check_report
 from .extract import SCHEMA_LINE, Draft, extract
 from .extract.ocr_embedded import pictures_beside
+from .extract.ocr_table2 import continuity
 from .form import SINGLE_ROW
 from .load import MAX_SOURCE_BYTES
 from .output import write_durably
@@ -319,12 +320,32 @@ def _finish(plan: Plan) -> dict:
     data = dict(plan.draft.data)
     data["agency"] = plan.slug
     data["year"] = plan.year
+    plan.draft.problems += _check_continuity(data, plan.folder / f"{plan.year - 1}.yaml", plan.year - 1)
     source = {"file": f"{plan.year}.txt"}
     source["original_file"] = original_name(plan)
     source["sha256"] = sha256_bytes(plan.raw)
     data["source"] = source | {k: v for k, v in data["source"].items() if k != "file"}
     plan.checks = check_report(data)
     return data
+
+
+def _check_continuity(data: dict, previous: Path, previous_year: int) -> list[str]:
+    """Table 2 read from images (``unproven``) against the agency's previous report: 现行有效件数 = last
+    year's + 制发 − 废止 is a check (noted, or the cell is null with both numbers), never a source."""
+    if not data.get("unproven") or not isinstance(data.get("table2"), dict) or not previous.is_file():
+        return []
+    try:
+        before = read_yaml(previous).data.get("table2")
+    except (YamlProblem, OSError, AttributeError):
+        return []  # a broken previous report checks nothing; `build.py check` names it
+    if not isinstance(before, dict):
+        return []
+    unproven, table2 = dict(data["unproven"]), {k: dict(v) if isinstance(v, dict) else v
+                                                 for k, v in data["table2"].items()}
+    problems = continuity(table2, unproven, before, previous_year)
+    data["table2"], data["unproven"] = table2, unproven
+    data["notes"] = [*data.get("notes", []), *(f"提取：{p}" for p in problems)]
+    return problems
 
 
 def original_name(plan: Plan) -> str:

@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 from . import form
 from .checks import FAIL, PASS, UNKNOWN
 from .figures import NARRATIVE, Total, Value, fmt_number
-from .formtables import NULL_MARK
+from .formtables import NULL_MARK, UNPROVEN_MARK, UNPROVEN_NOTE
 from .model import compare_url
 from .settings import PLACEHOLDER
 from .similarity import MIN_CHARS, REPEAT_SHARE
@@ -115,7 +115,7 @@ def make_env(base_url: str, static: dict[str, tuple[str, Path]], templates: Path
     env.globals.update(
         SITE_NAME=SITE_NAME, SITE_TAGLINE=SITE_TAGLINE, NAV=NAV, BASE_URL=base_url,
         static_url=static_url, value=value_markup, total=total_markup, form=form, PASS=PASS, FAIL=FAIL,
-        UNKNOWN=UNKNOWN, CELLS=CELLS, NULL_MARK=NULL_MARK,
+        UNKNOWN=UNKNOWN, CELLS=CELLS, NULL_MARK=NULL_MARK, UNPROVEN_MARK=UNPROVEN_MARK, UNPROVEN_NOTE=UNPROVEN_NOTE,
     )
     env.globals["compare_url"] = compare_url  # the "compare with…" links of agency and report pages
     env.globals.update(REPEAT_PERCENT=round(REPEAT_SHARE * 100), MIN_SENTENCE_CHARS=MIN_CHARS)  # similarity.py

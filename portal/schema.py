@@ -45,7 +45,7 @@ TABLES = ("table2", "table3", "table4")
 REPORT_KEYS = (
     "agency", "year", "title", "published", "status", "form", "source", "contact",
     "missing_tables", "table2", "table3", "table4", form.TABLE2_2019_KEY, "cells", "narrative", "notes", "checks",
-    "as_printed", "deadline_as",
+    "as_printed", "deadline_as", "unproven",
 )
 REQUIRED_REPORT_KEYS = ("agency", "year", "title", "source", "table2", "table3", "table4")
 AGENCY_KEYS = ("slug", "name", "jurisdiction", "kind", "website", "address", "phone", "aliases", "draft",
@@ -284,22 +284,36 @@ def _validate_tables(v: Validator, data: dict) -> None:
         _validate_table4(v, data["table4"])
     if data.get(form.TABLE2_2019_KEY) is not None:
         _validate_table2_2019(v, data[form.TABLE2_2019_KEY])
-    cells = data.get("cells") or {}
-    if not isinstance(cells, dict):
-        v.add(("cells",), f"应为“单元格路径: 原文印法”的映射，{got(cells)}")
-        return
-    for path, printed in cells.items():
-        if not isinstance(printed, str):
-            v.add(("cells", path), f"应为原文的印法（文字），{got(printed)}", '如 "/" 或 "—"')
-        cell = CELLS.get(path)
-        found, value = cell.find(data) if cell is not None else (False, None)
-        if not found:
-            close = difflib.get_close_matches(str(path), CELLS, n=1)
-            v.add(("cells", path), "没有这个表格单元格",
-                  f"是不是 {close[0]}？" if close else "路径形如 table3.new.research")
-        elif value is not None:
+    for path, value in _cell_map(v, data, "cells", "原文印法", ("原文的印法", '如 "/" 或 "—"')):
+        if value is not None:
             v.add(("cells", path), f"这一格的值是 {value}；cells 只记录值为 null 的格在原文里的印法",
                   f"这一格原文印的是数字时，删去 cells 里的 {path}")
+    # unproven: numbers read from an image that no sum of the form can prove, each to verify
+    for path, value in _cell_map(v, data, "unproven", "核对说明", ("文字说明", '如 "两次独立识别一致"')):
+        if value is None:
+            v.add(("unproven", path), "这一格的值是 null：unproven 只标记读出了数字、尚待核对的格",
+                  f"删去 unproven 里的 {path}")
+
+
+def _cell_map(v: Validator, data: dict, key: str, what: str, text: tuple[str, str]) -> list[tuple[str, Any]]:
+    """``data[key]`` as a mapping of cell path → text: (path, the cell's value) of each existing cell."""
+    mapping = data.get(key) or {}
+    if not isinstance(mapping, dict):
+        v.add((key,), f"应为“单元格路径: {what}”的映射，{got(mapping)}")
+        return []
+    out = []
+    for path, said in mapping.items():
+        if not isinstance(said, str):
+            v.add((key, path), f"应为{text[0]}（文字），{got(said)}", text[1])
+        cell = CELLS.get(path)
+        found, value = cell.find(data) if cell is not None else (False, None)
+        if found:
+            out.append((path, value))
+        else:
+            close = difflib.get_close_matches(str(path), CELLS, n=1)
+            v.add((key, path), "没有这个表格单元格",
+                  f"是不是 {close[0]}？" if close else "路径形如 table3.new.research")
+    return out
 
 
 def _validate_table2(v: Validator, t2: Any) -> None:

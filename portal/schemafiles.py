@@ -89,6 +89,9 @@ def report_json_schema() -> dict:
             "table4": _nullable(obj(t4_props, description=form.TABLE_TITLES["table4"])),
             "cells": _nullable({"type": "object", "additionalProperties": {"type": "string"},
                                 "description": "cell path → how a null cell was printed"}),
+            "unproven": _nullable({"type": "object", "additionalProperties": {"type": "string"},
+                                   "description": "cell path → how a number read from an image that no sum "
+                                                  "can prove was checked (verify it against the image)"}),
             "narrative": _nullable({"type": "array", "items": obj({
                 "key": {"enum": list(form.NARRATIVE_KEYS)},
                 "value": {"type": "number", "minimum": 0},

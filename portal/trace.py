@@ -43,6 +43,8 @@ from .numfmt import format_number
 
 IMAGE_EXEMPT = "原文此表以图片发布，文字中没有它的数字：表中数字读自图片，无法与原文文字逐格核对。"
 OCR_EXEMPT = "原文由图片经 OCR 识别：表中数字只保留了经勾稽关系验证的，无法与原文文字逐格核对。"
+OCR_EXEMPT_TABLE2 = ("原文由图片经 OCR 识别：表二没有勾稽关系，其数字只在两次独立识别一致时保留，标 ※ 者请以原件为准；"
+                     "无法与原文文字逐格核对。")
 AMOUNT = "." + next(iter(form.AMOUNT_CELLS))
 TAIL = 4
 """How much of the end of a form label the fast path looks for: enough to tell the rows apart
@@ -328,7 +330,8 @@ def trace_report(data: dict, text: str) -> Trace:
     if not any(isinstance(t, dict) for t in tables.values()):
         return Trace()
     if (data.get("source") or {}).get("ocr"):
-        return Trace(exempt=tuple((k, OCR_EXEMPT) for k in ("table2", "table3", "table4") if tables[k]))
+        return Trace(exempt=tuple((k, OCR_EXEMPT_TABLE2 if k == "table2" else OCR_EXEMPT)
+                                  for k in ("table2", "table3", "table4") if tables[k]))
     t2019 = isinstance(tables[form.TABLE2_2019_KEY], dict)
     shapes = {"table2": TABLE2_2019_SHAPES if t2019 else TABLE2_SHAPES,
               "table3": TABLE3_SHAPES[single_row(tables["table3"])], "table4": (TABLE4_SHAPE,)}

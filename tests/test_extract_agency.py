@@ -17,6 +17,7 @@ from portal.extract.agency import (
     jurisdiction_of,
     kind_of,
     match_agency,
+    ocr_suggestions,
     printed_name,
     suggest_agencies,
 )
@@ -120,6 +121,14 @@ def test_ties_between_agencies_are_not_broken() -> None:
 
 def test_a_different_department_two_characters_off_is_not_suggested() -> None:
     assert suggest_agencies("测试市测试区税务局", REGISTRY) == []
+
+
+def test_an_ocr_title_two_characters_off_in_its_place_is_suggested_never_merged() -> None:
+    """A scan's title read by chi_sim: 测试区 as 洲忒区 (the benchmark's 寒亭区 as 塞学区): the same organ."""
+    assert match_agency("测试市洲忒区民政局", REGISTRY).suggestions == ()  # printed text: another district
+    assert [e["slug"] for e in ocr_suggestions("测试市洲忒区民政局", REGISTRY)] == ["test-civil-affairs"]
+    assert ocr_suggestions("测洲忒区民政局", REGISTRY) == []  # short names: two slips are too many
+    assert ocr_suggestions("测试市洲忒区税务局", REGISTRY) == []  # another organ
 
 
 # --- slugs, jurisdiction, kind ------------------------------------------------------------------
@@ -284,3 +293,14 @@ def test_five_years_of_one_new_agency_get_one_slug() -> None:
             registry.append(draft.agency_entry)
     assert slugs == ["pingtan-zonghe-shiyanqu"] * 5
     assert [e["name"] for e in registry[len(REGISTRY):]] == ["平潭综合实验区"]
+
+
+def test_only_a_title_read_by_ocr_gets_the_two_slip_suggestion() -> None:
+    from portal.extract import _suggestion
+    from portal.extract.meta import Meta
+    from portal.extract.ocr import OcrText
+
+    meta = Meta(printed_name="测试市洲忒区民政局")
+    assert _suggestion(meta, OcrText(text="", engine="tesseract 5.3.0"), REGISTRY) == (
+        "did you mean test-civil-affairs (测试市测试区民政局)?")
+    assert _suggestion(meta, None, REGISTRY) is None

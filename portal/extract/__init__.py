@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from .. import form
+from .agency import AgencyMatch, ocr_suggestions
 from .decode import DecodeError, declared_charset, decode
 from .doc import DocError, doc_to_text
 from .docx import DocxError, docx_images, docx_to_text
 from .html import HtmlError, html_images, html_to_text
-from .meta import draft_agency, read_contact, read_meta
+from .meta import Meta, draft_agency, read_contact, read_meta
 from .narrative import read_narrative
 from .ocr import OcrError, OcrText, ocr_to_text
 from .ocr_draft import hold_to_the_gate
@@ -132,6 +133,13 @@ def embedded_images(raw: bytes, fmt: str, beside: Fetch | None) -> list[tuple[st
             for name, src in pictures]
 
 
+def _suggestion(meta: Meta, ocr: OcrText | None, registry: list[dict]) -> str | None:
+    """The registry's near misses for an unregistered name; for an OCR'd title, also two slips off."""
+    if meta.suggestion or ocr is None or not meta.printed_name:
+        return meta.suggestion
+    return AgencyMatch(suggestions=tuple(ocr_suggestions(meta.printed_name, registry))).suggestion_text()
+
+
 def _ocr(raw: bytes, kind: str) -> tuple[str, OcrText]:
     try:
         found = ocr_to_text(raw, kind)
@@ -202,7 +210,7 @@ def _extract(raw: bytes, filename: str, registry: list[dict], beside: Fetch | No
             agency_entry = draft_agency(meta.printed_name, contact, taken)
             slug = agency_entry["slug"]
             problems.append(f"agency {meta.printed_name} is not in the registry: drafted entry {slug}"
-                            + (f"; {meta.suggestion}" if meta.suggestion else ""))
+                            + (f"; {suggestion}" if (suggestion := _suggestion(meta, ocr, registry)) else ""))
         else:
             problems.append("could not tell which agency published it")
     if meta.year is None:
@@ -245,6 +253,7 @@ def _extract(raw: bytes, filename: str, registry: list[dict], beside: Fetch | No
         **{k: r.data for k, r in reads.items()},
         **({form.TABLE2_2019_KEY: reads["table2"].as_printed_2019} if reads["table2"].as_printed_2019 else {}),
         "cells": cells,
+        **({"unproven": dict(ocr.table2.unproven)} if ocr is not None and ocr.table2 and ocr.table2.unproven else {}),
         "narrative": narrative,
         "notes": notes,
     }

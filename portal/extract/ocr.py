@@ -14,7 +14,8 @@ batch (a list of images), so the models load once a batch.
 The page comes out as text in the layout the table reader reads best — one table row a line,
 TAB between cells — and only numbers the form's own arithmetic proves are printed in it
 (``ocr_gate``); the rest are blank there, and ``OcrText.unread`` says why each is null.
-Table 2 has no sums: its readings are not printed but listed in a note for a person to check.
+Table 2 has no sums: a cell of it is kept only when two independent readings agree, and then marked
+unproven for a person to check against the image (``ocr_table2``).
 
 Files come from the internet: image size (Pillow's decompression-bomb bound), page count and a
 total deadline are bounded, Tesseract runs with a timeout and memory limit and no shell, and
@@ -36,6 +37,7 @@ from .ocr_cells import _CJK, _numberish, read_page
 from .ocr_engine import PACKAGES, TESSERACT, OcrError
 from .ocr_gate import Gated, Reading, gate, table3_identities, table4_identities
 from .ocr_grid import GridCell
+from .ocr_table2 import Table2Verdict, Twice, decide, table2_paths
 from .tokens import norm_label
 
 MAX_PIXELS = 60_000_000  # a 长图 of four A4 pages at 300 dpi holds 56 million
@@ -57,6 +59,7 @@ class OcrText:
     marks: dict[str, str] = field(default_factory=dict)  # path → the null mark printed there (/, —)
     notes: list[str] = field(default_factory=list)
     table2_missing: str | None = None  # why table 2 is null although its image was read
+    table2: Table2Verdict | None = None  # table 2's cells read twice alike (unproven), or why each is null
     pages: list[str] = field(default_factory=list)  # each page's (image's) own text
 
 # ---------------------------------------------------------------- loading images
@@ -196,7 +199,8 @@ def ocr_pages(pages: list, engine: str, deadline: float) -> OcrText:
     if not _CJK.search(result.text):
         raise OcrError("has no text layer, and OCR found no Chinese text in its images: not a report")
     result.notes.insert(0, f"本报告的文字和表格由图片经OCR识别（{engine}，逐格识别，数字只用数字字符），"
-                           "表三、表四的数字只在表格自身的勾稽关系核对无误时采用；请对照原图审核。")
+                           "表三、表四的数字只在表格自身的勾稽关系核对无误时采用；表二没有勾稽关系，"
+                           "其数字只在两次独立识别一致时采用，并标为待核（unproven）；请对照原图审核。")
     return result
 
 
@@ -223,20 +227,30 @@ def _gate_tables(rows: dict, result: OcrText) -> None:
         result.unread["table3"] = "could not find the 25 rows of table 3 in the image's grid"
     if band4 is None:
         result.unread["table4"] = "could not find table 4's row of 15 cells in the image's grid"
-    readings2 = []
-    for item in [*form.TABLE2_TRIPLES, *form.TABLE2_COUNTS, form.TABLE2_FEES]:
-        band = rows["table2"].get(item.key)
-        if band is not None:
-            readings2.append(f"{item.label} " + " / ".join(c.text or "□" for c in band.numbers))
-    if readings2:
-        result.notes.append("表二OCR读作：" + "；".join(readings2) + "。")
-        result.table2_missing = ("表二以图片发布，表二没有合计可以核对OCR读出的数字，故未采用；"
-                                 "OCR的读数见备注，请对照原图填写。")
+    twice = {path: Twice(cell.text, cell.chinese) for path, cell in table2_cells(rows["table2"]).items()}
+    if twice:
+        result.table2 = decide(twice)
+        if not (result.table2.values or result.table2.marks):
+            result.table2_missing = ("表二以图片发布，没有一格的两次独立识别一致；各格读数见备注，"
+                                     "请对照原图填写。")
+
+
+def table2_cells(bands: dict[str, Band]) -> dict[str, GridCell]:
+    """Table 2's number cells found in the grid, by cell path."""
+    out: dict[str, GridCell] = {}
+    for key, band in bands.items():
+        paths = [p for p, _ in table2_paths() if p == f"table2.{key}" or p.startswith(f"table2.{key}.")]
+        out |= dict(zip(paths, band.numbers, strict=True)) if len(paths) == len(band.numbers) else {}
+    return out
 
 
 def _printed_values(rows: dict, result: OcrText) -> dict[int, str]:
     """id(number cell) → what the text prints for it: the gated value, a null mark as read, or ''."""
     out: dict[int, str] = {}
+    verdict = result.table2 or Table2Verdict()
+    for path, cell in table2_cells(rows["table2"]).items():
+        value = verdict.values.get(path)
+        out[id(cell)] = verdict.marks.get(path, "") if value is None else str(value)
     for key, band in rows["table3"].items():
         for col, cell in zip(form.TABLE3_COLUMNS, band.numbers, strict=True):
             out[id(cell)] = _shown(cell, result.values.get(f"table3.{key}.{col.key}"))

@@ -127,6 +127,7 @@ def read_page(image, deadline: float) -> tuple[list[tuple[int, str]], list[list[
                                          deadline=deadline), strict=True):
         digits[n] = text
     for (cell, _), text in zip(numeric, digits, strict=True):
+        cell.chinese = cell.text  # chi_sim's reading of the grey ink: table 2's second, independent reading
         # ink that reads as nothing is not a blank cell: "?" keeps it unread, for the gate to pin
         if text.strip() or not cell.numeric or len(_CJK.findall(cell.text)) < 2:
             cell.text = text.replace(" ", "") or ("?" if cell.numeric else "")

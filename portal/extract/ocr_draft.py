@@ -1,4 +1,5 @@
-"""What the draft of a report read from images holds: tables 3 and 4 as the arithmetic gate decided.
+"""What the draft of a report read from images holds: tables 3 and 4 as the arithmetic gate decided,
+table 2 as its two independent readings decided (``ocr_table2``: kept ones are marked unproven).
 
 The OCR text prints only numbers the gate proved, and the one table reader reads that text as it
 reads any other. But where the gate left a cell null the text has a blank, and the reader takes a
@@ -13,7 +14,7 @@ from .. import form
 from .ocr import OcrText
 from .tables import TableRead
 
-TABLE2_NULL = "表二由图片识别，没有勾稽关系可以验证，留待人工录入。"
+TABLE2_NULL = "表二以图片发布，OCR 在图片的表格中找不到表二的各行，留待人工录入。"
 
 
 def hold_to_the_gate(reads: dict[str, TableRead], ocr: OcrText) -> list[str]:
@@ -22,10 +23,14 @@ def hold_to_the_gate(reads: dict[str, TableRead], ocr: OcrText) -> list[str]:
     Returns the problems a reviewer must see: every cell the gate left null, and why.
     """
     problems = [f"OCR：{path}：{why}，留空" for path, why in ocr.unread.items()]
-    # table 2 has no sums: nothing OCR reads there is proven, whatever the reader made of the text
-    table2 = reads["table2"]
-    table2.data, table2.as_printed_2019, table2.cells = None, None, {}
+    # table 2 has no sums: only cells read twice alike are kept (marked unproven), whatever the reader
+    # made of the text; the others are null with both readings in the reason
+    table2, verdict = reads["table2"], ocr.table2
+    table2.data, table2.as_printed_2019, table2.cells, table2.problems = None, None, {}, []
     table2.missing = ocr.table2_missing or TABLE2_NULL
+    if verdict is not None and (verdict.values or verdict.marks):
+        table2.data, table2.missing, table2.cells = _table2(verdict.values), None, dict(verdict.marks)
+        problems += [f"OCR：{path}：{why}" for path, why in verdict.rejected.items()]
     for table in ("table3", "table4"):
         read = reads[table]
         gated = {p: v for p, v in ocr.values.items() if p.startswith(table + ".")}
@@ -35,6 +40,12 @@ def hold_to_the_gate(reads: dict[str, TableRead], ocr: OcrText) -> list[str]:
         read.problems = []  # the reader's complaints are about a text the gate's verdicts replace
         read.cells = {p: mark for p, mark in ocr.marks.items() if p.startswith(table + ".")}
     return problems
+
+
+def _table2(values: dict[str, int | float | None]) -> dict:
+    out: dict = {i.key: {c.key: values.get(f"table2.{i.key}.{c.key}") for c in form.TRIPLE_CELLS}
+                 for i in form.TABLE2_TRIPLES}
+    return out | {i.key: values.get(f"table2.{i.key}") for i in (*form.TABLE2_COUNTS, form.TABLE2_FEES)}
 
 
 def _table(table: str, values: dict[str, int | float | None]) -> dict:

@@ -55,9 +55,30 @@ def _limits() -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
+class _Crashed(OcrError):
+    """Tesseract died of a signal of its own (not our timeout) on some image of the batch."""
+
+
 def read_batch(images: list, *, lang: str, psm: int, whitelist: str | None = None,
                deadline: float | None = None) -> list[str]:
-    """Tesseract's text for each image, in one process (a list file: one model load)."""
+    """Tesseract's text for each image, in one process (a list file: one model load).
+
+    Tesseract 5.3 dies of a floating-point exception (SIGFPE) on a rare crop (a label cell's
+    broken strokes in --psm 7 with a digits whitelist: one cell of a 150-dpi scan took the whole
+    report down). Then the batch is read again in halves, down to the image that crashes, which
+    reads as nothing (unread): the other cells keep their readings.
+    """
+    try:
+        return _read_batch(images, lang=lang, psm=psm, whitelist=whitelist, deadline=deadline)
+    except _Crashed:
+        if len(images) == 1:
+            return [""]
+        half = len(images) // 2
+        return (read_batch(images[:half], lang=lang, psm=psm, whitelist=whitelist, deadline=deadline)
+                + read_batch(images[half:], lang=lang, psm=psm, whitelist=whitelist, deadline=deadline))
+
+
+def _read_batch(images: list, *, lang: str, psm: int, whitelist: str | None, deadline: float | None) -> list[str]:
     if not images:
         return []
     timeout = PAGE_SECONDS if deadline is None else max(1.0, min(PAGE_SECONDS, deadline - time.monotonic()))
@@ -85,6 +106,8 @@ def read_batch(images: list, *, lang: str, psm: int, whitelist: str | None = Non
             child.communicate()
             raise OcrError(f"OCR did not finish within {timeout:.0f} s: refused") from None
         out = work / "out.txt"
+        if child.returncode in (-signal.SIGFPE, -signal.SIGSEGV, -signal.SIGABRT):
+            raise _Crashed(f"OCR crashed (signal {-child.returncode})")
         if child.returncode != 0 or not out.is_file():
             said = " ".join(err.decode(errors="replace").split())[:160]
             raise OcrError(f"OCR failed (exit status {child.returncode}{': ' + said if said else ''})")

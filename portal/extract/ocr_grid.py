@@ -85,6 +85,7 @@ class GridCell:
     row: int  # index of the band (between two ruling lines) it starts in
     text: str = ""
     numeric: bool = False  # in a column of numbers, below its header: read with digits only
+    chinese: str = ""  # what chi_sim read here before the digits-only reading replaced ``text``
 
 
 def _near(values: list[int], tol: int) -> list[int]:
