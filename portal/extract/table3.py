@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .. import form
+from .columns import Order, arrange, header_fits, table3_order
 from .numbers import Cell, join_candidates, parse_cell
 from .tables import (
     NOT_AFTER_LABELS,
@@ -27,6 +28,10 @@ from .tables import (
 )
 from .tokens import Token
 
+COLUMNS_MOVED = "表三的列没有按表格格式的顺序印制，已按表头的列名（自然人、法人或其他组织各栏、总计）对应读出。"
+COLUMNS_DISAGREE = ("表三：表头所列各栏的顺序与格式不同，但按表头顺序读，各行的总计与其余各栏之和对不上"
+                    "（按格式顺序反而对得上），无法判断哪一栏是哪一类申请人，整表留空")
+
 
 def read_table3(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead:
     result = TableRead()
@@ -35,6 +40,7 @@ def read_table3(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead
         return result
     found = find_anchors(tokens, TABLE3_ANCHORS)
     order = sorted(found.items(), key=lambda kv: kv[1])
+    columns = table3_order(tokens[:order[0][1][0]]) if order else None
     segments: dict[str, list[Token]] = {}
     for n, (key, (tok, _)) in enumerate(order):
         end = order[n + 1][1][0] if n + 1 < len(order) else len(tokens)
@@ -45,6 +51,7 @@ def read_table3(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead
     result.single_row = single
     candidates: dict[str, list[list[Cell]]] = {}
     split_rows: list[str] = []  # rows read by the only split of run-together digits that adds up
+    printed_rows: list[list[Cell]] = []  # rows read as printed, in printed column order
     for anchor in TABLE3_ANCHORS:
         key = anchor.key
         toks = segments.get(key, [])
@@ -65,9 +72,11 @@ def read_table3(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead
             continue
         options = read_cells(toks, width)
         if len(options) == 1 and as_printed(toks, width):
-            candidates[key] = options
+            printed_rows.append(options[0])
+            candidates[key] = [arrange(options[0], columns)]
             continue
         joined = not options and bool(options := join_candidates([t.text for t in toks if t.kind == "cell"], width))
+        options = [arrange(o, columns) for o in options]
         fitting = [o for o in options if row_sum_ok(o)]
         if not toks:
             result.problems.append(f"表三：“{labels[key]}”一行没有数字，留空")
@@ -92,10 +101,16 @@ def read_table3(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead
             rows = labels[dropped[0]] + (f" … {labels[dropped[-1]]}" if len(dropped) > 1 else "")
             result.problems.append(f"表三：{len(dropped)} 行（{rows}）读到的可能是相邻行的数字"
                                    "（数字印在行标签之前，或附近缺格），留空")
+    if columns is not None and not header_fits(printed_rows, columns):
+        result.problems.append(COLUMNS_DISAGREE)
+        result.data = _table3_data({}, single, result)
+        return result
+    if columns is not None:
+        result.notes.append(COLUMNS_MOVED)
     _apply_sums(candidates, single, labels, result)
     complete = len(candidates) == len(_data_keys(single))
-    fallback = None if complete else _sequential(tokens, found, single)
-    before = None if complete or fallback else _cells_before_labels(tokens, order, single)
+    fallback = None if complete else _sequential(tokens, found, single, columns)
+    before = None if complete or fallback else _cells_before_labels(tokens, order, single, columns)
     if fallback is not None or before is not None:
         candidates = {k: [v] for k, v in (fallback or before or {}).items()}
         result.problems = []
@@ -223,7 +238,7 @@ def _proven(candidates: dict[str, list[list[Cell]]], single: bool) -> bool:
 
 
 def _cells_before_labels(tokens: list[Token], order: list[tuple[str, tuple[int, int]]],
-                         single: bool) -> dict[str, list[Cell]] | None:
+                         single: bool, columns: Order | None) -> dict[str, list[Cell]] | None:
     """Each row's cells taken from just before its label, as some PDF text layers print them.
 
     Used only when every row then reads one way and every row sum and column rule holds.
@@ -240,11 +255,12 @@ def _cells_before_labels(tokens: list[Token], order: list[tuple[str, tuple[int, 
         start = tok + 1
         options = read_cells(toks, width)
         if len(options) == 1 and as_printed(toks, width):
-            rows[key] = options[0]
+            rows[key] = arrange(options[0], columns)
     return rows if _rules_hold(rows, single) else None
 
 
-def _sequential(tokens: list[Token], found: dict[str, tuple[int, int]], single: bool) -> dict[str, list[Cell]] | None:
+def _sequential(tokens: list[Token], found: dict[str, tuple[int, int]], single: bool,
+                columns: Order | None) -> dict[str, list[Cell]] | None:
     """Cells read in form order, 7 per found row, when labels drifted away from their numbers.
 
     Used only when the count is exact and every row and column rule then holds: the order of
@@ -260,7 +276,7 @@ def _sequential(tokens: list[Token], found: dict[str, tuple[int, int]], single: 
         parsed = [parse_cell(t.text) if t.kind == "cell" else None for t in toks[n * width:(n + 1) * width]]
         if any(c is None for c in parsed):
             return None
-        rows[key] = parsed  # type: ignore[assignment]
+        rows[key] = arrange(parsed, columns)  # type: ignore[arg-type]
     return rows if _rules_hold(rows, single) else None
 
 
