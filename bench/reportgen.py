@@ -55,16 +55,16 @@ NULL_PRINTINGS = ("/", "—", "", "不适用")
 BREAK_RATE = 0.1
 NULL_RATE = 0.15  # share of reports with some zero cells printed as a null mark
 
-GRID_QUIRKS = ("total_first", "t4_transposed", "header_again", "units", "renumbered")
+GRID_QUIRKS = ("total_first", "t3_transposed", "t4_transposed", "header_again", "units", "renumbered")
 """Layouts of the tables themselves (``reportquirks``), for every class that prints the grids."""
 QUIRKS: dict[str, tuple[str, ...]] = {
     "tab": ("trailing_tab", "fullwidth", "thousands", "crlf", *GRID_QUIRKS),
-    "cells": ("wrap", "bookmarks", "fullwidth", *GRID_QUIRKS, "one_per_line"),
+    "cells": ("wrap", "bookmarks", "fullwidth", *GRID_QUIRKS, "one_per_line", "by_columns"),
     "markdown": ("headings", "bold", "no_separator", "repeat_spans", "label_row_apart", "split_labels", "br",
                  "row_numbers", "trailing_column", "html_table3", *GRID_QUIRKS, "grid_table", "markitdown"),
     "glued": ("one_line", "spaces"),
     "spaced": ("wrap", "centered_groups", "page_break", *GRID_QUIRKS),
-    "html": ("gbk", "nested", "nbsp", *GRID_QUIRKS, "no_spans", "unmerged"),
+    "html": ("gbk", "nested", "nbsp", *GRID_QUIRKS, "no_spans", "unmerged", "zero_width"),
     "docx": ("merged", "line_breaks", *GRID_QUIRKS),
     "pdf": (),  # tests/pdfgen.py draws its own quirks (pdfgen.random_quirks)
     "doc": (),
@@ -430,6 +430,8 @@ def render_cells(report: dict, quirks: frozenset[str]) -> bytes:
     marks = iter(range(66973412, 10 ** 9, 137))
 
     def table_text(grid: Grid) -> list[str]:
+        if "by_columns" in quirks:
+            return reportquirks.by_columns(grid)
         if "one_per_line" in quirks:
             return reportquirks.one_per_line(grid)
         blocks = []
@@ -582,6 +584,8 @@ def render_html(report: dict, quirks: frozenset[str]) -> bytes:
     body = []
 
     def table(grid: Grid) -> list[str]:
+        if "zero_width" in quirks:
+            grid = reportquirks.zero_width(grid)
         if {"no_spans", "unmerged"} & quirks:
             return [reportquirks.html_table(grid, quirks)]
         return [_html_table(grid, "nbsp" in quirks)]

@@ -5,6 +5,7 @@ Grid quirks (``reportgen.GRID_QUIRKS``) change the printed tables before a class
 with every class that prints the grids (tab, cells, markdown, spaced, html, docx):
 
 - ``total_first``   table 3 with its 总计 column printed before 自然人 (the header words say so);
+- ``t3_transposed`` table 3 with a row per applicant (自然人 … 总计) and a column per row of the form;
 - ``t4_transposed`` table 4 turned a quarter: a row per result (结果维持 … 总计), a column per group
   (行政复议, 未经复议直接起诉, 复议后起诉) — a portrait page's layout;
 - ``header_again``  table 3 broken over two pages, its three header rows printed again before
@@ -19,8 +20,11 @@ Class quirks, one writer's habit each:
 - markdown ``grid_table``: pandoc's grid tables (``+---+`` rules, a long label wrapped inside its cell);
 - markdown ``markitdown``: mammoth + markdownify: a colspan printed as empty cells, a rowspan dropped
   (the row's cells shift left), the first row as the pipe table's header;
+- html ``zero_width``: a web editor's zero-width spaces and BOMs around the numbers of some cells;
 - cells ``one_per_line``: text copied from a PDF viewer: every cell on its own line, no tabs, no blank
-  line between rows, an empty cell not printed at all.
+  line between rows, an empty cell not printed at all;
+- cells ``by_columns``: the same from a PDF whose producer drew the tables column by column, so the
+  text runs down the label column, then down each column of numbers.
 """
 
 from __future__ import annotations
@@ -52,6 +56,8 @@ def apply(grid: Grid, quirks: frozenset[str]) -> Grid:
         grid = _total_first(grid)
     if is_table3(grid) and "header_again" in quirks:
         grid = _header_again(grid)
+    if is_table3(grid) and "t3_transposed" in quirks:
+        grid = _t3_transposed(grid)
     if "t4_transposed" in quirks and is_table4(grid):
         grid = _t4_transposed(grid)
     if "units" in quirks and is_table2(grid):
@@ -116,6 +122,27 @@ def _header_again(grid: Grid) -> Grid:
     return [*before, *[list(r) for r in grid[:3]], *after]
 
 
+def _t3_transposed(grid: Grid) -> Grid:
+    """Table 3 with a row per applicant and a column per form row (a landscape template's layout)."""
+    numbers = [[c for c in row if c.data] for row in grid]
+    columns = list(zip(*[n for n in numbers if n], strict=True))  # one per applicant, in form order
+    groups = form.TABLE3_GROUPS
+    top = form.TABLE3_ROWS
+    out: Grid = [
+        [Cell("申请人情况", rows=3, cols=2), Cell(top[0].label, rows=3), Cell(top[1].label, rows=3),
+         Cell(form.TABLE3_RESULTS_LABEL, cols=sum(r.is_outcome for r in top) + 1), Cell(top[-1].label, rows=3)],
+        [*(Cell(r.label, rows=2) for r in top[2:4]), *(Cell(g.label, cols=len(g.rows)) for g in groups),
+         Cell(form.TABLE3_TOTAL.label, rows=2)],
+        [Cell(i.label) for g in groups for i in g.rows],
+    ]
+    names = [c.label for c in form.TABLE3_COLUMNS]
+    out.append([Cell(names[0], cols=2), *columns[0]])
+    out.append([Cell("法人或其他组织", rows=5), Cell(names[1]), *columns[1]])
+    out += [[Cell(names[k]), *columns[k]] for k in range(2, 6)]
+    out.append([Cell(names[6], cols=2), *columns[6]])
+    return out
+
+
 def _t4_transposed(grid: Grid) -> Grid:
     numbers = [c for c in grid[-1] if c.data]
     size = len(form.TABLE4_CELLS)
@@ -177,6 +204,19 @@ def markitdown_table(grid: Grid) -> list[str]:
     out = ["| " + " | ".join(r) + " |" for r in rows]
     out.insert(1, "| " + " | ".join("---" for _ in rows[0]) + " |")
     return out
+
+
+def by_columns(grid: Grid) -> list[str]:
+    """A PDF drawn column by column, its text taken in drawing order: each cell a line, column after column."""
+    rect = expand(grid)
+    return [c.text for k in range(len(rect[0])) for line in rect if isinstance(c := line[k], Cell) and c.text]
+
+
+def zero_width(grid: Grid) -> Grid:
+    """A web editor's zero-width spaces (U+200B) and BOMs (U+FEFF) left around the numbers of some cells."""
+    marks = ("\u200b", "\ufeff", "")
+    return [[replace(c, text=marks[(r + k) % 3] + c.text + marks[(r * k) % 3]) if c.data and c.text else c
+             for k, c in enumerate(row)] for r, row in enumerate(grid)]
 
 
 def one_per_line(grid: Grid) -> list[str]:

@@ -137,3 +137,58 @@ def test_three_equal_numbers_under_one_header_are_not_one_cell() -> None:
     draft = read(table2=table2_lines(header_times=1, cells_times=3))
     assert draft.data["table2"]["licensing"] is None
     assert draft.data["table2"]["punishment"] == 1505
+
+
+def _columns_of_table3() -> list[list[int]]:
+    """Table 3's seven columns (one per applicant, 总计 last), each top to bottom in form order."""
+    rows = [row_of(TABLES["table3"], r.path) for r in form.TABLE3_ROWS]
+    return [[row[c] for row in rows] for c in range(form.TABLE3_WIDTH)]
+
+
+def test_table3_printed_a_row_per_applicant_is_read_by_its_sums() -> None:
+    header = ["申请人情况\t" + "\t".join(r.label for r in form.TABLE3_ROWS)]
+    names = [c.label for c in form.TABLE3_COLUMNS]
+    lines = [*header, *("\t".join([name, *map(str, column)]) for name, column in zip(names, _columns_of_table3(),
+                                                                                     strict=True))]
+    draft = read(table3=lines)
+    assert draft.data["table3"] == TABLES["table3"]
+    assert any("按表格的列序读出" in n for n in draft.data["notes"])
+
+
+def test_table3_drawn_column_by_column_one_cell_a_line() -> None:
+    """A PDF's text in drawing order: the labels (group labels apart from their rows), then each column."""
+    tops = [r.label for r in form.TABLE3_ROWS if len(r.path) == 1]
+    subs = [r.label for r in form.TABLE3_ROWS if len(r.path) == 2]
+    lines = [*tops, *(g.label for g in form.TABLE3_GROUPS), *subs,
+             *(str(v) for column in _columns_of_table3() for v in column)]
+    draft = read(table3=lines)
+    assert draft.data["table3"] == TABLES["table3"]
+
+
+def test_table3_by_columns_whose_sums_fail_stays_null() -> None:
+    columns = _columns_of_table3()
+    columns[0][0] += 1  # 新收 of 自然人 one more: no column rule holds any more
+    lines = [*(r.label for r in form.TABLE3_ROWS), *(str(v) for column in columns for v in column)]
+    draft = read(table3=lines)
+    assert all(v is None for r in form.TABLE3_ROWS for v in row_of(draft.data["table3"], r.path))
+
+
+def test_table4_drawn_column_by_column_keeps_the_form_order() -> None:
+    """Each result label followed by its one cell is the form's own layout read down its columns."""
+    values = table4_cells(TABLES["table4"])
+
+    def group(g: int) -> list[str]:
+        return [x for k, c in enumerate(form.TABLE4_CELLS) for x in (c.label, str(values[5 * g + k]))]
+
+    draft = read(table4=["行政复议", *group(0), "行政诉讼", "未经复议直接起诉", *group(1), "复议后起诉", *group(2)])
+    assert draft.data["table4"] == TABLES["table4"]
+    assert TURNED not in draft.data["notes"]
+
+
+def test_zero_width_spaces_around_numbers() -> None:
+    """A web editor's U+200B and U+FEFF stuck to numbers print nothing: the numbers read."""
+    lines = table3_lines(T3_HEADER, list(range(7)))
+    label, *cells = lines[3].split("\t")
+    lines[3] = "\t".join([label, *(("\u200b" if k % 2 else "\ufeff") + c for k, c in enumerate(cells))])
+    draft = read(table3=lines, table2=[line.replace("34240", "34240\u200b") for line in table2_lines()])
+    assert draft.data["table3"] == TABLES["table3"] and draft.data["table2"]["licensing"] == 34240

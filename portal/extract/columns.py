@@ -109,9 +109,14 @@ def _result_starts(tokens: Sequence[Token]) -> list[int] | None:
 
 
 def is_turned(tokens: Sequence[Token]) -> bool:
-    """Whether the result labels are printed one per row with cells between them (table 4 turned)."""
+    """Whether the result labels are printed one per row with several cells after each (table 4 turned).
+
+    One cell after each label is the form's own layout read column by column (a PDF drawn that
+    way): its cells are in the form's order already.
+    """
     starts = _result_starts(tokens)
-    return starts is not None and any(t.kind == "cell" for t in tokens[starts[0]:starts[-1]])
+    return starts is not None and any(sum(t.kind == "cell" for t in tokens[a:b]) > 1
+                                      for a, b in zip(starts, starts[1:], strict=False))
 
 
 def table4_by_rows(tokens: Sequence[Token]) -> list[Cell] | None:

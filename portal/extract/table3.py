@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .. import form
-from .columns import Order, arrange, header_fits, table3_order
+from .columns import Order, arrange, header_fits, label_text, table3_order
 from .numbers import Cell, join_candidates, parse_cell
 from .tables import (
     NOT_AFTER_LABELS,
@@ -109,12 +109,12 @@ def read_table3(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead
         result.notes.append(COLUMNS_MOVED)
     _apply_sums(candidates, single, labels, result)
     complete = len(candidates) == len(_data_keys(single))
-    fallback = None if complete else _sequential(tokens, found, single, columns)
+    fallback, by = (None, "") if complete else _sequential(tokens, found, single, columns)
     before = None if complete or fallback else _cells_before_labels(tokens, order, single, columns)
     if fallback is not None or before is not None:
         candidates = {k: [v] for k, v in (fallback or before or {}).items()}
         result.problems = []
-        result.notes = [NOT_AFTER_LABELS + ("按表格的行序读出" if fallback else "各行数字印在行标签之前，按此读出")
+        result.notes = [NOT_AFTER_LABELS + (f"按表格的{by}读出" if fallback else "各行数字印在行标签之前，按此读出")
                         + "；每行合计和各列勾稽关系全部吻合。"]
     result.data = _table3_data(candidates, single, result)
     return result
@@ -260,24 +260,36 @@ def _cells_before_labels(tokens: list[Token], order: list[tuple[str, tuple[int, 
 
 
 def _sequential(tokens: list[Token], found: dict[str, tuple[int, int]], single: bool,
-                columns: Order | None) -> dict[str, list[Cell]] | None:
-    """Cells read in form order, 7 per found row, when labels drifted away from their numbers.
+                columns: Order | None) -> tuple[dict[str, list[Cell]] | None, str]:
+    """Cells read in form order, 7 per found row, when labels drifted away from their numbers; and how.
 
-    Used only when the count is exact and every row and column rule then holds: the order of
-    the form is the only thing that ties a number to its row here, so it must be proven.
+    Row after row first; then column after column, as the text of a PDF drawn a column at a time
+    runs (each column of labels, then each column of numbers top to bottom: its labels are then
+    out of the form's order, so here every row's label need only be printed somewhere), which is
+    also how a table printed a quarter turned reads (a row per applicant, a column per row of
+    the form). Used only when the count
+    is exact and every row and column rule then holds: the order of the form is the only thing
+    that ties a number to its row here, so it must be proven.
     """
-    keys = [k for k in _data_keys(single) if k in found]
+    keys = _data_keys(single)
+    text = label_text(tokens)
+    printed = {a.key for a in TABLE3_ANCHORS if any(p in text for p in a.patterns)}
     toks = cells_after(tokens, 0, len(tokens))
     width = form.TABLE3_WIDTH
-    if len(keys) != len(_data_keys(single)) or len(toks) != width * len(keys):
-        return None
-    rows: dict[str, list[Cell]] = {}
-    for n, key in enumerate(keys):
-        parsed = [parse_cell(t.text) if t.kind == "cell" else None for t in toks[n * width:(n + 1) * width]]
-        if any(c is None for c in parsed):
-            return None
-        rows[key] = arrange(parsed, columns)  # type: ignore[arg-type]
-    return rows if _rules_hold(rows, single) else None
+    if len(toks) != width * len(keys):  # blank tokens are layout (merged cells) when the printed cells fill the table
+        toks = [t for t in toks if t.kind == "cell"]
+    if not (set(keys) <= set(found) or set(keys) <= printed) or len(toks) != width * len(keys):
+        return None, ""
+    parsed = [parse_cell(t.text) if t.kind == "cell" else None for t in toks]
+    if any(c is None for c in parsed):
+        return None, ""
+    height = len(keys)
+    for by, at in (("行序", lambda n, c: n * width + c), ("列序", lambda n, c: c * height + n)):
+        rows = {key: arrange([parsed[at(n, c)] for c in range(width)], columns)  # type: ignore[misc]
+                for n, key in enumerate(keys)}
+        if _rules_hold(rows, single):
+            return rows, by
+    return None, ""
 
 
 def _table3_data(candidates: dict[str, list[list[Cell]]], single: bool, result: TableRead) -> dict:
