@@ -52,12 +52,13 @@ def is_table2(grid: Grid) -> bool:
 
 def apply(grid: Grid, quirks: frozenset[str]) -> Grid:
     """The grid as printed with the grid quirks among ``quirks``."""
-    if is_table3(grid) and "total_first" in quirks:
-        grid = _total_first(grid)
-    if is_table3(grid) and "header_again" in quirks:
-        grid = _header_again(grid)
-    if is_table3(grid) and "t3_transposed" in quirks:
+    if is_table3(grid) and "t3_transposed" in quirks:  # its own header: the other table-3 layouts do not apply
         grid = _t3_transposed(grid)
+    elif is_table3(grid):
+        if "total_first" in quirks:
+            grid = _total_first(grid)
+        if "header_again" in quirks:
+            grid = _header_again(grid)
     if "t4_transposed" in quirks and is_table4(grid):
         grid = _t4_transposed(grid)
     if "units" in quirks and is_table2(grid):

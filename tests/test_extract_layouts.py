@@ -14,6 +14,7 @@ from portal import form
 from portal.extract import extract
 from portal.extract.table3 import COLUMNS_DISAGREE, COLUMNS_MOVED
 from portal.extract.table4 import TURNED
+from portal.trace import trace_report
 
 TABLES = distinct_tables()
 T3_HEADER = ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\t申请人情况",
@@ -145,12 +146,15 @@ def _columns_of_table3() -> list[list[int]]:
     return [[row[c] for row in rows] for c in range(form.TABLE3_WIDTH)]
 
 
-def test_table3_printed_a_row_per_applicant_is_read_by_its_sums() -> None:
-    header = ["申请人情况\t" + "\t".join(r.label for r in form.TABLE3_ROWS)]
+def turned_table3() -> list[str]:
+    """Table 3 a row per applicant, a column per row of the form."""
     names = [c.label for c in form.TABLE3_COLUMNS]
-    lines = [*header, *("\t".join([name, *map(str, column)]) for name, column in zip(names, _columns_of_table3(),
-                                                                                     strict=True))]
-    draft = read(table3=lines)
+    return ["申请人情况\t" + "\t".join(r.label for r in form.TABLE3_ROWS),
+            *("\t".join([name, *map(str, column)]) for name, column in zip(names, _columns_of_table3(), strict=True))]
+
+
+def test_table3_printed_a_row_per_applicant_is_read_by_its_sums() -> None:
+    draft = read(table3=turned_table3())
     assert draft.data["table3"] == TABLES["table3"]
     assert any("按表格的列序读出" in n for n in draft.data["notes"])
 
@@ -192,3 +196,47 @@ def test_zero_width_spaces_around_numbers() -> None:
     lines[3] = "\t".join([label, *(("\u200b" if k % 2 else "\ufeff") + c for k, c in enumerate(cells))])
     draft = read(table3=lines, table2=[line.replace("34240", "34240\u200b") for line in table2_lines()])
     assert draft.data["table3"] == TABLES["table3"] and draft.data["table2"]["licensing"] == 34240
+
+
+def test_trace_finds_cells_of_moved_columns_and_still_catches_a_wrong_one() -> None:
+    """The build's trace (every YAML cell found in its source row) knows the layouts the reader reads."""
+    header = [T3_HEADER[0], "总计\t自然人\t法人或其他组织", T3_HEADER[2]]
+    raw = report(table2_lines("34240件", "745.94万元"), table3_lines(header, [6, 0, 1, 2, 3, 4, 5]),
+                 turned_table4())
+    draft = extract(raw, "report.txt", REGISTRY)
+    assert trace_report(draft.data, draft.text).mismatches == ()
+    draft.data["table3"]["granted"][1] = 3  # 商业企业 of 予以公开 is printed 2
+    draft.data["table4"]["review"]["total"] = 11
+    found = trace_report(draft.data, draft.text).mismatches
+    assert [m.path for m in found] == ["table3.granted.commercial", "table4.review.total"]
+
+
+def grid_table(rows: list[list[str]], wrap: int = 8) -> list[str]:
+    """pandoc's grid table of ``rows``: rules between rows, each cell's text wrapped over lines."""
+    width = max(len(r) for r in rows)
+    out = ["+" + "+".join(["----"] * width) + "+"]
+    for row in rows:
+        parts = [[c[i:i + wrap] for i in range(0, len(c), wrap)] or [""] for c in row + [""] * (width - len(row))]
+        out += ["| " + " | ".join(p[h] if h < len(p) else "" for p in parts) + " |"
+                for h in range(max(len(p) for p in parts))]
+        out.append(out[0])
+    return out
+
+
+def test_a_pandoc_grid_table_with_labels_wrapped_inside_their_cells() -> None:
+    """Turned a row per applicant, every label of the header is wrapped: the pieces are joined per cell."""
+    draft = read(table3=grid_table([line.split("\t") for line in turned_table3()]))
+    assert draft.data["table3"] == TABLES["table3"]
+    plain = read(table3=grid_table([line.split("\t") for line in table3_lines(T3_HEADER, list(range(7)))]))
+    assert plain.data["table3"] == TABLES["table3"]
+
+
+def test_a_turned_table3_with_a_null_mark_is_proven_by_the_other_sums() -> None:
+    lines = turned_table3()
+    name, *cells = lines[2].split("\t")  # 商业企业: its 予以公开 (the form's third row) printed as /
+    cells[2] = "/"
+    lines[2] = "\t".join([name, *cells])
+    draft = read(table3=lines)
+    assert draft.data["table3"]["granted"] == [1, None, 3, 4, 5, 6, 21]
+    assert draft.data["table3"]["withheld"] == TABLES["table3"]["withheld"]
+    assert draft.data["cells"] == {"table3.granted.commercial": "/"}

@@ -219,14 +219,27 @@ def _shifted(keys: list[str], segments: dict[str, list[Token]], single: bool, le
     return suspects
 
 
+MAX_UNKNOWN = 4
+"""Null cells (printed /, —, 不适用) a table may hold and still be proven by the sums the others make."""
+
+
 def _rules_hold(rows: dict[str, list[Cell]], single: bool) -> bool:
-    """Whether every row of the table is read and every row sum and column rule holds."""
+    """Whether every row of the table is read and every row sum and column rule holds.
+
+    A sum with a null cell in it is unknown, as the consistency checks treat it, and is skipped;
+    only a few such cells are allowed, so the sums that remain still tie every number to its place.
+    """
     keys = _data_keys(single)
-    if any(k not in rows or not row_sum_ok(rows[k]) for k in keys):
+    if any(k not in rows for k in keys):
+        return False
+    if sum(c.value is None for k in keys for c in rows[k]) > MAX_UNKNOWN:
+        return False
+    if any(not row_sum_ok(rows[k]) for k in keys if all(c.value is not None for c in rows[k])):
         return False
     for left, right in _equations(single):
         for col in range(form.TABLE3_WIDTH):
-            if sum(rows[k][col].value for k in left) != sum(rows[k][col].value for k in right):  # type: ignore[misc]
+            values = [rows[k][col].value for k in left + right]
+            if None not in values and sum(values[:len(left)]) != sum(values[len(left):]):  # type: ignore[arg-type]
                 return False
     return True
 
