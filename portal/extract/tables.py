@@ -165,14 +165,17 @@ def find_anchors(tokens: list[Token], anchors: Sequence[Anchor]) -> dict[str, tu
     Labels are searched in form order. A label is taken as missing when it is not found, or
     when one of the next few labels occurs before it (then the match would be out of order).
     """
-    text = ""
+    pieces: list[str] = []  # joined once: adding to one string token by token is quadratic on a long region
     starts: list[int] = []
     owners: list[int] = []
+    length = 0
     for i, tok in enumerate(tokens):
         if tok.kind == "text":
-            starts.append(len(text))
+            starts.append(length)
             owners.append(i)
-            text += norm_label(tok.text)
+            pieces.append(norm_label(tok.text))
+            length += len(pieces[-1])
+    text = "".join(pieces)
 
     def find(pattern: str, offset: int, exclude: tuple[str, ...]) -> int:
         p = text.find(pattern, offset)
