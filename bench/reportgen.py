@@ -55,7 +55,8 @@ NULL_PRINTINGS = ("/", "—", "", "不适用")
 BREAK_RATE = 0.1
 NULL_RATE = 0.15  # share of reports with some zero cells printed as a null mark
 
-GRID_QUIRKS = ("total_first", "t3_transposed", "t4_transposed", "header_again", "units", "renumbered")
+GRID_QUIRKS = ("total_first", "t3_transposed", "t4_transposed", "header_again", "units", "renumbered",
+               "spacer_columns")
 """Layouts of the tables themselves (``reportquirks``), for every class that prints the grids."""
 QUIRKS: dict[str, tuple[str, ...]] = {
     "tab": ("trailing_tab", "fullwidth", "thousands", "crlf", *GRID_QUIRKS),

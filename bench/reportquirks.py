@@ -11,6 +11,7 @@ with every class that prints the grids (tab, cells, markdown, spaced, html, docx
 - ``header_again``  table 3 broken over two pages, its three header rows printed again before
   （五）不予处理 (Word's 重复标题行, kept by PDF copies and converters);
 - ``units``         table 2's counts printed with 件 and its fee with 万元 inside the cells;
+- ``spacer_columns`` an empty column down each side of every table (a template's frame);
 - ``renumbered``    the form's numbering printed another way (一、→1., （一）→一、, 1.→（1）) or dropped.
 
 Class quirks, one writer's habit each:
@@ -65,6 +66,8 @@ def apply(grid: Grid, quirks: frozenset[str]) -> Grid:
         grid = _units(grid)
     if "renumbered" in quirks:
         grid = [[replace(c, text=_renumber(c.text)) if not c.data else c for c in row] for row in grid]
+    if "spacer_columns" in quirks:  # an empty column down each side of the table, as some Word templates frame it
+        grid = [[Cell("", rows=len(grid)), *grid[0], Cell("", rows=len(grid))], *grid[1:]]
     return grid
 
 
