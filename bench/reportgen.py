@@ -55,15 +55,18 @@ NULL_PRINTINGS = ("/", "—", "", "不适用")
 BREAK_RATE = 0.1
 NULL_RATE = 0.15  # share of reports with some zero cells printed as a null mark
 
+GRID_QUIRKS = ("total_first", "t3_transposed", "t4_transposed", "header_again", "units", "renumbered",
+               "spacer_columns")
+"""Layouts of the tables themselves (``reportquirks``), for every class that prints the grids."""
 QUIRKS: dict[str, tuple[str, ...]] = {
-    "tab": ("trailing_tab", "fullwidth", "thousands", "crlf"),
-    "cells": ("wrap", "bookmarks", "fullwidth"),
+    "tab": ("trailing_tab", "fullwidth", "thousands", "crlf", *GRID_QUIRKS),
+    "cells": ("wrap", "bookmarks", "fullwidth", *GRID_QUIRKS, "one_per_line", "by_columns"),
     "markdown": ("headings", "bold", "no_separator", "repeat_spans", "label_row_apart", "split_labels", "br",
-                 "row_numbers", "trailing_column", "html_table3"),
+                 "row_numbers", "trailing_column", "html_table3", *GRID_QUIRKS, "grid_table", "markitdown"),
     "glued": ("one_line", "spaces"),
-    "spaced": ("wrap", "centered_groups", "page_break"),
-    "html": ("gbk", "nested", "nbsp"),
-    "docx": ("merged", "line_breaks"),
+    "spaced": ("wrap", "centered_groups", "page_break", *GRID_QUIRKS),
+    "html": ("gbk", "nested", "nbsp", *GRID_QUIRKS, "no_spans", "unmerged", "zero_width"),
+    "docx": ("merged", "line_breaks", *GRID_QUIRKS),
     "pdf": (),  # tests/pdfgen.py draws its own quirks (pdfgen.random_quirks)
     "doc": (),
     "scan": ("rotated", "seal", "jpeg", "low_dpi"),
@@ -380,9 +383,11 @@ def expand(rows: Grid) -> list[list[Cell | str]]:
 
 
 def tables(report: dict, style: frozenset[str]) -> list[tuple[str, Grid]]:
-    return [(form.TABLE_TITLES["table2"], table2_grid(report, style)),
-            (form.TABLE_TITLES["table3"], table3_grid(report, style)),
-            (form.TABLE_TITLES["table4"], table4_grid(report, style))]
+    import reportquirks  # it builds on this module's grids
+
+    return [(form.TABLE_TITLES["table2"], reportquirks.apply(table2_grid(report, style), style)),
+            (form.TABLE_TITLES["table3"], reportquirks.apply(table3_grid(report, style), style)),
+            (form.TABLE_TITLES["table4"], reportquirks.apply(table4_grid(report, style), style))]
 
 
 def _document(report: dict, table_text: Callable[[Grid], list[str]], style: frozenset[str],
@@ -421,9 +426,15 @@ def render_tab(report: dict, quirks: frozenset[str]) -> bytes:
 
 
 def render_cells(report: dict, quirks: frozenset[str]) -> bytes:
+    import reportquirks  # it builds on this module's grids
+
     marks = iter(range(66973412, 10 ** 9, 137))
 
     def table_text(grid: Grid) -> list[str]:
+        if "by_columns" in quirks:
+            return reportquirks.by_columns(grid)
+        if "one_per_line" in quirks:
+            return reportquirks.one_per_line(grid)
         blocks = []
         for line in expand(grid):
             out = []
@@ -482,6 +493,8 @@ def render_spaced(report: dict, quirks: frozenset[str]) -> bytes:
 
 def render_markdown(report: dict, quirks: frozenset[str]) -> bytes:
     """Pipe tables as converters write them; each quirk is one converter's habit (module doc)."""
+    import reportquirks  # it builds on this module's grids
+
     def heading(text: str) -> str:
         if "headings" in quirks:
             return ("# " if text == report["title"] else "## ") + text
@@ -490,6 +503,10 @@ def render_markdown(report: dict, quirks: frozenset[str]) -> bytes:
     def table_text(grid: Grid) -> list[str]:
         if "html_table3" in quirks and any(c.text == T3_NOTE for row in grid for c in row):
             return [_html_table(grid, nbsp=False)]
+        if "grid_table" in quirks:
+            return reportquirks.grid_table(grid)
+        if "markitdown" in quirks:
+            return reportquirks.markitdown_table(grid)
         rect = expand(grid)
         width = len(rect[0])
         rows: list[tuple[list[str], bool]] = []  # texts, and whether the row starts a labelled row
@@ -562,9 +579,19 @@ def _html_table(grid: Grid, nbsp: bool) -> str:
 
 
 def render_html(report: dict, quirks: frozenset[str]) -> bytes:
+    import reportquirks  # it builds on this module's grids
+
     charset = "gbk" if "gbk" in quirks else "utf-8"
     body = []
-    for line in _document(report, lambda g: [_html_table(g, "nbsp" in quirks)], quirks):
+
+    def table(grid: Grid) -> list[str]:
+        if "zero_width" in quirks:
+            grid = reportquirks.zero_width(grid)
+        if {"no_spans", "unmerged"} & quirks:
+            return [reportquirks.html_table(grid, quirks)]
+        return [_html_table(grid, "nbsp" in quirks)]
+
+    for line in _document(report, table, quirks):
         if line.startswith("<table"):
             body.append(line)
         elif line:

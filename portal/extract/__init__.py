@@ -27,7 +27,8 @@ from .origin import source_url
 from .pdf import PdfError, pdf_to_text
 from .table2 import read_table2
 from .table3 import read_table3
-from .tables import TableRead, find_regions, form_of, read_table4
+from .table4 import read_table4
+from .tables import TableRead, find_regions, form_of
 from .view import reading_lines
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../../schema/report.schema.json"

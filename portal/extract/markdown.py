@@ -22,7 +22,9 @@ What converters get wrong, and how it is laid out:
   first or last number is blank is printed as a flattened Word row instead (one cell per line,
   tab first, a line of only a tab for the blank cell), the reader's other layout;
 - ``\\|`` (an escaped pipe), ``<br>``, ``**bold**`` and HTML entities inside cells;
-- an HTML ``<table>`` inside the Markdown (MinerU writes them) is flattened by the HTML reader.
+- an HTML ``<table>`` inside the Markdown (MinerU writes them) is flattened by the HTML reader;
+- pandoc's grid tables (``+---+`` rules, a long label wrapped over lines inside its cell) become
+  pipe rows, each cell's lines joined.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from .numbers import fold, is_cell
 _PIPE = re.compile(r"(?<!\\)\|")
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}(?:\s+|$)")
+_GRID_RULE = re.compile(r"^\s*\+(?:[-=:]+\+)+\s*$")
 _CLOSING_HASHES = re.compile(r"\s+#+\s*$")
 _QUOTE = re.compile(r"^\s*(?:>\s?)+")
 _BOLD = re.compile(r"\*\*")
@@ -60,7 +63,7 @@ class PipeTable:
 
 def markdown_layout(lines: list[str]) -> list[str]:
     """``lines`` with Markdown pipe tables as tab rows and the marks around labels dropped."""
-    lines = _flatten_html_tables([_QUOTE.sub("", line) for line in lines])
+    lines = _join_grid_tables(_flatten_html_tables([_QUOTE.sub("", line) for line in lines]))
     tables = find_pipe_tables(lines)
     escaped = bool(tables) or any(_HEADING.match(line) for line in lines)
     out: list[str] = []
@@ -97,6 +100,37 @@ def _flatten_html_tables(lines: list[str]) -> list[str]:
             continue
         out += ["", *html_to_text("\n".join(lines[n:end + 1])).split("\n"), ""]
         n = end + 1
+    return out
+
+
+def _join_grid_tables(lines: list[str]) -> list[str]:
+    """pandoc's grid tables (rows between ``+---+`` rules) as pipe tables: one pipe row a table row.
+
+    A grid table wraps a long label over several lines inside its cell; the pieces of each column
+    are joined back (no space: the labels are Chinese). A row whose lines split into different
+    numbers of cells (a merged cell) keeps its lines as they are.
+    """
+    out: list[str] = []
+    rows: list[list[str]] | None = None  # the lines of the grid row being read, split into cells
+
+    def close() -> None:
+        if not rows:
+            return
+        if len({len(r) for r in rows}) == 1:
+            rows[:] = [["".join(parts) for parts in zip(*rows, strict=True)]]
+        out.extend("| " + " | ".join(r) + " |" for r in rows)
+
+    for line in lines:
+        if _GRID_RULE.match(line):
+            close()
+            rows = []
+        elif rows is not None and line.lstrip().startswith("|"):
+            rows.append(split_row(line))
+        else:
+            close()
+            rows = None
+            out.append(line)
+    close()
     return out
 
 

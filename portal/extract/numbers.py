@@ -19,6 +19,8 @@ _INT = re.compile(r"^\d+$")
 _GROUPED = re.compile(r"^\d{1,3}(?:[,，]\d{3})+$")
 _DECIMAL = re.compile(r"^\d+\.\d+$")
 _SIGNED = re.compile(r"^[-+−]\d+$")  # 本年增/减 of the 2019 form
+_COUNT_UNIT = re.compile(r"(?<=\d)[件个项条次宗]$")
+"""A count's unit printed inside its cell (``34240件``): the number is the cell, the unit is layout."""
 _MAX_SPLIT_DIGITS = 40
 _MAX_CANDIDATES = 5000
 
@@ -40,9 +42,14 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
+def _bare(text: str) -> str:
+    """The cell's printing folded, without spaces or a count unit after its digits."""
+    return _COUNT_UNIT.sub("", fold(text).replace(" ", ""))
+
+
 def is_cell(text: str) -> bool:
     """Whether a token reads as a table cell (a number or a null mark) rather than a label."""
-    t = fold(text).replace(" ", "")
+    t = _bare(text)
     return bool(t) and (t in NULL_MARKS or bool(_INT.match(t) or _GROUPED.match(t) or _DECIMAL.match(t)
                                                  or _SIGNED.match(t)))
 
@@ -55,7 +62,7 @@ def parse_cell(text: str, *, decimal: bool = False, signed: bool = False) -> Cel
     leading zero (``026``) is not a number anyone prints: it is digits run together, so it is
     refused here and left to :func:`split_candidates`.
     """
-    t = fold(text).replace(" ", "")
+    t = _bare(text)
     if t in NULL_MARKS:
         return Cell(None, text.strip())
     if _GROUPED.match(t):

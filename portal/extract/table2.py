@@ -67,7 +67,10 @@ def read_table2(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead
         else:
             n = [k for k, _ in order].index(anchor.key)
             end = order[n + 1][1][0] if n + 1 < len(order) else len(tokens)
-            toks = cells_after(tokens, found[anchor.key][0] + 1, end)
+            row = tokens[found[anchor.key][0] + 1:end]
+            toks = cells_after(fees_as_cells(row) if anchor.decimal else row, 0, len(row))
+            if anchor.width == 1 and repeated_under_split_header(tokens, found[anchor.key][0], toks):
+                toks = toks[:1]
             options = read_cells(toks, anchor.width, decimal_last=anchor.decimal)
             if not as_printed(toks, anchor.width) and not one_digit_a_cell(toks, anchor.width):
                 options = []  # no sum of table 2 can prove a split: 规章 0 94 may be 0 / blank / 94
@@ -135,6 +138,42 @@ def read_table2_2019(tokens: list[Token], result: TableRead) -> TableRead:
         form.TABLE2_FEES.key: None,
     }
     return result
+
+
+ONE_CELL_HEADERS = ("处理决定数量", "收费金额")
+"""The header over table 2's one-cell rows, which the form merges across three columns."""
+
+
+def repeated_under_split_header(tokens: Sequence[Token], label: int, toks: list[Token]) -> bool:
+    """Whether a one-cell row prints its number once per column of a merged header that was split.
+
+    A CMS or converter that splits merged cells repeats the cell's text in every column it
+    covered: the header 本年处理决定数量 three times, and under it 34240 three times. Only the
+    same printing repeated exactly as often as the header is one cell.
+    """
+    printed = {fold(t.text) for t in toks}
+    if len(toks) < 2 or len(printed) != 1 or any(t.kind != "cell" for t in toks):
+        return False
+    n = label - 1
+    while n >= 0 and not (tokens[n].kind == "text" and any(w in norm_label(tokens[n].text) for w in ONE_CELL_HEADERS)):
+        n -= 1
+    count = 0
+    while n >= 0 and tokens[n].kind == "text":
+        count += sum(norm_label(tokens[n].text).count(w) for w in ONE_CELL_HEADERS)
+        n -= 1
+    return count == len(toks)
+
+
+FEE_IN_10K = re.compile(r"^(\d+(?:\.\d+)?)万元$")
+
+
+def fees_as_cells(tokens: Sequence[Token]) -> list[Token]:
+    """The fee printed with its unit inside the cell (``745.94万元``) as a cell of its number.
+
+    Only 万元, the unit of the form's column: an amount in 元 is another number and stays unread.
+    """
+    return [Token("cell", m.group(1), t.line) if t.kind == "text" and (m := FEE_IN_10K.match(fold(t.text))) else t
+            for t in tokens]
 
 
 def amounts_as_cells(tokens: Sequence[Token]) -> list[Token]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .. import form
+from .columns import Order, arrange, header_fits, label_text, table3_order
 from .numbers import Cell, join_candidates, parse_cell
 from .tables import (
     NOT_AFTER_LABELS,
@@ -27,6 +28,10 @@ from .tables import (
 )
 from .tokens import Token
 
+COLUMNS_MOVED = "表三的列没有按表格格式的顺序印制，已按表头的列名（自然人、法人或其他组织各栏、总计）对应读出。"
+COLUMNS_DISAGREE = ("表三：表头所列各栏的顺序与格式不同，但按表头顺序读，各行的总计与其余各栏之和对不上"
+                    "（按格式顺序反而对得上），无法判断哪一栏是哪一类申请人，整表留空")
+
 
 def read_table3(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead:
     result = TableRead()
@@ -35,6 +40,7 @@ def read_table3(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead
         return result
     found = find_anchors(tokens, TABLE3_ANCHORS)
     order = sorted(found.items(), key=lambda kv: kv[1])
+    columns = table3_order(tokens[:order[0][1][0]]) if order else None
     segments: dict[str, list[Token]] = {}
     for n, (key, (tok, _)) in enumerate(order):
         end = order[n + 1][1][0] if n + 1 < len(order) else len(tokens)
@@ -45,6 +51,7 @@ def read_table3(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead
     result.single_row = single
     candidates: dict[str, list[list[Cell]]] = {}
     split_rows: list[str] = []  # rows read by the only split of run-together digits that adds up
+    printed_rows: list[list[Cell]] = []  # rows read as printed, in printed column order
     for anchor in TABLE3_ANCHORS:
         key = anchor.key
         toks = segments.get(key, [])
@@ -65,9 +72,11 @@ def read_table3(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead
             continue
         options = read_cells(toks, width)
         if len(options) == 1 and as_printed(toks, width):
-            candidates[key] = options
+            printed_rows.append(options[0])
+            candidates[key] = [arrange(options[0], columns)]
             continue
         joined = not options and bool(options := join_candidates([t.text for t in toks if t.kind == "cell"], width))
+        options = [arrange(o, columns) for o in options]
         fitting = [o for o in options if row_sum_ok(o)]
         if not toks:
             result.problems.append(f"表三：“{labels[key]}”一行没有数字，留空")
@@ -92,14 +101,20 @@ def read_table3(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead
             rows = labels[dropped[0]] + (f" … {labels[dropped[-1]]}" if len(dropped) > 1 else "")
             result.problems.append(f"表三：{len(dropped)} 行（{rows}）读到的可能是相邻行的数字"
                                    "（数字印在行标签之前，或附近缺格），留空")
+    if columns is not None and not header_fits(printed_rows, columns):
+        result.problems.append(COLUMNS_DISAGREE)
+        result.data = _table3_data({}, single, result)
+        return result
+    if columns is not None:
+        result.notes.append(COLUMNS_MOVED)
     _apply_sums(candidates, single, labels, result)
     complete = len(candidates) == len(_data_keys(single))
-    fallback = None if complete else _sequential(tokens, found, single)
-    before = None if complete or fallback else _cells_before_labels(tokens, order, single)
+    fallback, by = (None, "") if complete else _sequential(tokens, found, single, columns)
+    before = None if complete or fallback else _cells_before_labels(tokens, order, single, columns)
     if fallback is not None or before is not None:
         candidates = {k: [v] for k, v in (fallback or before or {}).items()}
         result.problems = []
-        result.notes = [NOT_AFTER_LABELS + ("按表格的行序读出" if fallback else "各行数字印在行标签之前，按此读出")
+        result.notes = [NOT_AFTER_LABELS + (f"按表格的{by}读出" if fallback else "各行数字印在行标签之前，按此读出")
                         + "；每行合计和各列勾稽关系全部吻合。"]
     result.data = _table3_data(candidates, single, result)
     return result
@@ -204,14 +219,27 @@ def _shifted(keys: list[str], segments: dict[str, list[Token]], single: bool, le
     return suspects
 
 
+MAX_UNKNOWN = 4
+"""Null cells (printed /, —, 不适用) a table may hold and still be proven by the sums the others make."""
+
+
 def _rules_hold(rows: dict[str, list[Cell]], single: bool) -> bool:
-    """Whether every row of the table is read and every row sum and column rule holds."""
+    """Whether every row of the table is read and every row sum and column rule holds.
+
+    A sum with a null cell in it is unknown, as the consistency checks treat it, and is skipped;
+    only a few such cells are allowed, so the sums that remain still tie every number to its place.
+    """
     keys = _data_keys(single)
-    if any(k not in rows or not row_sum_ok(rows[k]) for k in keys):
+    if any(k not in rows for k in keys):
+        return False
+    if sum(c.value is None for k in keys for c in rows[k]) > MAX_UNKNOWN:
+        return False
+    if any(not row_sum_ok(rows[k]) for k in keys if all(c.value is not None for c in rows[k])):
         return False
     for left, right in _equations(single):
         for col in range(form.TABLE3_WIDTH):
-            if sum(rows[k][col].value for k in left) != sum(rows[k][col].value for k in right):  # type: ignore[misc]
+            values = [rows[k][col].value for k in left + right]
+            if None not in values and sum(values[:len(left)]) != sum(values[len(left):]):  # type: ignore[arg-type]
                 return False
     return True
 
@@ -223,7 +251,7 @@ def _proven(candidates: dict[str, list[list[Cell]]], single: bool) -> bool:
 
 
 def _cells_before_labels(tokens: list[Token], order: list[tuple[str, tuple[int, int]]],
-                         single: bool) -> dict[str, list[Cell]] | None:
+                         single: bool, columns: Order | None) -> dict[str, list[Cell]] | None:
     """Each row's cells taken from just before its label, as some PDF text layers print them.
 
     Used only when every row then reads one way and every row sum and column rule holds.
@@ -240,28 +268,41 @@ def _cells_before_labels(tokens: list[Token], order: list[tuple[str, tuple[int, 
         start = tok + 1
         options = read_cells(toks, width)
         if len(options) == 1 and as_printed(toks, width):
-            rows[key] = options[0]
+            rows[key] = arrange(options[0], columns)
     return rows if _rules_hold(rows, single) else None
 
 
-def _sequential(tokens: list[Token], found: dict[str, tuple[int, int]], single: bool) -> dict[str, list[Cell]] | None:
-    """Cells read in form order, 7 per found row, when labels drifted away from their numbers.
+def _sequential(tokens: list[Token], found: dict[str, tuple[int, int]], single: bool,
+                columns: Order | None) -> tuple[dict[str, list[Cell]] | None, str]:
+    """Cells read in form order, 7 per found row, when labels drifted away from their numbers; and how.
 
-    Used only when the count is exact and every row and column rule then holds: the order of
-    the form is the only thing that ties a number to its row here, so it must be proven.
+    Row after row first; then column after column, as the text of a PDF drawn a column at a time
+    runs (each column of labels, then each column of numbers top to bottom: its labels are then
+    out of the form's order, so here every row's label need only be printed somewhere), which is
+    also how a table printed a quarter turned reads (a row per applicant, a column per row of
+    the form). Used only when the count
+    is exact and every row and column rule then holds: the order of the form is the only thing
+    that ties a number to its row here, so it must be proven.
     """
-    keys = [k for k in _data_keys(single) if k in found]
+    keys = _data_keys(single)
+    text = label_text(tokens)
+    printed = {a.key for a in TABLE3_ANCHORS if any(p in text for p in a.patterns)}
     toks = cells_after(tokens, 0, len(tokens))
     width = form.TABLE3_WIDTH
-    if len(keys) != len(_data_keys(single)) or len(toks) != width * len(keys):
-        return None
-    rows: dict[str, list[Cell]] = {}
-    for n, key in enumerate(keys):
-        parsed = [parse_cell(t.text) if t.kind == "cell" else None for t in toks[n * width:(n + 1) * width]]
-        if any(c is None for c in parsed):
-            return None
-        rows[key] = parsed  # type: ignore[assignment]
-    return rows if _rules_hold(rows, single) else None
+    if len(toks) != width * len(keys):  # blank tokens are layout (merged cells) when the printed cells fill the table
+        toks = [t for t in toks if t.kind == "cell"]
+    if not (set(keys) <= set(found) or set(keys) <= printed) or len(toks) != width * len(keys):
+        return None, ""
+    parsed = [parse_cell(t.text) if t.kind == "cell" else None for t in toks]
+    if any(c is None for c in parsed):
+        return None, ""
+    height = len(keys)
+    for by, at in (("行序", lambda n, c: n * width + c), ("列序", lambda n, c: c * height + n)):
+        rows = {key: arrange([parsed[at(n, c)] for c in range(width)], columns)  # type: ignore[misc]
+                for n, key in enumerate(keys)}
+        if _rules_hold(rows, single):
+            return rows, by
+    return None, ""
 
 
 def _table3_data(candidates: dict[str, list[list[Cell]]], single: bool, result: TableRead) -> dict:

@@ -6,7 +6,7 @@ between its lines, as PDF text layers do — is still one label. Each run of cel
 the row label that started last before it. A row is read only when its cells can be read in
 exactly one way; the form's own sums (勾稽关系) decide between splits of digits that ran
 together, and a cell that stays ambiguous is left null with a problem saying why. Table 2 is
-read in ``table2.py``, table 3 in ``table3.py``; table 4 (one run of 15 cells) here.
+read in ``table2.py``, table 3 in ``table3.py``, table 4 in ``table4.py``.
 """
 
 from __future__ import annotations
@@ -165,14 +165,17 @@ def find_anchors(tokens: list[Token], anchors: Sequence[Anchor]) -> dict[str, tu
     Labels are searched in form order. A label is taken as missing when it is not found, or
     when one of the next few labels occurs before it (then the match would be out of order).
     """
-    text = ""
+    pieces: list[str] = []  # joined once: adding to one string token by token is quadratic on a long region
     starts: list[int] = []
     owners: list[int] = []
+    length = 0
     for i, tok in enumerate(tokens):
         if tok.kind == "text":
-            starts.append(len(text))
+            starts.append(length)
             owners.append(i)
-            text += norm_label(tok.text)
+            pieces.append(norm_label(tok.text))
+            length += len(pieces[-1])
+    text = "".join(pieces)
 
     def find(pattern: str, offset: int, exclude: tuple[str, ...]) -> int:
         p = text.find(pattern, offset)
@@ -264,37 +267,6 @@ def table_tokens(lines: Sequence[str], span: tuple[int, int] | None, result: Tab
         result.missing = _missing_reason(tokens)
         return None
     return tokens
-
-
-# ---------------------------------------------------------------- table 4
-
-
-def read_table4(lines: Sequence[str], span: tuple[int, int] | None) -> TableRead:
-    result = TableRead()
-    tokens = table_tokens(lines, span, result)
-    if tokens is None:
-        return result
-    toks = cells_after(tokens, 0, len(tokens))
-    size = len(form.TABLE4_CELLS)
-    options = read_cells(toks, TABLE4_WIDTH)
-    if not as_printed(toks, TABLE4_WIDTH):
-        options = [o for o in options if all(row_sum_ok(o[g * size:(g + 1) * size]) for g in range(3))]
-    cells: list[Cell | None] = [None] * TABLE4_WIDTH
-    if len(options) == 1:
-        cells = list(options[0])
-    else:
-        result.problems.append(f"表四：读不出其 {TABLE4_WIDTH} 格：原文为 {describe(toks)}"
-                               + (f"（{len(options)} 种读法都能相加吻合）" if options else "") + "，留空")
-    data: dict = {}
-    for g, group in enumerate(form.TABLE4_GROUPS):
-        data[group.key] = {}
-        for c, item in enumerate(form.TABLE4_CELLS):
-            cell = cells[g * size + c]
-            if cell is not None and cell.value is None:
-                result.cells[f"table4.{group.key}.{item.key}"] = cell.printed
-            data[group.key][item.key] = cell.value if cell is not None else None
-    result.data = data
-    return result
 
 
 def form_of(year: int | None, single_row: bool, table2_2019: bool = False) -> str:

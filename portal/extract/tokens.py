@@ -21,6 +21,9 @@ _GLUED = re.compile(r"^(.*[\u4e00-\u9fff)）”’」』】])(\d[\d,，]*(?:\.\d
 _NUMBERING = re.compile(
     r"^(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．,，](?!\d))"
 )
+_AMOUNT = re.compile(r"^[\d０-９]+(?:[.．][\d０-９]+)?万?元$")
+"""A sum of money printed with its unit inside its cell (``745.94万元``): a token of its own, which
+the reader of the table that knows the column's unit may take as a cell."""
 _NOT_LETTER = re.compile(r"[^\u4e00-\u9fffA-Za-z]")
 
 Kind = Literal["text", "cell", "blank", "break"]
@@ -56,6 +59,9 @@ def tokenize(lines: list[str], first_line: int = 0) -> list[Token]:
                 if is_cell(piece):
                     _flush(words, out, n)
                     out.append(Token("cell", piece, n))
+                elif _AMOUNT.match(piece):
+                    _flush(words, out, n)
+                    out.append(Token("text", piece, n))
                 elif glued and not is_cell(glued.group(1)):
                     words.append(glued.group(1))
                     _flush(words, out, n)

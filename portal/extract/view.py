@@ -21,8 +21,13 @@ PAGE_NUMBER = re.compile(
 between a table's rows, where their digits would be read as cells."""
 
 
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+"""Zero-width spaces and joiners, and BOMs, that web editors leave inside cells (``26\u200b``): they
+print nothing, but a number with one stuck to it would not read as a number."""
+
+
 def reading_lines(text: str) -> list[str]:
     """The lines of ``text`` laid out for the table reader."""
-    lines = [line.rstrip("\r") for line in text.split("\n") if not PAGE_NUMBER.match(line)]
+    lines = [line.rstrip("\r").translate(INVISIBLE) for line in text.split("\n") if not PAGE_NUMBER.match(line)]
     lines = markdown_layout(lines)
     return unflatten(lines)
