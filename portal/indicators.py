@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from . import form
@@ -76,9 +77,9 @@ class Indicator:
     def paths(self) -> tuple[str, ...]:
         return self.numerator.paths + self.denominator.paths
 
-    @property
+    @cached_property
     def tables(self) -> tuple[str, ...]:
-        """The tables its cells are in, in form order."""
+        """The tables its cells are in, in form order (read for every report and ranking row: kept)."""
         return tuple(sorted({CELLS[p].table for p in self.paths}))
 
 
