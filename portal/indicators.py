@@ -62,9 +62,9 @@ class Indicator:
         build cache) then point at the one ``INDICATORS`` entry instead of a copy each."""
         return (indicator_by_key, (self.key,))
 
-    @property
+    @cached_property
     def formula(self) -> str:
-        """The formula in the form's words (as published in every report's ``indicators``)."""
+        """The formula in the form's words (as published in every report's ``indicators``: kept)."""
         return f"{_bracket(self.numerator.label)} ÷ {_bracket(self.denominator.label)}"
 
     @property
