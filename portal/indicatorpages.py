@@ -20,6 +20,7 @@ from .indicators import INDICATORS, Indicator, IndicatorValue
 from .model import Agency, Report
 from .pages import Meta
 from .ranking import Entry, Ranking, Spread, rankings, spread, why_unranked
+from .rankrows import rows_markup
 from .sitecache import SiteCache
 
 SHARE_KEYS = ("substantive_disclosure_rate", "withheld_rate", "not_held_rate", "not_processed_rate")
@@ -115,6 +116,11 @@ class RankRow:
 class RankGroup:
     ranking: Ranking
     rows: tuple[RankRow, ...]
+
+    @property
+    def rows_html(self) -> Markup:
+        """The table body's rows (``rankrows``: written in Python, the bulk of the page)."""
+        return rows_markup(self.rows)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from . import form
@@ -61,9 +62,9 @@ class Indicator:
         build cache) then point at the one ``INDICATORS`` entry instead of a copy each."""
         return (indicator_by_key, (self.key,))
 
-    @property
+    @cached_property
     def formula(self) -> str:
-        """The formula in the form's words (as published in every report's ``indicators``)."""
+        """The formula in the form's words (as published in every report's ``indicators``: kept)."""
         return f"{_bracket(self.numerator.label)} ÷ {_bracket(self.denominator.label)}"
 
     @property
@@ -76,9 +77,9 @@ class Indicator:
     def paths(self) -> tuple[str, ...]:
         return self.numerator.paths + self.denominator.paths
 
-    @property
+    @cached_property
     def tables(self) -> tuple[str, ...]:
-        """The tables its cells are in, in form order."""
+        """The tables its cells are in, in form order (read for every report and ranking row: kept)."""
         return tuple(sorted({CELLS[p].table for p in self.paths}))
 
 

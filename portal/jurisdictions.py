@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING
 
 from .extract.slugs import place_slug_words, plain_pinyin
@@ -114,7 +115,8 @@ class Jurisdictions:
 
 def jurisdiction_slugs(paths: Iterable[tuple[str, ...]]) -> dict[tuple[str, ...], str]:
     """A unique, readable slug for each path (the rule is the module docstring's)."""
-    words = {p: [w for name in p for w in place_slug_words(name)] for p in sorted(paths)}
+    slug_words = cache(place_slug_words)  # a level's name recurs in every path below it
+    words = {p: [w for name in p for w in slug_words(name)] for p in sorted(paths)}
     first: dict[str, list[tuple[str, ...]]] = {}
     for path, ws in words.items():
         first.setdefault("-".join(ws) or "place", []).append(path)
@@ -125,7 +127,7 @@ def jurisdiction_slugs(paths: Iterable[tuple[str, ...]]) -> dict[tuple[str, ...]
             out[same[0]] = slug
             continue
         for path in same:  # sorted: the numbering below does not depend on the registry's order
-            parent = [w for name in path[:-1] for w in place_slug_words(name)]
+            parent = [w for name in path[:-1] for w in slug_words(name)]
             candidate = base = "-".join([*parent, plain_pinyin(path[-1]) or "place"])
             n = 2
             while candidate in taken:

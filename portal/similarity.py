@@ -32,6 +32,7 @@ from markupsafe import Markup, escape
 from .text import PARAGRAPH, Block, parse_text
 
 SENTENCE_END = "。！？；!?;"
+_ENDS = tuple(SENTENCE_END)
 PIECE_RE = re.compile(rf"[^{SENTENCE_END}\n]*(?:[{SENTENCE_END}]+\s*|\n|$)")
 MIN_CHARS = 10
 """Sentences shorter than this (characters, whitespace removed) are not counted."""
@@ -57,7 +58,7 @@ def counted(piece: str) -> str | None:
     key = normal(piece)
     if len(key) < MIN_CHARS:
         return None
-    if not key.endswith(tuple(SENTENCE_END)) and sum(c.isdigit() for c in key) >= TABLE_DIGITS * len(key):
+    if not key.endswith(_ENDS) and sum(c.isdigit() for c in key) >= TABLE_DIGITS * len(key):
         return None
     return key
 

@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .extract.flat import display_pieces
+from .extract.flat import FLATTENED_MIN_CHARS, display_pieces
 
 TITLE, HEADING, PARAGRAPH, CELLS, IMAGE, DATE = "title", "heading", "paragraph", "cells", "image", "date"
 
@@ -54,7 +54,7 @@ class Block:
     @property
     def text(self) -> str:
         """What the page shows: the source with Word bookmark anchors removed (never words)."""
-        shown = BOOKMARK_RE.sub("", self.raw)
+        shown = BOOKMARK_RE.sub("", self.raw) if "[bookmark: " in self.raw else self.raw
         return shown if self.kind == CELLS else shown.strip()
 
     @property
@@ -66,7 +66,7 @@ class Block:
 
 def _classify(line: str) -> tuple[str, int]:
     """Kind and heading level of one unindented, non-blank line."""
-    s = BOOKMARK_RE.sub("", line).strip()
+    s = (BOOKMARK_RE.sub("", line) if "[bookmark: " in line else line).strip()  # the test: most lines have none
     if IMAGE_RE.match(s):
         return IMAGE, 0
     if DATE_RE.match(s):
@@ -79,35 +79,38 @@ def _classify(line: str) -> tuple[str, int]:
     return PARAGRAPH, 0
 
 
+def _wrapped_cell(line: str) -> bool:
+    """An unindented line between two table cells that is a cell's wrapped end, not a heading."""
+    return len(line.strip()) <= MAX_HEADING and _classify(line)[0] != HEADING
+
+
 def _lines(text: str) -> list[str]:
     """Lines with their line endings, so that joining them gives back the text exactly; a page
     flattened onto one line is cut where its paragraphs and headings began (``display_pieces``)."""
-    return [piece for line in text.splitlines(keepends=True) for piece in display_pieces(line)]
+    lines = text.splitlines(keepends=True)
+    if not lines or max(map(len, lines)) < FLATTENED_MIN_CHARS:  # no line long enough to be cut (most texts)
+        return lines
+    return [piece for line in lines for piece in display_pieces(line)]
 
 
 def parse_text(text: str) -> tuple[Block, ...]:
     """Group the source text into blocks, in order. Blank lines separate blocks and belong to
     none of them, except inside a flattened table, whose ``raw`` keeps its inner blank lines."""
     lines = _lines(text)
-    shown = [i for i, ln in enumerate(lines) if ln.strip()]  # the non-blank lines, walked in order
-    tabbed = [lines[i].startswith("\t") for i in shown]
+    shown = [i for i, ln in enumerate(lines) if ln and not ln.isspace()]  # the non-blank lines, walked in order
+    tabbed = [lines[i][0] == "\t" for i in shown]
     final = len(shown) - 1  # the last non-blank line's position
-
-    def in_table(k: int) -> bool:
-        """The k-th non-blank line is a tab-indented cell, or a wrapped cell between two of them
-        (``结果`` / ``维持``)."""
-        if tabbed[k]:
-            return True
-        line = lines[shown[k]]
-        return 0 < k < final and tabbed[k - 1] and tabbed[k + 1] \
-            and len(line.strip()) <= MAX_HEADING and _classify(line)[0] != HEADING
+    # Whether the k-th non-blank line is in a flattened table: a tab-indented cell, or a wrapped cell
+    # between two of them (``结果`` / ``维持``). Worked out once a line, in one pass: most lines are cells.
+    table = [cell or (0 < k < final and tabbed[k - 1] and tabbed[k + 1] and _wrapped_cell(lines[shown[k]]))
+             for k, cell in enumerate(tabbed)]
 
     spans: list[tuple[str, int, int, int]] = []  # kind, level, first line, last line
     k = 0
     while k <= final:
-        if in_table(k):
+        if table[k]:
             end = k
-            while end < final and in_table(end + 1):
+            while end < final and table[end + 1]:
                 end += 1
             spans.append((CELLS, 0, shown[k], shown[end]))
             k = end + 1

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from . import form
 from .cells import single_row
@@ -221,15 +222,23 @@ def _printed_as(text: str, rows: Sequence[Row]) -> bool:
     return True
 
 
+@cache
+def _words(count: int) -> re.Pattern[str]:
+    """``count`` printed words in a row, as ``_NEXT`` finds them one after another (possessive: a
+    word is never cut short to make up the count)."""
+    return re.compile(r"[\s|\u3000]*+([^\s|\u3000]++)" * count)
+
+
 def _cells_match(text: str, pos: int, values: Sequence[int | float | None]) -> int | None:
     """The end of the row when ``text`` prints exactly ``values`` from ``pos`` on, else None."""
-    for value in values:
-        m = _NEXT.match(text, pos)
-        if m is None:
-            return None
-        word = m.group(1)
+    row = _words(len(values)).match(text, pos)  # the row's words in one match, not one match a cell
+    if row is None:
+        return None
+    for word, value in zip(row.groups(), values, strict=True):
+        if type(value) is int and word == str(value):
+            continue  # most cells: an int printed as its own digits (what the test below finds, sooner)
         if word.isascii() and word.isdigit() and (len(word) == 1 or word[0] != "0"):
-            printed: int | float | None = int(word)  # most cells: parse_cell's answer, without its folding
+            printed: int | float | None = int(word)  # parse_cell's answer, without its folding
         else:
             cell = parse_cell(word, decimal=True, signed=True)
             if cell is None:
@@ -237,9 +246,8 @@ def _cells_match(text: str, pos: int, values: Sequence[int | float | None]) -> i
             printed = cell.value
         if value is not None and (printed is None or abs(printed - value) > 1e-9):
             return None
-        pos = m.end()
-    m = _NEXT.match(text, pos)
-    return None if m and is_cell(m.group(1)) else pos
+    m = _NEXT.match(text, row.end())
+    return None if m and is_cell(m.group(1)) else row.end()
 
 
 # ---------------------------------------------------------------- matching a row
