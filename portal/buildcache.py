@@ -327,8 +327,9 @@ class Inputs:
             return None
 
 
-FACTS = "facts"
-"""The key (``Inputs.changed``, ``sitemap.Output.made_from``) of ``site_facts``."""
+FACTS = "site:facts"
+"""The key (``Inputs.changed``, ``sitemap.Output.made_from``) of ``site_facts`` (with a colon, as the
+year keys: never an agency's slug)."""
 
 
 def site_facts(site: Site) -> str:
