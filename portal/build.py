@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .buildcache import Inputs, ParseStore, code_version, forget_inputs
+from .buildcache import Inputs, ParseStore, code_version, forget_inputs, site_facts
 from .errors import ContentError, Problem, display_path
 from .findings import reviewed_untraced
 from .fragments import FragmentStore
@@ -70,7 +70,7 @@ class BuildResult:
     """What a build did, for the CLI summary and for tests."""
 
     exit_code: int
-    pages: int = 0  # files written into the site (pages, downloads, static assets)
+    pages: int = 0  # files of the site the build listed (incremental: the site-wide ones and the changed agencies')
     changed: int = 0  # of those, how many differ from the previous site
     rendered: int = 0  # outputs produced (the rest were kept from the previous site: inputs unchanged)
     parsed: int = 0  # report files parsed (the rest came from the cache)
@@ -115,18 +115,21 @@ def write_site(site: Site, out_dir: Path, *, base_url: str | None = None, keep: 
 def _write(site: Site, out_dir: Path, *, base_url: str | None, keep: Iterable[str],
            progress: Callable[[int], None] | None, parallelism: Parallelism = PARALLELISM,
            fresh: bool = False, select: Callable[[Output], bool] | None = None,
-           against: Path | None = None, fragments: FragmentStore | None = None) -> tuple[list[Path], set[str], int]:
+           against: Path | None = None, fragments: FragmentStore | None = None,
+           agencies: Callable[[str], bool] | None = None) -> tuple[list[Path], set[str], int]:
     """``write_site``, also returning every file the site has and how many outputs were produced.
 
     ``fresh`` says ``out_dir`` is a new, empty, private folder: files are written without
     comparing, and there is nothing stale to delete. ``against``: a staging folder is written,
-    holding only the files whose bytes the live site there does not hold."""
+    holding only the files whose bytes the live site there does not hold. ``agencies``: the
+    outputs of the other agencies are not even listed (``site_map``), nor in the files returned."""
     out_dir.mkdir(parents=True, exist_ok=True)
     cache = SiteCache(site, stored=fragments)
     base_url = base_url or resolve_address(site.content_dir).url
     static = static_files()
     env = make_env(base_url, static)
-    outputs = site_map(site, base_url=base_url, env=env, static=static, cache=cache, fragments=fragments)
+    outputs = site_map(site, base_url=base_url, env=env, static=static, cache=cache, fragments=fragments,
+                       agencies=agencies)
     produced = {o.path for o in outputs}
     if len(produced) != len(outputs):
         seen: set[str] = set()
@@ -227,12 +230,14 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
     search_dir = search_sibling(out_dir)
     say: Callable[[str], None] = (lambda m: print(m, file=sys.stderr)) if progress else (lambda m: None)
     warn: Callable[[str], None] = (lambda w: say(f"警告：{w}")) if progress else log.warning
-    with locked(out_dir.parent):
+    # Frozen (``parallel.frozen``) for the whole build: the cache's results are frozen as they are
+    # unpickled (``ParseStore``), the model before the index child forks; all unfrozen at the end.
+    with locked(out_dir.parent), frozen():
         recover(out_dir)
         store = ParseStore(cache, code_version(), trust=not full) if cache is not None else None
         site, address = _load(content_dir, base_url, store)
         steps.lap("load")
-        select, inputs, folders = _changed(content_dir, out_dir, address.url, store, full)
+        select, inputs, folders, listed = _changed(content_dir, out_dir, address.url, store, full, site)
         warnings = _warnings(site, address)
         for w in warnings:
             warn(w)
@@ -246,7 +251,7 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
             fresh = True if staged else hardlink_copy(out_dir, new, skip=KEEP)
             if staged:
                 new.mkdir(parents=True)
-            select = select if staged else None
+            select, listed = (select, listed) if staged else (None, None)
             steps.lap("copy")
             # Frozen from before the index child forks until it is done: see ``parallel.frozen``.
             # The key figures are computed by ``_write``, after the fork: the index child needs
@@ -263,6 +268,7 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
                                                         parallelism=parallelism, select=select,
                                                         against=out_dir if staged else None,
                                                         fragments=_fragments(site, store, inputs),
+                                                        agencies=listed,
                                                         progress=lambda n: say(f"  … 已写入 {n} 个文件"))
                     steps.lap("render")
                     if indexing:
@@ -291,27 +297,33 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
     seconds = time.perf_counter() - start
     parsed = len(site.reports) - (store.hits if store else 0)
     written = len(produced)
-    say(f"已构建 {out_dir}：{written} 个文件（生成 {rendered} 个，{len(changed)} 个有改动），"
+    files = (f"生成 {rendered} 个文件（其余沿用现有站点，" if listed else f"{written} 个文件（生成 {rendered} 个，")
+    say(f"已构建 {out_dir}：{files}{len(changed)} 个有改动），"
         f"{len(site.reports)} 份报告（解析 {parsed} 份），{len(warnings)} 条警告，用时 {seconds:.2f} 秒；"
         f"本站网址 {address.url}")
     return BuildResult(0, written, len(changed), rendered, parsed, warnings, seconds, steps.seconds)
 
 
-Selected = tuple[Callable[[Output], bool] | None, Inputs | None, list[str] | None]
-"""The outputs to render (None: all of them), the inputs to record for the new site, and the
-folders where files the site no longer produces can be (None: anywhere)."""
+Selected = tuple[Callable[[Output], bool] | None, Inputs | None, list[str] | None, Callable[[str], bool] | None]
+"""The outputs to render (None: all of them), the inputs to record for the new site, the folders
+where files the site no longer produces can be (None: anywhere), and the agencies whose outputs
+are to be listed at all (``site_map(agencies=…)``; None: all)."""
 
 
-def _changed(content_dir: Path, out_dir: Path, base_url: str, store: ParseStore | None, full: bool) -> Selected:
+def _changed(content_dir: Path, out_dir: Path, base_url: str, store: ParseStore | None, full: bool,
+             site: Site) -> Selected:
     """What this build must render: the outputs whose inputs differ from the live site's record
-    (``buildcache.Inputs``): an agency's when its report files changed, a year page when that
-    year's did, the other site-wide ones always. Without a cache: everything, and nothing recorded."""
+    (``buildcache.Inputs``): an agency's when its report files changed, a site-wide one when what
+    it is made from did (``Output.made_from``: a year page when that year's reports did, a
+    jurisdiction's when its agencies' did), the others always. Without a cache: everything, and
+    nothing recorded."""
     if store is None:
-        return None, None, None
-    inputs = Inputs.of(content_dir, store.version, base_url, store.files)
-    changed = None if full else inputs.changed(Inputs.of_site(out_dir))
+        return None, None, None, None
+    before = None if full else Inputs.of_site(out_dir)
+    inputs = Inputs.of(content_dir, store.version, base_url, store.files, site_facts(site)).with_ranked(site, before)
+    changed = inputs.changed(before)
     if changed is None:
-        return None, inputs, None
+        return None, inputs, None, None
 
     def made_from_changed(o: Output) -> bool:
         if o.agency is not None:
@@ -320,7 +332,7 @@ def _changed(content_dir: Path, out_dir: Path, base_url: str, store: ParseStore 
 
     folders = [f"{top}/{key}" for key in sorted(changed) if ":" not in key for top in ("reports", "agencies")]
     folders += [f"years/{key.removeprefix('year:')}" for key in sorted(changed) if key.startswith("year:")]
-    return made_from_changed, inputs, folders
+    return made_from_changed, inputs, folders, changed.__contains__
 
 
 def _fragments(site: Site, store: ParseStore | None, inputs: Inputs | None) -> FragmentStore | None:

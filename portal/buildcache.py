@@ -20,33 +20,25 @@ doubt — another folder, another code version, a dev server having written into
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 import os
 import pickle
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .checks import Check
 from .load import PARALLEL_FROM, REPORTS, Parsed, cross_year, parse_report_files
-from .model import Report
+from .model import Report, Site
+from .statmemo import StatMemo, digest
 
 REPO = Path(__file__).resolve().parent.parent
-PACK, DELTA = "parsed.pickle", "parsed-delta.pickle"
-"""The parsed report files, in the cache folder (``ParseStore``), and those added since the pack."""
+PACK, DELTA, MEMO = "parsed.pickle", "parsed-delta.pickle", "stat-memo.pickle"
+"""The parsed report files, in the cache folder (``ParseStore``), those added since the pack, and
+the hashes of the report files and their source texts by their stat (``statmemo``)."""
 CODE = ("portal", "templates", "static")
 """What the code version is the hash of (with the Python and Pagefind versions)."""
-
-
-def digest(*parts: bytes | str) -> str:
-    h = hashlib.blake2b(digest_size=20)
-    for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.hexdigest()
 
 
 def code_version(root: Path = REPO) -> str:
@@ -73,16 +65,21 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
-def _inputs_hash(parsed: Parsed, text: bytes) -> str:
-    """The hash of what a report file's result read besides the file itself: its source text and,
-    when the kept original is a file of its own (a PDF, a Word file), the original, whose recorded
-    SHA-256 loading checks (``provenance.check_original``): a replaced original must be a miss."""
+def _original(parsed: Parsed) -> Path | None:
+    """The kept original when it is a file of its own (a PDF, a Word file): loading checks its
+    recorded SHA-256 (``provenance.check_original``), so a replaced original must be a miss."""
     source = (parsed.data or {}).get("source") or {}
     name = source.get("original_file") if isinstance(source, dict) else None
     if not isinstance(name, str) or not name or "/" in name or "\\" in name or \
             (parsed.source_path is not None and name == parsed.source_path.name):
-        return digest(text)
-    return digest(text, _read(parsed.path.parent / name) or b"")
+        return None
+    return parsed.path.parent / name
+
+
+def _inputs_hash(text: str, original: str | None) -> str:
+    """The hash of what a report file's result read besides the file itself, from the hashes of
+    its source text's bytes and of its original (``_original``; None: there is none)."""
+    return text if original is None else digest(text, original)
 
 
 Entry = tuple[Parsed, str]
@@ -111,6 +108,7 @@ class ParseStore:
     trust: bool = True  # False (``--full``): every file parsed again, the results still stored
     files: dict[Path, tuple[str, str]] = field(default_factory=dict)
     hits: int = 0
+    memo: StatMemo = field(init=False)  # the files' hashes by their stat: trusted unless ``--full``
     _entries: dict[str, Entry] = field(default_factory=dict)  # this load's, by key
     _pairs: dict[tuple[str, str], tuple[Check, ...]] = field(default_factory=dict)  # stored cross-year checks
     _pairs_used: dict[tuple[str, str], tuple[Check, ...]] = field(default_factory=dict)  # this load's
@@ -118,6 +116,9 @@ class ParseStore:
 
     REWRITE = 8
     """The pack is written again when the delta, or its unused results, exceed 1/REWRITE of it."""
+
+    def __post_init__(self) -> None:
+        self.memo = StatMemo(self.folder / MEMO, trust=self.trust)
 
     @property
     def pack(self) -> Path:
@@ -127,12 +128,16 @@ class ParseStore:
         """The results a pack file holds, or none at all if it is missing, damaged or another code's.
 
         The garbage collector is off meanwhile: unpickling makes millions of objects, none of them
-        garbage, and collecting while they arrive took half the time."""
+        garbage, and collecting while they arrive took half the time. Afterwards they are moved out
+        of its reach (``gc.freeze``): they live as long as the build, and each later collection
+        would walk all of them again (~2 s of CPU at 20,000 reports, spread over loading and
+        rendering). ``build_site`` runs inside ``parallel.frozen``, which unfreezes at its end."""
         enabled = gc.isenabled()
         gc.disable()
         try:
             with open(path, "rb") as f:
                 version, entries, pairs = pickle.load(f)
+            gc.freeze()
             if version != self.version or not isinstance(entries, dict) or not isinstance(pairs, dict):
                 return {}
             self._pairs.update(pairs)
@@ -167,25 +172,31 @@ class ParseStore:
         if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], Parsed)):
             return None
         parsed, source_hash = entry
-        source = parsed.source_path
-        if parsed.path != path or source is None or source.is_symlink() or \
-                _inputs_hash(parsed, _read(source) or b"") != source_hash:
+        if parsed.path != path or parsed.source_path is None:
+            return None
+        original = _original(parsed)  # a symbolic link or a missing file hashes to None: a miss
+        if _inputs_hash(self.memo.hash(parsed.source_path) or "",
+                        None if original is None else self.memo.hash(original) or "") != source_hash:
             return None
         self.files[path] = (key, source_hash)
         self._entries[key] = entry
         return parsed
 
     def _store(self, parsed: Parsed, key: str) -> None:
-        if parsed.data is None or parsed.text is None or digest(self.version, _read(parsed.path) or b"") != key:
+        if parsed.data is None or parsed.text is None or parsed.source_path is None or \
+                self._key(_read(parsed.path) or b"") != key:
             return  # not clean, or the file changed while it was parsed: not stored under this key
-        source_hash = _inputs_hash(parsed, parsed.text.encode("utf-8"))
+        original = _original(parsed)
+        source_hash = _inputs_hash(digest(parsed.text.encode("utf-8")),
+                                   None if original is None else self.memo.hash(original) or "")
+        self.memo.hash(parsed.source_path)  # remembered for the next build (a changed file: a miss then)
         self.files[parsed.path] = (key, source_hash)
         self._entries[key] = (parsed, source_hash)
 
     def parse(self, paths: list[Path], workers: int | None, parallel_from: int = PARALLEL_FROM) -> Iterator[Parsed]:
         """The results for ``paths`` in order: stored ones loaded, the others parsed (and kept for
         ``save``)."""
-        keys = {p: digest(self.version, _read(p) or b"") for p in paths}
+        keys = {p: digest(self.version, self.memo.hash(p) or "") for p in paths}
         packed = self._packed() if self.trust else {}
         hits = {p: hit for p in paths if (hit := self._hit(p, keys[p], packed.get(keys[p]))) is not None}
         self.hits = len(hits)
@@ -197,6 +208,10 @@ class ParseStore:
             parsed = next(fresh)
             self._store(parsed, keys[path])
             yield parsed
+
+    def _key(self, data: bytes) -> str:
+        """The key of a report file's bytes (as ``parse`` computes it through the memo)."""
+        return digest(self.version, digest(data))
 
     def save(self) -> None:
         """Store this load's results that the pack lacks: in the delta, or, when the delta or the
@@ -216,6 +231,7 @@ class ParseStore:
                                                          if k[0] not in packed or k[1] not in packed})
         except OSError:
             pass  # a cache that cannot be written is only a slower next build
+        self.memo.save()
 
     def _write(self, path: Path, entries: dict[str, Entry], pairs: dict[tuple[str, str], tuple[Check, ...]]) -> None:
         tmp = path.with_name(f".{path.name}.{os.getpid()}")
@@ -230,10 +246,14 @@ class Inputs:
 
     everything: str
     reports: dict[str, str]  # "<agency>/<year>.yaml" → the hash of the file and its source text
+    facts: str = ""  # ``site_facts``: what every agency's coverage reads besides its own reports
+    ranked: dict[str, str] = field(default_factory=dict)  # year → ``ranked``: what its rankings are made from
 
     @classmethod
-    def of(cls, content_dir: Path, version: str, base_url: str, files: dict[Path, tuple[str, str]]) -> Inputs:
-        """``files``: every report file's hash and its source's (``ParseStore.files``)."""
+    def of(cls, content_dir: Path, version: str, base_url: str, files: dict[Path, tuple[str, str]],
+           facts: str = "") -> Inputs:
+        """``files``: every report file's hash and its source's (``ParseStore.files``); ``facts``:
+        ``site_facts`` of the loaded site."""
         shared: list[bytes | str] = [version, base_url]
         for folder, dirs, names in os.walk(content_dir):
             if folder == str(content_dir):
@@ -242,13 +262,14 @@ class Inputs:
             for name in sorted(names):
                 path = Path(folder, name)
                 shared += [path.relative_to(content_dir).as_posix(), _read(path) or b""]
-        return cls(digest(*shared), {f"{p.parent.name}/{p.name}": digest(*files[p]) for p in sorted(files)})
+        return cls(digest(*shared), {f"{p.parent.name}/{p.name}": digest(*files[p]) for p in sorted(files)}, facts)
 
     def changed(self, before: Inputs | None) -> set[str] | None:
         """What changed since ``before``, as the keys outputs are made from (``sitemap.Output``):
-        the agencies whose report files changed, and ``year:<n>`` for the years of those files
-        (every year, when the set of years changed: each year page links the others). None:
-        anything may have (no record, or the code or a shared content file changed)."""
+        the agencies whose report files changed, ``year:<n>`` for the years of those files
+        (every year, when the set of years changed: each year page links the others), ``FACTS``
+        when ``site_facts`` changed, and ``ranked:<n>`` for the years whose ``ranked`` hash did.
+        None: anything may have (no record, or the code or a shared content file changed)."""
         if before is None or before.everything != self.everything:
             return None
         files = {rel for rel in self.reports.keys() | before.reports.keys()
@@ -260,12 +281,27 @@ class Inputs:
         changed_years = edited | {str(int(y) + 1) for y in edited if y.isdigit()}
         if years != years_before:
             changed_years |= years | years_before
-        return {rel.split("/")[0] for rel in files} | {f"year:{y}" for y in changed_years}
+        facts = {FACTS} if self.facts != before.facts else set()
+        ranked = {f"ranked:{y}" for y in self.ranked.keys() | before.ranked.keys()
+                  if self.ranked.get(y) != before.ranked.get(y)}
+        return {rel.split("/")[0] for rel in files} | {f"year:{y}" for y in changed_years} | facts | ranked
+
+    def with_ranked(self, site: Site, before: Inputs | None) -> Inputs:
+        """These inputs with ``ranked`` for every year: computed again for the years whose report
+        files changed, the others' carried over from ``before`` (when made by the same code and
+        content but the reports, and with the same years)."""
+        same = before is not None and before.everything == self.everything and \
+            _years(before.reports) == _years(self.reports) and before.ranked.keys() == _years(self.reports)
+        stale = {rel.split("/")[1].removesuffix(".yaml") for rel in self.reports.keys() | before.reports.keys()
+                 if self.reports.get(rel) != before.reports.get(rel)} if same and before else _years(self.reports)
+        kept = {y: h for y, h in before.ranked.items() if y not in stale} if same and before else {}
+        return replace(self, ranked={**kept, **ranked(site, {int(y) for y in stale if y.isdigit()})})
 
     def save(self, site_dir: Path) -> None:
         """Record these as the inputs of the site now at ``site_dir`` (its folder identity)."""
         st = os.stat(site_dir)
-        record = {"site": [st.st_dev, st.st_ino], "everything": self.everything, "reports": self.reports}
+        record = {"site": [st.st_dev, st.st_ino], "everything": self.everything, "reports": self.reports,
+                  "facts": self.facts, "ranked": self.ranked}
         path = record_path(site_dir)
         tmp = path.with_name(f"{path.name}.{os.getpid()}")
         tmp.write_text(json.dumps(record), encoding="utf-8")
@@ -283,9 +319,36 @@ class Inputs:
             if not isinstance(record["everything"], str) or not all(
                     isinstance(k, str) and k.count("/") == 1 and isinstance(v, str) for k, v in reports.items()):
                 return None
-            return cls(record["everything"], dict(reports))
+            facts, ranked = record.get("facts", ""), record.get("ranked", {})
+            if not isinstance(facts, str) or not isinstance(ranked, dict):
+                return None
+            return cls(record["everything"], dict(reports), facts, {str(k): str(v) for k, v in ranked.items()})
         except Exception:  # noqa: BLE001 - missing or damaged: render everything
             return None
+
+
+FACTS = "site:facts"
+"""The key (``Inputs.changed``, ``sitemap.Output.made_from``) of ``site_facts`` (with a colon, as the
+year keys: never an agency's slug)."""
+
+
+def site_facts(site: Site) -> str:
+    """What an agency's coverage reads besides its own reports (``coverage.coverage_of``): the
+    range of the site's years (and so which year pages exist) and the newest publication date."""
+    newest = max((r.published for r in site.reports if r.published), default=None)
+    return digest(repr(site.years), repr(newest))
+
+
+def ranked(site: Site, years: set[int]) -> dict[str, str]:
+    """For each of ``years``, the hash of what its rankings read (``indicatorpages.ranking_context``):
+    its reports' agencies and indicator values, and the site's years (a ranking links the others).
+    A report's title or text does not reach them: editing one renders no ranking."""
+    values: dict[int, list[str]] = {y: [] for y in years}
+    for r in site.reports:
+        if r.year in values:
+            row = [(v.value, v.numerator, v.denominator, v.reason) for v in r.indicators]
+            values[r.year].append(f"{r.agency.slug}:{row!r}")
+    return {str(y): digest(repr(site.years), *rows) for y, rows in values.items()}
 
 
 def _years(reports: dict[str, str]) -> set[str]:

@@ -4,6 +4,7 @@ rendered last (``SiteCache``)."""
 
 from __future__ import annotations
 
+import gc
 import pickle
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -109,9 +110,16 @@ class SiteCache:
         def make(reports: list[Report]) -> bytes:
             return pickle.dumps([self.value(r) for r in reports], protocol=pickle.HIGHEST_PROTOCOL)
 
-        for (_, reports), piece in zip(groups, store.pieces("values.pickle", iter(groups), make), strict=True):
-            if reports[0].key not in self.values:  # else just computed by ``make``
-                self.values.update(zip((r.key for r in reports), pickle.loads(piece), strict=True))
+        enabled = gc.isenabled()
+        gc.disable()  # as ``buildcache.ParseStore`` unpickles: no garbage, and frozen after (the build's)
+        try:
+            for (_, reports), piece in zip(groups, store.pieces("values.pickle", iter(groups), make), strict=True):
+                if reports[0].key not in self.values:  # else just computed by ``make``
+                    self.values.update(zip((r.key for r in reports), pickle.loads(piece), strict=True))
+            gc.freeze()
+        finally:
+            if enabled:
+                gc.enable()
 
 
 def agency_order(report: Report) -> tuple[tuple[str, ...], str]:

@@ -38,6 +38,7 @@ from typing import Any
 
 import jinja2
 
+from .buildcache import FACTS
 from .comparepages import (
     COMPARE_INDEX_URL,
     REASONS_DATA_URL,
@@ -134,8 +135,12 @@ def output(url: str, kind: str, agency: str | None, produce: Callable[[], Bytes]
 
 def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Environment | None = None,
              static: dict[str, tuple[str, Path]] | None = None, cache: SiteCache | None = None,
-             fragments: FragmentStore | None = None) -> list[Output]:
+             fragments: FragmentStore | None = None, agencies: Callable[[str], bool] | None = None) -> list[Output]:
     """Every output of the site, in a stable order; see the module docstring for the layout.
+
+    ``agencies`` (an incremental build): list the outputs made from one agency (``Output.agency``)
+    only for the agencies it accepts, every site-wide one still (listing 100,000 outputs to render
+    50 was a tenth of a one-report publish at 20,000 reports); sitemap.xml still names every page.
 
     The order matters for speed only: the site-wide downloads first (the longest tasks), and an
     agency's page followed by its reports' pages, each with its text shard, so neighbours, which
@@ -163,8 +168,10 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
     out.append(output("/data/indicators.csv", DOWNLOAD, None, lambda: indicators_csv(site, fragments)))
     out.append(output("/data/text_changes.csv", DOWNLOAD, None,
                       lambda: text_changes_csv(site, cache.similarity, fragments)))
+    listed = (lambda slug: True) if agencies is None else agencies
     for report in site.reports:
-        out += report_downloads(report)
+        if listed(report.agency.slug):
+            out += report_downloads(report)
 
     # /  — what the portal is, counts, newest reports, agencies by jurisdiction, headline figures
     page("home.html", Meta(
@@ -177,6 +184,9 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
     ), agency_index_context, site, cache)
     for agency in site.agencies:
         reports = site.reports_of(agency.slug)
+        if not listed(agency.slug):  # not listed: the pages below (all indexable) named for sitemap.xml only
+            indexable += [agency.url, *(r.url for r in reports)]
+            continue
         page("agency.html", Meta(
             agency.name, agency.url,
             f"{agency.name}（{agency.jurisdiction_label}）历年政府信息公开工作年度报告与主要数字。",
@@ -202,15 +212,18 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
             cache, made_from=frozenset({f"year:{year.number}"}))
 
     # /jurisdictions/, each level of the registry's jurisdiction paths with its Atom feed, each agency's
-    # feed, and /coverage/: a jurisdiction is made from many agencies (None: the whole site, for now)
+    # feed, and /coverage/: a jurisdiction is made from the agencies at and under it (its page also from
+    # the years and the newest publication date its agencies' coverage reads: ``FACTS``)
     jurisdictions = site.jurisdictions
     page("jurisdictions.html", Meta("行政区划", JURISDICTIONS_URL, "按行政区划浏览机构、报告与按期发布情况。",
                                     "agencies", (("首页", "/"),)), jurisdiction_index_context, jurisdictions, site)
     for place in jurisdictions:
         meta = jurisdiction_meta(place, jurisdictions)
-        page("jurisdiction.html", meta, jurisdiction_context, place, cache)
-        page("feed.xml", feed_meta(place.label, place.feed_url), jurisdiction_feed_context, place, site)
-    for agency in site.agencies:
+        under = frozenset(a.slug for a in place.all_agencies())
+        page("jurisdiction.html", meta, jurisdiction_context, place, cache, made_from=under | {FACTS})
+        page("feed.xml", feed_meta(place.label, place.feed_url), jurisdiction_feed_context, place, site,
+             made_from=under)
+    for agency in filter(lambda a: listed(a.slug), site.agencies):
         page("feed.xml", feed_meta(agency.name, agency.feed_url), reports_feed_context, site.reports_of(agency.slug),
              agency.url, agency=agency.slug)
     page("coverage.html", Meta("按期发布情况", COVERAGE_URL, "各机构各年度报告是否收录、是否在法定期限内发布。",
@@ -230,7 +243,7 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
                 f"{year}年度各机构{indicator.title}，按同级同类机构分组排名，附分子、分母与来源单元格。", "indicators",
                 (("首页", "/"), ("指标", "/indicators/")),
             ), ranking_context, indicator, year.number, cache, minimum,
-                made_from=frozenset({f"year:{year.number}"}))  # ranks that year's reports only
+                made_from=frozenset({f"ranked:{year.number}"}))  # that year's indicators (``buildcache.ranked``)
 
     # /compare/ (reports side by side, chosen in the query string: compare.js reads compare.json and each
     # report.json) and /reasons/ (refusal reasons per year; reasons.js filters over reasons.json)

@@ -31,7 +31,7 @@ from portal.load import load_content
 from portal.search import index_site
 from portal.searchbundles import Indexing
 from portal.searchcache import BundleStore
-from portal.sitemap import site_map
+from portal.sitemap import site_map, url_to_path
 from tests import test_incremental
 
 pristine, content = test_incremental.pristine, test_incremental.content  # the same synthetic corpus (fixtures)
@@ -125,9 +125,16 @@ def test_an_edited_report_rebuilds_its_agency_and_gives_the_full_site(content: P
     site_wide = [rel for rel in _tree(out) if not rel.startswith(("reports/", "agencies/", "pagefind/"))]
     made_from = {str(int(report.stem) + n) for n in (0, 1)}  # and the next year's (what changed since last year)
     by_year = re.compile(r"(?:years|indicators/\w+)/(\d+)/index\.html")
-    other_years = [rel for rel in site_wide if (year := by_year.fullmatch(rel)) and year[1] not in made_from]
-    assert len(other_years) == 4 * 9  # 2019–2024: their year pages and 8 rankings are not made from the edited report
-    assert again.rendered == agency_files + len(site_wide) - len(other_years) + 1  # + the agency index
+    other_years = [rel for rel in site_wide if (year := by_year.fullmatch(rel))
+                   and (year[1] not in made_from or rel.startswith("indicators/"))]
+    assert len(other_years) == 4 + 6 * 8  # 2019–2024: the other years' pages, and no ranking (a title is not ranked)
+    site = load_content(content, workers=1)
+    agency = next(a for a in site.agencies if a.slug == slug)
+    lineage = {url_to_path(u) for j in site.jurisdictions.lineage(agency.jurisdiction) for u in (j.url, j.feed_url)}
+    other_places = [rel for rel in site_wide if rel.startswith("jurisdictions/") and rel.count("/") > 1
+                    and rel not in lineage]  # made from other agencies
+    assert lineage and other_places
+    assert again.rendered == agency_files + len(site_wide) - len(other_years) - len(other_places) + 1  # + /agencies/
     assert "改过的标题" in (out / "reports" / slug / report.stem / "index.html").read_text(encoding="utf-8")
     _same_as_full(content, out, tmp_path)
     # the edited report's result is kept beside the pack (a delta), not parsed a third time
