@@ -113,6 +113,16 @@ def _check(content: Path, write_schema: bool) -> int:
     return 0
 
 
+def _without_traceback(message: str) -> str:
+    """A child process's failure carries its traceback (the dev server shows it); a command names
+    what failed and the error's own last line."""
+    head, marker, rest = message.partition("Traceback (most recent call last):")
+    if not marker:
+        return message
+    last = [line for line in rest.splitlines() if line.strip() and not line.startswith((" ", "\t"))]
+    return f"{head.strip()} {last[-1].strip() if last else ''}".strip()
+
+
 def _guard(action) -> int:  # noqa: ANN001 - a thunk
     """Run a command; content problems become lines and exit 1, never a traceback."""
     try:
@@ -130,6 +140,6 @@ def _guard(action) -> int:  # noqa: ANN001 - a thunk
         print("没有写出半成品；原有的网站和内容文件没有改动。", file=sys.stderr)
         return EXIT_IO
     except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback
-        print(f"内部错误：{type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"内部错误：{type(exc).__name__}: {_without_traceback(str(exc))}", file=sys.stderr)
         print("这是网站程序的缺陷，不是内容的问题；请报告它。", file=sys.stderr)
         return EXIT_INTERNAL

@@ -75,14 +75,36 @@ async def run_pagefind(staging: Path) -> None:
     out with an empty ``pagefind-entry.json``. So we write, wait until the bundle is complete,
     and leave by an exception, which the context documents as "close without writing"."""
     out = staging / "out"
-    try:
-        async with PagefindIndex(config={"output_path": str(out)}) as index:
-            await index.add_directory(str(staging / "site"))
-            await index.write_files()
-            await _until_complete(out)
-            raise _Written
-    except _Written:
-        pass
+    index = PagefindIndex(config={"output_path": str(out)})
+
+    async def index_and_write() -> None:
+        try:
+            async with index:
+                await index.add_directory(str(staging / "site"))
+                await index.write_files()
+                await _until_complete(out)
+                raise _Written
+        except _Written:
+            pass
+
+    await _unless_pagefind_dies(index, asyncio.ensure_future(index_and_write()))
+
+
+async def _unless_pagefind_dies(index: PagefindIndex, work: asyncio.Future[None], every: float = 0.25) -> None:
+    """Await ``work``, or raise when the Pagefind process under ``index`` exits before it is done.
+
+    Why: the pagefind package answers each request through a future that only its reader task
+    resolves, and when the process dies (a crash, the OOM killer) that reader fails alone, so the
+    request waits forever and so would the build. The process is the package's ``_service._backend``
+    (an ``asyncio`` subprocess, whose ``returncode`` the event loop sets when it exits)."""
+    while not work.done():
+        await asyncio.wait({work}, timeout=every)
+        backend = getattr(getattr(index, "_service", None), "_backend", None)
+        code = getattr(backend, "returncode", None)
+        if not work.done() and code is not None:
+            work.cancel()
+            raise RuntimeError(f"Pagefind 进程意外退出（退出码 {code}），搜索索引没有建成")
+    work.result()
 
 
 @dataclass

@@ -7,12 +7,15 @@ moves it in once both are done; a failure on either side leaves the previous sit
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from portal.build import build_site
-from tests.conftest import CONTENT
+from tests.conftest import CONTENT, ROOT
 
 
 def _catalog(site: Path) -> tuple[set[str], int]:
@@ -37,16 +40,23 @@ def test_a_build_and_a_rebuild_both_carry_the_whole_index(tmp_path: Path) -> Non
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no build-tmp-* left behind
 
 
-def test_a_failing_index_keeps_the_previous_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("dies", ["at once", "after a second"])
+def test_a_pagefind_that_dies_fails_the_build_and_keeps_the_previous_site(tmp_path: Path, dies: str) -> None:
     out = tmp_path / "site"
     assert build_site(CONTENT, out, search=False, progress=False).exit_code == 0
     before = _files(out)
-    broken = tmp_path / "bin" / "pagefind"  # a Pagefind that dies, as a crashed or missing binary would
+    broken = tmp_path / "bin" / "pagefind"  # a Pagefind that crashes, at start or while it is asked to index
     broken.parent.mkdir()
-    broken.write_text("#!/bin/sh\necho 'pagefind exploded' >&2\nexit 3\n", encoding="utf-8")
+    wait = "sleep 1\n" if dies == "after a second" else ""
+    broken.write_text(f"#!/bin/sh\n{wait}echo 'pagefind exploded' >&2\nexit 3\n", encoding="utf-8")
     broken.chmod(0o755)
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(broken))
-    with pytest.raises(RuntimeError, match="search index failed"):
-        build_site(CONTENT, out, progress=False)
+    # in a child with a time limit: the pagefind package alone waits forever for a dead process's answer
+    command = [sys.executable, str(ROOT / "build.py"), "build", "--content", str(CONTENT), "--out", str(out)]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=180, check=False,
+                         env={**os.environ, "PAGEFIND_BINARY_PATH": str(broken)})
+    assert run.returncode == 70, run.stderr
+    assert "search index failed" in run.stderr and "Traceback" not in run.stderr
+    if dies == "after a second":
+        assert "Pagefind 进程意外退出（退出码 3），搜索索引没有建成" in run.stderr
     assert _files(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["bin", "site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.cache", "bin", "site"]
