@@ -40,6 +40,13 @@ def test_readings_that_disagree_or_are_malformed_stay_null_with_both_readings() 
     assert verdict.rejected["table2.regulations.in_force"] == "图片中此格没有读出字，留空"
 
 
+def test_a_large_fee_without_its_point_stays_null() -> None:
+    # 745.94 with a faint point both readers lose alike would be 74594 万元: kept only with its point
+    verdict = decide({"table2.fees_10k_yuan": Twice("74594", "74594")})
+    assert verdict.values == {} and "可能漏读了小数点" in verdict.rejected["table2.fees_10k_yuan"]
+    assert decide({"table2.fees_10k_yuan": Twice("120", "120")}).values == {"table2.fees_10k_yuan": 120}
+
+
 def test_a_null_mark_stays_null_with_its_printing() -> None:
     verdict = decide({"table2.coercion": Twice("/", "/"), "table2.punishment": Twice("—", "一")})
     assert verdict.values == {} and verdict.marks == {"table2.coercion": "/", "table2.punishment": "—"}

@@ -32,6 +32,8 @@ from .numbers import NULL_MARKS, parse_cell
 
 AGREED = "图片识别：数字专用识别与中文识别两次独立读数一致；表二没有合计可以验证"
 _DECIMAL_PLACES = re.compile(r"^\d+(\.\d{1,2})?$")
+_POINT_MAYBE_LOST = re.compile(r"^\d{4,}$")
+"""A fee (万元) of four or more digits and no point: kept only when the point was read."""
 
 
 def table2_paths() -> list[tuple[str, bool]]:
@@ -88,6 +90,9 @@ def decide(readings: dict[str, Twice]) -> Table2Verdict:
             out.rejected[path] = f"{said}，不是{'金额' if decimal else '整数'}的写法，留空"
         elif first != second:
             out.rejected[path] = f"{said}，两次读数不一致，留空"
+        elif decimal and _POINT_MAYBE_LOST.match(unicodedata.normalize("NFKC", twice.digits).replace(" ", "")):
+            # both readers lose a faint decimal point alike (745.94 → 74594): no proof it was not there
+            out.rejected[path] = f"{said}，是没有小数点的大金额，可能漏读了小数点，留空"
         else:
             out.values[path] = first
             out.unproven[path] = AGREED
