@@ -10,6 +10,7 @@ rather than one per run.
 from __future__ import annotations
 
 import errno
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,14 +40,16 @@ class ContentError(Exception):
 
 
 def display_path(path: Path, root: Path | None = None) -> str:
-    """The path as an editor would type it: relative to the working directory when possible."""
-    for base in (root, Path.cwd()):
+    """The path as an editor would type it: relative to ``root`` or the working directory when
+    it lies under one. Spelled out without asking the file system (no ``resolve``): every report
+    file gets its display path at load, and resolving each component cost more than the rest."""
+    absolute = os.path.abspath(path)
+    for base in (root, os.getcwd()):
         if base is None:
             continue
-        try:
-            return str(path.resolve().relative_to(base.resolve()))
-        except ValueError:
-            continue
+        folder = os.path.abspath(base)
+        if absolute.startswith(folder.rstrip(os.sep) + os.sep):
+            return os.path.relpath(absolute, folder)
     return str(path)
 
 
