@@ -189,7 +189,8 @@ def row(name: str, t: Tally) -> str:
     total = sum(t.cells.values())
     median = f"{statistics.median(t.seconds):.3f}" if t.seconds else "—"
     return (f"{name:<10} {t.reports:>7} " + " ".join(_pct(t.cells[o], total) for o in OUTCOMES)
-            + f" {_pct(t.perfect, t.reports)} {_pct(t.agency, t.reports)} {_pct(t.year, t.reports)}"
+            + f" {t.cells['wrong']:>7} {_pct(t.perfect, t.reports)}"
+            + f" {_pct(t.agency, t.reports)} {_pct(t.year, t.reports)}"
             + f" {t.refused:>7} {median:>8}")
 
 
@@ -216,8 +217,8 @@ def main(argv: list[str] | None = None) -> int:
             print(image_level(level, args.image_reports, args.seed, registry), flush=True)
         return 0
 
-    print(f"{'class':<10} {'reports':>7} {'exact':>7} {'null':>7} {'wrong':>7} {'all200':>7} {'agency':>7} {'year':>7} "
-          f"{'refused':>7} {'s/report':>8}")
+    print(f"{'class':<10} {'reports':>7} {'exact':>7} {'null':>7} {'wrong':>7} {'wrong#':>7} {'all200':>7} "
+          f"{'agency':>7} {'year':>7} {'refused':>7} {'s/report':>8}")
     total = Tally()
     skipped: list[str] = []
     tallies: dict[str, Tally] = {}
