@@ -37,6 +37,12 @@ REASONS_DATA_URL = "/data/reasons.json"
 MAX_COLUMNS = 4
 """Four reports side by side is what a phone (as rows) and a desktop (as columns) can still read."""
 
+TABLES = [{"key": "table2", "title": form.TABLE_TITLES["table2"]},
+          # shown only when a chosen report prints table 2 on the 2019 form: its columns are other things
+          {"key": form.TABLE2_2019_KEY, "title": f"{form.TABLE_TITLES['table2']}（2019年版表格）", "optional": True},
+          *({"key": k, "title": t} for k, t in form.TABLE_TITLES.items() if k != "table2")]
+"""The side-by-side tables of /compare/, in printed order."""
+
 TREND_CELLS = {"table3.new.total": "本年新收申请（件）", "table3.total.total": "办理结果总计（件）"}
 """Counts drawn as trend lines on /compare/ (besides every indicator): applications received and
 handled, the two a reader scales every rate by."""
@@ -66,6 +72,9 @@ def compare_rows() -> list[dict[str, Any]]:
     for item in form.TABLE2_COUNTS:
         rows.append(_cell_ref(CELLS[f"table2.{item.key}"], f"{item.label} 本年处理决定数量"))
     rows.append(_cell_ref(CELLS[f"table2.{form.TABLE2_FEES.key}"], f"{form.TABLE2_FEES.label} 本年收费金额（万元）"))
+    for row2019 in form.TABLE2_2019_ROWS:
+        rows += [_cell_ref(CELLS[f"{form.TABLE2_2019_KEY}.{row2019.key}.{c.key}"], f"{row2019.label} {c.label}")
+                 for c in row2019.cells]
     single = form.TABLE3_SINGLE_ROW
     for row in form.TABLE3_ROWS:
         rows.append(_cell_ref(CELLS[f"table3.{row.key}.total"], row.label.split("（区分")[0], row.group_label))
@@ -80,7 +89,7 @@ def compare_index(site: Site) -> bytes:
     """/data/compare.json: what the picker and the side-by-side tables need, nothing per cell."""
     return dump_json({
         "report_url": report_url("{slug}", "{year}"),  # type: ignore[arg-type]  # a template for the script
-        "tables": [{"key": k, "title": t} for k, t in form.TABLE_TITLES.items()],
+        "tables": TABLES,
         "rows": compare_rows(),
         "indicators": [{"key": i.key, "label": i.title, "formula": i.formula} for i in INDICATORS],
         "trends": [{"cell": p, "label": label} for p, label in TREND_CELLS.items()],

@@ -104,6 +104,10 @@
 
   function cellOf(data, row) {
     var table = data[row.table];
+    if (row.table === "table2_2019" && !table && data.table2) {
+      return { value: null, short: "用现行表二，无此项",
+               why: "本报告的表二按现行格式（2021年起）印制，没有2019年版表格的这一项；其数字见上方表二" };
+    }
     if (table === null || table === undefined) {
       var reason = (data.missing_tables || {})[row.table];
       return { value: null, why: reason ? "原文无此表：" + reason : "原文无此表", short: "原文无此表" };
@@ -116,14 +120,16 @@
     var other = otherLayout(data, row);
     if (other) { return { value: null, why: other[1], short: other[0] }; }
     var printed = (data.cells || {})[row.cell];
-    return { value: null, why: printed !== undefined ? "原文此格印作“" + (printed || "空白") + "”，不是 0" : "原文此格为空，不是 0" };
+    // as the report page says it: a printing kept in `cells` (a mark, or "" for a blank), else no number to read
+    var why = printed === undefined ? "原文无此数字" : printed === "" ? "原文此格为空" : "原文此格印作“" + printed + "”";
+    return { value: null, why: why + "，不是 0" };
   }
   // A row the report's form does not have is not a blank cell: say which form it printed instead
   // ([what the cell shows, its full explanation]).
   function otherLayout(data, row) {
     if (row.table === "table2" && data.table2_2019) {
       return ["用2019年版表二，无此项",
-              "本报告的表二按2019年版格式印制（本年新制作、本年新公开、对外公开总数量），没有这一项；其数字见报告页"];
+              "本报告的表二按2019年版格式印制（本年新制作、本年新公开、对外公开总数量），没有这一项；其数字见下方“2019年版表格”"];
     }
     if (row.table !== "table3" || row.row[0] !== "other_handling") { return null; }
     var handling = (data.table3 || {}).other_handling || {};
@@ -209,6 +215,7 @@
 
   function renderTables(columns, reports) {
     index.tables.forEach(function (t) {
+      if (t.optional && !reports.some(function (data) { return data[t.key]; })) { return; }
       var rows = index.rows.filter(function (r) { return r.table === t.key; }).map(function (r) {
         return { label: r.label, group: r.group, cells: columns.map(function (c, i) {
           var found = cellOf(reports[i], r);
@@ -218,7 +225,9 @@
       var s = section("h-" + t.key, t.title, t.key === "table3" ?
         "表三只列“总计”列；按申请人类型的分列见各报告页面。（六）其他处理按2019年格式印作一行的，记在“（六）其他处理”行。" : null);
       s.appendChild(compareTable("cmp-" + t.key, t.title, reportHeads(columns), rows));
-      var missing = columns.filter(function (c, i) { return reports[i][t.key] === null || reports[i][t.key] === undefined; });
+      var missing = columns.filter(function (c, i) {
+        return !reports[i][t.key] && !(t.optional && reports[i].table2);  // the current table 2 instead: said per row
+      });
       if (missing.length) {
         var notes = s.appendChild(el("ul", "table-notes"));
         columns.forEach(function (c, i) {

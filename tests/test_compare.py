@@ -64,7 +64,14 @@ def test_a_shared_url_shows_both_reports_numbers_side_by_side(browser, base: str
     assert row_cells(page, "cmp-table2", "行政许可 本年处理决定数量") == ["34240", "— 用2019年版表二，无此项"]
     licensing = page.locator("#cmp-table2 tbody tr", has_text="行政许可 本年处理决定数量").locator(".missing")
     assert licensing.get_attribute("title") == \
-        "本报告的表二按2019年版格式印制（本年新制作、本年新公开、对外公开总数量），没有这一项；其数字见报告页"
+        "本报告的表二按2019年版格式印制（本年新制作、本年新公开、对外公开总数量），没有这一项；其数字见下方“2019年版表格”"
+    # which the page shows because one chosen report printed it, beside the other's current table 2
+    assert row_cells(page, "cmp-table2_2019", "规章 对外公开总数量") == ["— 用现行表二，无此项", "7"]
+    assert row_cells(page, "cmp-table2_2019", "规章 本年新制作数量") == ["— 用现行表二，无此项", "0"]
+    # a null the reviewer left (glued digits the 2019 table cannot split): no number, as the report page says
+    assert row_cells(page, "cmp-table2_2019", "规范性文件 对外公开总数量") == [
+        "— 用现行表二，无此项", "— 原文无此数字，不是 0"]
+    assert page.locator("#h-table2_2019").inner_text() == "二、主动公开政府信息情况（2019年版表格）"
     assert row_cells(page, "cmp-indicators", "实质公开率") == ["24.0% 6 / 25", "61.9% 13 / 21"]
     assert row_cells(page, "cmp-indicators", "本机关不掌握率") == ["64.0% 16 / 25", "19.0% 4 / 21"]
     assert row_cells(page, "cmp-indicators", "结转率") == ["13.8% 4 / 29", "0.0% 0 / 21"]
@@ -81,6 +88,12 @@ def test_a_shared_url_shows_both_reports_numbers_side_by_side(browser, base: str
     assert page.locator("#trend-table3-new-total-desc").text_content() == (
         "威海火炬高技术产业开发区管委会：2019年 无数据，2020年 无数据，2021年 无数据，2022年 无数据，2023年 26；"
         "平潭综合实验区管委会：2019年 23，2020年 21，2021年 无数据，2022年 无数据，2023年 无数据")
+    page.context.close()
+
+
+def test_the_2019_table_2_shows_only_when_a_chosen_report_printed_it(browser, base: str) -> None:  # noqa: ANN001
+    page = open_page(browser, base + f"/compare/?c={HITECH}:2023&c=wendeng-civil-affairs:2023")
+    assert page.locator("#h-table2").count() == 1 and page.locator("#h-table2_2019").count() == 0
     page.context.close()
 
 
