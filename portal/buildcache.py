@@ -29,14 +29,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .checks import Check
-from .load import PARALLEL_FROM, REPORTS, Parsed, cross_year, parse_report_files
-from .model import Report, Site
+from .errors import Problem
+from .load import PARALLEL_FROM, REGISTRY, REPORTS, Parsed, cross_year, load_registry, parse_report_files
+from .model import Agency, Report, Site
 from .statmemo import StatMemo, digest
 
 REPO = Path(__file__).resolve().parent.parent
-PACK, DELTA, MEMO = "parsed.pickle", "parsed-delta.pickle", "stat-memo.pickle"
-"""The parsed report files, in the cache folder (``ParseStore``), those added since the pack, and
-the hashes of the report files and their source texts by their stat (``statmemo``)."""
+PACK, DELTA, MEMO, AGENCIES = "parsed.pickle", "parsed-delta.pickle", "stat-memo.pickle", "registry.pickle"
+"""The parsed report files, in the cache folder (``ParseStore``), those added since the pack, the
+hashes of the report files and their source texts by their stat (``statmemo``), and the registry's
+agencies."""
 CODE = ("portal", "templates", "static")
 """What the code version is the hash of (with the Python and Pagefind versions)."""
 
@@ -209,6 +211,36 @@ class ParseStore:
             self._store(parsed, keys[path])
             yield parsed
 
+    def registry(self, content_dir: Path, problems: list[Problem]) -> tuple[dict[str, Agency], set[str]]:
+        """``load.load_registry``, kept by the hash of the code version and the registry's bytes:
+        parsing and validating 4,000 agencies is a quarter second of every incremental build.
+        Only a registry without problems is kept (its problems must be found again)."""
+        path = content_dir / REGISTRY
+        data = _read(path)
+        if data is None:
+            return load_registry(content_dir, problems)
+        key = self._key(data)
+        stored = self._stored_registry(key) if self.trust else None
+        if stored is not None:
+            return stored
+        before = len(problems)
+        agencies, named = load_registry(content_dir, problems)
+        if len(problems) == before and _read(path) == data:  # parsed from the bytes hashed
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self._dump(self.folder / AGENCIES, (key, agencies, named))
+            except OSError:
+                pass  # a cache that cannot be written is only a slower next build
+        return agencies, named
+
+    def _stored_registry(self, key: str) -> tuple[dict[str, Agency], set[str]] | None:
+        try:
+            with open(self.folder / AGENCIES, "rb") as f:
+                stored_key, agencies, named = pickle.load(f)
+        except Exception:  # noqa: BLE001 - missing, truncated, foreign: parsed again
+            return None
+        return (agencies, named) if stored_key == key and isinstance(agencies, dict) else None
+
     def _key(self, data: bytes) -> str:
         """The key of a report file's bytes (as ``parse`` computes it through the memo)."""
         return digest(self.version, digest(data))
@@ -234,9 +266,14 @@ class ParseStore:
         self.memo.save()
 
     def _write(self, path: Path, entries: dict[str, Entry], pairs: dict[tuple[str, str], tuple[Check, ...]]) -> None:
+        self._dump(path, (self.version, entries, pairs))
+
+    @staticmethod
+    def _dump(path: Path, value: object) -> None:
+        """Pickle into a temporary name and rename: a reader sees the old file or the new one."""
         tmp = path.with_name(f".{path.name}.{os.getpid()}")
         with open(tmp, "wb") as f:
-            pickle.dump((self.version, entries, pairs), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
 
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from . import form
 from .cells import CELLS
+from .pickling import by_constructor
 
 PRE_2019 = "pre-2019"
 PRE_2019_REASON = "2019年以前的报告（依2008年条例编制）没有全国统一的统计表（表三、表四）"
@@ -94,6 +95,8 @@ def _parens(cells: str, terms: int) -> str:
 @dataclass(frozen=True, slots=True)
 class IndicatorValue:
     """An indicator of one report: a value with its numerator and denominator, or null and why."""
+
+    __reduce__ = by_constructor
 
     indicator: Indicator
     value: float | None

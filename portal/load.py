@@ -236,8 +236,18 @@ def report_paths(content_dir: Path) -> list[Path]:
     root = (content_dir / REPORTS)
     if not root.is_dir() or root.is_symlink():
         return []
-    return sorted(p for p in root.glob("*/*.yaml")
-                  if p.is_file() and not p.is_symlink() and not p.parent.is_symlink())
+    found: list[tuple[str, str]] = []  # (folder, file): the order of the paths' parts, as Path sorts
+    with os.scandir(root) as folders:  # one stat a file instead of glob's and three checks' (20,000 reports)
+        for folder in folders:
+            if not folder.is_dir(follow_symlinks=False):
+                continue
+            try:
+                with os.scandir(folder.path) as files:
+                    found += ((folder.name, f.name) for f in files
+                              if f.name.endswith(".yaml") and f.is_file(follow_symlinks=False))
+            except OSError:
+                continue  # an unreadable folder, as glob skips it
+    return [root / folder / name for folder, name in sorted(found)]
 
 
 PARALLEL_FROM = 200
@@ -306,7 +316,7 @@ def load_content(content_dir: Path, *, workers: int | None = None, cache: ParseC
     problems: list[Problem] = []
     if not content_dir.is_dir():
         raise ContentError([Problem(str(content_dir), "找不到内容文件夹")])
-    agencies, named = load_registry(content_dir, problems)
+    agencies, named = getattr(cache, "registry", load_registry)(content_dir, problems)
     seen: dict[tuple[str, int], Path] = {}
     reports: list[Report] = []
     paths = report_paths(content_dir)

@@ -50,6 +50,7 @@ from .extract.tables import (
 from .extract.tokens import Token
 from .extract.view import reading_lines
 from .numfmt import format_number
+from .pickling import by_constructor
 
 IMAGE_EXEMPT = "原文此表以图片发布，文字中没有它的数字：表中数字读自图片，无法与原文文字逐格核对。"
 OCR_EXEMPT = "原文由图片经 OCR 识别：表中数字只保留了经勾稽关系验证的，无法与原文文字逐格核对。"
@@ -64,6 +65,8 @@ TAIL = 4
 @dataclass(frozen=True, slots=True)
 class Mismatch:
     """A non-null cell whose number is not where the source prints its row."""
+
+    __reduce__ = by_constructor
 
     path: str  # the cell path (table2.licensing); a table key when the source prints no numbers for it
     value: int | float | None
@@ -83,6 +86,8 @@ class Mismatch:
 @dataclass(frozen=True, slots=True)
 class Trace:
     """What tracing a report's tables to its source found."""
+
+    __reduce__ = by_constructor
 
     checked: int = 0  # non-null cells found in the source
     mismatches: tuple[Mismatch, ...] = ()

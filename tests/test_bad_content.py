@@ -322,6 +322,24 @@ def test_crlf_source_is_accepted_verbatim(content: Path) -> None:
     assert site.report("weihai-torch-hitech-zone", 2023).text.encode("utf-8") == crlf
 
 
+def test_linked_report_files_and_folders_are_not_published(content: Path, tmp_path: Path) -> None:
+    """A deploy preview must not publish files from outside content/: a linked report file or a
+    linked agency folder is skipped, and a real file in a real folder is still found, in order."""
+    from portal.load import load_content, report_paths
+
+    outside = tmp_path / "outside"
+    shutil.copytree(content / "reports" / "wendeng-gov-office", outside)
+    (content / "reports" / "wendeng-link").symlink_to(outside, target_is_directory=True)
+    (content / "reports" / "wendeng-gov-office" / "2030.yaml").symlink_to(outside / "2022.yaml")
+    (content / "reports" / "wendeng-gov-office" / "notes.txt.yaml").mkdir()  # a folder, not a report
+    before = sorted((content / "reports").glob("*/*.yaml"))
+
+    paths = report_paths(content)
+    assert paths == sorted(p for p in before if p.is_file() and not p.is_symlink() and not p.parent.is_symlink())
+    assert not [p for p in paths if "wendeng-link" in p.parts or p.name in ("2030.yaml", "notes.txt.yaml")]
+    assert len(load_content(content).reports) == len(paths) == len(list(Path(ROOT / "content").glob("reports/*/*.yaml")))
+
+
 def test_every_problem_is_reported_in_one_run(content: Path, capsys: pytest.CaptureFixture) -> None:
     replace(SEED, "licensing: 34240", "licensing: -1")(content)
     replace(OTHER, "year: 2022", "year: 2022年")(content)

@@ -171,6 +171,27 @@ def test_a_deleted_report_gives_the_full_site(content: Path, tmp_path: Path) -> 
     _same_as_full(content, out, tmp_path)
 
 
+def test_a_renamed_agency_and_a_broken_registry_are_read_again(content: Path, tmp_path: Path) -> None:
+    """The registry's parse is kept by its bytes (``ParseStore.registry``): a rename reaches the
+    pages as in a full build, and a registry with a problem is refused on every build."""
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    _build(content, out, cache)
+    registry = content / "agencies.yaml"
+    text = registry.read_text(encoding="utf-8")
+    slug = _latest(content).parent.name
+    name = re.search(rf"slug: {slug}\n\s+name: (.+)\n", text)
+    assert name
+    registry.write_text(text.replace(f"name: {name[1]}\n", "name: 改过名的机构\n", 1), encoding="utf-8")
+    _build(content, out, cache)
+    assert "改过名的机构" in (out / "agencies" / slug / "index.html").read_text(encoding="utf-8")
+    _same_as_full(content, out, tmp_path)
+
+    registry.write_text(text.replace(f"slug: {slug}\n", "slug: Bad Slug\n", 1), encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(ContentError, match="slug"):
+            build_site(content, out, progress=False, base_url=BASE, cache=cache)
+
+
 def test_a_damaged_cache_means_a_full_build(content: Path, tmp_path: Path) -> None:
     out, cache = tmp_path / "site", tmp_path / "cache"
     _build(content, out, cache)
