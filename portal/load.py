@@ -247,7 +247,7 @@ def report_paths(content_dir: Path) -> list[Path]:
                               if f.name.endswith(".yaml") and f.is_file(follow_symlinks=False))
             except OSError:
                 continue  # an unreadable folder, as glob skips it
-    return [root / folder / name for folder, name in sorted(found)]
+    return [root.joinpath(folder, name) for folder, name in sorted(found)]
 
 
 PARALLEL_FROM = 200
