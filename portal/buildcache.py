@@ -31,7 +31,7 @@ from pathlib import Path
 from .checks import Check
 from .errors import Problem
 from .load import PARALLEL_FROM, REGISTRY, REPORTS, Parsed, cross_year, load_registry, parse_report_files
-from .model import Agency, Report, Site
+from .model import Agency, Site
 from .statmemo import StatMemo, digest
 
 REPO = Path(__file__).resolve().parent.parent
@@ -155,10 +155,10 @@ class ParseStore:
         self._packed_keys = frozenset(packed)
         return {**packed, **self._read_pack(self.folder / DELTA)} if packed else {}
 
-    def cross_year(self, previous: Report, report: Report) -> tuple[Check, ...]:
+    def cross_year(self, previous: Parsed, report: Parsed) -> tuple[Check, ...]:
         """``load.cross_year``, kept by the hashes of the two report files (the checks read their
         data only): recomputing them was a fifth of loading 20,000 stored reports."""
-        a, b = self.files.get(previous.yaml_path), self.files.get(report.yaml_path)
+        a, b = self.files.get(previous.path), self.files.get(report.path)
         if a is None or b is None:
             return cross_year(previous, report)
         key = (a[0], b[0])

@@ -318,7 +318,7 @@ def load_content(content_dir: Path, *, workers: int | None = None, cache: ParseC
         raise ContentError([Problem(str(content_dir), "找不到内容文件夹")])
     agencies, named = getattr(cache, "registry", load_registry)(content_dir, problems)
     seen: dict[tuple[str, int], Path] = {}
-    reports: list[Report] = []
+    claimed: list[tuple[Agency, Parsed]] = []
     paths = report_paths(content_dir)
     parsed_files = (cache.parse(paths, workers, parallel_from) if cache
                     else parse_report_files(paths, workers, parallel_from))
@@ -326,7 +326,7 @@ def load_content(content_dir: Path, *, workers: int | None = None, cache: ParseC
         item = _claim(_hint_agency(parsed, agencies, named), problems, seen)
         if item is None:
             continue
-        assert item.data is not None and item.text is not None and item.source_path is not None
+        assert item.data is not None
         agency = agencies.get(item.data["agency"])
         if agency is None:
             if agencies and item.data["agency"] not in named:  # else the registry's own problem says it
@@ -334,12 +334,10 @@ def load_content(content_dir: Path, *, workers: int | None = None, cache: ParseC
                                         item.agency_line, "agency", suggest_agency(item.data["agency"], agencies)
                                         or f"改正代号，或先在 {REGISTRY} 里登记这个机构"))
             continue
-        reports.append(Report(agency, item.data["year"], item.data, item.text, item.path, item.source_path,
-                              item.checks, item.trace, item.untraced, item.sentences,
-                              item.indicators))
+        claimed.append((agency, item))
     if problems:
         raise ContentError(problems)
-    return build_model(content_dir, list(agencies.values()), reports, getattr(cache, "cross_year", cross_year))
+    return build_model(content_dir, list(agencies.values()), claimed, getattr(cache, "cross_year", cross_year))
 
 
 def suggest_agency(written: str, agencies: dict[str, Agency]) -> str | None:
@@ -367,20 +365,24 @@ def _hint_agency(parsed: Parsed, agencies: dict[str, Agency], named: set[str]) -
     return replace(parsed, problems=hinted(parsed.problems), after=hinted(parsed.after))
 
 
-def cross_year(previous: Report, report: Report) -> tuple[Check, ...]:
-    """The checks of a report against the previous year's (``checks.check_years``)."""
+def cross_year(previous: Parsed, report: Parsed) -> tuple[Check, ...]:
+    """The checks of a report file against the previous year's (``checks.check_years``)."""
+    assert previous.data is not None and report.data is not None
     return tuple(map(share, check_years(previous.data, report.data)))
 
 
-def build_model(content_dir: Path, agencies: list[Agency], reports: list[Report],
-                checked: Callable[[Report, Report], tuple[Check, ...]] = cross_year) -> Site:
-    """Join reports with the previous year's report of the same agency for cross-year checks
-    (``checked``: ``cross_year``, or a cache of its results: ``buildcache.ParseStore``)."""
-    by_key = {r.key: r for r in reports}
-    joined = []
-    for r in sorted(reports, key=lambda r: r.key):
-        prev = by_key.get((r.agency.slug, r.year - 1))
-        across = checked(prev, r) if prev else tuple(map(share, check_no_previous(r.data)))
-        joined.append(replace(r, checks=r.checks + across))
+def build_model(content_dir: Path, agencies: list[Agency], claimed: list[tuple[Agency, Parsed]],
+                checked: Callable[[Parsed, Parsed], tuple[Check, ...]] = cross_year) -> Site:
+    """The site of the claimed report files (each a clean ``Parsed`` and its agency), each joined
+    with the previous year's report of the same agency for the cross-year checks (``checked``:
+    ``cross_year``, or a cache of its results: ``buildcache.ParseStore``)."""
+    by_key = {item.key: item for _, item in claimed}
+    reports = []
+    for agency, item in sorted(claimed, key=lambda pair: pair[1].key or ("", 0)):
+        assert item.data is not None and item.text is not None and item.source_path is not None
+        prev = by_key.get((agency.slug, item.data["year"] - 1))
+        across = checked(prev, item) if prev else tuple(map(share, check_no_previous(item.data)))
+        reports.append(Report(agency, item.data["year"], item.data, item.text, item.path, item.source_path,
+                              item.checks + across, item.trace, item.untraced, item.sentences, item.indicators))
     forget_shared()
-    return Site(tuple(sorted(agencies, key=lambda a: a.slug)), tuple(joined), content_dir)
+    return Site(tuple(sorted(agencies, key=lambda a: a.slug)), tuple(reports), content_dir)

@@ -337,7 +337,7 @@ def test_linked_report_files_and_folders_are_not_published(content: Path, tmp_pa
     paths = report_paths(content)
     assert paths == sorted(p for p in before if p.is_file() and not p.is_symlink() and not p.parent.is_symlink())
     assert not [p for p in paths if "wendeng-link" in p.parts or p.name in ("2030.yaml", "notes.txt.yaml")]
-    assert len(load_content(content).reports) == len(paths) == len(list(Path(ROOT / "content").glob("reports/*/*.yaml")))
+    assert len(load_content(content).reports) == len(paths) == len(list((ROOT / "content").glob("reports/*/*.yaml")))
 
 
 def test_every_problem_is_reported_in_one_run(content: Path, capsys: pytest.CaptureFixture) -> None:
