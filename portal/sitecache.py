@@ -33,6 +33,11 @@ class SiteCache:
     similar: dict[tuple[str, int], Similarity] = field(default_factory=dict)
     stored: FragmentStore | None = None
     """An incremental build's store: each agency's key figures kept by the hash of its report files."""
+    _unread: list[FragmentStore] = field(default_factory=list, repr=False)  # ``stored``, until the first figure
+
+    def __post_init__(self) -> None:
+        if self.stored is not None:
+            self._unread.append(self.stored)
 
     @cached_property
     def by_year(self) -> dict[int, tuple[Report, ...]]:
@@ -51,6 +56,8 @@ class SiteCache:
         return coverage_of(self.site)
 
     def value(self, report: Report) -> dict[str, Value]:
+        if self._unread:  # the first figure asked for: the unchanged agencies' are all read from the store
+            self._stored_values(self._unread.pop())
         if report.key not in self.values:
             self.values[report.key] = read_all(report)
         return self.values[report.key]
@@ -69,8 +76,6 @@ class SiteCache:
         worse, each worker would write to every report of the model it shares with its parent
         (reference counts, ``Report.narrative``), turning the shared pages into private copies:
         at 20,000 reports that was ~0.7 GB a worker."""
-        if self.stored is not None:
-            self._stored_values(self.stored)
         for report in self.site.reports:
             self.value(report)
             self.checked(report)
@@ -100,7 +105,6 @@ class SiteCache:
             before = None if previous is None else (previous.year, frozenset(previous.sentences))
             self.similar[report.key] = compare(report.sentences, before)
         return self.similar[report.key]
-
 
     def _stored_values(self, store: FragmentStore) -> None:
         """The key figures of the agencies whose report files did not change, from ``store`` (the
