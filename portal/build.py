@@ -197,7 +197,7 @@ def _start_index(site: Site, folder: Path, warnings: list[str], store: ParseStor
         from .searchbundles import Indexing
         from .searchcache import BundleStore
 
-        indexing = Indexing(store=BundleStore(store.folder, store.version, store.trust)) if store else None
+        indexing = Indexing(store=BundleStore(store.folder, store.version, store.trust, store.files)) if store else None
         return IndexChild(site, folder, narrow=True, indexing=indexing)
     except ImportError as exc:  # optional: a build without the search package still publishes
         warnings.append(f"未建搜索索引：无法导入 portal.search（{exc}）；加 --no-search 可不再提示")

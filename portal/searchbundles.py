@@ -112,7 +112,7 @@ class Bundle:
     """One Pagefind bundle on its way: its shards, its staging folder, and what indexing it
     found out (the tokens staged, and Pagefind's page id → URL for the catalog)."""
 
-    path: Path  # relative to out_dir: ``pagefind`` or ``pagefind/shard-<n>``
+    path: Path  # relative to out_dir: ``pagefind`` or ``pagefind/shard-<name>`` (``plan_shards``)
     shards: list[Shard]
     staging: Path  # the pages Pagefind reads (``site/``) and what it writes (``out/``)
     kept: Path  # where the written bundle waits, pruned and out of the scratch
