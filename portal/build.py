@@ -77,6 +77,7 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     steps: dict[str, float] = field(default_factory=dict)  # wall seconds of each step, for the benchmark
+    search: dict[str, float] = field(default_factory=dict)  # the index child's bundles, indexed, seconds, CPU
 
 
 class Steps:
@@ -301,7 +302,8 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
     say(f"已构建 {out_dir}：{files}{len(changed)} 个有改动），"
         f"{len(site.reports)} 份报告（解析 {parsed} 份），{len(warnings)} 条警告，用时 {seconds:.2f} 秒；"
         f"本站网址 {address.url}")
-    return BuildResult(0, written, len(changed), rendered, parsed, warnings, seconds, steps.seconds)
+    return BuildResult(0, written, len(changed), rendered, parsed, warnings, seconds, steps.seconds,
+                       indexing.stats if indexing else {})
 
 
 Selected = tuple[Callable[[Output], bool] | None, Inputs | None, list[str] | None, Callable[[str], bool] | None]

@@ -84,6 +84,7 @@ class SearchStats:
     records: int = 0
     reports: int = 0
     bundles: int = 0
+    indexed: int = 0  # bundles Pagefind wrote (the others were copied from the cache: ``searchcache``)
     tokens: int = 0
     index_bytes: int = 0
     seconds: float = 0.0
@@ -164,6 +165,7 @@ def index_site(site: Site, out_dir: Path, shard_by: ShardKey = shard_by_year, sl
         encoding="utf-8")
     return SearchStats(
         records=sum(len(s.records) for s in shards), reports=len(site.reports), bundles=len(bundles),
+        indexed=sum(not b.restored for b in bundles),
         tokens=sum(b.tokens for b in bundles), index_bytes=index_bytes, seconds=time.perf_counter() - start,
         peak_rss_mb=rss.peak_kb / 1024, shards={s.key: len(s.records) for s in shards},
     )

@@ -119,6 +119,7 @@ class Bundle:
     tokens: int = 0
     urls: dict[str, str] = field(default_factory=dict)
     salt: int = 0  # raised to index the bundle again under other page ids
+    restored: bool = False  # copied from the cache (``BundleCache``), not indexed
 
     def keep(self) -> None:
         """Prune the written bundle and move it out of the scratch, so the scratch holds only
@@ -183,7 +184,8 @@ async def write_bundles(bundles: list[Bundle], indexing: Indexing, widen: Signal
     widening = asyncio.create_task(_widen(running, workers - 1, widen)) if widen and workers > 1 else None
 
     async def one(bundle: Bundle) -> None:
-        if indexing.store is not None and await asyncio.to_thread(indexing.store.restore, bundle):
+        bundle.restored = indexing.store is not None and await asyncio.to_thread(indexing.store.restore, bundle)
+        if bundle.restored:
             return
         async with ahead:
             async with python_turn:
