@@ -142,9 +142,8 @@ def test_an_edited_report_rebuilds_its_agency_and_gives_the_full_site(content: P
     assert _build(content, out, cache).parsed == 0
 
 
-def test_an_added_report_gives_the_full_site(content: Path, tmp_path: Path) -> None:
-    out, cache = tmp_path / "site", tmp_path / "cache"
-    _build(content, out, cache)
+def add_next_year(content: Path) -> tuple[Path, int]:
+    """A copy of ``_latest`` as its agency's next year's report; that report and the new year."""
     report = _latest(content)
     year = int(report.stem) + 1
     text = report.read_text(encoding="utf-8").replace(f"year: {report.stem}", f"year: {year}", 1)
@@ -152,6 +151,13 @@ def test_an_added_report_gives_the_full_site(content: Path, tmp_path: Path) -> N
     report.with_name(f"{year}.yaml").write_text(text.replace(f"file: {report.stem}.txt", f"file: {year}.txt"),
                                                 encoding="utf-8")
     shutil.copy(report.with_suffix(".txt"), report.with_name(f"{year}.txt"))
+    return report, year
+
+
+def test_an_added_report_gives_the_full_site(content: Path, tmp_path: Path) -> None:
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    _build(content, out, cache)
+    report, year = add_next_year(content)
 
     again = _build(content, out, cache)
     assert again.parsed == 1

@@ -13,7 +13,6 @@ bundle, and the comparison would show it.
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -28,7 +27,7 @@ from portal.searchcache import BundleStore, bundle_key
 from portal.searchcuts import Cuts
 from portal.searchrecords import BUNDLE, plan_shards
 from tests import test_incremental
-from tests.test_incremental_build import _latest, _tree
+from tests.test_incremental_build import _latest, _tree, add_next_year
 
 pristine, content = test_incremental.pristine, test_incremental.content  # the same synthetic corpus (fixtures)
 BUNDLE_REPORTS = 15  # 60 reports in five or six bundles
@@ -126,13 +125,7 @@ def test_each_input_of_a_record_indexes_its_bundles_again(content: Path, tmp_pat
 
 
 def _add(content: Path) -> None:
-    report = _latest(content)
-    year = int(report.stem) + 1
-    text = report.read_text(encoding="utf-8").replace(f"year: {report.stem}", f"year: {year}", 1)
-    text = re.sub(r"\npublished: (\d{4})", lambda m: f"\npublished: {int(m.group(1)) + 1}", text, count=1)
-    report.with_name(f"{year}.yaml").write_text(text.replace(f"file: {report.stem}.txt", f"file: {year}.txt"),
-                                                encoding="utf-8")
-    shutil.copy(report.with_suffix(".txt"), report.with_name(f"{year}.txt"))
+    add_next_year(content)
 
 
 def _delete(content: Path) -> None:
