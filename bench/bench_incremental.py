@@ -14,7 +14,9 @@ Every run is a child process (its CPU time is its own and its children's: render
 index child, Pagefind). The edited files are restored at the end. Printed: medians of wall and
 CPU seconds, and the steps of the incremental build (``BuildResult.steps``: load = read, hash,
 parse or unpickle, validate and check; select = what changed; render = the outputs made from it;
-index = waiting for the search index after rendering; commit = staging into the live site).
+index = waiting for the search index after rendering; commit = staging into the live site), and
+the index child's own figures (bundles Pagefind indexed of all, its wall and CPU seconds: it runs
+beside the rendering, so its time shows in the steps only when it outlasts it).
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ def child(content: Path, out: Path, full: bool) -> dict[str, object]:
     t = os.times()
     return {"wall": time.perf_counter() - start, "cpu": t.user + t.system + t.children_user + t.children_system,
             "steps": result.steps, "rendered": result.rendered, "parsed": result.parsed, "changed": result.changed,
-            "files": result.pages}
+            "files": result.pages, "search": result.search}
 
 
 def run(content: Path, out: Path, full: bool) -> dict:
@@ -101,6 +103,11 @@ def show(label: str, rows: list[dict]) -> None:
           f"rendered {int(median(rows, 'rendered'))}, parsed {int(median(rows, 'parsed'))}, "
           f"changed {int(median(rows, 'changed'))} of {int(median(rows, 'files'))} files")
     print("          steps: " + ", ".join(f"{k} {v:.2f}" for k, v in steps.items()))
+    if all(r.get("search") for r in rows):
+        search = {k: statistics.median(float(r["search"][k]) for r in rows)
+                  for k in ("indexed", "bundles", "seconds", "cpu")}
+        print(f"          index child: {search['indexed']:.0f} of {search['bundles']:.0f} bundles indexed, "
+              f"wall {search['seconds']:.2f} s, CPU {search['cpu']:.2f} s (with Pagefind's)")
 
 
 def bench(n: int, full_runs: int, edits: int) -> None:

@@ -246,8 +246,10 @@ def measure(base: str, counter: Counter, queries: list[str], truth: dict[str, se
     return results
 
 
-KINDS = (("index", re.compile(r"^/pagefind/(shard-\d+/)?index/")), ("text", re.compile(r"^/reports/.*/text\.json$")),
-         ("filter", re.compile(r"^/pagefind/(shard-\d+/)?filter/")), ("meta", re.compile(r"\.pf_meta$|pagefind-entry")),
+KINDS = (("index", re.compile(r"^/pagefind/(shard-[^/]+/)?index/")),
+         ("text", re.compile(r"^/reports/.*/text\.json$")),
+         ("filter", re.compile(r"^/pagefind/(shard-[^/]+/)?filter/")),
+         ("meta", re.compile(r"\.pf_meta$|pagefind-entry")),
          ("fragment", re.compile(r"\.pf_fragment$")), ("catalog", re.compile(r"catalog\.json$")))
 """What a request fetched: Pagefind's index chunks, filters, meta and fragments, our text shards (excerpts)
 and catalog, or anything else (the page, scripts, WebAssembly)."""

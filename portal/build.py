@@ -77,6 +77,7 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     steps: dict[str, float] = field(default_factory=dict)  # wall seconds of each step, for the benchmark
+    search: dict[str, float] = field(default_factory=dict)  # the index child's bundles, indexed, seconds, CPU
 
 
 class Steps:
@@ -197,7 +198,7 @@ def _start_index(site: Site, folder: Path, warnings: list[str], store: ParseStor
         from .searchbundles import Indexing
         from .searchcache import BundleStore
 
-        indexing = Indexing(store=BundleStore(store.folder, store.version, store.trust)) if store else None
+        indexing = Indexing(store=BundleStore(store.folder, store.version, store.trust, store.files)) if store else None
         return IndexChild(site, folder, narrow=True, indexing=indexing)
     except ImportError as exc:  # optional: a build without the search package still publishes
         warnings.append(f"未建搜索索引：无法导入 portal.search（{exc}）；加 --no-search 可不再提示")
@@ -301,7 +302,8 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
     say(f"已构建 {out_dir}：{files}{len(changed)} 个有改动），"
         f"{len(site.reports)} 份报告（解析 {parsed} 份），{len(warnings)} 条警告，用时 {seconds:.2f} 秒；"
         f"本站网址 {address.url}")
-    return BuildResult(0, written, len(changed), rendered, parsed, warnings, seconds, steps.seconds)
+    return BuildResult(0, written, len(changed), rendered, parsed, warnings, seconds, steps.seconds,
+                       indexing.stats if indexing else {})
 
 
 Selected = tuple[Callable[[Output], bool] | None, Inputs | None, list[str] | None, Callable[[str], bool] | None]

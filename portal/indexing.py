@@ -34,6 +34,7 @@ class IndexChild:
         from .search import index_site  # here: an ImportError is the caller's to report
 
         self.folder = folder
+        self.stats: dict[str, float] = {}  # once done: what ``_index_into`` returned
         self._wide = multiprocessing.get_context("fork").Event() if narrow else None
         self._child = Child(partial(_index_into, partial(index_site, indexing=indexing), site, folder, self._wide,
                                     nice), "search index")
@@ -48,7 +49,7 @@ class IndexChild:
         from .search import BUNDLE
 
         self.widen()
-        self._child.result()
+        self.stats = self._child.result() or {}
         return self.folder / BUNDLE
 
     def move_into(self, site_dir: Path) -> None:
@@ -63,12 +64,17 @@ class IndexChild:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _index_into(index_site, site: Site, folder: Path, widen, nice: int) -> None:  # noqa: ANN001
-    """In the forked child: build the index into ``folder``."""
+def _index_into(index_site, site: Site, folder: Path, widen, nice: int) -> dict[str, float]:  # noqa: ANN001
+    """In the forked child: build the index into ``folder``; what it cost, for the build's result: its
+    bundles, those Pagefind wrote, the wall seconds, and the CPU seconds of the child (counted from
+    the fork) with its Pagefind processes."""
     if nice:
         try:
             os.nice(nice)
         except (AttributeError, OSError):
             pass
     folder.mkdir(parents=True, exist_ok=True)
-    index_site(site, folder, widen=widen)
+    stats = index_site(site, folder, widen=widen)
+    t = os.times()
+    return {"bundles": stats.bundles, "indexed": stats.indexed, "seconds": stats.seconds,
+            "cpu": t.user + t.system + t.children_user + t.children_system}

@@ -37,13 +37,17 @@ keyword, and only those. So we decide ourselves what the words are, on both side
 
 ``index_site`` cuts the reports into search slices (a ``shard`` filter; the page searches them
 newest year first and shows each slice's results as they come) and cuts them, in that order,
-into Pagefind bundles of one size that the page merges with ``mergeIndex``: bundles bound the
-memory of indexing and let ``Indexing.workers`` services index at once, but every bundle adds index
-chunks to every query (``searchrecords.BUNDLE_REPORTS``).
+into Pagefind bundles that the page merges with ``mergeIndex``: bundles bound the memory of
+indexing and let ``Indexing.workers`` services index at once, but every bundle adds index chunks
+to every query (``searchrecords.BUNDLE_REPORTS``). Both cuts are content-defined
+(``searchcuts``): a boundary follows a report whose key hashes so, so adding or deleting a report
+changes the bundle that holds it and rarely another, and with the build's cache
+(``searchcache``, keyed by the reports' file hashes) only those are indexed again.
 
 The modules: ``searchtokens`` (text → words, queries), ``searchrecords`` (what is indexed, cut
-into slices and bundles), ``searchbundles`` (staging, Pagefind, pruning; the ``Indexing``
-machinery), ``scratch`` and ``peakrss`` (machinery); this one writes the index and the catalog.
+into slices and bundles), ``searchcuts`` (where), ``searchbundles`` (staging, Pagefind, pruning;
+the ``Indexing`` machinery), ``searchcache`` (bundles kept by what they are made from), ``scratch``
+and ``peakrss`` (machinery); this one writes the index and the catalog.
 
 Content-Security-Policy the search page needs (no inline script or style):
 ``script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'`` — Pagefind
@@ -80,6 +84,7 @@ class SearchStats:
     records: int = 0
     reports: int = 0
     bundles: int = 0
+    indexed: int = 0  # bundles Pagefind wrote (the others were copied from the cache: ``searchcache``)
     tokens: int = 0
     index_bytes: int = 0
     seconds: float = 0.0
@@ -160,6 +165,7 @@ def index_site(site: Site, out_dir: Path, shard_by: ShardKey = shard_by_year, sl
         encoding="utf-8")
     return SearchStats(
         records=sum(len(s.records) for s in shards), reports=len(site.reports), bundles=len(bundles),
+        indexed=sum(not b.restored for b in bundles),
         tokens=sum(b.tokens for b in bundles), index_bytes=index_bytes, seconds=time.perf_counter() - start,
         peak_rss_mb=rss.peak_kb / 1024, shards={s.key: len(s.records) for s in shards},
     )

@@ -112,13 +112,14 @@ class Bundle:
     """One Pagefind bundle on its way: its shards, its staging folder, and what indexing it
     found out (the tokens staged, and Pagefind's page id → URL for the catalog)."""
 
-    path: Path  # relative to out_dir: ``pagefind`` or ``pagefind/shard-<n>``
+    path: Path  # relative to out_dir: ``pagefind`` or ``pagefind/shard-<name>`` (``plan_shards``)
     shards: list[Shard]
     staging: Path  # the pages Pagefind reads (``site/``) and what it writes (``out/``)
     kept: Path  # where the written bundle waits, pruned and out of the scratch
     tokens: int = 0
     urls: dict[str, str] = field(default_factory=dict)
     salt: int = 0  # raised to index the bundle again under other page ids
+    restored: bool = False  # copied from the cache (``BundleCache``), not indexed
 
     def keep(self) -> None:
         """Prune the written bundle and move it out of the scratch, so the scratch holds only
@@ -183,7 +184,8 @@ async def write_bundles(bundles: list[Bundle], indexing: Indexing, widen: Signal
     widening = asyncio.create_task(_widen(running, workers - 1, widen)) if widen and workers > 1 else None
 
     async def one(bundle: Bundle) -> None:
-        if indexing.store is not None and await asyncio.to_thread(indexing.store.restore, bundle):
+        bundle.restored = indexing.store is not None and await asyncio.to_thread(indexing.store.restore, bundle)
+        if bundle.restored:
             return
         async with ahead:
             async with python_turn:

@@ -4,10 +4,23 @@ records changed.
 Why this is exact: Pagefind writes a bundle from the pages it is given, so the same records with
 the same shard keys, salt and code give the same files (tested: an incremental build's index is
 byte for byte a full build's). A bundle's key is the hash of all of that: the code version, the
-bundle's place, its salt, and each record's URL, shard, meta, table mask and the inputs its
-document is made from (``Record.source``: the report's text and names, cheaper to hash than the
-coded document). ``index_site`` runs exactly as in a full build, its clash resolution included;
-only the Pagefind run of a bundle found here is replaced by a copy (``searchbundles.write_bundles``).
+bundle's place (its path: the primary bundle is pruned otherwise), its salt, each shard's key, and
+each record's URL, meta, table mask and what its document is made from.
+
+What a report's record reads, and where the key finds it: its text (the source file) and title
+(the YAML file), by the hashes of those files' bytes that loading computed anyway
+(``ParseStore.files``, passed in as ``files``; the parse they key is the code's too, so the code
+version is in them); its agency's name, jurisdiction and kind (the registry) and its URL (slug and
+year), in the meta and URL hashed as they are; its table mask (the YAML). Nothing of other reports
+(no comparison with the previous year) and nothing of the site's address or shard URLs reaches a
+bundle: those are the catalog's, written by every build. So keying a bundle reads no report's text
+and makes no document: only the bundles that are indexed again do. A report whose file hashes are
+not known (no ``files``, or a file not recorded because it changed while it was parsed) is keyed
+by its text and names (``Record.source``), as before. Agency and year pages are keyed by their
+documents (a few names each). ``index_site`` runs exactly as in a full build, its clash resolution
+included; only the Pagefind run of a bundle found here is replaced by a copy
+(``searchbundles.write_bundles``). The cases are tested one by one against a full build
+(``tests/test_search_keys.py``).
 """
 
 from __future__ import annotations
@@ -15,7 +28,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .buildcache import digest
@@ -25,13 +39,20 @@ DONE = "bundle.json"
 """Written last into an entry: an entry without it is incomplete (a build killed while saving)."""
 
 
-def bundle_key(version: str, bundle: Bundle) -> str:
+Files = Mapping[Path, tuple[str, str]]
+"""A report file's path → the hashes of its bytes (with the code version) and of its source text
+(``buildcache.ParseStore.files``)."""
+
+
+def bundle_key(version: str, bundle: Bundle, files: Files | None = None) -> str:
+    """The hash of everything the bundle's files are made from (see the module docstring)."""
     parts: list[bytes | str] = [version, bundle.path.as_posix(), str(bundle.salt)]
     for shard in bundle.shards:
         parts.append(shard.key)
         for rec in shard.records:
-            parts += [rec.url, json.dumps(rec.meta, ensure_ascii=False, sort_keys=True), str(rec.tables),
-                      rec.source()]
+            parts += [rec.url, json.dumps(rec.meta, ensure_ascii=False, sort_keys=True), str(rec.tables)]
+            made = files.get(rec.origin) if files is not None and rec.origin is not None else None
+            parts += ["files", *made] if made else ["text", rec.source()]
     return digest(*parts)
 
 
@@ -50,9 +71,10 @@ class BundleStore:
     folder: Path
     version: str
     trust: bool = True  # False (``--full``): every bundle indexed again, the results still stored
+    files: Files = field(default_factory=dict)  # the loaded report files' hashes; none: keyed by their text
 
     def _entry(self, bundle: Bundle) -> Path:
-        return self.folder / "search" / bundle_key(self.version, bundle)
+        return self.folder / "search" / bundle_key(self.version, bundle, self.files)
 
     def restore(self, bundle: Bundle) -> bool:
         """Put the stored bundle in ``bundle.kept`` with its page ids and tokens; False: not stored."""

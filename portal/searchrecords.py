@@ -12,12 +12,13 @@ from functools import cache, partial
 from pathlib import Path
 
 from .model import Agency, Report, Site, Year
+from .searchcuts import Cuts, short_name
 from .searchtext import LABEL_TABLES, TABLE_LABELS, label_lines, report_names, searchable_text
 from .searchtokens import CODE_WIDTH, CODES, coded
 
 BUNDLE = Path("pagefind")
 """Everything search writes lives under ``/pagefind/`` (the folder the build keeps between dev
-rebuilds): the primary Pagefind bundle, shard bundles ``shard-<n>/``, and ``portal/`` with the
+rebuilds): the primary Pagefind bundle, shard bundles ``shard-<name>/``, and ``portal/`` with the
 catalog. (The text shards are rendered beside their report pages: ``portal.searchtext``.)"""
 
 
@@ -102,6 +103,10 @@ class Record:
     made_from: Callable[[], str] | None = None
     """What the document is made from, when that is cheaper to hash than the document itself (a
     report's text and names): the search cache's key (``searchcache``). None: the document."""
+    origin: Path | None = None
+    """The report file (YAML) whose bytes and source text's bytes the document is made from, with
+    what ``meta`` holds: the search cache keys a record by their hashes, known from loading,
+    instead of hashing ``made_from`` (``searchcache.bundle_key``). None: not a report's record."""
 
     def source(self) -> str:
         return (self.made_from or self.make_document)()
@@ -126,11 +131,13 @@ def report_record(report: Report, agency_index: int, slice_index: int) -> Record
         + ([] if report.title == default_title else [report.title]),
         tables=tables,
         made_from=partial(_report_source, report),
+        origin=report.yaml_path,
     )
 
 
 def _report_source(report: Report) -> str:
-    """Everything ``indexed_document`` reads of a report (the rest is code)."""
+    """Everything ``indexed_document`` reads of a report (the rest is code): its text (the source
+    file), its title (the YAML file) and its agency's name (the registry, also in the meta)."""
     return f"{report.text}\0{report_names(report)}"
 
 
@@ -157,17 +164,19 @@ def shard_by_province(report: Report) -> str:
 
 
 PAGES_SHARD = "pages"
-SLICE_REPORTS = 600
-"""Reports per search slice. Pagefind's exact-phrase search costs (result pages) × (postings of
-the phrase): the page searches slice after slice (a ``shard`` filter), newest year first, so the
-first results show after one slice's work, not the whole index's."""
-BUNDLE_REPORTS = 700
-"""Reports per Pagefind bundle, at most. A query downloads its words' chunks from every bundle,
-so fewer bundles mean fewer bytes; but one Pagefind process holds its bundle in memory, so
-bundles bound the memory of indexing at any corpus size and let two processes index at once.
-This value trades a service's memory against a first query's bytes: the figures behind it are in
-docs/performance.md ("Search bundles: memory against bytes" and "Search: the figures behind the
-index's design")."""
+SLICE_REPORTS = 720
+"""Reports per search slice, at most (``searchcuts``: about 580 on average). Pagefind's exact-phrase
+search costs (result pages) × (postings of the phrase): the page searches slice after slice (a
+``shard`` filter), newest year first, so the first results show after one slice's work, not the
+whole index's."""
+BUNDLE_REPORTS = 840
+"""Reports per Pagefind bundle, at most (``searchcuts``: about 680 on average). A query downloads
+its words' chunks from every bundle, so fewer bundles mean fewer bytes; but one Pagefind process
+holds its bundle in memory, so bundles bound the memory of indexing at any corpus size and let two
+processes index at once. This value trades a service's memory against a first query's bytes: the
+figures behind it are in docs/performance.md ("Search bundles: memory against bytes", "Search:
+the figures behind the index's design" and "Content-defined bundles")."""
+SLICE_SALT, BUNDLE_SALT = "slice", "bundle"
 
 
 @dataclass(frozen=True)
@@ -179,39 +188,56 @@ class Shard:
     records: list[Record]
 
 
+def stable_key(report: Report) -> str:
+    """What a report's place in the cuts is decided by: it never changes while the report exists."""
+    return f"{report.agency.slug}/{report.year}"
+
+
 def _slices(site: Site, shard_by: ShardKey, slice_reports: int) -> Iterator[tuple[str, list[Report]]]:
-    """Reports grouped by key, descending (newest year first), cut in agency order into parts."""
+    """Reports grouped by key, descending (newest year first), each group in agency order cut into
+    content-defined parts (``searchcuts``). A group in one part is named by its key (``2023``); a
+    part of a group by the key and a short name of its first report (``2023.3f9a0c``), so that the
+    other parts keep their names, hence their records' ``shard`` filter, when one part changes."""
     groups: dict[str, list[Report]] = {}
     for report in sorted(site.reports, key=lambda r: r.agency.slug):
         groups.setdefault(shard_by(report), []).append(report)
+    cuts = Cuts(slice_reports, SLICE_SALT)
     for key in sorted(groups, reverse=True):
-        group = groups[key]
-        parts = -(-len(group) // slice_reports)
-        size = -(-len(group) // parts)
-        for i in range(parts):
-            yield (key if parts == 1 else f"{key}.{i + 1}"), group[i * size:(i + 1) * size]
+        group, taken = groups[key], set[str]()
+        lengths = cuts.lengths([stable_key(r) for r in group])
+        start = 0
+        for length in lengths:
+            part = group[start:start + length]
+            yield (key if len(lengths) == 1 else f"{key}.{short_name(stable_key(part[0]), SLICE_SALT, taken)}"), part
+            start += length
 
 
 def plan_shards(site: Site, shard_by: ShardKey = shard_by_year, slice_reports: int = SLICE_REPORTS,
                 bundle_reports: int = BUNDLE_REPORTS) -> list[Shard]:
     """Slices in search order — agency and year pages, then reports by ``shard_by`` — cut in that
-    order into the fewest bundles of at most ``bundle_reports``, all of one size: the primary
-    ``pagefind/`` first, then ``pagefind/shard-<n>/``.
+    order into bundles of at most ``bundle_reports`` at content-defined boundaries (``searchcuts``):
+    the primary ``pagefind/`` first, then ``pagefind/shard-<name>/``, named by a short hash of its
+    first report, so that a bundle whose reports did not change keeps its name and its bytes.
 
     Why bundles are not whole slices: a query fetches index chunks from every bundle, so bytes
     per query grow with the number of bundles; packing whole slices into bundles left one slice a
     bundle, half as many bundles again as needed. A slice split between two bundles is
-    two ``Shard`` entries with the same key; the page searches each key once."""
+    two ``Shard`` entries with the same key; the page searches each key once. Why content-defined:
+    adding or deleting a report re-indexes the bundle that holds it (rarely one or two more), not
+    every bundle after it."""
     agency_index = {a.slug: i for i, a in enumerate(site.agencies)}
     pages = [agency_record(a, i) for i, a in enumerate(site.agencies)] + [year_record(y) for y in site.years]
     shards = [Shard(PAGES_SHARD, BUNDLE, pages)]
     ordered = [(n, key, report) for n, (key, part) in enumerate(_slices(site, shard_by, max(1, slice_reports)), 1)
                for report in part]
-    size = -(-len(ordered) // max(1, -(-len(ordered) // max(1, bundle_reports)))) if ordered else 1
-    for i, (n, key, report) in enumerate(ordered):
-        bundle = BUNDLE / f"shard-{i // size}" if i >= size else BUNDLE
+    bundles: list[Path] = []
+    taken: set[str] = set()
+    for length in Cuts(bundle_reports, BUNDLE_SALT).lengths([stable_key(r) for _, _, r in ordered]):
+        first = stable_key(ordered[len(bundles)][2])
+        name = BUNDLE if not bundles else BUNDLE / f"shard-{short_name(first, BUNDLE_SALT, taken)}"
+        bundles += [name] * length
+    for (n, key, report), bundle in zip(ordered, bundles, strict=True):
         if shards[-1].key != key or shards[-1].bundle != bundle:
             shards.append(Shard(key, bundle, []))
         shards[-1].records.append(report_record(report, agency_index[report.agency.slug], n))
     return shards
-

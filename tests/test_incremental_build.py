@@ -120,6 +120,7 @@ def test_an_edited_report_rebuilds_its_agency_and_gives_the_full_site(content: P
 
     again = _build(content, out, cache)
     assert again.parsed == 1  # the other 59 from the cache
+    assert (again.search["indexed"], again.search["bundles"]) == (1, 1)  # 60 reports: one bundle, indexed again
     agency_files = sum(1 for folder in (out / "reports" / slug, out / "agencies" / slug)  # + its page and feed
                        for p in folder.rglob("*") if p.is_file())
     site_wide = [rel for rel in _tree(out) if not rel.startswith(("reports/", "agencies/", "pagefind/"))]
@@ -141,9 +142,8 @@ def test_an_edited_report_rebuilds_its_agency_and_gives_the_full_site(content: P
     assert _build(content, out, cache).parsed == 0
 
 
-def test_an_added_report_gives_the_full_site(content: Path, tmp_path: Path) -> None:
-    out, cache = tmp_path / "site", tmp_path / "cache"
-    _build(content, out, cache)
+def add_next_year(content: Path) -> tuple[Path, int]:
+    """A copy of ``_latest`` as its agency's next year's report; that report and the new year."""
     report = _latest(content)
     year = int(report.stem) + 1
     text = report.read_text(encoding="utf-8").replace(f"year: {report.stem}", f"year: {year}", 1)
@@ -151,6 +151,13 @@ def test_an_added_report_gives_the_full_site(content: Path, tmp_path: Path) -> N
     report.with_name(f"{year}.yaml").write_text(text.replace(f"file: {report.stem}.txt", f"file: {year}.txt"),
                                                 encoding="utf-8")
     shutil.copy(report.with_suffix(".txt"), report.with_name(f"{year}.txt"))
+    return report, year
+
+
+def test_an_added_report_gives_the_full_site(content: Path, tmp_path: Path) -> None:
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    _build(content, out, cache)
+    report, year = add_next_year(content)
 
     again = _build(content, out, cache)
     assert again.parsed == 1
@@ -230,10 +237,10 @@ def test_only_the_bundle_holding_an_edited_report_is_indexed_again(content: Path
         runs.append(staging)
         await real(staging)
 
-    store = BundleStore(tmp_path / "cache", "v1")
+    store = BundleStore(tmp_path / "cache", "v1")  # no file hashes: records keyed by their text and names
     indexing = Indexing(workers=1, run_pagefind=counted, store=store)
     index_site(load_content(content), tmp_path / "a", bundle_reports=15, indexing=indexing)
-    assert len(runs) == 4  # 60 reports in 4 bundles (agency and year pages in the first one too)
+    assert len(runs) == 6  # 60 reports in 6 bundles of at most 15 (agency and year pages in the first one too)
     report = _latest(content)
     source = report.with_suffix(".txt")
     source.write_text(source.read_text(encoding="utf-8") + "\n新增的一句话。\n", encoding="utf-8")
@@ -289,6 +296,7 @@ def test_an_unchanged_site_is_left_alone(content: Path, tmp_path: Path) -> None:
     before = {p: p.stat().st_ino for p in out.rglob("*") if p.is_file() and "pagefind" not in p.parts}
     again = _build(content, out, cache)
     assert (again.parsed, again.changed) == (0, 0)
+    assert (again.search["indexed"], again.search["bundles"]) == (0, 1)  # copied from the cache
     always = [o.url for o in site_map(load_content(content), base_url=BASE) if o.agency is o.made_from is None]
     assert "/years/2023/" not in always and "/years/" in always and "/data/reports.json" in always
     assert again.rendered == len(always)
