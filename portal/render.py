@@ -22,6 +22,7 @@ from .checks import FAIL, PASS, UNKNOWN
 from .figures import NARRATIVE, Total, Value, fmt_number
 from .formtables import NULL_MARK, UNPROVEN_MARK, UNPROVEN_NOTE
 from .model import compare_url
+from .reportmarkup import rules_markup, text_markup
 from .settings import PLACEHOLDER
 from .similarity import MIN_CHARS, REPEAT_SHARE
 from .text import CELLS
@@ -117,6 +118,8 @@ def make_env(base_url: str, static: dict[str, tuple[str, Path]], templates: Path
         static_url=static_url, value=value_markup, total=total_markup, form=form, PASS=PASS, FAIL=FAIL,
         UNKNOWN=UNKNOWN, CELLS=CELLS, NULL_MARK=NULL_MARK, UNPROVEN_MARK=UNPROVEN_MARK, UNPROVEN_NOTE=UNPROVEN_NOTE,
     )
+    # the report page's text and rule list, written in Python for speed (reportmarkup)
+    env.globals.update(text_blocks=text_markup, rule_items=rules_markup)
     env.globals["compare_url"] = compare_url  # the "compare with…" links of agency and report pages
     env.globals.update(REPEAT_PERCENT=round(REPEAT_SHARE * 100), MIN_SENTENCE_CHARS=MIN_CHARS)  # similarity.py
     env.filters["number"] = fmt_number

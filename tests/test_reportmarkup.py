@@ -1,0 +1,99 @@
+"""The report page's text blocks and rule list written in Python (``reportmarkup``) are, byte for
+byte, what ``report.html``'s Jinja loops wrote before: every report of content/ (the 19 reviewed
+reports) and of a synthetic corpus (``bench/make_corpus.py``: flattened tables, images, failing
+sums, new sentences marked), each with its page's marks and rule results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, load_script
+
+from portal.load import load_content
+from portal.model import Site
+from portal.pages import quality, report_changes
+from portal.render import make_env, static_files
+from portal.reportmarkup import rules_markup, text_markup
+from portal.sitecache import SiteCache
+from portal.text import CELLS, DATE, HEADING, IMAGE, PARAGRAPH, TITLE
+
+TEMPLATE_TEXT = """\
+{% set marks = changes.marks %}
+{% for b in blocks %}
+{% if b.kind == 'paragraph' %}
+    <p id="{{ b.id }}">{{ marks.get(b.index, b.text) }}</p>
+{% elif b.kind == 'heading' %}
+{% if b.level == 1 %}<h3 id="{{ b.id }}">{{ b.text }}</h3>{% else %}<h4 id="{{ b.id }}">{{ b.text }}</h4>{% endif %}
+{% elif b.kind == 'title' %}
+    <p id="{{ b.id }}" class="doc-title">{{ b.text }}</p>
+{% elif b.kind == CELLS %}
+    <details id="{{ b.id }}" class="source-cells">
+      <summary>原文中的表格文本（已整理为上方“统计表格”，点击展开原样）</summary>
+      <pre>{{ b.text }}</pre>
+    </details>
+{% elif b.kind == 'image' %}
+    <p id="{{ b.id }}" class="source-image">原文此处为图片，本站无法读取其中内容 <code>[image: {{ b.marker }}]</code></p>
+{% elif b.kind == 'date' %}
+    <p id="{{ b.id }}" class="doc-date">{{ b.text }}</p>
+{% endif %}
+{% endfor %}
+"""
+"""The text loop as ``report.html`` wrote it in Jinja."""
+
+TEMPLATE_RULES = """\
+{% for r in quality.rules %}
+    <li class="rule-{{ r.status }}"><a href="/checks/#{{ r.rule.anchor }}">{{ r.rule.title }}</a>
+      <span class="badge {{ r.badge }}">{{ r.label }}</span>{% if r.checked > 1 %}
+      <span class="muted">通过 {{ r.counts[PASS] }} · 未通过 {{ r.counts[FAIL] }} · 无法判断 {{ r.counts[UNKNOWN] }}</span>{% endif %}
+{% if r.status == 'none' %}
+      <p class="rule-note muted">本报告没有这条规则所需的数据。</p>
+{% endif %}
+{% if r.failing_above %}
+      <p class="rule-note">未通过的 {{ r.failing_above }} 项逐条列在<a href="#quality-heading">上方</a>。</p>
+{% endif %}
+{% for n in r.notes %}
+      <p class="rule-note">{{ n.label }}：{{ n.detail }}{% if n.links %}
+        <span class="cells">单元格：{% for path, link in n.links[:4] %}<a href="{{ link }}"><code>{{ path }}</code></a>\
+{% if not loop.last %}、{% endif %}{% endfor %}{% if n.links|length > 4 %} 等 {{ n.links|length }} 格{% endif %}</span>\
+{% endif %}</p>
+{% endfor %}
+{% if r.more %}
+      <p class="rule-note muted">另有 {{ r.more }} 项未列出。</p>
+{% endif %}
+    </li>
+{% endfor %}
+"""
+"""The rule loop as ``report.html`` wrote it (a backslash joins a template line that was one line)."""
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    content = tmp_path_factory.mktemp("reportmarkup") / "content"
+    load_script("make_corpus").write_corpus(300, content, seed=11)
+    return load_content(content)
+
+
+@pytest.mark.parametrize("which", ["content", "synthetic"])
+def test_python_markup_is_the_template_markup_byte_for_byte(which: str, request: pytest.FixtureRequest) -> None:
+    site = load_content(ROOT / "content") if which == "content" else request.getfixturevalue("synthetic")
+    cache = SiteCache(site)
+    env = make_env("https://example.org", static_files())
+    text_template, rules_template = env.from_string(TEMPLATE_TEXT), env.from_string(TEMPLATE_RULES)
+    kinds: set[str] = set()
+    rules_seen: set[str] = set()
+    for report in site.reports:
+        blocks, changes, q = cache.blocks(report), report_changes(report, cache), quality(report)
+        assert text_markup(blocks, changes.marks) == text_template.render(blocks=blocks, changes=changes), report.url
+        assert rules_markup(q.rules) == rules_template.render(quality=q), report.url
+        kinds |= {b.kind for b in blocks} | {"marked" for b in blocks if b.index in changes.marks}
+        kinds |= {f"heading{b.level}" for b in blocks if b.kind == HEADING}
+        for r in q.rules:
+            rules_seen |= {r.status} | ({"counted"} if r.checked > 1 else set()) | (
+                {"failing_above"} if r.failing_above else set()) | ({"more"} if r.more else set()) | {
+                "links" if len(n.links) <= 4 else "many links" for n in r.notes if n.links}
+    if which == "synthetic":  # every branch of both loops was compared
+        assert kinds >= {PARAGRAPH, HEADING, TITLE, CELLS, DATE, "marked", "heading1", "heading2"}
+        assert rules_seen >= {"pass", "fail", "unknown", "none", "counted", "failing_above", "links"}
+    else:
+        assert IMAGE in kinds or kinds >= {PARAGRAPH, HEADING, CELLS}
