@@ -1,18 +1,18 @@
-"""The report page's text blocks and rule list written in Python (``reportmarkup``) are, byte for
-byte, what ``report.html``'s Jinja loops wrote before: every report of content/ (the 19 reviewed
-reports) and of a synthetic corpus (``bench/make_corpus.py``: flattened tables, images, failing
-sums, new sentences marked), each with its page's marks and rule results."""
+"""The page parts written in Python are, byte for byte, what the Jinja loops they replaced wrote:
+the report page's text blocks and rule list (``reportmarkup``) and the agency page's key-figure
+rows (``figuremarkup.yoy_rows_markup``), for every report and agency of content/ (the 19
+reviewed reports) and of a synthetic corpus (``bench/make_corpus.py``: flattened tables, images,
+failing sums, new sentences marked, narrative figures, missing years)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 from conftest import ROOT, load_script
 
+from portal.figuremarkup import yoy_rows_markup
 from portal.load import load_content
 from portal.model import Site
-from portal.pages import quality, report_changes
+from portal.pages import quality, report_changes, yoy_table
 from portal.render import make_env, static_files
 from portal.reportmarkup import rules_markup, text_markup
 from portal.sitecache import SiteCache
@@ -33,19 +33,21 @@ TEMPLATE_TEXT = """\
       <pre>{{ b.text }}</pre>
     </details>
 {% elif b.kind == 'image' %}
-    <p id="{{ b.id }}" class="source-image">原文此处为图片，本站无法读取其中内容 <code>[image: {{ b.marker }}]</code></p>
+    <p id="{{ b.id }}" class="source-image">原文此处为图片，本站无法读取其中内容 \
+<code>[image: {{ b.marker }}]</code></p>
 {% elif b.kind == 'date' %}
     <p id="{{ b.id }}" class="doc-date">{{ b.text }}</p>
 {% endif %}
 {% endfor %}
 """
-"""The text loop as ``report.html`` wrote it in Jinja."""
+"""The text loop as ``report.html`` wrote it in Jinja (a backslash joins a template line that was one line)."""
 
 TEMPLATE_RULES = """\
 {% for r in quality.rules %}
     <li class="rule-{{ r.status }}"><a href="/checks/#{{ r.rule.anchor }}">{{ r.rule.title }}</a>
       <span class="badge {{ r.badge }}">{{ r.label }}</span>{% if r.checked > 1 %}
-      <span class="muted">通过 {{ r.counts[PASS] }} · 未通过 {{ r.counts[FAIL] }} · 无法判断 {{ r.counts[UNKNOWN] }}</span>{% endif %}
+      <span class="muted">通过 {{ r.counts[PASS] }} · 未通过 {{ r.counts[FAIL] }} · \
+无法判断 {{ r.counts[UNKNOWN] }}</span>{% endif %}
 {% if r.status == 'none' %}
       <p class="rule-note muted">本报告没有这条规则所需的数据。</p>
 {% endif %}
@@ -97,3 +99,37 @@ def test_python_markup_is_the_template_markup_byte_for_byte(which: str, request:
         assert rules_seen >= {"pass", "fail", "unknown", "none", "counted", "failing_above", "links"}
     else:
         assert IMAGE in kinds or kinds >= {PARAGRAPH, HEADING, CELLS}
+
+
+TEMPLATE_YOY = """\
+{% for row in yoy.rows %}
+{% if loop.changed(row.figure.group) %}
+      <tr class="group"><th scope="colgroup" colspan="{{ yoy.years|length + 1 }}"><span class="group-label">\
+{{ row.figure.group }}</span></th></tr>
+{% endif %}
+      <tr id="fig-{{ row.figure.key|replace('.', '-') }}"><th scope="row">{{ row.figure.label }}\
+<span class="unit">（{{ row.figure.unit }}）</span></th>
+{% for c in row.cells %}
+        <td class="n">{{ value(c.value, c.footnote, c.change) }}</td>
+{% endfor %}
+      </tr>
+{% endfor %}
+"""
+"""The rows of ``agency.html``'s year-over-year table as the template wrote them."""
+
+
+@pytest.mark.parametrize("which", ["content", "synthetic"])
+def test_python_yoy_rows_are_the_template_rows_byte_for_byte(which: str, request: pytest.FixtureRequest) -> None:
+    site = load_content(ROOT / "content") if which == "content" else request.getfixturevalue("synthetic")
+    cache = SiteCache(site)
+    template = make_env("https://example.org", static_files()).from_string(TEMPLATE_YOY)
+    seen: set[str] = set()
+    for agency in site.agencies:
+        reports = site.reports_of(agency.slug)
+        for shown in (reports, reports[::2]):  # every other year: the years between are gaps
+            yoy = yoy_table(shown, cache)
+            assert yoy_rows_markup(yoy) == template.render(yoy=yoy), agency.url
+            cells = [c for row in yoy.rows for c in row.cells]
+            seen |= {"footnote" for c in cells if c.footnote} | {"change" for c in cells if c.change}
+            seen |= {"gap" for c in cells if c.report is None} | {"known" for c in cells if c.value.known}
+    assert seen == {"footnote", "change", "known", "gap"}  # every kind of cell was compared

@@ -1,0 +1,71 @@
+"""Key figures as markup: a figure with its provenance (``value_markup``), a total over agencies
+(``total_markup``), and the rows of an agency page's year-over-year table (``yoy_rows_markup``).
+
+Why functions rather than macros or template loops: agency and year pages show ~40 figures a
+report. A macro call costs several times as much as a function; and the agency page's table,
+~165 figures a page, cost a Jinja call, three lookups and a ``yield`` a figure when its rows were
+a template loop. The bytes are the template's (``tests/test_render_cells.py`` compares the helpers
+with the macros they replaced, ``tests/test_reportmarkup.py`` the rows with the loop).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from markupsafe import Markup, escape
+
+from .figures import NARRATIVE, Total, Value
+
+if TYPE_CHECKING:
+    from .pages import YoyTable
+
+
+def value_markup(v: Value, footnote: int | None = None, change: str | None = None) -> Markup:
+    """A key figure with its provenance, as the templates' ``value(v, footnote, change)``: the
+    number (underlined when read from the text, the quote on hover) or "—" with why it is missing,
+    its footnote mark and its change against the previous year.
+
+    A function rather than a macro: agency and year pages show ~40 figures a report, and a macro
+    call costs several times as much."""
+    if v.known:
+        narrative = v.source == NARRATIVE
+        note = f' title="{escape(("正文：" if narrative else "") + v.note)}"' if v.note else ""
+        out = f'<span class="num{" from-text" if narrative else ""}"{note}>{escape(v.display)}</span>'
+    else:
+        out = f'<span class="missing" title="{escape(v.note or "原文无此数字")}">—</span>'
+    if footnote:
+        out += f'<sup class="fn-ref"><a href="#fn-{escape(footnote)}">[{escape(footnote)}]</a></sup>'
+    if change:
+        trend = " up" if change.startswith("+") else " down" if change.startswith("−") else ""
+        out += f'<span class="change{trend}">{escape(change)}</span>'
+    return Markup(out)
+
+
+def total_markup(t: Total) -> Markup:
+    """A total over agencies, as the templates' ``total(t)``: the sum, and how many of the agencies
+    it covers when some lack the figure (a function for the reason ``value_markup`` is)."""
+    coverage = f'<span class="coverage">{t.of}家中的{t.covered}家</span>' if t.partial else ""
+    return Markup(f'<span class="num">{escape(t.display)}</span>{coverage}')
+
+
+_FIRST = object()
+"""The group before the first row: none, so the first row opens its group."""
+
+
+def yoy_rows_markup(yoy: YoyTable) -> Markup:
+    """The ``<tbody>`` rows of an agency's key figures, a column a year, with a group row before
+    each group of figures (as the template's ``loop.changed``)."""
+    out: list[str] = []
+    group_row = (f'      <tr class="group"><th scope="colgroup" colspan="{len(yoy.years) + 1}">'
+                 '<span class="group-label">')
+    last: object = _FIRST
+    for row in yoy.rows:
+        figure = row.figure
+        if figure.group != last:
+            last = figure.group
+            out.append(f"{group_row}{escape(figure.group)}</span></th></tr>\n")
+        out.append(f'      <tr id="fig-{escape(figure.key.replace(".", "-"))}"><th scope="row">{escape(figure.label)}'
+                   f'<span class="unit">（{escape(figure.unit)}）</span></th>\n')
+        out += [f'        <td class="n">{value_markup(c.value, c.footnote, c.change)}</td>\n' for c in row.cells]
+        out.append("      </tr>\n")
+    return Markup("".join(out))
