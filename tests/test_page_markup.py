@@ -1,5 +1,6 @@
 """The page parts written in Python are, byte for byte, what the Jinja loops they replaced wrote:
-the report page's text blocks and rule list (``reportmarkup``) and the agency page's key-figure
+the report page's text blocks and rule list (``reportmarkup``), its statistics tables
+(``formtables.TableView.markup``) and the agency page's key-figure
 rows (``figuremarkup.yoy_rows_markup``), for every report and agency of content/ (the 19
 reviewed reports) and of a synthetic corpus (``bench/make_corpus.py``: flattened tables, images,
 failing sums, new sentences marked, narrative figures, missing years)."""
@@ -10,6 +11,7 @@ import pytest
 from conftest import ROOT, load_script
 
 from portal.figuremarkup import yoy_rows_markup
+from portal.formtables import table_views
 from portal.load import load_content
 from portal.model import Site
 from portal.pages import quality, report_changes, yoy_table
@@ -69,6 +71,26 @@ TEMPLATE_RULES = """\
 """The rule loop as ``report.html`` wrote it (a backslash joins a template line that was one line)."""
 
 
+TEMPLATE_TABLE = """\
+{% macro form_table(t) -%}
+<div class="table-scroll t-{{ t.key }}{% if t.key != 'table2' %} wide{% endif %}" tabindex="0" role="region" \
+aria-labelledby="{{ t.id }}-caption">
+<table class="form-table {{ t.key }}" id="{{ t.id }}">
+<caption id="{{ t.id }}-caption">{{ t.title }}</caption>
+{% for part, rows in (("thead", t.head), ("tbody", t.body)) if rows %}
+<{{ part }}>
+{% for row in rows %}
+<tr>{{ row }}</tr>
+{% endfor %}
+</{{ part }}>
+{% endfor %}
+</table>
+</div>
+{%- endmacro %}
+{% for t in tables %}({{ form_table(t) }}){% endfor %}"""
+"""The ``_macros.form_table`` macro that wrote a statistics table, called as ``report.html`` did."""
+
+
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Site:
     content = tmp_path_factory.mktemp("reportmarkup") / "content"
@@ -82,12 +104,16 @@ def test_python_markup_is_the_template_markup_byte_for_byte(which: str, request:
     cache = SiteCache(site)
     env = make_env("https://example.org", static_files())
     text_template, rules_template = env.from_string(TEMPLATE_TEXT), env.from_string(TEMPLATE_RULES)
+    table_template = env.from_string(TEMPLATE_TABLE)
     kinds: set[str] = set()
     rules_seen: set[str] = set()
     for report in site.reports:
         blocks, changes, q = cache.blocks(report), report_changes(report, cache), quality(report)
         assert text_markup(blocks, changes.marks) == text_template.render(blocks=blocks, changes=changes), report.url
         assert rules_markup(q.rules) == rules_template.render(quality=q), report.url
+        tables = [t for t in table_views(report) if not t.missing]
+        assert "".join(f"({t.markup})" for t in tables) == table_template.render(tables=tables), report.url
+        kinds |= {t.key for t in tables}
         kinds |= {b.kind for b in blocks} | {"marked" for b in blocks if b.index in changes.marks}
         kinds |= {f"heading{b.level}" for b in blocks if b.kind == HEADING}
         for r in q.rules:
@@ -95,7 +121,8 @@ def test_python_markup_is_the_template_markup_byte_for_byte(which: str, request:
                 {"failing_above"} if r.failing_above else set()) | ({"more"} if r.more else set()) | {
                 "links" if len(n.links) <= 4 else "many links" for n in r.notes if n.links}
     if which == "synthetic":  # every branch of both loops was compared
-        assert kinds >= {PARAGRAPH, HEADING, TITLE, CELLS, DATE, "marked", "heading1", "heading2"}
+        assert kinds >= {PARAGRAPH, HEADING, TITLE, CELLS, DATE, "marked", "heading1", "heading2",
+                         "table2", "table3", "table4"}
         assert rules_seen >= {"pass", "fail", "unknown", "none", "counted", "failing_above", "links"}
     else:
         assert IMAGE in kinds or kinds >= {PARAGRAPH, HEADING, CELLS}
