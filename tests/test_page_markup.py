@@ -1,7 +1,7 @@
 """The page parts written in Python are, byte for byte, what the Jinja loops they replaced wrote:
 the report page's text blocks and rule list (``reportmarkup``), its statistics tables
-(``formtables.TableView.markup``) and the agency page's key-figure
-rows (``figuremarkup.yoy_rows_markup``), for every report and agency of content/ (the 19
+(``formtables.TableView.markup``), the agency page's key-figure rows and the year page's rows
+(``figuremarkup``), for every report, agency and year of content/ (the 19
 reviewed reports) and of a synthetic corpus (``bench/make_corpus.py``: flattened tables, images,
 failing sums, new sentences marked, narrative figures, missing years)."""
 
@@ -10,11 +10,11 @@ from __future__ import annotations
 import pytest
 from conftest import ROOT, load_script
 
-from portal.figuremarkup import yoy_rows_markup
+from portal.figuremarkup import year_rows_markup, yoy_rows_markup
 from portal.formtables import table_views
 from portal.load import load_content
 from portal.model import Site
-from portal.pages import quality, report_changes, yoy_table
+from portal.pages import Meta, quality, report_changes, year_context, yoy_table
 from portal.render import make_env, static_files
 from portal.reportmarkup import rules_markup, text_markup
 from portal.sitecache import SiteCache
@@ -160,3 +160,33 @@ def test_python_yoy_rows_are_the_template_rows_byte_for_byte(which: str, request
             seen |= {"footnote" for c in cells if c.footnote} | {"change" for c in cells if c.change}
             seen |= {"gap" for c in cells if c.report is None} | {"known" for c in cells if c.value.known}
     assert seen == {"footnote", "change", "known", "gap"}  # every kind of cell was compared
+
+
+TEMPLATE_YEAR = """\
+{% for row in rows %}
+      <tr><th scope="row" data-sort="{{ row.report.agency.name }}"><a href="{{ row.report.url }}">\
+{{ row.report.agency.name }}</a><span class="muted block">{{ row.report.agency.jurisdiction_label }}</span></th>
+{% for v in row.values %}
+        <td class="n" data-sort="{{ v.number if v.known else '' }}">{{ value(v) }}</td>
+{% endfor %}
+        <td class="n" data-sort="{{ row.failing }}">{% if row.failing %}<a class="badge fail" \
+href="{{ row.report.url }}#quality-heading">{{ row.failing }}</a>{% elif row.checked %}0{% else %}\
+<span class="muted">无法检查</span>{% endif %}</td></tr>
+{% endfor %}
+"""
+"""The rows of ``year.html``'s table of the year's reports as the template wrote them."""
+
+
+@pytest.mark.parametrize("which", ["content", "synthetic"])
+def test_python_year_rows_are_the_template_rows_byte_for_byte(which: str, request: pytest.FixtureRequest) -> None:
+    site = load_content(ROOT / "content") if which == "content" else request.getfixturevalue("synthetic")
+    cache = SiteCache(site)
+    template = make_env("https://example.org", static_files()).from_string(TEMPLATE_YEAR)
+    seen: set[str] = set()
+    for year in site.year_pages:
+        rows = year_context(Meta("t", year.url, "d", "years"), year, None, None, cache).rows
+        assert year_rows_markup(rows) == template.render(rows=rows), year.url
+        seen |= {"failing" if r.failing else "checked" if r.checked else "unchecked" for r in rows}
+        seen |= {"float" for r in rows for v in r.values if v.known and type(v.number) is float}
+        seen |= {"missing" for r in rows for v in r.values if not v.known}
+    assert seen >= ({"failing", "checked", "missing"} if which == "synthetic" else {"checked"})
