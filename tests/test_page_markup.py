@@ -18,7 +18,7 @@ from portal.pages import Meta, quality, report_changes, year_context, yoy_table
 from portal.render import make_env, static_files
 from portal.reportmarkup import rules_markup, text_markup
 from portal.sitecache import SiteCache
-from portal.text import CELLS, DATE, HEADING, IMAGE, PARAGRAPH, TITLE
+from portal.text import CELLS, DATE, HEADING, IMAGE, PARAGRAPH, TITLE, block_of, blocks_of
 
 TEMPLATE_TEXT = """\
 {% set marks = changes.marks %}
@@ -190,3 +190,20 @@ def test_python_year_rows_are_the_template_rows_byte_for_byte(which: str, reques
         seen |= {"float" for r in rows for v in r.values if v.known and type(v.number) is float}
         seen |= {"missing" for r in rows for v in r.values if not v.known}
     assert seen >= ({"failing", "checked", "missing"} if which == "synthetic" else {"checked"})
+
+
+@pytest.mark.parametrize("which", ["content", "synthetic"])
+def test_quotes_link_to_the_first_block_that_holds_them(which: str, request: pytest.FixtureRequest) -> None:
+    """``blocks_of`` (the report page's narrative links), which stops at the last quote's block, finds
+    for every quote the block ``block_of`` finds alone: the first that holds it, or none."""
+    site = load_content(ROOT / "content") if which == "content" else request.getfixturevalue("synthetic")
+    cache = SiteCache(site)
+    found = 0
+    for report in site.reports:
+        blocks = cache.blocks(report)
+        quotes = [n.quote for n in report.narrative] + ["不在原文中的句子"]
+        expected = [block_of(blocks, q) for q in quotes]
+        assert blocks_of(blocks, quotes) == expected, report.url
+        assert expected[-1] is None
+        found += sum(b is not None for b in expected)
+    assert found > 0
