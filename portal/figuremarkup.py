@@ -1,6 +1,7 @@
 """Key figures as markup: a figure with its provenance (``value_markup``), a total over agencies
 (``total_markup``), the rows of an agency page's year-over-year table (``yoy_rows_markup``) and
-of a year page's table of every report (``year_rows_markup``).
+of its indicators (``indicator_rows_markup``), and of a year page's table of every report
+(``year_rows_markup``).
 
 Why functions rather than macros or template loops: agency and year pages show ~40 figures a
 report. A macro call costs several times as much as a function; and the agency page's table,
@@ -20,6 +21,7 @@ from markupsafe import Markup, escape
 from .figures import NARRATIVE, Total, Value
 
 if TYPE_CHECKING:
+    from .indicatorpages import TrendRow
     from .pages import YearRow, YoyTable
 
 
@@ -88,4 +90,23 @@ def year_rows_markup(rows: Sequence[YearRow]) -> Markup:
         failing = (f'<a class="badge fail" href="{url}#quality-heading">{row.failing}</a>' if row.failing
                    else "0" if row.checked else '<span class="muted">无法检查</span>')
         out.append(f'        <td class="n" data-sort="{row.failing}">{failing}</td></tr>\n')
+    return Markup("".join(out))
+
+
+def indicator_rows_markup(rows: Sequence[TrendRow]) -> Markup:
+    """The ``<tbody>`` rows of an agency page's indicators, a column a year: the rate linked to the
+    year's ranking with its numerator/denominator, or "—" with the footnote saying why."""
+    out: list[str] = []
+    for row in rows:
+        out.append(f'      <tr><th scope="row"><a href="/indicators/#{escape(row.indicator.key)}">'
+                   f"{escape(row.indicator.title)}</a></th>\n")
+        for c in row.cells:
+            if c.value is None or c.value.value is not None:  # as the template's test, which None passed
+                shown = f'<a href="{escape(c.url)}">{escape(c.text)}</a><span class="ratio">{escape(c.ratio)}</span>'
+            else:
+                note = escape(c.footnote)
+                shown = (f'<span class="missing" title="{escape(c.value.reason)}">—</span>'
+                         f'<sup class="fn-ref"><a href="#ifn-{note}">[{note}]</a></sup>')
+            out.append(f'        <td class="n">{shown}</td>\n')
+        out.append("      </tr>\n")
     return Markup("".join(out))

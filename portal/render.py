@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from . import form
 from .checks import FAIL, PASS, UNKNOWN
-from .figuremarkup import total_markup, value_markup, year_rows_markup, yoy_rows_markup
+from .figuremarkup import indicator_rows_markup, total_markup, value_markup, year_rows_markup, yoy_rows_markup
 from .figures import fmt_number
 from .formtables import NULL_MARK, UNPROVEN_MARK, UNPROVEN_NOTE
 from .model import compare_url
@@ -94,7 +94,7 @@ def make_env(base_url: str, static: dict[str, tuple[str, Path]], templates: Path
     )
     # the report page's text and rule list, the agency page's key figures: written in Python for speed
     env.globals.update(text_blocks=text_markup, rule_items=rules_markup, yoy_rows=yoy_rows_markup,
-                       year_rows=year_rows_markup)
+                       year_rows=year_rows_markup, indicator_rows=indicator_rows_markup)
     env.globals["compare_url"] = compare_url  # the "compare with…" links of agency and report pages
     env.globals.update(REPEAT_PERCENT=round(REPEAT_SHARE * 100), MIN_SENTENCE_CHARS=MIN_CHARS)  # similarity.py
     env.filters["number"] = fmt_number

@@ -10,8 +10,9 @@ from __future__ import annotations
 import pytest
 from conftest import ROOT, load_script
 
-from portal.figuremarkup import year_rows_markup, yoy_rows_markup
+from portal.figuremarkup import indicator_rows_markup, year_rows_markup, yoy_rows_markup
 from portal.formtables import table_views
+from portal.indicatorpages import agency_indicators
 from portal.load import load_content
 from portal.model import Site
 from portal.pages import Meta, quality, report_changes, year_context, yoy_table
@@ -146,21 +147,38 @@ TEMPLATE_YOY = """\
 
 
 @pytest.mark.parametrize("which", ["content", "synthetic"])
-def test_python_yoy_rows_are_the_template_rows_byte_for_byte(which: str, request: pytest.FixtureRequest) -> None:
+def test_python_agency_rows_are_the_template_rows_byte_for_byte(which: str, request: pytest.FixtureRequest) -> None:
     site = load_content(ROOT / "content") if which == "content" else request.getfixturevalue("synthetic")
     cache = SiteCache(site)
     template = make_env("https://example.org", static_files()).from_string(TEMPLATE_YOY)
     seen: set[str] = set()
+    indicators = make_env("https://example.org", static_files()).from_string(TEMPLATE_INDICATORS)
     for agency in site.agencies:
         reports = site.reports_of(agency.slug)
+        ind = agency_indicators(agency, reports)
+        assert indicator_rows_markup(ind.rows) == indicators.render(ind=ind), agency.url
+        seen |= {"rate" if c.value.value is not None else "null" for row in ind.rows for c in row.cells}
         for shown in (reports, reports[::2]):  # every other year: the years between are gaps
             yoy = yoy_table(shown, cache)
             assert yoy_rows_markup(yoy) == template.render(yoy=yoy), agency.url
             cells = [c for row in yoy.rows for c in row.cells]
             seen |= {"footnote" for c in cells if c.footnote} | {"change" for c in cells if c.change}
             seen |= {"gap" for c in cells if c.report is None} | {"known" for c in cells if c.value.known}
-    assert seen == {"footnote", "change", "known", "gap"}  # every kind of cell was compared
+    assert seen == {"footnote", "change", "known", "gap", "rate", "null"}  # every kind of cell was compared
 
+
+TEMPLATE_INDICATORS = """\
+{% for row in ind.rows %}
+      <tr><th scope="row"><a href="/indicators/#{{ row.indicator.key }}">{{ row.indicator.title }}</a></th>
+{% for c in row.cells %}
+        <td class="n">{% if c.value.value is not none %}<a href="{{ c.url }}">{{ c.text }}</a>\
+<span class="ratio">{{ c.ratio }}</span>{% else %}<span class="missing" title="{{ c.value.reason }}">—</span>\
+<sup class="fn-ref"><a href="#ifn-{{ c.footnote }}">[{{ c.footnote }}]</a></sup>{% endif %}</td>
+{% endfor %}
+      </tr>
+{% endfor %}
+"""
+"""The rows of ``_agency_indicators.html``'s table as the template wrote them."""
 
 TEMPLATE_YEAR = """\
 {% for row in rows %}
