@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from portal.load import load_content  # noqa: E402
-from portal.render import make_env, static_files  # noqa: E402
+from portal.render import compile_templates, make_env, static_files  # noqa: E402
 from portal.sitecache import SiteCache  # noqa: E402
 from portal.sitemap import Output, site_map  # noqa: E402
 
@@ -51,8 +51,10 @@ def main() -> None:
     site = load_content(args.content, workers=1)
     print(f"load (one process)     {time.process_time() - start:6.2f} s")
     cache, static = SiteCache(site), static_files()
-    outputs = site_map(site, env=make_env("https://example.org", static), static=static, cache=cache)
-    cache.warm()
+    env = make_env("https://example.org", static)
+    outputs = site_map(site, env=env, static=static, cache=cache)
+    cache.warm()  # as the build does before its render workers fork
+    compile_templates(env)
     spent: dict[str, float] = defaultdict(float)
     for o in outputs:
         start = time.process_time()
