@@ -3,12 +3,12 @@
 of its indicators (``indicator_rows_markup``), and of a year page's table of every report
 (``year_rows_markup``).
 
-Why functions rather than macros or template loops: agency and year pages show ~40 figures a
-report. A macro call costs several times as much as a function; and the agency page's table,
-~165 figures a page, cost a Jinja call, three lookups and a ``yield`` a figure when its rows were
-a template loop (a year page: ~10 a report, 1,000 reports a year at 5,000). The bytes are the
-template's (``tests/test_render_cells.py`` compares the helpers
-with the macros they replaced, ``tests/test_reportmarkup.py`` the rows with the loop).
+Why functions rather than macros or template loops: agency and year pages show dozens of figures
+a report, and a year page lists every report of its year. A macro call costs several times as
+much as a function, and a template loop a Jinja call, three lookups and a ``yield`` a figure
+(figures in docs/performance.md). The bytes are the templates': ``tests/test_render_cells.py``
+compares the helpers with the macros they replaced, ``tests/test_page_markup.py`` the rows with
+the loops.
 """
 
 from __future__ import annotations

@@ -155,9 +155,9 @@ def uncollected() -> Iterator[None]:
     """The cyclic garbage collector off for the block, then as it was (also a decorator).
 
     For a block that builds a large structure that lives on and makes no cyclic garbage: loading
-    the model. Each full collection walks every object built so far: at 5,000 reports, 0.6 s of
-    the build process's 2.4 s of loading (forked load workers inherit it off: no difference in
-    their time or memory)."""
+    the model. Each full collection would walk every object built so far, again and again as the
+    model grows (figures in docs/performance.md). Forked load workers inherit it off; they make
+    no cyclic garbage either."""
     enabled = gc.isenabled()
     gc.disable()
     try:

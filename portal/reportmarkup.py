@@ -1,10 +1,10 @@
 """The report page's two long repeated parts as markup, one f-string an item: the source text's
 blocks (``text_markup``) and the list of rule results (``rules_markup``).
 
-Why in Python rather than in ``report.html``: a report's text is ~35 blocks and its rule list 11
-rules with their notes; written in Jinja, each value was an attribute lookup, an escape and a
-``yield``, and the two loops were about a third of the template's time on every report page
-(docs/performance.md). Here text is escaped exactly as the template's autoescape did
+Why in Python rather than in ``report.html``: a report's text has dozens of blocks and its rule
+list every rule of the registry with its notes; written in Jinja, each value was an attribute
+lookup, an escape and a ``yield``, a large share of every report page's rendering (figures in
+docs/performance.md). Here text is escaped exactly as the template's autoescape did
 (``markupsafe.escape``), numbers written as ``str`` writes them, and the whitespace is what the
 template's ``trim_blocks``/``lstrip_blocks`` left (a heading ends without a line break, as it did),
 so the page's bytes are the same (``tests/test_reportmarkup.py`` compares them with the template
