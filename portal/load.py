@@ -19,7 +19,7 @@ from .checks import Check, check_no_previous, check_report, check_years, forget_
 from .errors import ContentError, Problem, display_path
 from .indicators import IndicatorValue, compute_all
 from .model import Agency, Report, Site
-from .parallel import default_workers
+from .parallel import default_workers, uncollected
 from .provenance import check_original
 from .schema import Validator, validate_registry, validate_report
 from .similarity import sentence_keys
@@ -305,6 +305,7 @@ class ParseCache:
             del self._entries[gone]
 
 
+@uncollected()
 def load_content(content_dir: Path, *, workers: int | None = None, cache: ParseCache | None = None,
                  parallel_from: int = PARALLEL_FROM) -> Site:
     """Load the whole content directory; raise ContentError listing every problem.

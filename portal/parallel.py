@@ -150,6 +150,23 @@ def frozen() -> Iterator[None]:
             gc.unfreeze()
 
 
+@contextmanager
+def uncollected() -> Iterator[None]:
+    """The cyclic garbage collector off for the block, then as it was (also a decorator).
+
+    For a block that builds a large structure that lives on and makes no cyclic garbage: loading
+    the model. Each full collection would walk every object built so far, again and again as the
+    model grows (figures in docs/performance.md). Forked load workers inherit it off; they make
+    no cyclic garbage either."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class ChildStopped(RuntimeError):
     """A forked child was stopped by a signal (the parent cancelled it, or is exiting): an
     interruption, not a failure with a traceback to show."""

@@ -1,5 +1,6 @@
 """Rendering a page: the Jinja environment (one a build), its globals and filters, the
-fingerprinted static files, and the two markup helpers pages call most.
+fingerprinted static files (the markup helpers pages call most are ``figuremarkup``'s and
+``reportmarkup``'s, made globals here).
 
 Which page is rendered with which context into which file is the site map's business
 (``sitemap``); what a context holds is ``pages``'.
@@ -15,13 +16,15 @@ from typing import Any
 
 import jinja2
 from markdown_it import MarkdownIt
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from . import form
 from .checks import FAIL, PASS, UNKNOWN
-from .figures import NARRATIVE, Total, Value, fmt_number
+from .figuremarkup import indicator_rows_markup, total_markup, value_markup, year_rows_markup, yoy_rows_markup
+from .figures import fmt_number
 from .formtables import NULL_MARK, UNPROVEN_MARK, UNPROVEN_NOTE
 from .model import compare_url
+from .reportmarkup import rules_markup, text_markup
 from .settings import PLACEHOLDER
 from .similarity import MIN_CHARS, REPEAT_SHARE
 from .text import CELLS
@@ -46,34 +49,6 @@ NAV = (
     ("search", "检索", "/search/"),
     ("about", "关于", "/about/"),
 )
-
-
-def value_markup(v: Value, footnote: int | None = None, change: str | None = None) -> Markup:
-    """A key figure with its provenance, as the templates' ``value(v, footnote, change)``: the
-    number (underlined when read from the text, the quote on hover) or "—" with why it is missing,
-    its footnote mark and its change against the previous year.
-
-    A function rather than a macro: agency and year pages show ~40 figures a report, and a macro
-    call costs several times as much."""
-    if v.known:
-        narrative = v.source == NARRATIVE
-        note = f' title="{escape(("正文：" if narrative else "") + v.note)}"' if v.note else ""
-        out = f'<span class="num{" from-text" if narrative else ""}"{note}>{escape(v.display)}</span>'
-    else:
-        out = f'<span class="missing" title="{escape(v.note or "原文无此数字")}">—</span>'
-    if footnote:
-        out += f'<sup class="fn-ref"><a href="#fn-{escape(footnote)}">[{escape(footnote)}]</a></sup>'
-    if change:
-        trend = " up" if change.startswith("+") else " down" if change.startswith("−") else ""
-        out += f'<span class="change{trend}">{escape(change)}</span>'
-    return Markup(out)
-
-
-def total_markup(t: Total) -> Markup:
-    """A total over agencies, as the templates' ``total(t)``: the sum, and how many of the agencies
-    it covers when some lack the figure (a function for the reason ``value_markup`` is)."""
-    coverage = f'<span class="coverage">{t.of}家中的{t.covered}家</span>' if t.partial else ""
-    return Markup(f'<span class="num">{escape(t.display)}</span>{coverage}')
 
 
 def render_markdown(text: str) -> Markup:
@@ -117,6 +92,9 @@ def make_env(base_url: str, static: dict[str, tuple[str, Path]], templates: Path
         static_url=static_url, value=value_markup, total=total_markup, form=form, PASS=PASS, FAIL=FAIL,
         UNKNOWN=UNKNOWN, CELLS=CELLS, NULL_MARK=NULL_MARK, UNPROVEN_MARK=UNPROVEN_MARK, UNPROVEN_NOTE=UNPROVEN_NOTE,
     )
+    # the report page's text and rule list, the agency page's key figures: written in Python for speed
+    env.globals.update(text_blocks=text_markup, rule_items=rules_markup, yoy_rows=yoy_rows_markup,
+                       year_rows=year_rows_markup, indicator_rows=indicator_rows_markup)
     env.globals["compare_url"] = compare_url  # the "compare with…" links of agency and report pages
     env.globals.update(REPEAT_PERCENT=round(REPEAT_SHARE * 100), MIN_SENTENCE_CHARS=MIN_CHARS)  # similarity.py
     env.filters["number"] = fmt_number

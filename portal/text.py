@@ -158,7 +158,15 @@ def block_of(blocks: tuple[Block, ...], quote: str) -> Block | None:
 
 def blocks_of(blocks: tuple[Block, ...], quotes: Sequence[str]) -> list[Block | None]:
     """``block_of`` for each of a report's quotes, each block's text squashed once (not once a quote)."""
-    if not quotes:
-        return []
-    squashed = [(b, squash(b.text)) for b in blocks]
-    return [next((b for b, text in squashed if needle in text), None) for needle in map(squash, quotes)]
+    needles = list(map(squash, quotes))
+    found: list[Block | None] = [None] * len(needles)
+    left = list(range(len(needles)))
+    for b in blocks:  # in text order, stopping once every quote is found (often in section 一)
+        if not left:
+            break
+        text = squash(b.text)
+        if hits := [i for i in left if needles[i] in text]:
+            for i in hits:
+                found[i] = b
+            left = [i for i in left if i not in hits]
+    return found
