@@ -70,6 +70,7 @@ from .jurisdictionpages import (
 from .jurisdictions import INDEX_URL as JURISDICTIONS_URL
 from .model import Report, Site
 from .output import MARKER, MARKER_TEXT, Bytes
+from .pageinputs import HOME, REASONS, page_key, year_page
 from .pages import (
     Meta,
     SimpleContext,
@@ -176,7 +177,7 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
     # /  — what the portal is, counts, newest reports, agencies by jurisdiction, headline figures
     page("home.html", Meta(
         SITE_NAME, "/", f"{SITE_TAGLINE}：表格数字、正文摘录与一致性检查，可按机构和年度比较、下载。", "home",
-    ), home_context, site, cache)
+    ), home_context, site, cache, made_from=frozenset({page_key(HOME)}))  # what it reads: ``pageinputs``
 
     # /agencies/, then each agency's page followed by its reports' pages and their search texts
     page("agencies.html", Meta(
@@ -209,7 +210,7 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
             f"{year}年度", year.url, f"{year}年度各机构政府信息公开工作年度报告的主要数字对比与合计。",
             "years", (("首页", "/"), ("年度", "/years/")),
         ), year_context, year, years[i - 1] if i > 0 else None, years[i + 1] if i + 1 < len(years) else None,
-            cache, made_from=frozenset({f"year:{year.number}"}))
+            cache, made_from=frozenset({page_key(year_page(year.number))}))
 
     # /jurisdictions/, each level of the registry's jurisdiction paths with its Atom feed, each agency's
     # feed, and /coverage/: a jurisdiction is made from the agencies at and under it (its page also from
@@ -248,7 +249,8 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
     # /compare/ (reports side by side, chosen in the query string: compare.js reads compare.json and each
     # report.json) and /reasons/ (refusal reasons per year; reasons.js filters over reasons.json)
     out.append(output(COMPARE_INDEX_URL, DOWNLOAD, None, lambda: compare_index(site)))
-    out.append(output(REASONS_DATA_URL, DOWNLOAD, None, lambda: reasons_json(site)))
+    out.append(output(REASONS_DATA_URL, DOWNLOAD, None, lambda: reasons_json(site),
+                      made_from=frozenset({page_key(REASONS)})))
     page("compare.html", Meta(
         "比较", "/compare/", "选择两到四个机构（或一个机构的几个年度），并排比较表二至表四、指标与趋势。", "compare",
         (("首页", "/"),),
@@ -256,7 +258,7 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
     page("reasons.html", Meta(
         "拒绝理由", "/reasons/", "各年度不予公开、无法提供、不予处理的各项理由：件数与占比，可按地区和机构类型筛选。",
         "compare", (("首页", "/"), ("比较", "/compare/")),
-    ), reasons_context, site, cache)
+    ), reasons_context, site, cache, made_from=frozenset({page_key(REASONS)}))
 
     # /data/ — downloads, licence, how to cite
     page("data.html", Meta(
