@@ -29,7 +29,10 @@ from .reasons import report_reasons
 from .sitecache import SiteCache
 from .statmemo import digest
 
-HOME, REASONS = "home", "reasons"
+HOME, REASONS, CHECKS, LISTING = "home", "reasons", "checks", "listing"
+"""The pages (besides each year's): the home page; /reasons/ and reasons.json; /checks/ (every
+check's result counted by rule); and what lists only which reports there are (/agencies/, /years/,
+/sitemap.xml, /data/compare.json: ``LISTING``, read from the reports' keys alone)."""
 PIECE = "pageinputs.txt"
 """The fragment store's name for a report's parts: a line a report, ``<year> <part digest>…``."""
 
@@ -53,9 +56,11 @@ PARTS = (
     Read("similar", lambda r, cache: cache.similarity(r)),
     # /reasons/ and reasons.json: table 3's refusal reasons, or why the report is left out
     Read("reasons", lambda r, cache: _reasons(r)),
+    # /checks/: each check's rule and result (``ruleviews.site_rule_results`` counts them)
+    Read("rules", lambda r, cache: [(c.rule, c.status) for c in r.checks]),
 )
-FIGURES, CHECKED, SIMILAR, REASONS_PART = range(len(PARTS))
-PAGE_READS = {HOME: (FIGURES,), REASONS: (REASONS_PART,)}
+FIGURES, CHECKED, SIMILAR, REASONS_PART, RULES = range(len(PARTS))
+PAGE_READS = {HOME: (FIGURES,), REASONS: (REASONS_PART,), CHECKS: (RULES,), LISTING: ()}
 YEAR_READS = (FIGURES, CHECKED, SIMILAR)
 
 
@@ -75,7 +80,7 @@ def year_page(year: int) -> str:
 
 def page_names(site: Site) -> list[str]:
     """Every page whose inputs are hashed here (for a build that knows none of them: all changed)."""
-    return [HOME, REASONS, *(year_page(y) for y in site.years)]
+    return [*PAGE_READS, *(year_page(y) for y in site.years)]
 
 
 def report_parts(report: Report, cache: SiteCache) -> list[str]:

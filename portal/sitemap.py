@@ -70,7 +70,7 @@ from .jurisdictionpages import (
 from .jurisdictions import INDEX_URL as JURISDICTIONS_URL
 from .model import Report, Site
 from .output import MARKER, MARKER_TEXT, Bytes
-from .pageinputs import HOME, REASONS, page_key, year_page
+from .pageinputs import CHECKS, HOME, LISTING, REASONS, page_key, year_page
 from .pages import (
     Meta,
     SimpleContext,
@@ -180,9 +180,10 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
     ), home_context, site, cache, made_from=frozenset({page_key(HOME)}))  # what it reads: ``pageinputs``
 
     # /agencies/, then each agency's page followed by its reports' pages and their search texts
+    listing = frozenset({page_key(LISTING)})  # made from which reports there are (``pageinputs``)
     page("agencies.html", Meta(
         "机构", "/agencies/", "按行政区划列出的全部机构及其年度报告。", "agencies", (("首页", "/"),),
-    ), agency_index_context, site, cache)
+    ), agency_index_context, site, cache, made_from=listing)
     for agency in site.agencies:
         reports = site.reports_of(agency.slug)
         if not listed(agency.slug):  # not listed: the pages below (all indexable) named for sitemap.xml only
@@ -204,7 +205,7 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
     # /years/ and /years/<year>/
     years = site.year_pages
     page("years.html", Meta("年度", "/years/", "按统计年度比较各机构的报告。", "years", (("首页", "/"),)),
-         year_index_context, years, cache)
+         year_index_context, years, cache, made_from=listing)
     for i, year in enumerate(years):
         page("year.html", Meta(
             f"{year}年度", year.url, f"{year}年度各机构政府信息公开工作年度报告的主要数字对比与合计。",
@@ -236,7 +237,8 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
     page("indicators.html", Meta(
         "指标", "/indicators/", "实质公开率、不予公开率等八项指标的公式、口径与各年度机构间分布。", "indicators",
         (("首页", "/"),),
-    ), indicators_context, cache, minimum)
+    ), indicators_context, cache, minimum,
+        made_from=frozenset(f"ranked:{year.number}" for year in years))  # every year's indicator values
     for indicator in INDICATORS:
         for year in years:
             page("ranking.html", Meta(
@@ -248,7 +250,7 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
 
     # /compare/ (reports side by side, chosen in the query string: compare.js reads compare.json and each
     # report.json) and /reasons/ (refusal reasons per year; reasons.js filters over reasons.json)
-    out.append(output(COMPARE_INDEX_URL, DOWNLOAD, None, lambda: compare_index(site)))
+    out.append(output(COMPARE_INDEX_URL, DOWNLOAD, None, lambda: compare_index(site), made_from=listing))
     out.append(output(REASONS_DATA_URL, DOWNLOAD, None, lambda: reasons_json(site),
                       made_from=frozenset({page_key(REASONS)})))
     page("compare.html", Meta(
@@ -278,14 +280,14 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
     page("checks.html", Meta("核对规则", "/checks/",
                              "本站对每份报告做的一致性检查：规则、公式、读取的单元格与全站结果。",
                              "about", (("首页", "/"), ("关于本站", "/about/"))),
-         checks_context, site)
+         checks_context, site, made_from=frozenset({page_key(CHECKS)}))
 
     # /404.html, and the machine-readable files
     page("404.html", Meta("页面不存在", "/404.html", "找不到该页面。", "home", indexable=False), SimpleContext)
     page("feed.xml", Meta(f"{SITE_NAME}：新收录的年度报告", "/feed.xml", SITE_TAGLINE, "home", indexable=False),
          feed_context, site)
     page("sitemap.xml", Meta("sitemap", "/sitemap.xml", "", "home", indexable=False),
-         SitemapContext, tuple(sorted(indexable)))
+         SitemapContext, tuple(sorted(indexable)), made_from=listing)
     page("robots.txt", Meta("robots", "/robots.txt", "", "home", indexable=False), SimpleContext)
 
     # /static/ — fingerprinted: netlify.toml caches /static/* for a year

@@ -114,8 +114,9 @@ def test_a_changed_figure_reaches_its_years_rankings_only(content: Path, tmp_pat
                                             text, count=1), encoding="utf-8")
 
     again = _build(content, out, cache)
-    # its year's page and the home page sum the figure (not the next year's page, nor the reasons)
-    assert again.rendered - unchanged == _extra(report, out, 2) + len(_lineage(site, report)) + 8
+    # its year's page and the home page sum the figure (not the next year's page, nor the reasons), /checks/
+    # counts the sum it breaks, /indicators/ shows the year's spread
+    assert again.rendered - unchanged == _extra(report, out, 4) + len(_lineage(site, report)) + 8
     _same_as_full(content, out, tmp_path)
 
 
@@ -154,8 +155,9 @@ def test_a_changed_refusal_reason_reaches_the_reasons_pages(content: Path, tmp_p
     row = next(row for row in data["reports"] if data["agencies"][row[0]][0] == report.agency.slug
                and row[1] == report.year)
     assert row[3][0] == 7  # 属于国家秘密
-    # its year's page, the home page, /reasons/, reasons.json; the year's eight rankings (the refusal rates)
-    assert again.rendered - unchanged == _extra(report, out, 4) + len(_lineage(site, report)) + 8
+    # its year's page, the home page, /reasons/, reasons.json, /checks/ (a sum broken), /indicators/; the
+    # year's eight rankings (the refusal rates)
+    assert again.rendered - unchanged == _extra(report, out, 6) + len(_lineage(site, report)) + 8
     _same_as_full(content, out, tmp_path)
 
 
