@@ -29,10 +29,11 @@ from .reasons import report_reasons
 from .sitecache import SiteCache
 from .statmemo import digest
 
-HOME, REASONS, CHECKS, LISTING = "home", "reasons", "checks", "listing"
+HOME, REASONS, CHECKS, COVERAGE, LISTING = "home", "reasons", "checks", "coverage", "listing"
 """The pages (besides each year's): the home page; /reasons/ and reasons.json; /checks/ (every
-check's result counted by rule); and what lists only which reports there are (/agencies/, /years/,
-/sitemap.xml, /data/compare.json: ``LISTING``, read from the reports' keys alone)."""
+check's result counted by rule); /coverage/ and coverage.csv (each report's dates, and the site's
+years and newest date: ``buildcache.FACTS``); and what lists only which reports there are
+(/agencies/, /years/, /sitemap.xml, /data/compare.json: ``LISTING``, read from the reports' keys)."""
 PIECE = "pageinputs.txt"
 """The fragment store's name for a report's parts: a line a report, ``<year> <part digest>…``."""
 
@@ -58,9 +59,11 @@ PARTS = (
     Read("reasons", lambda r, cache: _reasons(r)),
     # /checks/: each check's rule and result (``ruleviews.site_rule_results`` counts them)
     Read("rules", lambda r, cache: [(c.rule, c.status) for c in r.checks]),
+    # /coverage/ and coverage.csv: published on time or late (``coverage.entry_for``)
+    Read("dates", lambda r, cache: (r.published, r.deadline)),
 )
-FIGURES, CHECKED, SIMILAR, REASONS_PART, RULES = range(len(PARTS))
-PAGE_READS = {HOME: (FIGURES,), REASONS: (REASONS_PART,), CHECKS: (RULES,), LISTING: ()}
+FIGURES, CHECKED, SIMILAR, REASONS_PART, RULES, DATES = range(len(PARTS))
+PAGE_READS = {HOME: (FIGURES,), REASONS: (REASONS_PART,), CHECKS: (RULES,), COVERAGE: (DATES,), LISTING: ()}
 YEAR_READS = (FIGURES, CHECKED, SIMILAR)
 
 

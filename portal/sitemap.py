@@ -70,7 +70,7 @@ from .jurisdictionpages import (
 from .jurisdictions import INDEX_URL as JURISDICTIONS_URL
 from .model import Report, Site
 from .output import MARKER, MARKER_TEXT, Bytes
-from .pageinputs import CHECKS, HOME, LISTING, REASONS, page_key, year_page
+from .pageinputs import CHECKS, COVERAGE, HOME, LISTING, REASONS, page_key, year_page
 from .pages import (
     Meta,
     SimpleContext,
@@ -229,8 +229,10 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
         page("feed.xml", feed_meta(agency.name, agency.feed_url), reports_feed_context, site.reports_of(agency.slug),
              agency.url, agency=agency.slug)
     page("coverage.html", Meta("按期发布情况", COVERAGE_URL, "各机构各年度报告是否收录、是否在法定期限内发布。",
-                               "agencies", (("首页", "/"), ("行政区划", JURISDICTIONS_URL))), coverage_context, cache)
-    out.append(output(COVERAGE_CSV_URL, DOWNLOAD, None, lambda: coverage_csv(site, fragments)))
+                               "agencies", (("首页", "/"), ("行政区划", JURISDICTIONS_URL))), coverage_context, cache,
+         made_from=frozenset({page_key(COVERAGE), FACTS}))
+    out.append(output(COVERAGE_CSV_URL, DOWNLOAD, None, lambda: coverage_csv(site, fragments),
+                      made_from=frozenset({page_key(COVERAGE), FACTS})))
 
     # /indicators/ and /indicators/<key>/<year>/ — every indicator's formula and spread, its rankings
     minimum = ranking_min_denominator(site.content_dir)

@@ -132,7 +132,7 @@ def test_an_edited_report_rebuilds_its_agency_and_gives_the_full_site(content: P
     assert report not in {r.yaml_path for r in newest_reports(site.reports)}  # nor the home page, but its newest
     # nor these (``pageinputs``): the home page, the reasons, the rules' counts, the lists of reports, the spreads
     unread = ["index.html", "reasons/index.html", "data/reasons.json", "checks/index.html", "years/index.html",
-              "sitemap.xml", "data/compare.json", "indicators/index.html"]
+              "sitemap.xml", "data/compare.json", "indicators/index.html", "coverage/index.html", "data/coverage.csv"]
     agency = next(a for a in site.agencies if a.slug == slug)
     lineage = {url_to_path(u) for j in site.jurisdictions.lineage(agency.jurisdiction) for u in (j.url, j.feed_url)}
     other_places = [rel for rel in site_wide if rel.startswith("jurisdictions/") and rel.count("/") > 1

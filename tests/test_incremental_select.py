@@ -73,8 +73,8 @@ def test_a_late_report_reaches_its_jurisdictions_pages_only(content: Path, tmp_p
     again = _build(content, out, cache)
     mine = _lineage(site, report)
     assert len(mine) >= 4 and len(_places(site)) > 2 * len(mine)  # a province, a city…: a page and a feed each
-    home = int(_newest(content) != newest)  # no year page shows a date
-    assert again.rendered - unchanged == _extra(report, out, home) + len(mine)  # not the other places'
+    home = int(_newest(content) != newest)  # no year page shows a date; /coverage/ and coverage.csv do
+    assert again.rendered - unchanged == _extra(report, out, home + 2) + len(mine)  # not the other places'
     page = (out / url_to_path(site.jurisdictions.lineage(report.agency.jurisdiction)[-1].url)).read_text("utf-8")
     row = page[page.index(f'href="{report.agency.url}"'):]
     assert "逾期 40 天" in row[:row.index("</tr>")]
@@ -96,8 +96,8 @@ def test_a_new_newest_date_reaches_every_jurisdiction_page(content: Path, tmp_pa
 
     again = _build(content, out, cache)
     pages = {p for p in _places(site) if not p.endswith("feed.xml")}
-    home = int(_newest(content) != listed)  # the home page lists the newest by year, then date
-    assert again.rendered - unchanged == _extra(report, out, home) + len(pages | _lineage(site, report))
+    home = int(_newest(content) != listed)  # the home page lists the newest by year, then date; + the coverage
+    assert again.rendered - unchanged == _extra(report, out, home + 2) + len(pages | _lineage(site, report))
     _same_as_full(content, out, tmp_path)
 
 
