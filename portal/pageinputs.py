@@ -1,7 +1,8 @@
 """What the site-wide pages made from every report read of each report, as hashes: the home page,
-each year's page, and /reasons/ with /data/reasons.json are rendered by an incremental build only
-when what they read changed (``buildcache.Inputs.pages``, ``sitemap.Output.made_from``
-``page:<name>``), not whenever a report's file did.
+each year's page, /reasons/ with /data/reasons.json, /checks/, /coverage/ with coverage.csv, and the
+lists of reports (``LISTING``) are rendered by an incremental build only when what they read changed
+(``buildcache.Inputs.pages``, ``sitemap.Output.made_from`` ``page:<name>``), not whenever a report's
+file did.
 
 Why: each of them reads all 20,000 reports at national scale (the key figures' totals, the check
 flags, the text's repeats, table 3's refusal reasons): 0.5–0.9 s of CPU each, several of them on a
