@@ -28,7 +28,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .buildcache import Inputs, ParseStore, code_version, forget_inputs, site_facts
@@ -52,6 +52,7 @@ from .output import (
     swap,
     unsafe_output,
 )
+from .pageinputs import page_inputs, page_key, page_names
 from .parallel import Parallelism, frozen, run_chunks
 from .render import compile_templates, make_env, static_files
 from .settings import Address, resolve_address
@@ -117,7 +118,8 @@ def _write(site: Site, out_dir: Path, *, base_url: str | None, keep: Iterable[st
            progress: Callable[[int], None] | None, parallelism: Parallelism = PARALLELISM,
            fresh: bool = False, select: Callable[[Output], bool] | None = None,
            against: Path | None = None, fragments: FragmentStore | None = None,
-           agencies: Callable[[str], bool] | None = None) -> tuple[list[Path], set[str], int]:
+           agencies: Callable[[str], bool] | None = None,
+           cache: SiteCache | None = None) -> tuple[list[Path], set[str], int]:
     """``write_site``, also returning every file the site has and how many outputs were produced.
 
     ``fresh`` says ``out_dir`` is a new, empty, private folder: files are written without
@@ -125,7 +127,7 @@ def _write(site: Site, out_dir: Path, *, base_url: str | None, keep: Iterable[st
     holding only the files whose bytes the live site there does not hold. ``agencies``: the
     outputs of the other agencies are not even listed (``site_map``), nor in the files returned."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    cache = SiteCache(site, stored=fragments)
+    cache = cache or SiteCache(site, stored=fragments)
     base_url = base_url or resolve_address(site.content_dir).url
     static = static_files()
     env = make_env(base_url, static)
@@ -265,12 +267,15 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
                         shutil.rmtree(new)
                         return _refused(out_dir, warnings, say, start)
                 try:
+                    fragments = _fragments(site, store, inputs)
+                    cache = SiteCache(site, stored=fragments)
                     changed, produced, rendered = _write(site, new, base_url=address.url, keep=(), fresh=fresh,
                                                         parallelism=parallelism, select=select,
                                                         against=out_dir if staged else None,
-                                                        fragments=_fragments(site, store, inputs),
-                                                        agencies=listed,
+                                                        fragments=fragments, agencies=listed, cache=cache,
                                                         progress=lambda n: say(f"  … 已写入 {n} 个文件"))
+                    if inputs is not None and not inputs.pages:  # everything rendered: recorded for the next
+                        inputs = replace(inputs, pages=page_inputs(site, cache, fragments))
                     steps.lap("render")
                     if indexing:
                         indexing.move_into(new)
@@ -323,9 +328,13 @@ def _changed(content_dir: Path, out_dir: Path, base_url: str, store: ParseStore 
         return None, None, None, None
     before = None if full else Inputs.of_site(out_dir)
     inputs = Inputs.of(content_dir, store.version, base_url, store.files, site_facts(site)).with_ranked(site, before)
+    if before is not None and before.everything == inputs.everything:  # else everything is rendered
+        inputs = replace(inputs, pages=page_inputs(site, SiteCache(site), _fragments(site, store, inputs)))
     changed = inputs.changed(before)
     if changed is None:
         return None, inputs, None, None
+    if not inputs.pages:  # not hashed (a report file changed while it was read): rendered
+        changed |= {page_key(name) for name in page_names(site)}
 
     def made_from_changed(o: Output) -> bool:
         if o.agency is not None:

@@ -285,6 +285,7 @@ class Inputs:
     reports: dict[str, str]  # "<agency>/<year>.yaml" → the hash of the file and its source text
     facts: str = ""  # ``site_facts``: what every agency's coverage reads besides its own reports
     ranked: dict[str, str] = field(default_factory=dict)  # year → ``ranked``: what its rankings are made from
+    pages: dict[str, str] = field(default_factory=dict)  # ``pageinputs``: a site-wide page → what it reads
 
     @classmethod
     def of(cls, content_dir: Path, version: str, base_url: str, files: dict[Path, tuple[str, str]],
@@ -321,7 +322,10 @@ class Inputs:
         facts = {FACTS} if self.facts != before.facts else set()
         ranked = {f"ranked:{y}" for y in self.ranked.keys() | before.ranked.keys()
                   if self.ranked.get(y) != before.ranked.get(y)}
-        return {rel.split("/")[0] for rel in files} | {f"year:{y}" for y in changed_years} | facts | ranked
+        # a page whose inputs one of the builds did not hash (``pageinputs``) is changed
+        pages = {f"page:{p}" for p in self.pages.keys() | before.pages.keys()
+                 if self.pages.get(p, "?") != before.pages.get(p, "!")}
+        return {rel.split("/")[0] for rel in files} | {f"year:{y}" for y in changed_years} | facts | ranked | pages
 
     def with_ranked(self, site: Site, before: Inputs | None) -> Inputs:
         """These inputs with ``ranked`` for every year: computed again for the years whose report
@@ -338,7 +342,7 @@ class Inputs:
         """Record these as the inputs of the site now at ``site_dir`` (its folder identity)."""
         st = os.stat(site_dir)
         record = {"site": [st.st_dev, st.st_ino], "everything": self.everything, "reports": self.reports,
-                  "facts": self.facts, "ranked": self.ranked}
+                  "facts": self.facts, "ranked": self.ranked, "pages": self.pages}
         path = record_path(site_dir)
         tmp = path.with_name(f"{path.name}.{os.getpid()}")
         tmp.write_text(json.dumps(record), encoding="utf-8")
@@ -356,10 +360,11 @@ class Inputs:
             if not isinstance(record["everything"], str) or not all(
                     isinstance(k, str) and k.count("/") == 1 and isinstance(v, str) for k, v in reports.items()):
                 return None
-            facts, ranked = record.get("facts", ""), record.get("ranked", {})
-            if not isinstance(facts, str) or not isinstance(ranked, dict):
+            facts, ranked, pages = record.get("facts", ""), record.get("ranked", {}), record.get("pages", {})
+            if not isinstance(facts, str) or not isinstance(ranked, dict) or not isinstance(pages, dict):
                 return None
-            return cls(record["everything"], dict(reports), facts, {str(k): str(v) for k, v in ranked.items()})
+            return cls(record["everything"], dict(reports), facts, {str(k): str(v) for k, v in ranked.items()},
+                       {str(k): str(v) for k, v in pages.items()})
         except Exception:  # noqa: BLE001 - missing or damaged: render everything
             return None
 

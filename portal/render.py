@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from . import form
 from .checks import FAIL, PASS, UNKNOWN
+from .feedentries import cn_date, feed_entries
 from .figuremarkup import indicator_rows_markup, total_markup, value_markup, year_rows_markup, yoy_rows_markup
 from .figures import fmt_number
 from .formtables import NULL_MARK, UNPROVEN_MARK, UNPROVEN_NOTE
@@ -98,7 +99,8 @@ def make_env(base_url: str, static: dict[str, tuple[str, Path]], templates: Path
     env.globals["compare_url"] = compare_url  # the "compare with…" links of agency and report pages
     env.globals.update(REPEAT_PERCENT=round(REPEAT_SHARE * 100), MIN_SENTENCE_CHARS=MIN_CHARS)  # similarity.py
     env.filters["number"] = fmt_number
-    env.filters["cn_date"] = lambda d: f"{d.year}年{d.month}月{d.day}日"
+    env.filters["cn_date"] = cn_date
+    env.globals["feed_entries"] = feed_entries  # the Atom feeds' entries, as markup (``feedentries``)
     return env
 
 

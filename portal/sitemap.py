@@ -70,6 +70,7 @@ from .jurisdictionpages import (
 from .jurisdictions import INDEX_URL as JURISDICTIONS_URL
 from .model import Report, Site
 from .output import MARKER, MARKER_TEXT, Bytes
+from .pageinputs import CHECKS, COVERAGE, HOME, LISTING, REASONS, page_key, year_page
 from .pages import (
     Meta,
     SimpleContext,
@@ -176,12 +177,13 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
     # /  — what the portal is, counts, newest reports, agencies by jurisdiction, headline figures
     page("home.html", Meta(
         SITE_NAME, "/", f"{SITE_TAGLINE}：表格数字、正文摘录与一致性检查，可按机构和年度比较、下载。", "home",
-    ), home_context, site, cache)
+    ), home_context, site, cache, made_from=frozenset({page_key(HOME)}))  # what it reads: ``pageinputs``
 
     # /agencies/, then each agency's page followed by its reports' pages and their search texts
+    listing = frozenset({page_key(LISTING)})  # made from which reports there are (``pageinputs``)
     page("agencies.html", Meta(
         "机构", "/agencies/", "按行政区划列出的全部机构及其年度报告。", "agencies", (("首页", "/"),),
-    ), agency_index_context, site, cache)
+    ), agency_index_context, site, cache, made_from=listing)
     for agency in site.agencies:
         reports = site.reports_of(agency.slug)
         if not listed(agency.slug):  # not listed: the pages below (all indexable) named for sitemap.xml only
@@ -203,13 +205,13 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
     # /years/ and /years/<year>/
     years = site.year_pages
     page("years.html", Meta("年度", "/years/", "按统计年度比较各机构的报告。", "years", (("首页", "/"),)),
-         year_index_context, years, cache)
+         year_index_context, years, cache, made_from=listing)
     for i, year in enumerate(years):
         page("year.html", Meta(
             f"{year}年度", year.url, f"{year}年度各机构政府信息公开工作年度报告的主要数字对比与合计。",
             "years", (("首页", "/"), ("年度", "/years/")),
         ), year_context, year, years[i - 1] if i > 0 else None, years[i + 1] if i + 1 < len(years) else None,
-            cache, made_from=frozenset({f"year:{year.number}"}))
+            cache, made_from=frozenset({page_key(year_page(year.number))}))
 
     # /jurisdictions/, each level of the registry's jurisdiction paths with its Atom feed, each agency's
     # feed, and /coverage/: a jurisdiction is made from the agencies at and under it (its page also from
@@ -227,15 +229,18 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
         page("feed.xml", feed_meta(agency.name, agency.feed_url), reports_feed_context, site.reports_of(agency.slug),
              agency.url, agency=agency.slug)
     page("coverage.html", Meta("按期发布情况", COVERAGE_URL, "各机构各年度报告是否收录、是否在法定期限内发布。",
-                               "agencies", (("首页", "/"), ("行政区划", JURISDICTIONS_URL))), coverage_context, cache)
-    out.append(output(COVERAGE_CSV_URL, DOWNLOAD, None, lambda: coverage_csv(site, fragments)))
+                               "agencies", (("首页", "/"), ("行政区划", JURISDICTIONS_URL))), coverage_context, cache,
+         made_from=frozenset({page_key(COVERAGE), FACTS}))
+    out.append(output(COVERAGE_CSV_URL, DOWNLOAD, None, lambda: coverage_csv(site, fragments),
+                      made_from=frozenset({page_key(COVERAGE), FACTS})))
 
     # /indicators/ and /indicators/<key>/<year>/ — every indicator's formula and spread, its rankings
     minimum = ranking_min_denominator(site.content_dir)
     page("indicators.html", Meta(
         "指标", "/indicators/", "实质公开率、不予公开率等八项指标的公式、口径与各年度机构间分布。", "indicators",
         (("首页", "/"),),
-    ), indicators_context, cache, minimum)
+    ), indicators_context, cache, minimum,
+        made_from=frozenset(f"ranked:{year.number}" for year in years))  # every year's indicator values
     for indicator in INDICATORS:
         for year in years:
             page("ranking.html", Meta(
@@ -247,8 +252,9 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
 
     # /compare/ (reports side by side, chosen in the query string: compare.js reads compare.json and each
     # report.json) and /reasons/ (refusal reasons per year; reasons.js filters over reasons.json)
-    out.append(output(COMPARE_INDEX_URL, DOWNLOAD, None, lambda: compare_index(site)))
-    out.append(output(REASONS_DATA_URL, DOWNLOAD, None, lambda: reasons_json(site)))
+    out.append(output(COMPARE_INDEX_URL, DOWNLOAD, None, lambda: compare_index(site), made_from=listing))
+    out.append(output(REASONS_DATA_URL, DOWNLOAD, None, lambda: reasons_json(site),
+                      made_from=frozenset({page_key(REASONS)})))
     page("compare.html", Meta(
         "比较", "/compare/", "选择两到四个机构（或一个机构的几个年度），并排比较表二至表四、指标与趋势。", "compare",
         (("首页", "/"),),
@@ -256,7 +262,7 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
     page("reasons.html", Meta(
         "拒绝理由", "/reasons/", "各年度不予公开、无法提供、不予处理的各项理由：件数与占比，可按地区和机构类型筛选。",
         "compare", (("首页", "/"), ("比较", "/compare/")),
-    ), reasons_context, site, cache)
+    ), reasons_context, site, cache, made_from=frozenset({page_key(REASONS)}))
 
     # /data/ — downloads, licence, how to cite
     page("data.html", Meta(
@@ -276,14 +282,14 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
     page("checks.html", Meta("核对规则", "/checks/",
                              "本站对每份报告做的一致性检查：规则、公式、读取的单元格与全站结果。",
                              "about", (("首页", "/"), ("关于本站", "/about/"))),
-         checks_context, site)
+         checks_context, site, made_from=frozenset({page_key(CHECKS)}))
 
     # /404.html, and the machine-readable files
     page("404.html", Meta("页面不存在", "/404.html", "找不到该页面。", "home", indexable=False), SimpleContext)
     page("feed.xml", Meta(f"{SITE_NAME}：新收录的年度报告", "/feed.xml", SITE_TAGLINE, "home", indexable=False),
          feed_context, site)
     page("sitemap.xml", Meta("sitemap", "/sitemap.xml", "", "home", indexable=False),
-         SitemapContext, tuple(sorted(indexable)))
+         SitemapContext, tuple(sorted(indexable)), made_from=listing)
     page("robots.txt", Meta("robots", "/robots.txt", "", "home", indexable=False), SimpleContext)
 
     # /static/ — fingerprinted: netlify.toml caches /static/* for a year

@@ -28,6 +28,8 @@ from portal.build import BuildResult, build_site
 from portal.buildcache import record_path
 from portal.errors import ContentError
 from portal.load import load_content
+from portal.pageinputs import page_inputs
+from portal.pages import newest_reports
 from portal.search import index_site
 from portal.searchbundles import Indexing
 from portal.searchcache import BundleStore
@@ -124,18 +126,20 @@ def test_an_edited_report_rebuilds_its_agency_and_gives_the_full_site(content: P
     agency_files = sum(1 for folder in (out / "reports" / slug, out / "agencies" / slug)  # + its page and feed
                        for p in folder.rglob("*") if p.is_file())
     site_wide = [rel for rel in _tree(out) if not rel.startswith(("reports/", "agencies/", "pagefind/"))]
-    made_from = {str(int(report.stem) + n) for n in (0, 1)}  # and the next year's (what changed since last year)
     by_year = re.compile(r"(?:years|indicators/\w+)/(\d+)/index\.html")
-    other_years = [rel for rel in site_wide if (year := by_year.fullmatch(rel))
-                   and (year[1] not in made_from or rel.startswith("indicators/"))]
-    assert len(other_years) == 4 + 6 * 8  # 2019–2024: the other years' pages, and no ranking (a title is not ranked)
+    other_years = [rel for rel in site_wide if by_year.fullmatch(rel)]
+    assert len(other_years) == 6 + 6 * 8  # 2019–2024: no year page and no ranking reads a title (``pageinputs``)
     site = load_content(content, workers=1)
+    assert report not in {r.yaml_path for r in newest_reports(site.reports)}  # nor the home page, but its newest
+    # nor these (``pageinputs``): the home page, the reasons, the rules' counts, the lists of reports, the spreads
+    unread = ["index.html", "reasons/index.html", "data/reasons.json", "checks/index.html", "years/index.html",
+              "sitemap.xml", "data/compare.json", "indicators/index.html", "coverage/index.html", "data/coverage.csv"]
     agency = next(a for a in site.agencies if a.slug == slug)
     lineage = {url_to_path(u) for j in site.jurisdictions.lineage(agency.jurisdiction) for u in (j.url, j.feed_url)}
     other_places = [rel for rel in site_wide if rel.startswith("jurisdictions/") and rel.count("/") > 1
                     and rel not in lineage]  # made from other agencies
     assert lineage and other_places
-    assert again.rendered == agency_files + len(site_wide) - len(other_years) - len(other_places) + 1  # + /agencies/
+    assert again.rendered == agency_files + len(site_wide) - len(other_years) - len(other_places) - len(unread)
     assert "改过的标题" in (out / "reports" / slug / report.stem / "index.html").read_text(encoding="utf-8")
     _same_as_full(content, out, tmp_path)
     # the edited report's result is kept beside the pack (a delta), not parsed a third time
@@ -298,7 +302,7 @@ def test_an_unchanged_site_is_left_alone(content: Path, tmp_path: Path) -> None:
     assert (again.parsed, again.changed) == (0, 0)
     assert (again.search["indexed"], again.search["bundles"]) == (0, 1)  # copied from the cache
     always = [o.url for o in site_map(load_content(content), base_url=BASE) if o.agency is o.made_from is None]
-    assert "/years/2023/" not in always and "/years/" in always and "/data/reports.json" in always
+    assert "/years/2023/" not in always and "/years/" not in always and "/data/reports.json" in always
     assert again.rendered == len(always)
     assert {p: p.stat().st_ino for p in out.rglob("*") if p.is_file() and "pagefind" not in p.parts} == before
 
@@ -367,10 +371,12 @@ def test_the_downloads_are_assembled_from_the_unchanged_agencies_fragments(conte
     stored = SiteCache(site, stored=fragments)  # the home page's key figures, every report's
     stored.warm()
     assert stored.values == {r.key: SiteCache(site).value(r) for r in site.reports}
-    assert fragments.made == {name: {report.parent.name} for name in [*downloads, "values.pickle"]}
+    # what the site-wide pages read (``pageinputs``): the edited agency's part computed, the others' stored
+    assert page_inputs(site, SiteCache(site), fragments) == page_inputs(site, SiteCache(site), None)
+    names = [*downloads, "values.pickle", "pageinputs.txt"]
+    assert fragments.made == {name: {report.parent.name} for name in names}
 
     packs = {p.name: p.read_bytes() for p in (cache / "fragments").iterdir()}
-    names = [*downloads, "values.pickle"]
     assert sorted(packs) == sorted(f"{name}.{part}" for name in names for part in ("index", "pack"))
     _build(content, out, cache)  # every agency's bytes stored by now: none computed, none stored
     assert {p.name: p.read_bytes() for p in (cache / "fragments").iterdir()} == packs
