@@ -115,6 +115,7 @@ class ParseStore:
     _pairs: dict[tuple[str, str], tuple[Check, ...]] = field(default_factory=dict)  # stored cross-year checks
     _pairs_used: dict[tuple[str, str], tuple[Check, ...]] = field(default_factory=dict)  # this load's
     _packed_keys: frozenset[str] = frozenset()  # the keys the pack (not the delta) holds
+    _registry: tuple[str, dict[str, Agency], set[str]] | None = None  # this load's, when not read from the store
 
     REWRITE = 8
     """The pack is written again when the delta, or its unused results, exceed 1/REWRITE of it."""
@@ -225,12 +226,8 @@ class ParseStore:
             return stored
         before = len(problems)
         agencies, named = load_registry(content_dir, problems)
-        if len(problems) == before and _read(path) == data:  # parsed from the bytes hashed
-            try:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                self._dump(self.folder / AGENCIES, (key, agencies, named))
-            except OSError:
-                pass  # a cache that cannot be written is only a slower next build
+        if len(problems) == before and _read(path) == data:  # parsed from the bytes hashed: stored by ``save``
+            self._registry = (key, agencies, named)
         return agencies, named
 
     def _stored_registry(self, key: str) -> tuple[dict[str, Agency], set[str]] | None:
@@ -247,7 +244,9 @@ class ParseStore:
 
     def save(self) -> None:
         """Store this load's results that the pack lacks: in the delta, or, when the delta or the
-        pack's unused results have grown too large, as a new pack (with an empty delta)."""
+        pack's unused results have grown too large, as a new pack (with an empty delta); and the
+        registry, when it was parsed again. Only a build that succeeded saves: a failed one leaves
+        the cache as it was."""
         delta = {k: v for k, v in self._entries.items() if k not in self._packed_keys}
         unused = len(self._packed_keys - self._entries.keys())
         whole = max(len(delta), unused) * self.REWRITE > len(self._packed_keys)
@@ -261,6 +260,8 @@ class ParseStore:
                 packed = self._packed_keys
                 self._write(self.folder / DELTA, delta, {k: v for k, v in self._pairs_used.items()
                                                          if k[0] not in packed or k[1] not in packed})
+            if self._registry is not None:
+                self._dump(self.folder / AGENCIES, self._registry)
         except OSError:
             pass  # a cache that cannot be written is only a slower next build
         self.memo.save()
