@@ -152,6 +152,8 @@ def index_site(site: Site, out_dir: Path, shard_by: ShardKey = shard_by_year, sl
                 for bundle in again:
                     bundle.salt += 1
                 run_async(partial(write_bundles, again, indexing))
+            if indexing.store is not None:
+                indexing.store.prune()  # every bundle indexed or restored: the others' entries can go
         shutil.rmtree(out_dir / BUNDLE, ignore_errors=True)
         for bundle in bundles:  # the primary first, as the shard bundles live inside it
             bundle.kept.rename(out_dir / bundle.path)

@@ -153,6 +153,8 @@ class BundleCache(Protocol):
 
     def save(self, bundle: Bundle) -> None: ...
 
+    def prune(self) -> None: ...
+
 
 class Signal(Protocol):
     """``threading.Event`` or ``multiprocessing.Event``: something set once, from elsewhere."""

@@ -37,6 +37,8 @@ from .searchbundles import Bundle
 
 DONE = "bundle.json"
 """Written last into an entry: an entry without it is incomplete (a build killed while saving)."""
+USED = ".used.json"
+"""Beside the entries: the entries the last index used, kept by the next one's ``prune``."""
 
 
 Files = Mapping[Path, tuple[str, str]]
@@ -72,9 +74,14 @@ class BundleStore:
     version: str
     trust: bool = True  # False (``--full``): every bundle indexed again, the results still stored
     files: Files = field(default_factory=dict)  # the loaded report files' hashes; none: keyed by their text
+    used: set[str] = field(default_factory=set)  # the entries this index restored or saved
+
+    @property
+    def _entries(self) -> Path:
+        return self.folder / "search"
 
     def _entry(self, bundle: Bundle) -> Path:
-        return self.folder / "search" / bundle_key(self.version, bundle, self.files)
+        return self._entries / bundle_key(self.version, bundle, self.files)
 
     def restore(self, bundle: Bundle) -> bool:
         """Put the stored bundle in ``bundle.kept`` with its page ids and tokens; False: not stored."""
@@ -92,6 +99,7 @@ class BundleStore:
             shutil.rmtree(bundle.kept, ignore_errors=True)
             return False
         bundle.urls, bundle.tokens = {str(k): str(v) for k, v in urls.items()}, tokens
+        self.used.add(entry.name)
         return True
 
     def save(self, bundle: Bundle) -> None:
@@ -103,5 +111,26 @@ class BundleStore:
             (tmp / DONE).write_text(json.dumps({"urls": bundle.urls, "tokens": bundle.tokens}), encoding="utf-8")
             shutil.rmtree(entry, ignore_errors=True)
             tmp.rename(entry)
+            self.used.add(entry.name)
         except OSError:
             shutil.rmtree(tmp, ignore_errors=True)  # a cache that cannot be written is only a slower build
+
+    def prune(self) -> None:
+        """Delete the entries neither this index nor the one before used (after an index that
+        succeeded). Why: every edit stores its bundle anew, and a bundle is tens of megabytes at
+        national scale; keeping the last index's too makes undoing an edit free. The build holds
+        the output's lock, so no other index is using the store meanwhile."""
+        try:
+            before = json.loads((self._entries / USED).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            before = []
+        keep = self.used | {name for name in before if isinstance(name, str)} if isinstance(before, list) else self.used
+        try:
+            for entry in self._entries.iterdir():
+                if entry.name != USED and entry.name not in keep:
+                    shutil.rmtree(entry, ignore_errors=True)
+            tmp = self._entries / f"{USED}.{os.getpid()}"
+            tmp.write_text(json.dumps(sorted(self.used)), encoding="utf-8")
+            tmp.replace(self._entries / USED)
+        except OSError:
+            pass  # a cache that cannot be pruned is only a larger one

@@ -20,6 +20,7 @@ import hashlib
 import json
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -253,6 +254,40 @@ def test_only_the_bundle_holding_an_edited_report_is_indexed_again(content: Path
     assert len(runs) == 1
     index_site(load_content(content), tmp_path / "c", bundle_reports=15, indexing=Indexing(workers=1))
     assert _tree(tmp_path / "b") == _tree(tmp_path / "c")
+
+
+def test_the_bundle_store_keeps_the_last_two_indexes_bundles_only(content: Path, tmp_path: Path) -> None:
+    """Every edit stores its bundle anew: the store keeps what this index and the one before used
+    (an undo is free), and deletes the rest, so it does not grow with every edit."""
+    runs: list[Path] = []
+    real = Indexing().run_pagefind
+
+    async def counted(staging: Path) -> None:
+        runs.append(staging)
+        await real(staging)
+
+    cache = tmp_path / "cache"
+    indexing = Indexing(workers=1, run_pagefind=counted, store=BundleStore(cache, "v1"))
+
+    def index(edit: str | None, name: str) -> list[str]:
+        if edit is not None:
+            source.write_text(original + edit, encoding="utf-8")
+        runs.clear()
+        index_site(load_content(content), tmp_path / name, bundle_reports=15,
+                   indexing=replace(indexing, store=BundleStore(cache, "v1")))  # a store a build, as a build makes
+        return sorted(p.name for p in (cache / "search").iterdir() if not p.name.startswith("."))
+
+    source = _latest(content).with_suffix(".txt")
+    original = source.read_text(encoding="utf-8")
+    first = index(None, "a")
+    assert len(runs) == 6 and len(first) == 6
+    once = index("\n第一次改动。\n", "b")
+    assert len(runs) == 1 and len(once) == 7 and set(first) < set(once)  # the last index's bundles kept too
+    twice = index("\n第二次改动。\n", "c")
+    assert len(runs) == 1 and len(twice) == 7 and not set(first) <= set(twice)  # the first edit's original gone
+    undone = index("\n第一次改动。\n", "d")
+    assert runs == [] and undone == twice  # back to the first edit: restored, nothing indexed
+    assert _tree(tmp_path / "d") == _tree(tmp_path / "b")
 
 
 def test_a_failed_incremental_build_leaves_the_site_as_it_was(content: Path, tmp_path: Path) -> None:
