@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib.util
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -177,6 +177,21 @@ def drop_original(yaml_path: Path) -> None:
     lines = yaml_path.read_text(encoding="utf-8").splitlines(keepends=True)
     yaml_path.write_text("".join(line for line in lines if not line.startswith(("  original_file:", "  sha256:"))),
                          encoding="utf-8")
+
+
+def counted_pagefind() -> tuple[list[Path], Callable[[Path], Awaitable[None]]]:
+    """A real Pagefind run (``Indexing.run_pagefind``) that also records the staging folder of
+    every bundle it indexes: the list, and the function to pass as ``run_pagefind``."""
+    from portal.searchbundles import Indexing
+
+    runs: list[Path] = []
+    real = Indexing().run_pagefind
+
+    async def counted(staging: Path) -> None:
+        runs.append(staging)
+        await real(staging)
+
+    return runs, counted
 
 
 def html_pages(site_dir: Path) -> Iterator[Path]:

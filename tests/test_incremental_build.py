@@ -24,6 +24,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from conftest import counted_pagefind
 
 from portal.build import BuildResult, build_site
 from portal.buildcache import record_path
@@ -235,13 +236,7 @@ def test_a_dev_server_write_means_everything_is_rendered(content: Path, tmp_path
 
 
 def test_only_the_bundle_holding_an_edited_report_is_indexed_again(content: Path, tmp_path: Path) -> None:
-    runs: list[Path] = []
-    real = Indexing().run_pagefind
-
-    async def counted(staging: Path) -> None:
-        runs.append(staging)
-        await real(staging)
-
+    runs, counted = counted_pagefind()
     store = BundleStore(tmp_path / "cache", "v1")  # no file hashes: records keyed by their text and names
     indexing = Indexing(workers=1, run_pagefind=counted, store=store)
     index_site(load_content(content), tmp_path / "a", bundle_reports=15, indexing=indexing)
@@ -259,13 +254,7 @@ def test_only_the_bundle_holding_an_edited_report_is_indexed_again(content: Path
 def test_the_bundle_store_keeps_the_last_two_indexes_bundles_only(content: Path, tmp_path: Path) -> None:
     """Every edit stores its bundle anew: the store keeps what this index and the one before used
     (an undo is free), and deletes the rest, so it does not grow with every edit."""
-    runs: list[Path] = []
-    real = Indexing().run_pagefind
-
-    async def counted(staging: Path) -> None:
-        runs.append(staging)
-        await real(staging)
-
+    runs, counted = counted_pagefind()
     cache = tmp_path / "cache"
     indexing = Indexing(workers=1, run_pagefind=counted, store=BundleStore(cache, "v1"))
 

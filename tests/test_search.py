@@ -16,7 +16,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 from browser import serve_directory
-from conftest import CONTENT, ROOT, url_file
+from conftest import CONTENT, ROOT, counted_pagefind, url_file
 
 from portal.build import build_site
 from portal.load import load_content
@@ -331,13 +331,7 @@ def test_staging_in_the_scratch_folder_or_beside_the_output_gives_the_same_index
     assert [p.name for p in in_scratch.iterdir()] == [p.name for p in beside.iterdir()] == [BUNDLE.name]
 
     # A scratch folder without room (a container's 64 MB /dev/shm) is not used.
-    seen: list[Path] = []
-    real = Indexing().run_pagefind
-
-    async def watched(staging: Path) -> None:
-        seen.append(staging)
-        await real(staging)
-
+    seen, watched = counted_pagefind()
     no_room = tmp_path / "no-room"
     index_site(seeds, no_room, slice_reports=1, bundle_reports=2,
                indexing=Indexing(workers=1, scratch=Scratch(scratch, free=1 << 62), run_pagefind=watched))
