@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Where a one-report publish spends its time, in the build's own process, under cProfile.
+
+``python bench/profile_edit.py --content bench/out/corpus-20000 --out bench/out/incremental-20000/site
+[--report 1234] [--top 40] [--sort cumulative] [--sync]``
+
+Changes the title of the ``--report``-th report file (sorted by path), runs ``build_site`` with the
+cache as ``build.py build`` does, restores the file, and prints the build's steps, the index child's
+figures and the profile's top functions. The render workers, the downloads child and the index
+child are other processes: their time shows here only as waiting. ``--sync`` first builds once
+without profiling, so the live site matches the content (after a change of code, that build is a
+full one). Why beside ``bench_incremental.py``: that one gives medians of whole runs; this one
+says which functions a run spent them in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import re
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from portal.build import build_site  # noqa: E402
+from portal.buildcache import default_cache  # noqa: E402
+
+TITLE = re.compile(r"^title:[ \t]*(.*)$", re.MULTILINE)
+
+
+def publish(content: Path, out: Path, profile: cProfile.Profile | None) -> None:
+    start = time.perf_counter()
+    if profile:
+        profile.enable()
+    result = build_site(content, out, progress=False, base_url="https://example.org", cache=default_cache(out))
+    if profile:
+        profile.disable()
+    steps = ", ".join(f"{k} {v:.2f}" for k, v in result.steps.items())
+    print(f"wall {time.perf_counter() - start:.2f} s; steps: {steps}; rendered {result.rendered}; "
+          f"index child: {result.search}")
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--content", type=Path, required=True)
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--report", type=int, default=1234, help="which report file to edit, by its place in path order")
+    p.add_argument("--top", type=int, default=40)
+    p.add_argument("--sort", default="cumulative", help="pstats order: cumulative, tottime …")
+    p.add_argument("--sync", action="store_true", help="build once unprofiled first")
+    args = p.parse_args()
+    if args.sync:
+        publish(args.content, args.out, None)
+    path = sorted((args.content / "reports").glob("*/*.yaml"))[args.report]
+    old = path.read_bytes()
+    path.write_text(TITLE.sub(lambda m: f"{m.group(0)}（修订）", old.decode("utf-8"), count=1), encoding="utf-8")
+    profile = cProfile.Profile()
+    try:
+        publish(args.content, args.out, profile)
+    finally:
+        path.write_bytes(old)
+    pstats.Stats(profile).sort_stats(args.sort).print_stats(args.top)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
