@@ -24,6 +24,7 @@ produce disjoint chunks of the site map and write the files themselves.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import sys
 import time
@@ -227,6 +228,9 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
     start = time.perf_counter()
     steps = Steps()
     out_dir = out_dir.resolve()
+    # Spelled absolute (not resolved: the editor's own links are kept): the cache knows a report by
+    # its path, so ``content`` and ``./content`` would otherwise miss every stored report.
+    content_dir = Path(os.path.abspath(content_dir))
     if problem := unsafe_output(content_dir, out_dir):
         raise ContentError([Problem(str(out_dir), problem, field="--out")])
     new, old = siblings(out_dir)

@@ -184,6 +184,18 @@ def test_a_deleted_report_gives_the_full_site(content: Path, tmp_path: Path) -> 
     _same_as_full(content, out, tmp_path)
 
 
+def test_the_content_folder_spelled_another_way_still_hits_the_cache(content: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """``build.py build --content content`` then ``--content ./content`` or its absolute path (the
+    dev server, a script): the stored reports are the same files, not parsed again."""
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    _build(content, out, cache)
+    monkeypatch.chdir(content.parent)
+    for spelled in (Path(content.name), Path(".") / content.name / "reports" / ".."):
+        again = _build(spelled, out, cache)
+        assert (again.parsed, again.changed) == (0, 0)
+
+
 def test_a_renamed_agency_and_a_broken_registry_are_read_again(content: Path, tmp_path: Path) -> None:
     """The registry's parse is kept by its bytes (``ParseStore.registry``): a rename reaches the
     pages as in a full build, and a registry with a problem is refused on every build."""
