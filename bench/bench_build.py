@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build benchmark: medians of wall and CPU time, peak memory and output size, per phase.
 
-``python bench/bench_build.py --reports 5000 [--runs 3] [--phases load,render,index,full,rebuild,edit]``
+``python bench/bench_build.py --reports 5000 [--runs 3] [--phases load,render,index,full,rebuild,edit,publish]``
 (``--reports N`` makes ``bench/out/corpus-<N>`` with ``make_corpus.py`` when it is missing), or
 ``--content DIR`` for any content folder. Every run is a fresh child process, so its peak RSS
 and CPU time are its own; the shared box is noisy, so the figures are medians, and CPU time
@@ -23,6 +23,11 @@ Phases:
   ``load_content`` + ``write_site`` into the live folder. A saved report costs far less (only
   changed files are parsed, only its agency and the site-wide pages rendered): that is measured
   end to end, browser included, by ``bench_serve.py``.
+- ``publish`` — the one-report publish: ``build_site`` with its cache (what ``build.py build`` does
+  after a report is saved) over a site that same command built, after one report's title changed (a
+  different report each run, spread over the corpus). The first build, which fills the cache, is not
+  measured. Its steps and the index child's figures are printed; ``bench_incremental.py`` also
+  measures an added and a deleted report.
 
 Peak memory is given two ways: the largest single process (``ru_maxrss``) and the whole process
 tree's PSS (the main process, render workers and Pagefind together; pages
@@ -51,7 +56,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PHASES = ("load", "pages", "render", "index", "full", "rebuild", "edit")
+PHASES = ("load", "pages", "render", "index", "full", "rebuild", "edit", "publish")
 REFERENCE_PAGES_PER_S = {"Pelican": 67, "jinja2 + markdown-it-py, 2 processes": 640}
 REFERENCE_5K_S = {"Hugo": 5.8, "Pelican": 75, "jinja2 + markdown-it-py, 2 processes": 7.8,
                   "Pagefind extended indexing": 22.9}
@@ -84,6 +89,15 @@ def child(phase: str, content: Path, out: Path) -> dict[str, float]:
     if phase in ("full", "rebuild"):
         result = step(phase, lambda: build_site(content, out, search=True, progress=False))
         timings["files"], timings["changed"] = result.pages, result.changed
+        return timings
+    if phase == "publish":
+        from portal.buildcache import default_cache
+
+        result = step(phase, lambda: build_site(content, out, search=True, progress=False,
+                                                cache=default_cache(out)))
+        timings.update({f"step_{k}": v for k, v in result.steps.items()})
+        timings.update({f"search_{k}": float(v) for k, v in result.search.items()})
+        timings["rendered"], timings["changed"] = result.rendered, result.changed
         return timings
     site = step("load", lambda: load_content(content))
     timings["reports"] = len(site.reports)
@@ -317,6 +331,19 @@ def bench(content: Path, phases: list[str], runs: int, keep_site: Path | None) -
                     finally:
                         set_title(first, old)
                     continue
+                elif phase == "publish":
+                    out = work / "publish" / "site"
+                    if not out.exists():
+                        run_once(phase, content, out)  # fills the cache: a full build, not measured
+                    paths = sorted((content / "reports").glob("*/*.yaml"))
+                    edited = paths[(i * 7919 + 1) % len(paths)]
+                    old = set_title(edited, "")
+                    set_title(edited, f"{old}（测速修订{i}）")
+                    try:
+                        results[phase].append(run_once(phase, content, out))
+                    finally:
+                        set_title(edited, old)
+                    continue
                 elif phase == "full":
                     out = work / "full" / "site"
                     discard(out.parent)
@@ -341,6 +368,15 @@ def bench(content: Path, phases: list[str], runs: int, keep_site: Path | None) -
 
 def print_phase(phase: str, runs: list[dict[str, float]]) -> None:
     print(fmt_row(phase, runs))
+    if phase == "publish":
+        steps = [k for k in runs[0] if k.startswith("step_")]  # in the build's order
+        print(f"{'':<26} steps (wall s, medians): "
+              + ", ".join(f"{k.removeprefix('step_')} {median(runs, k):.2f}" for k in steps)
+              + f"; rendered {median(runs, 'rendered'):.0f} outputs, {median(runs, 'changed'):.0f} files changed")
+        if all("search_seconds" in r for r in runs):
+            indexed, bundles = median(runs, "search_indexed"), median(runs, "search_bundles")
+            print(f"{'':<26} index child: {indexed:.0f} of {bundles:.0f} bundles indexed, "
+                  f"wall {median(runs, 'search_seconds'):.2f} s, CPU {median(runs, 'search_cpu'):.2f} s")
     if phase in ("pages", "render", "index", "edit"):
         step = {"pages": "render", "render": "render", "index": "index", "edit": "write"}[phase]
         print(fmt_row("  of which load", runs, "load_wall", "load_cpu"))
