@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from .coverage import EXPLAINED, LABELS, STATUSES, Entry, Tally
 from .jurisdictions import Jurisdiction, Jurisdictions
 from .model import Agency, Site
-from .pages import FeedContext, Meta, reports_feed_context
+from .pages import FEED_NEWEST, FeedContext, Meta, reports_feed_context
 from .sitecache import SiteCache
 
 
@@ -130,6 +130,6 @@ def jurisdiction_meta(jurisdiction: Jurisdiction, jurisdictions: Jurisdictions) 
 
 
 def jurisdiction_feed_context(meta: Meta, jurisdiction: Jurisdiction, site: Site) -> FeedContext:
-    """The reports of every agency at and under this level, as the site's feed shows reports."""
+    """The newest reports of every agency at and under this level, as the site's feed shows reports."""
     reports = (r for a in jurisdiction.all_agencies() for r in site.reports_of(a.slug))
-    return reports_feed_context(meta, reports, jurisdiction.url)
+    return reports_feed_context(meta, reports, jurisdiction.url, FEED_NEWEST)
