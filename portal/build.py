@@ -43,6 +43,7 @@ from .output import (
     ChangedBytesWriter,
     commit_staged,
     delete_stale,
+    empty_later,
     hardlink_copy,
     locked,
     recover,
@@ -50,6 +51,7 @@ from .output import (
     siblings,
     stale_files,
     swap,
+    trash_sibling,
     unsafe_output,
 )
 from .pageinputs import page_inputs, page_key, page_names
@@ -267,7 +269,7 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
                         shutil.rmtree(new)
                         return _refused(out_dir, warnings, say, start)
                 try:
-                    fragments = _fragments(site, store, inputs)
+                    fragments = _fragments(site, store, inputs, live=out_dir / "data" if staged else None)
                     cache = SiteCache(site, stored=fragments)
                     changed, produced, rendered = _write(site, new, base_url=address.url, keep=(), fresh=fresh,
                                                         parallelism=parallelism, select=select,
@@ -287,7 +289,7 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
             forget_inputs(out_dir)  # until the new site's are saved: a crash in between renders everything
             if staged:
                 stale = stale_files(out_dir, produced, KEEP, only=folders)
-                commit_staged(new, out_dir, stale, KEEP)
+                commit_staged(new, out_dir, stale, KEEP, trash=trash_sibling(out_dir))
                 changed += [out_dir / rel for rel in stale]
             else:
                 swap(new, out_dir, old)
@@ -297,9 +299,12 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
         except BaseException:
             shutil.rmtree(new, ignore_errors=True)
             raise
+        emptying = empty_later(trash_sibling(out_dir))  # what the commit replaced, freed after publishing
         if store is not None:
             store.save()  # after publishing: a build that failed has nothing to add
             steps.lap("cache")
+        emptying.join()
+        steps.lap("trash")
     seconds = time.perf_counter() - start
     parsed = len(site.reports) - (store.hits if store else 0)
     written = len(produced)
@@ -346,13 +351,15 @@ def _changed(content_dir: Path, out_dir: Path, base_url: str, store: ParseStore 
     return made_from_changed, inputs, folders, changed.__contains__
 
 
-def _fragments(site: Site, store: ParseStore | None, inputs: Inputs | None) -> FragmentStore | None:
+def _fragments(site: Site, store: ParseStore | None, inputs: Inputs | None,
+               live: Path | None = None) -> FragmentStore | None:
     """The site-wide downloads' per-agency bytes, beside the parsed reports (``fragments``): only
     when every report's hash is known (a file that changed while it was parsed is not recorded, and
-    an agency's key must name all its files)."""
+    an agency's key must name all its files). ``live``: the live site's downloads, which a staged
+    build copies unchanged pieces from."""
     if store is None or inputs is None or len(inputs.reports) != len(site.reports):
         return None
-    return FragmentStore(store.folder / "fragments", inputs.everything, inputs.reports, trust=store.trust)
+    return FragmentStore(store.folder / "fragments", inputs.everything, inputs.reports, trust=store.trust, live=live)
 
 
 def _load(content_dir: Path, base_url: str | None, store: ParseStore | None = None) -> tuple[Site, Address]:
