@@ -239,6 +239,7 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
     # unpickled (``ParseStore``), the model before the index child forks; all unfrozen at the end.
     with locked(out_dir.parent), frozen():
         recover(out_dir)
+        emptying = empty_later(trash_sibling(out_dir))  # what the last commit replaced: freed while this one loads
         store = ParseStore(cache, code_version(), trust=not full) if cache is not None else None
         site, address = _load(content_dir, base_url, store)
         steps.lap("load")
@@ -252,6 +253,8 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
         # files whose bytes change are staged, then committed; else a hard-linked copy, swapped in.
         staged = select is not None and (out_dir / MARKER).is_file()
         steps.lap("select")
+        emptying.join()  # before any child forks (a fork copies no thread, but a thread's locks)
+        steps.lap("trash")
         try:
             fresh = True if staged else hardlink_copy(out_dir, new, skip=KEEP)
             if staged:
@@ -299,12 +302,10 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
         except BaseException:
             shutil.rmtree(new, ignore_errors=True)
             raise
-        emptying = empty_later(trash_sibling(out_dir))  # what the commit replaced, freed after publishing
         if store is not None:
             store.save()  # after publishing: a build that failed has nothing to add
             steps.lap("cache")
-        emptying.join()
-        steps.lap("trash")
+
     seconds = time.perf_counter() - start
     parsed = len(site.reports) - (store.hits if store else 0)
     written = len(produced)

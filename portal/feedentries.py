@@ -1,10 +1,11 @@
 """An Atom feed's entries as markup, one f-string an entry (``feed.xml`` calls ``feed_entries``).
 
-Why in Python rather than in ``feed.xml``: the site's feed lists every dated report, so at 20,000
-reports it holds 20,000 entries of nine lines; written in Jinja, each value an attribute lookup, an
-escape and a ``yield``, it was 0.6 s of CPU in every one-report publish (docs/performance.md), and
-the jurisdictions' feeds list them again. Text is escaped exactly as the template's autoescape did
-(``markupsafe.escape``), the year written as ``str`` writes it, and the feed's bytes are the same.
+Why in Python rather than in ``feed.xml``: an agency's feed lists every dated report of it, the
+site's and a jurisdiction's the newest ``pages.FEED_NEWEST``; written in Jinja, each value an
+attribute lookup, an escape and a ``yield``, 20,000 entries (the site's feed before that limit) were
+0.6 s of CPU in every one-report publish (docs/performance.md). Text is escaped exactly as the
+template's autoescape did (``markupsafe.escape``), the year written as ``str`` writes it, and the
+feed's bytes are the same.
 """
 
 from __future__ import annotations

@@ -216,7 +216,7 @@ def commit_staged(staged: Path, out_dir: Path, stale: list[str], whole: tuple[st
 
     ``trash`` (a folder beside the site, ``trash_sibling``): a replaced live file of ``KEPT_FROM``
     bytes or more is first hard-linked there, and the replaced ``whole`` folders are moved there,
-    so the commit frees none of their blocks; the caller empties it after publishing
+    so the commit frees none of their blocks; the next build empties it while it loads
     (``empty_later``). Why: freeing the replaced 549 MB reports.json (its blocks discarded on this
     ext4) was ~0.4 s of a one-report publish at 20,000 reports, most of the commit."""
     fd = os.open(staged / JOURNAL, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
@@ -260,7 +260,7 @@ def _roll_forward(staged: Path, out_dir: Path) -> None:
             if parent == out_dir or not parent.is_dir() or any(parent.iterdir()):
                 break
             parent.rmdir()
-    if trash is not None:  # the replaced ``whole`` folders (the search index): deleted after publishing
+    if trash is not None:  # the replaced ``whole`` folders (the search index): deleted by the next build
         for name in whole:
             if (staged / f".old-{name}").exists():
                 (staged / f".old-{name}").rename(trash / f"{name}-{os.getpid()}-{len(os.listdir(trash))}")
@@ -282,10 +282,20 @@ def trash_sibling(out_dir: Path) -> Path:
 
 
 def empty_later(trash: Path) -> threading.Thread:
-    """Delete the trash in a thread (freeing blocks is the kernel's work: the thread holds no lock
-    Python needs), so the build's last steps run meanwhile; join it before returning."""
-    thread = threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True},
-                              name="portal-trash", daemon=True)
+    """Delete what the last commit put in the trash, in a thread: the build calls it as it starts and
+    joins it before its first fork, so the kernel frees those blocks while the build loads (freeing
+    holds no lock Python needs). The trash is renamed first: this build's commit fills a new one."""
+    try:
+        trash.rename(trash.with_name(f"{trash.name}-{os.getpid()}"))
+    except FileNotFoundError:
+        pass
+    emptying = list(trash.parent.glob(f"{trash.name}-*"))  # with what a build that died left half deleted
+
+    def empty() -> None:
+        for folder in emptying:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    thread = threading.Thread(target=empty, name="portal-trash", daemon=True)
     thread.start()
     return thread
 
@@ -337,7 +347,7 @@ def recover(out_dir: Path) -> None:
             shutil.rmtree(old)
         else:
             old.rename(out_dir)
-    for leftover in (new, search_sibling(out_dir), trash_sibling(out_dir)):
+    for leftover in (new, search_sibling(out_dir)):
         if leftover.exists():
             shutil.rmtree(leftover)
 
