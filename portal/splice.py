@@ -59,7 +59,7 @@ def splice(target: str, live: str, parts: Iterable[bytes | Span]) -> bool:
                 if source is not None and _matches(source, live, part, position):
                     position += part.length if isinstance(part, Span) else len(part)
                     continue
-                out = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+                out = _create(target, source)
                 if position:
                     _copy(source, out, 0, position)  # type: ignore[arg-type] - matched: the live file is open
             if isinstance(part, Span):
@@ -70,9 +70,10 @@ def splice(target: str, live: str, parts: Iterable[bytes | Span]) -> bool:
         if out is None and source is not None and os.fstat(source).st_size == position:
             return False
         if out is None:  # the live file is longer, or there is none: what matched so far is the file
-            out = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+            out = _create(target, source)
             if position:
                 _copy(source, out, 0, position)  # type: ignore[arg-type]
+        os.ftruncate(out, os.lseek(out, 0, os.SEEK_CUR))  # what was allocated beyond the bytes written
         return True
     except OSError as exc:
         if exc.filename is None:  # a failed write names no file: say which one (a full disk …)
@@ -82,6 +83,28 @@ def splice(target: str, live: str, parts: Iterable[bytes | Span]) -> bool:
         for fd in (source, out):
             if fd is not None:
                 os.close(fd)
+
+
+PREALLOCATE_FROM = 1 << 20
+
+
+def _create(target: str, source: int | None) -> int:
+    """The staged file, its blocks allocated for the live file's size when that is large (the new
+    file's is about the same; ``splice`` truncates it to what it wrote).
+
+    Why: ext4 allocates a file's delayed blocks when it is renamed over another (``auto_da_alloc``),
+    so the commit's rename of a freshly written 549 MB reports.json cost ~0.25 s; allocated up front
+    (``posix_fallocate``, extents only, in the downloads child beside the rendering), the rename is
+    instant, and writing into allocated extents was faster too (0.1–0.2 s instead of 1.5–2.4 s for
+    549 MB at load 12)."""
+    out = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+    size = os.fstat(source).st_size if source is not None else 0
+    if size >= PREALLOCATE_FROM:
+        try:
+            os.posix_fallocate(out, 0, size)
+        except OSError:
+            pass  # a file system without it: written as any file
+    return out
 
 
 def _matches(source: int, live: str, part: bytes | Span, position: int) -> bool:
