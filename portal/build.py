@@ -253,7 +253,8 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
         # files whose bytes change are staged, then committed; else a hard-linked copy, swapped in.
         staged = select is not None and (out_dir / MARKER).is_file()
         steps.lap("select")
-        emptying.join()  # before any child forks (a fork copies no thread, but a thread's locks)
+        if emptying is not None:
+            emptying.wait()  # before any child forks (``empty_later``)
         steps.lap("trash")
         try:
             fresh = True if staged else hardlink_copy(out_dir, new, skip=KEEP)

@@ -24,8 +24,8 @@ import filecmp
 import json
 import os
 import shutil
+import subprocess
 import tempfile
-import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -281,23 +281,18 @@ def trash_sibling(out_dir: Path) -> Path:
     return out_dir.with_name(f"build-tmp-{out_dir.name}-trash")
 
 
-def empty_later(trash: Path) -> threading.Thread:
-    """Delete what the last commit put in the trash, in a thread: the build calls it as it starts and
-    joins it before its first fork, so the kernel frees those blocks while the build loads (freeing
-    holds no lock Python needs). The trash is renamed first: this build's commit fills a new one."""
+def empty_later(trash: Path) -> subprocess.Popen[bytes] | None:
+    """Delete what the last commit put in the trash, in a process of its own (``rm``): the build
+    starts it as it starts and waits for it before its first fork, so the kernel frees those blocks
+    while the build loads. A process, not a thread: the build forks (parsers, render workers), and a
+    fork copies no thread but whatever lock one holds. The trash is renamed first: this build's commit
+    fills a new one."""
     try:
         trash.rename(trash.with_name(f"{trash.name}-{os.getpid()}"))
     except FileNotFoundError:
         pass
-    emptying = list(trash.parent.glob(f"{trash.name}-*"))  # with what a build that died left half deleted
-
-    def empty() -> None:
-        for folder in emptying:
-            shutil.rmtree(folder, ignore_errors=True)
-
-    thread = threading.Thread(target=empty, name="portal-trash", daemon=True)
-    thread.start()
-    return thread
+    emptying = [str(p) for p in trash.parent.glob(f"{trash.name}-*")]  # with what a build that died left
+    return subprocess.Popen(["rm", "-rf", "--", *emptying]) if emptying else None
 
 
 def unsafe_output(content_dir: Path, out_dir: Path) -> str | None:

@@ -516,5 +516,6 @@ def test_a_commit_moves_large_replaced_files_to_the_trash_the_next_build_empties
     assert [p.read_bytes() for p in kept] == [big_old, b"old index"] and kept[0].stat().st_ino == inode
     left = tmp_path / f"{trash.name}-12345"  # a build killed while emptying
     left.mkdir()
-    empty_later(trash).join()
+    emptying = empty_later(trash)
+    assert emptying is not None and emptying.wait() == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
