@@ -8,9 +8,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .coverage import EXPLAINED, LABELS, STATUSES, Entry, Tally
+from .feedentries import FEED_NEWEST
 from .jurisdictions import Jurisdiction, Jurisdictions
 from .model import Agency, Site
-from .pages import FEED_NEWEST, FeedContext, Meta, reports_feed_context
+from .pages import FeedContext, Meta, reports_feed_context
 from .sitecache import SiteCache
 
 

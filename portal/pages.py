@@ -20,6 +20,7 @@ from markupsafe import Markup
 from . import form
 from .charts import Series, bar_chart
 from .checks import FAIL, RULES, UNKNOWN, Check, summarize
+from .feedentries import FEED_NEWEST
 from .figures import FIGURES_BY_KEY, HEADLINE, KEY_FIGURES, NARRATIVE, YEAR_COLUMNS, Figure, Total, Value, change, total
 from .formtables import TableView, table_views
 from .jurisdictions import Jurisdiction
@@ -484,27 +485,15 @@ def report_changes(report: Report, cache: SiteCache) -> Changes:
     return Changes(similarity, changed_markup(cache.blocks(report), report.sentences, frozenset(previous.sentences)))
 
 
-FEED_NEWEST = 100
-"""The site's feed and a jurisdiction's carry the newest reports only (an agency's, a handful, all).
-
-Why: a feed tells a reader what is new since they last looked; every report ever (11 MB at 20,000
-reports, a province's thousands) is what the pages and /data/ downloads are for, and no feed reader
-wants it. 100 by publication date covers more than the busiest days of a national publishing
-season between two polls (docs/content.md, "Feeds")."""
-
-
 def feed_context(meta: Meta, site: Site) -> FeedContext:
     return reports_feed_context(meta, site.reports, "/", FEED_NEWEST)
 
 
 def reports_feed_context(meta: Meta, reports: Iterable[Report], alternate: str,
                          newest: int | None = None) -> FeedContext:
-    """Atom entries for dated reports, newest first (by publication date, then URL): all of them, or
-    the ``newest`` so many; 'updated' comes from the content, not the clock.
-    The site's feed, an agency's and a jurisdiction's: ``alternate`` is the page it follows."""
-    dated = (r for r in reports if r.published)
-    order = lambda r: (r.published, r.url)  # noqa: E731 - the one order, sorted or picked
+    """Atom entries for dated reports, newest first (by date, then URL), all or the ``newest`` so many; 'updated'
+    from the content, not the clock. The site's, an agency's, a jurisdiction's: ``alternate`` the page it follows."""
+    dated, order = (r for r in reports if r.published), (lambda r: (r.published, r.url))  # sorted or picked
     chosen = sorted(dated, key=order, reverse=True) if newest is None else heapq.nlargest(newest, dated, key=order)
     entries = tuple(FeedEntry(r, f"{r.published.isoformat()}T00:00:00+08:00") for r in chosen if r.published)
-    updated = entries[0].updated if entries else "2000-01-01T00:00:00+08:00"
-    return FeedContext(meta, updated, entries, alternate, newest)
+    return FeedContext(meta, entries[0].updated if entries else "2000-01-01T00:00:00+08:00", entries, alternate, newest)
