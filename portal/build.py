@@ -44,6 +44,7 @@ from .output import (
     ChangedBytesWriter,
     commit_staged,
     delete_stale,
+    empty_later,
     hardlink_copy,
     locked,
     recover,
@@ -51,6 +52,7 @@ from .output import (
     siblings,
     stale_files,
     swap,
+    trash_sibling,
     unsafe_output,
 )
 from .pageinputs import page_inputs, page_key, page_names
@@ -241,6 +243,7 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
     # unpickled (``ParseStore``), the model before the index child forks; all unfrozen at the end.
     with locked(out_dir.parent), frozen():
         recover(out_dir)
+        emptying = empty_later(trash_sibling(out_dir))  # what the last commit replaced: freed while this one loads
         store = ParseStore(cache, code_version(), trust=not full) if cache is not None else None
         site, address = _load(content_dir, base_url, store)
         steps.lap("load")
@@ -254,6 +257,9 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
         # files whose bytes change are staged, then committed; else a hard-linked copy, swapped in.
         staged = select is not None and (out_dir / MARKER).is_file()
         steps.lap("select")
+        if emptying is not None:
+            emptying.wait()  # before any child forks (``empty_later``)
+        steps.lap("trash")
         try:
             fresh = True if staged else hardlink_copy(out_dir, new, skip=KEEP)
             if staged:
@@ -271,7 +277,7 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
                         shutil.rmtree(new)
                         return _refused(out_dir, warnings, say, start)
                 try:
-                    fragments = _fragments(site, store, inputs)
+                    fragments = _fragments(site, store, inputs, live=out_dir / "data" if staged else None)
                     cache = SiteCache(site, stored=fragments)
                     changed, produced, rendered = _write(site, new, base_url=address.url, keep=(), fresh=fresh,
                                                         parallelism=parallelism, select=select,
@@ -291,7 +297,7 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
             forget_inputs(out_dir)  # until the new site's are saved: a crash in between renders everything
             if staged:
                 stale = stale_files(out_dir, produced, KEEP, only=folders)
-                commit_staged(new, out_dir, stale, KEEP)
+                commit_staged(new, out_dir, stale, KEEP, trash=trash_sibling(out_dir))
                 changed += [out_dir / rel for rel in stale]
             else:
                 swap(new, out_dir, old)
@@ -304,6 +310,7 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
         if store is not None:
             store.save()  # after publishing: a build that failed has nothing to add
             steps.lap("cache")
+
     seconds = time.perf_counter() - start
     parsed = len(site.reports) - (store.hits if store else 0)
     written = len(produced)
@@ -350,13 +357,15 @@ def _changed(content_dir: Path, out_dir: Path, base_url: str, store: ParseStore 
     return made_from_changed, inputs, folders, changed.__contains__
 
 
-def _fragments(site: Site, store: ParseStore | None, inputs: Inputs | None) -> FragmentStore | None:
+def _fragments(site: Site, store: ParseStore | None, inputs: Inputs | None,
+               live: Path | None = None) -> FragmentStore | None:
     """The site-wide downloads' per-agency bytes, beside the parsed reports (``fragments``): only
     when every report's hash is known (a file that changed while it was parsed is not recorded, and
-    an agency's key must name all its files)."""
+    an agency's key must name all its files). ``live``: the live site's downloads, which a staged
+    build copies unchanged pieces from."""
     if store is None or inputs is None or len(inputs.reports) != len(site.reports):
         return None
-    return FragmentStore(store.folder / "fragments", inputs.everything, inputs.reports, trust=store.trust)
+    return FragmentStore(store.folder / "fragments", inputs.everything, inputs.reports, trust=store.trust, live=live)
 
 
 def _load(content_dir: Path, base_url: str | None, store: ParseStore | None = None) -> tuple[Site, Address]:

@@ -31,14 +31,16 @@ from .export import (
     text_changes_columns,
 )
 from .fragments import FragmentStore, by_agency
-from .model import Report, Site
+from .model import Agency, Report, Site
+from .output import Bytes
 from .similarity import Similarity
+from .splice import Span
 
 
-def reports_json(site: Site, fragments: FragmentStore | None = None) -> Iterator[bytes]:
+def reports_json(site: Site, fragments: FragmentStore | None = None) -> Bytes:
     """reports.json in pieces, one agency at a time: the bytes of ``dump_json`` of the whole
     document, without ever holding every record (or the whole file) in memory; with ``fragments``,
-    an unchanged agency's records are the stored bytes."""
+    an unchanged agency's records are the stored bytes (or a span of the live file)."""
     head = dump_json({
         "title": "政府信息公开工作年度报告（结构化数据）",
         "licence": LICENCE["data_name"],
@@ -47,18 +49,27 @@ def reports_json(site: Site, fragments: FragmentStore | None = None) -> Iterator
         "reports": [],
     }, compact=True)
     assert head.endswith(b"[]}\n")
-    yield head[:-len(b"]}\n")]
-    records = _pieces("reports.json", site, lambda reports: b",".join(report_json(r)[:-1] for r in reports), fragments)
-    for i, piece in enumerate(records):
-        yield b"," + piece if i else piece
-    yield b"]}\n"
+    head = head[:-len(b"]}\n")]
+
+    def parts() -> Iterator[bytes | Span]:
+        yield head
+        records = _pieces("reports.json", site, lambda reports: b",".join(report_json(r)[:-1] for r in reports),
+                          fragments, start=len(head), gap=1)
+        for i, piece in enumerate(records):
+            if i:
+                yield b","
+            yield piece
+        yield b"]}\n"
+
+    return parts() if fragments is None else fragments.assembled("reports.json", parts())
 
 
-def _pieces(name: str, site: Site, make: Callable[[list[Report]], bytes],
-            fragments: FragmentStore | None) -> Iterator[bytes]:
+def _pieces(name: str, site: Site, make: Callable[[list[Report]], bytes], fragments: FragmentStore | None,
+            start: int = 0, gap: int = 0) -> Iterator[bytes | Span]:
     """``make`` of each agency's reports, in order: from the stored fragments when there are some."""
     groups = by_agency(site.reports, lambda r: r.agency.slug)
-    return (make(reports) for _, reports in groups) if fragments is None else fragments.pieces(name, groups, make)
+    return (make(reports) for _, reports in groups) if fragments is None \
+        else fragments.pieces(name, groups, make, start=start, gap=gap)
 
 
 def _csv_bytes(rows: Iterable[list[Any]]) -> bytes:
@@ -69,11 +80,18 @@ def _csv_bytes(rows: Iterable[list[Any]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def _csv(columns: Iterable[Column], pieces: Iterator[bytes], extra: Iterable[str] = ()) -> Iterator[bytes]:
-    """A CSV: the BOM and the header row (the columns' names, then ``extra``), then its pieces: the
-    rows of an agency each, so a site-wide file is never whole in memory."""
-    yield CSV_BOM.encode("utf-8") + _csv_bytes([[*(c.name for c in columns), *extra]])
-    yield from pieces
+def _csv(name: str, columns: Iterable[Column], pieces: Callable[[int], Iterator[bytes | Span]],
+         fragments: FragmentStore | None, extra: Iterable[str] = ()) -> Bytes:
+    """A CSV: the BOM and the header row (the columns' names, then ``extra``), then its pieces (the
+    rows of an agency each, ``pieces(the header's length)``), so a site-wide file is never whole
+    in memory."""
+    head = CSV_BOM.encode("utf-8") + _csv_bytes([[*(c.name for c in columns), *extra]])
+
+    def parts() -> Iterator[bytes | Span]:
+        yield head
+        yield from pieces(len(head))
+
+    return parts() if fragments is None else fragments.assembled(name, parts())
 
 
 def _rows_of(columns: tuple[Column, ...]) -> Callable[[Iterable[Any]], bytes]:
@@ -81,28 +99,39 @@ def _rows_of(columns: tuple[Column, ...]) -> Callable[[Iterable[Any]], bytes]:
     return lambda items: _csv_bytes([c.read(item) for c in columns] for item in items)
 
 
-def coverage_csv(site: Site, fragments: FragmentStore | None = None) -> Iterator[bytes]:
+def coverage_csv(site: Site, fragments: FragmentStore | None = None) -> Bytes:
     """One row per agency and year: an agency's rows read its registry entry and reports, and the
     site's years and newest publication date (``extra``, part of a fragment's key)."""
     columns = coverage_columns()
     coverage = coverage_of(site)
-    groups = by_agency(coverage.in_order(site.agencies), lambda e: e.agency.slug)
-    make = _rows_of(columns)
+    groups = ((agency.slug, agency) for agency in site.agencies)  # an agency's rows computed only when not stored
+    rows = _rows_of(columns)
+
+    def make(agency: Agency) -> bytes:
+        return rows(coverage.in_order((agency,)))
+
     if fragments is None:
-        return _csv(columns, (make(entries) for _, entries in groups))
+        return _csv("coverage.csv", columns, lambda start: (make(agency) for _, agency in groups), None)
     extra = f"{coverage.years} {coverage.as_of}"
-    return _csv(columns, fragments.pieces("coverage.csv", groups, make, extra))
+    return _csv("coverage.csv", columns,
+                lambda start: fragments.pieces("coverage.csv", groups, make, extra, start=start), fragments)
 
 
-def reports_csv(site: Site, fragments: FragmentStore | None = None) -> Iterator[bytes]:
+def _file(name: str, site: Site, columns: tuple[Column, ...], make: Callable[[list[Report]], bytes],
+          fragments: FragmentStore | None, extra: Iterable[str] = ()) -> Bytes:
+    """A CSV of one row (or several) a report, agency by agency."""
+    return _csv(name, columns, lambda start: _pieces(name, site, make, fragments, start=start), fragments, extra)
+
+
+def reports_csv(site: Site, fragments: FragmentStore | None = None) -> Bytes:
     columns = report_columns()
-    return _csv(columns, _pieces("reports.csv", site, _rows_of(columns), fragments))
+    return _file("reports.csv", site, columns, _rows_of(columns), fragments)
 
 
-def indicators_csv(site: Site, fragments: FragmentStore | None = None) -> Iterator[bytes]:
+def indicators_csv(site: Site, fragments: FragmentStore | None = None) -> Bytes:
     """One row per report: its indicators as value, numerator, denominator and reason columns."""
     columns = indicator_columns()
-    return _csv(columns, _pieces("indicators.csv", site, _rows_of(columns), fragments))
+    return _file("indicators.csv", site, columns, _rows_of(columns), fragments)
 
 
 def _table3_rows(report: Report) -> Iterator[list[Any]]:
@@ -117,17 +146,17 @@ def _table3_rows(report: Report) -> Iterator[list[Any]]:
         yield [report.agency.slug, report.year, row.key, label, *cells]
 
 
-def table3_csv(site: Site, fragments: FragmentStore | None = None) -> Iterator[bytes]:
+def table3_csv(site: Site, fragments: FragmentStore | None = None) -> Bytes:
     def make(reports: list[Report]) -> bytes:
         return _csv_bytes(row for report in reports for row in _table3_rows(report))
 
-    return _csv(table3_columns(), _pieces("table3.csv", site, make, fragments), (c.key for c in form.TABLE3_COLUMNS))
+    return _file("table3.csv", site, table3_columns(), make, fragments, (c.key for c in form.TABLE3_COLUMNS))
 
 
 def text_changes_csv(site: Site, similarity: Callable[[Report], Similarity],
-                     fragments: FragmentStore | None = None) -> Iterator[bytes]:
+                     fragments: FragmentStore | None = None) -> Bytes:
     """One row a report: how much of its text is its agency's previous report's."""
     columns = text_changes_columns()
     rows = _rows_of(columns)
-    return _csv(columns, _pieces("text_changes.csv", site, lambda reports: rows((r, similarity(r)) for r in reports),
-                                 fragments))
+    return _file("text_changes.csv", site, columns, lambda reports: rows((r, similarity(r)) for r in reports),
+                 fragments)

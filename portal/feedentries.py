@@ -1,10 +1,11 @@
 """An Atom feed's entries as markup, one f-string an entry (``feed.xml`` calls ``feed_entries``).
 
-Why in Python rather than in ``feed.xml``: the site's feed lists every dated report, so at 20,000
-reports it holds 20,000 entries of nine lines; written in Jinja, each value an attribute lookup, an
-escape and a ``yield``, it was 0.6 s of CPU in every one-report publish (docs/performance.md), and
-the jurisdictions' feeds list them again. Text is escaped exactly as the template's autoescape did
-(``markupsafe.escape``), the year written as ``str`` writes it, and the feed's bytes are the same.
+Why in Python rather than in ``feed.xml``: an agency's feed lists every dated report of it, the
+site's and a jurisdiction's the newest ``FEED_NEWEST``; written in Jinja, each value an
+attribute lookup, an escape and a ``yield``, 20,000 entries (the site's feed before that limit) were
+0.6 s of CPU in every one-report publish (docs/performance.md). Text is escaped exactly as the
+template's autoescape did (``markupsafe.escape``), the year written as ``str`` writes it, and the
+feed's bytes are the same.
 """
 
 from __future__ import annotations
@@ -16,6 +17,14 @@ from markupsafe import Markup, escape
 
 if TYPE_CHECKING:
     from .pages import FeedEntry
+
+FEED_NEWEST = 100
+"""The site's feed and a jurisdiction's carry the newest reports only (an agency's, a handful, all).
+
+Why: a feed tells a reader what is new since they last looked; every report ever (11 MB at 20,000
+reports, a province's thousands) is what the pages and /data/ downloads are for, and no feed reader
+wants it. 100 by publication date covers more than the busiest days of a national publishing
+season between two polls (docs/content.md, "Feeds")."""
 
 
 def cn_date(day: object) -> str:

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .coverage import EXPLAINED, LABELS, STATUSES, Entry, Tally
+from .feedentries import FEED_NEWEST
 from .jurisdictions import Jurisdiction, Jurisdictions
 from .model import Agency, Site
 from .pages import FeedContext, Meta, reports_feed_context
@@ -130,6 +131,6 @@ def jurisdiction_meta(jurisdiction: Jurisdiction, jurisdictions: Jurisdictions) 
 
 
 def jurisdiction_feed_context(meta: Meta, jurisdiction: Jurisdiction, site: Site) -> FeedContext:
-    """The reports of every agency at and under this level, as the site's feed shows reports."""
+    """The newest reports of every agency at and under this level, as the site's feed shows reports."""
     reports = (r for a in jurisdiction.all_agencies() for r in site.reports_of(a.slug))
-    return reports_feed_context(meta, reports, jurisdiction.url)
+    return reports_feed_context(meta, reports, jurisdiction.url, FEED_NEWEST)

@@ -10,6 +10,7 @@ rendered, not when it is listed.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,7 @@ from markupsafe import Markup
 from . import form
 from .charts import Series, bar_chart
 from .checks import FAIL, RULES, UNKNOWN, Check, summarize
+from .feedentries import FEED_NEWEST
 from .figures import FIGURES_BY_KEY, HEADLINE, KEY_FIGURES, NARRATIVE, YEAR_COLUMNS, Figure, Total, Value, change, total
 from .formtables import TableView, table_views
 from .jurisdictions import Jurisdiction
@@ -254,6 +256,7 @@ class FeedContext:
     updated: str
     entries: tuple[FeedEntry, ...]
     alternate: str  # the HTML page the feed follows
+    newest: int | None = None  # the site's and a jurisdiction's feeds: only the newest so many (``FEED_NEWEST``)
 
 
 @dataclass(frozen=True)
@@ -483,13 +486,14 @@ def report_changes(report: Report, cache: SiteCache) -> Changes:
 
 
 def feed_context(meta: Meta, site: Site) -> FeedContext:
-    return reports_feed_context(meta, site.reports, "/")
+    return reports_feed_context(meta, site.reports, "/", FEED_NEWEST)
 
 
-def reports_feed_context(meta: Meta, reports: Iterable[Report], alternate: str) -> FeedContext:
-    """Atom entries for dated reports, newest first; 'updated' comes from the content, not the clock.
-    The site's feed, an agency's and a jurisdiction's: ``alternate`` is the page it follows."""
-    dated = sorted((r for r in reports if r.published), key=lambda r: (r.published, r.url), reverse=True)
-    entries = tuple(FeedEntry(r, f"{r.published.isoformat()}T00:00:00+08:00") for r in dated if r.published)
-    updated = entries[0].updated if entries else "2000-01-01T00:00:00+08:00"
-    return FeedContext(meta, updated, entries, alternate)
+def reports_feed_context(meta: Meta, reports: Iterable[Report], alternate: str,
+                         newest: int | None = None) -> FeedContext:
+    """Atom entries for dated reports, newest first (by date, then URL), all or the ``newest`` so many; 'updated'
+    from the content, not the clock. The site's, an agency's, a jurisdiction's: ``alternate`` the page it follows."""
+    dated, order = (r for r in reports if r.published), (lambda r: (r.published, r.url))  # sorted or picked
+    chosen = sorted(dated, key=order, reverse=True) if newest is None else heapq.nlargest(newest, dated, key=order)
+    entries = tuple(FeedEntry(r, f"{r.published.isoformat()}T00:00:00+08:00") for r in chosen if r.published)
+    return FeedContext(meta, entries[0].updated if entries else "2000-01-01T00:00:00+08:00", entries, alternate, newest)

@@ -42,7 +42,7 @@ SITE = Site((GOV, DEPT, OFFICE, TOWN, OLD), tuple(sorted(REPORTS, key=lambda r: 
 
 
 def _standing(slug: str, year: int) -> tuple[str, int | None] | None:
-    entry = coverage_of(SITE).entries.get((slug, year))
+    entry = coverage_of(SITE).entry(slug, year)
     return None if entry is None else (entry.status, entry.days_late)
 
 
@@ -107,6 +107,6 @@ def test_without_any_date_a_missing_report_is_missing() -> None:
     site = Site((DEPT,), (_report(DEPT, 2023, None),), Path("."))
     coverage = coverage_of(site)
     assert coverage.as_of is None and coverage.years == (2023,)
-    assert coverage.entries[("dept", 2023)].status == UNKNOWN
+    assert coverage.entry("dept", 2023).status == UNKNOWN
     site = Site((DEPT, GOV), (_report(DEPT, 2023, None),), Path("."))
-    assert coverage_of(site).entries[("gov", 2023)].status == MISSING
+    assert coverage_of(site).entry("gov", 2023).status == MISSING

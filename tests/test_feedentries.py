@@ -41,3 +41,30 @@ def test_the_entries_are_the_template_loops_bytes(seed_site: Site) -> None:
     titles = [e.text for e in root.iter("{http://www.w3.org/2005/Atom}title")]
     assert sum(1 for t in titles if t and t.endswith(HOSTILE)) == len([r for r in reports if HOSTILE in r.title
                                                                        and r.published])
+
+
+def test_the_sites_feed_carries_the_newest_100_and_an_agencys_all(seed_site: Site) -> None:
+    """150 dated reports of one agency (1901–2050, each published on 15 January of the next year, and
+    one undated): the site's feed lists the newest 100, newest first, and says so; the agency's feed
+    lists all 150 and says nothing of a limit; the feed's date is the newest report's."""
+    import datetime as dt
+
+    from portal.pages import feed_context
+
+    seed = seed_site.reports[0]
+    reports = tuple(dataclasses.replace(seed, year=year, data={**seed.data, "published": dt.date(year + 1, 1, 15)})
+                    for year in range(1901, 2051)) + (dataclasses.replace(seed, year=2051, data={
+                        k: v for k, v in seed.data.items() if k != "published"}),)
+    site = Site((seed.agency,), reports, seed_site.content_dir)
+    env = make_env("https://example.org", static_files())
+    meta = Meta("订阅", "/feed.xml", "说明", "home", indexable=False)
+    feed = ET.fromstring(render_page(env, "feed.xml", lambda: feed_context(meta, site)))
+    atom = "{http://www.w3.org/2005/Atom}"
+    ids = [e.findtext(f"{atom}id") for e in feed.iter(f"{atom}entry")]
+    assert ids == [f"https://example.org/reports/{seed.agency.slug}/{year}/" for year in range(2050, 1950, -1)]
+    assert feed.findtext(f"{atom}subtitle") == ("说明（按发布日期，最新的 100 份，全部报告见网页与数据下载；"
+                                                "未注明发布日期的报告不在此列）")
+    assert feed.findtext(f"{atom}updated") == "2051-01-15T00:00:00+08:00"
+    agency = ET.fromstring(render_page(env, "feed.xml", lambda: reports_feed_context(meta, site.reports, "/x/")))
+    assert len(agency.findall(f"{atom}entry")) == 150
+    assert agency.findtext(f"{atom}subtitle") == "说明（按发布日期；未注明发布日期的报告不在此列）"

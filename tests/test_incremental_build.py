@@ -27,9 +27,10 @@ import pytest
 from conftest import counted_pagefind
 
 from portal.build import BuildResult, build_site
-from portal.buildcache import record_path
+from portal.buildcache import Inputs, ParseStore, code_version, record_path
 from portal.errors import ContentError
 from portal.load import load_content
+from portal.model import Site
 from portal.pageinputs import page_inputs
 from portal.pages import newest_reports
 from portal.search import index_site
@@ -378,23 +379,27 @@ def test_a_replaced_original_is_refused_as_in_a_full_build(content: Path, tmp_pa
     assert [p.field for p in refused.value.problems] == ["source.sha256"]
 
 
+def _built_then_retitled(content: Path, out: Path, cache: Path) -> tuple[Path, Site, Inputs]:
+    """A site built with a cache, then one report's title edited: the report file, the content
+    loaded as the next build loads it, and its inputs."""
+    _build(content, out, cache)
+    report = _latest(content)
+    report.write_text(report.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: 改过的", 1), encoding="utf-8")
+    store = ParseStore(cache, code_version())
+    return report, load_content(content, cache=store), Inputs.of(content, store.version, BASE, store.files)
+
+
 def test_the_downloads_are_assembled_from_the_unchanged_agencies_fragments(content: Path, tmp_path: Path) -> None:
     """After a one-report edit, the site-wide downloads, and the key figures the home page sums, are
     made from the bytes the first build stored for every other agency (``fragments.FragmentStore``):
     only the edited agency's are computed, and each file is byte for byte the one made from the
     model alone."""
-    from portal.buildcache import Inputs, ParseStore, code_version
     from portal.downloads import coverage_csv, indicators_csv, reports_csv, reports_json, table3_csv, text_changes_csv
     from portal.fragments import FragmentStore
     from portal.sitecache import SiteCache
 
     out, cache = tmp_path / "site", tmp_path / "cache"
-    _build(content, out, cache)
-    report = _latest(content)
-    report.write_text(report.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: 改过的", 1), encoding="utf-8")
-    store = ParseStore(cache, code_version())
-    site = load_content(content, cache=store)
-    inputs = Inputs.of(content, store.version, BASE, store.files)
+    report, site, inputs = _built_then_retitled(content, out, cache)
     fragments = FragmentStore(cache / "fragments", inputs.everything, inputs.reports)
     similarity = SiteCache(site).similarity
     downloads = {"reports.json": reports_json, "reports.csv": reports_csv, "table3.csv": table3_csv,
@@ -412,12 +417,46 @@ def test_the_downloads_are_assembled_from_the_unchanged_agencies_fragments(conte
     names = [*downloads, "values.pickle", "pageinputs.txt"]
     assert fragments.made == {name: {report.parent.name} for name in names}
 
-    packs = {p.name: p.read_bytes() for p in (cache / "fragments").iterdir()}
+    packs = {p.name: p.read_bytes() for p in (cache / "fragments").iterdir() if p.suffix != ".layout"}
     assert sorted(packs) == sorted(f"{name}.{part}" for name in names for part in ("index", "pack"))
+    # where each agency's bytes lie in the live downloads (``FragmentStore.settled``), for the next build's spans
+    assert sorted(p.name for p in (cache / "fragments").glob("*.layout")) == sorted(f"{n}.layout" for n in downloads)
     _build(content, out, cache)  # every agency's bytes stored by now: none computed, none stored
-    assert {p.name: p.read_bytes() for p in (cache / "fragments").iterdir()} == packs
+    assert {p.name: p.read_bytes() for p in (cache / "fragments").iterdir() if p.suffix != ".layout"} == packs
     _same_as_full(content, out, tmp_path)
     assert b"".join(downloads["reports.json"](site)) == (out / "data" / "reports.json").read_bytes()
+
+
+def test_the_downloads_are_copied_from_the_live_files_but_the_changed_pieces(content: Path, tmp_path: Path) -> None:
+    """After a one-report edit, the staged downloads are spans of the live files (``splice``) but for
+    the edited agency's piece: reports.json is the full build's bytes; a file the edit leaves alone
+    (table3.csv after a title edit) is not written at all; a live file changed behind the build's
+    back (its identity no longer the recorded layout's) is not copied from, and the result is still right."""
+    from portal.downloads import reports_json, table3_csv
+    from portal.fragments import FragmentStore
+    from portal.splice import Span, splice
+
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    report, site, inputs = _built_then_retitled(content, out, cache)
+    live = out / "data"
+
+    def staged(produce: object, name: str) -> tuple[list[object], bytes | None]:
+        fragments = FragmentStore(cache / "fragments", inputs.everything, inputs.reports, live=live)
+        parts = list(produce(site, fragments))  # type: ignore[operator]
+        target = tmp_path / f"staged-{name}"
+        changed = splice(str(target), str(live / name), parts)
+        return parts, target.read_bytes() if changed else None
+
+    parts, data = staged(reports_json, "reports.json")
+    spans = [p for p in parts if isinstance(p, Span)]
+    assert len(spans) == len({r.agency.slug for r in site.reports}) - 1  # every agency's but the edited one
+    assert data == b"".join(reports_json(site)) and "改过的".encode() in data
+    assert staged(table3_csv, "table3.csv")[1] is None  # unchanged: nothing staged
+    (live / "table3.csv").write_bytes((live / "table3.csv").read_bytes())  # same bytes, another file: no spans
+    parts, data = staged(table3_csv, "table3.csv")
+    assert not any(isinstance(p, Span) for p in parts) and data is None
+    _build(content, out, cache)
+    _same_as_full(content, out, tmp_path)
 
 
 def test_a_pack_of_mostly_unused_pieces_is_written_again(tmp_path: Path) -> None:
@@ -437,3 +476,58 @@ def test_a_pack_of_mostly_unused_pieces_is_written_again(tmp_path: Path) -> None
     assert assemble({"a3/2023.yaml": "h2"}) == ({"a3"}, 88)  # 8 bytes unused of 88: kept
     assert assemble({"a3/2023.yaml": "h3"}) == ({"a3"}, 80)  # 16 of 96: written again
     assert assemble({"a3/2023.yaml": "h3"}) == (set(), 80)
+
+
+def test_the_key_figures_are_read_from_the_store_one_agency_at_a_time(content: Path, tmp_path: Path) -> None:
+    """An incremental build's ``SiteCache`` reads an agency's stored key figures when one of its
+    reports' is first asked for, and no other agency's; an agency whose file changed has none stored
+    (its key names the new bytes): its figures are computed, the changed one included."""
+    from portal.figures import read_all
+    from portal.fragments import FragmentStore
+    from portal.sitecache import SiteCache
+
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    _build(content, out, cache)
+    granted = re.compile(r"\n  granted: \[(\d+), (.*), (\d+)\]")
+    path = next(p for p in sorted((content / "reports").glob("*/*.yaml")) if granted.search(p.read_text("utf-8")))
+    before = load_content(content, workers=1)
+    path.write_text(granted.sub(lambda m: f"\n  granted: [{int(m[1]) + 1}, {m[2]}, {int(m[3]) + 1}]",
+                                path.read_text(encoding="utf-8"), count=1), encoding="utf-8")
+    store = ParseStore(cache, code_version())
+    site = load_content(content, cache=store)
+    inputs = Inputs.of(content, store.version, BASE, store.files)
+    stored = SiteCache(site, stored=FragmentStore(cache / "fragments", inputs.everything, inputs.reports))
+    edited = next(r for r in site.reports if r.yaml_path == path)
+    other = next(r for r in site.reports if r.agency.slug != edited.agency.slug)
+    assert stored.value(other) == read_all(other)
+    assert set(stored.values) == {r.key for r in site.reports_of(other.agency.slug)}  # its agency's, no other
+    assert stored.value(edited) == read_all(edited) != read_all(before.report(*edited.key))
+    assert all(stored.value(r) == read_all(r) for r in site.reports)
+
+
+def test_a_commit_moves_large_replaced_files_to_the_trash_the_next_build_empties(tmp_path: Path) -> None:
+    """A replaced live file of ``KEPT_FROM`` bytes or more is hard-linked into the trash before the
+    rename (so the commit frees none of its blocks), the replaced search index is moved there, a
+    small file is just replaced; ``empty_later`` deletes the trash (and one a killed build left)."""
+    from portal.output import KEPT_FROM, commit_staged, empty_later, siblings, trash_sibling
+
+    out = tmp_path / "site"
+    staged, _ = siblings(out)
+    big_old, big_new = b"o" * KEPT_FROM, b"n" * (KEPT_FROM + 1)
+    for folder, files in ((out, {"data/big.json": big_old, "small.html": b"old", "pagefind/x": b"old index"}),
+                          (staged, {"data/big.json": big_new, "small.html": b"new", "pagefind/x": b"new index"})):
+        for rel, data in files.items():
+            (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+            (folder / rel).write_bytes(data)
+    inode = (out / "data" / "big.json").stat().st_ino
+    commit_staged(staged, out, [], ("pagefind",), trash=trash_sibling(out))
+    assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()} == {
+        "data/big.json": big_new, "small.html": b"new", "pagefind/x": b"new index"}
+    trash = trash_sibling(out)
+    kept = sorted(p for p in trash.rglob("*") if p.is_file())
+    assert [p.read_bytes() for p in kept] == [big_old, b"old index"] and kept[0].stat().st_ino == inode
+    left = tmp_path / f"{trash.name}-12345"  # a build killed while emptying
+    left.mkdir()
+    emptying = empty_later(trash)
+    assert emptying is not None and emptying.wait() == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
