@@ -101,7 +101,9 @@ class ParseStore:
     Why one file (``PACK``) for all of them and not a file each: a report's checks are three
     quarters of its result, and most checks are one object shared by many reports
     (``checks.shared``); pickled together they are written once, and the results load in a
-    fraction of the time one file each took (figures in docs/performance.md). Why a ``DELTA``
+    fraction of the time one file each took (figures in docs/performance.md); the checks and what
+    every build reads of every report are in the pack's header, each report's data and text are
+    bytes of their own, unpickled only when a page asks for them (``storedreports``). Why a ``DELTA``
     beside it: writing the whole pack again after a one-report edit would cost more than the
     edit's build; the results the pack lacks go to the small delta, and the pack is written again
     only when the delta, or the pack's results no longer used, have grown to a fraction of it.

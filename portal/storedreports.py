@@ -14,9 +14,10 @@ Nothing here can go stale: an entry is used only under the hash of the report fi
 source text's (``ParseStore._hit``), and a pack replaced meanwhile (another build's ``save``) is a
 new file; the mapping keeps the old one.
 
-Layout of a pack file: 8 bytes, little-endian, the header's length; the header (a pickle of the
-version, ``{key: (Light, source hash)}`` and the stored cross-year checks); then the heavy parts,
-where each ``Light`` says (offset from the end of the header, length).
+Layout of a pack file: ``MAGIC``; 8 bytes, little-endian, the header's length; the header (a pickle
+of the version, ``{key: (Light, source hash)}``, the stored cross-year checks and the heavy parts'
+total length); then the heavy parts, where each ``Light`` says (offset from the end of the header,
+length). A file whose parts do not add up (truncated, a damaged length) is not read at all.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ PATH, SHOWN, AGENCY, KEY, YEAR_LINE, AGENCY_LINE, SOURCE, ORIGINAL, CHECKS, UNTR
 Header = tuple[str, dict[str, tuple[Light, str]], dict[tuple[str, str], tuple[Check, ...]]]
 """(version, {key: (light, source hash)}, {(previous key, key): cross-year checks})."""
 LENGTH_BYTES = 8
+MAGIC = b"portal-pack-1\n"
 
 
 class Body:
@@ -88,16 +90,22 @@ def _light(name: str) -> property:
     return property(lambda self: self.__dict__["_values"][i], doc=f"``Report.{name}``, as stored")
 
 
-class StoredParsed(Parsed):
-    """A clean ``Parsed`` from a pack: its ``HEAVY`` fields unpickled at their first access."""
+class _Stored:
+    """The fields a stored result and its report read from the pack when first asked (first in
+    their classes' order of lookup, so these stand in for the dataclasses' fields)."""
 
     data = _heavy("data")
     text = _heavy("text")
     trace = _heavy("trace")
     sentences = _heavy("sentences")
     indicators = _heavy("indicators")
-    reads = _heavy("reads")
     source_path = _source()
+
+
+class StoredParsed(_Stored, Parsed):
+    """A clean ``Parsed`` from a pack: its ``HEAVY`` fields unpickled at their first access."""
+
+    reads = _heavy("reads")
 
     @classmethod
     def of(cls, path: Path, light: Light, pack: memoryview) -> StoredParsed:
@@ -124,15 +132,9 @@ class StoredParsed(Parsed):
         return Parsed, tuple(getattr(self, f.name) for f in fields(Parsed))
 
 
-class StoredReport(Report):
+class StoredReport(_Stored, Report):
     """A ``Report`` of a stored result: ``LIGHT`` values from the header, the rest when first read."""
 
-    data = _heavy("data")
-    text = _heavy("text")
-    trace = _heavy("trace")
-    sentences = _heavy("sentences")
-    indicators = _heavy("indicators")
-    source_path = _source()
     title = _light("title")
     published = _light("published")
     status = _light("status")
@@ -190,8 +192,9 @@ def write_pack(f: BinaryIO, version: str, entries: dict[str, tuple[Parsed, str]]
         lights[key] = (light_of(parsed, original(parsed), offset, len(body)), source_hash)
         offset += len(body)
     buffer = io.BytesIO()
-    _HeaderPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump((version, lights, pairs))
+    _HeaderPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump((version, lights, pairs, offset))
     header = buffer.getvalue()
+    f.write(MAGIC)
     f.write(len(header).to_bytes(LENGTH_BYTES, "little"))
     f.write(header)
     for body in bodies:
@@ -214,9 +217,14 @@ def read_pack(path: Path) -> tuple[Header, memoryview]:
     with open(path, "rb") as f:
         mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
     view = memoryview(mapped)
-    size = int.from_bytes(view[:LENGTH_BYTES], "little")
-    header = pickle.loads(view[LENGTH_BYTES:LENGTH_BYTES + size])
-    return header, view[LENGTH_BYTES + size:]
+    start = len(MAGIC) + LENGTH_BYTES
+    if view[:len(MAGIC)] != MAGIC:
+        raise ValueError(f"{path}: not a pack")
+    size = int.from_bytes(view[len(MAGIC):start], "little")
+    version, entries, pairs, heavy = pickle.loads(view[start:start + size])
+    if start + size + heavy != len(view):
+        raise ValueError(f"{path}: its parts do not add up")
+    return (version, entries, pairs), view[start + size:]
 
 
 def fits(light: object, pack: memoryview) -> bool:
