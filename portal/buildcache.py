@@ -33,6 +33,7 @@ from .errors import Problem
 from .load import PARALLEL_FROM, REGISTRY, REPORTS, Parsed, cross_year, load_registry, parse_report_files
 from .model import Agency, Site
 from .statmemo import StatMemo, digest
+from .storedreports import ORIGINAL, PATH, SOURCE, Light, StoredParsed, fits, read_pack, write_pack
 
 REPO = Path(__file__).resolve().parent.parent
 PACK, DELTA, MEMO, AGENCIES = "parsed.pickle", "parsed-delta.pickle", "stat-memo.pickle", "registry.pickle"
@@ -70,6 +71,8 @@ def _read(path: Path) -> bytes | None:
 def _original(parsed: Parsed) -> Path | None:
     """The kept original when it is a file of its own (a PDF, a Word file): loading checks its
     recorded SHA-256 (``provenance.check_original``), so a replaced original must be a miss."""
+    if isinstance(parsed, StoredParsed):
+        return parsed.original
     source = (parsed.data or {}).get("source") or {}
     name = source.get("original_file") if isinstance(source, dict) else None
     if not isinstance(name, str) or not name or "/" in name or "\\" in name or \
@@ -86,6 +89,8 @@ def _inputs_hash(text: str, original: str | None) -> str:
 
 Entry = tuple[Parsed, str]
 """A report file's ``Parsed`` result and the hash of the inputs it read (``_inputs_hash``)."""
+Packed = tuple[Light, str, memoryview]
+"""A result in a pack (``storedreports``): its header entry, the hash of its inputs, the pack's heavy parts."""
 
 
 @dataclass
@@ -96,7 +101,9 @@ class ParseStore:
     Why one file (``PACK``) for all of them and not a file each: a report's checks are three
     quarters of its result, and most checks are one object shared by many reports
     (``checks.shared``); pickled together they are written once, and the results load in a
-    fraction of the time one file each took (figures in docs/performance.md). Why a ``DELTA``
+    fraction of the time one file each took (figures in docs/performance.md); the checks and what
+    every build reads of every report are in the pack's header, each report's data and text are
+    bytes of their own, unpickled only when a page asks for them (``storedreports``). Why a ``DELTA``
     beside it: writing the whole pack again after a one-report edit would cost more than the
     edit's build; the results the pack lacks go to the small delta, and the pack is written again
     only when the delta, or the pack's results no longer used, have grown to a fraction of it.
@@ -111,7 +118,7 @@ class ParseStore:
     files: dict[Path, tuple[str, str]] = field(default_factory=dict)
     hits: int = 0
     memo: StatMemo = field(init=False)  # the files' hashes by their stat: trusted unless ``--full``
-    _entries: dict[str, Entry] = field(default_factory=dict)  # this load's, by key
+    _entries: dict[str, Entry] = field(default_factory=dict)  # this load's, by key (stored ones read on demand)
     _pairs: dict[tuple[str, str], tuple[Check, ...]] = field(default_factory=dict)  # stored cross-year checks
     _pairs_used: dict[tuple[str, str], tuple[Check, ...]] = field(default_factory=dict)  # this load's
     _packed_keys: frozenset[str] = frozenset()  # the keys the pack (not the delta) holds
@@ -127,39 +134,41 @@ class ParseStore:
     def pack(self) -> Path:
         return self.folder / PACK
 
-    def _read_pack(self, path: Path) -> dict[str, Entry]:
-        """The results a pack file holds, or none at all if it is missing, damaged or another code's.
+    def _read_pack(self, path: Path) -> dict[str, Packed]:
+        """The results a pack file holds (each report's heavy part still pickled, in the mapped file:
+        ``storedreports``), or none at all if it is missing, damaged or another code's.
 
-        The garbage collector is off meanwhile: unpickling makes millions of objects, none of them
+        The garbage collector is off meanwhile: unpickling makes many objects, none of them
         garbage, and collecting while they arrive took half the time. Afterwards they are moved out
         of its reach (``gc.freeze``): they live as long as the build, and each later collection
-        would walk all of them again (~2 s of CPU at 20,000 reports, spread over loading and
-        rendering). ``build_site`` runs inside ``parallel.frozen``, which unfreezes at its end."""
+        would walk all of them again. ``build_site`` runs inside ``parallel.frozen``, which
+        unfreezes at its end."""
         enabled = gc.isenabled()
         gc.disable()
         try:
-            with open(path, "rb") as f:
-                version, entries, pairs = pickle.load(f)
+            (version, entries, pairs), view = read_pack(path)
             gc.freeze()
             if version != self.version or not isinstance(entries, dict) or not isinstance(pairs, dict):
                 return {}
             self._pairs.update(pairs)
-            return entries
+            return {key: (light, source_hash, view) for key, (light, source_hash) in entries.items()}
         except Exception:  # noqa: BLE001 - missing, truncated, foreign: those files are parsed again
             return {}
         finally:
             if enabled:
                 gc.enable()
 
-    def _packed(self) -> dict[str, Entry]:
+    def _packed(self) -> dict[str, Packed]:
         packed = self._read_pack(self.pack)
         self._packed_keys = frozenset(packed)
         return {**packed, **self._read_pack(self.folder / DELTA)} if packed else {}
 
-    def cross_year(self, previous: Parsed, report: Parsed) -> tuple[Check, ...]:
+    def cross_year(self, previous: Parsed | None, report: Parsed) -> tuple[Check, ...]:
         """``load.cross_year``, kept by the hashes of the two report files (the checks read their
-        data only): recomputing them was a fifth of loading 20,000 stored reports."""
-        a, b = self.files.get(previous.path), self.files.get(report.path)
+        data only; "" for no previous report): recomputing them was a fifth of loading 20,000
+        stored reports, and would read every stored report's data."""
+        a = ("", "") if previous is None else self.files.get(previous.path)
+        b = self.files.get(report.path)
         if a is None or b is None:
             return cross_year(previous, report)
         key = (a[0], b[0])
@@ -169,20 +178,21 @@ class ParseStore:
         self._pairs_used[key] = checks
         return checks
 
-    def _hit(self, path: Path, key: str, entry: object) -> Parsed | None:
+    def _hit(self, path: Path, key: str, entry: Packed | None) -> Parsed | None:
         """The stored result for the file whose bytes hash to ``key``, if its source text still
         has the stored hash; None for a miss, whatever is wrong with the entry."""
-        if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], Parsed)):
+        if entry is None:
             return None
-        parsed, source_hash = entry
-        if parsed.path != path or parsed.source_path is None:
+        light, source_hash, view = entry
+        if not fits(light, view) or light[PATH] != str(path):
             return None
-        original = _original(parsed)  # a symbolic link or a missing file hashes to None: a miss
-        if _inputs_hash(self.memo.hash(parsed.source_path) or "",
+        original = light[ORIGINAL]  # a symbolic link or a missing file hashes to None: a miss
+        if _inputs_hash(self.memo.hash(light[SOURCE]) or "",
                         None if original is None else self.memo.hash(original) or "") != source_hash:
             return None
+        parsed = StoredParsed.of(path, light, view)
         self.files[path] = (key, source_hash)
-        self._entries[key] = entry
+        self._entries[key] = (parsed, source_hash)
         return parsed
 
     def _store(self, parsed: Parsed, key: str) -> None:
@@ -199,17 +209,18 @@ class ParseStore:
     def parse(self, paths: list[Path], workers: int | None, parallel_from: int = PARALLEL_FROM) -> Iterator[Parsed]:
         """The results for ``paths`` in order: stored ones loaded, the others parsed (and kept for
         ``save``)."""
-        keys = {p: digest(self.version, self.memo.hash(p) or "") for p in paths}
+        keys = [digest(self.version, self.memo.hash(p) or "") for p in paths]
         packed = self._packed() if self.trust else {}
-        hits = {p: hit for p in paths if (hit := self._hit(p, keys[p], packed.get(keys[p]))) is not None}
-        self.hits = len(hits)
-        fresh = parse_report_files([p for p in paths if p not in hits], workers, parallel_from)
-        for path in paths:
-            if path in hits:
-                yield hits[path]
+        hits = [self._hit(p, key, packed.get(key)) for p, key in zip(paths, keys, strict=True)]
+        self.hits = len(paths) - hits.count(None)
+        fresh = parse_report_files([p for p, hit in zip(paths, hits, strict=True) if hit is None], workers,
+                                   parallel_from)
+        for key, hit in zip(keys, hits, strict=True):
+            if hit is not None:
+                yield hit
                 continue
             parsed = next(fresh)
-            self._store(parsed, keys[path])
+            self._store(parsed, key)
             yield parsed
 
     def registry(self, content_dir: Path, problems: list[Problem]) -> tuple[dict[str, Agency], set[str]]:
@@ -267,7 +278,11 @@ class ParseStore:
         self.memo.save()
 
     def _write(self, path: Path, entries: dict[str, Entry], pairs: dict[tuple[str, str], tuple[Check, ...]]) -> None:
-        self._dump(path, (self.version, entries, pairs))
+        """A pack (``storedreports``): the stored results' heavy parts are copied as they are."""
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        with open(tmp, "wb") as f:
+            write_pack(f, self.version, entries, pairs, _original)
+        os.replace(tmp, path)
 
     @staticmethod
     def _dump(path: Path, value: object) -> None:
@@ -389,8 +404,7 @@ def ranked(site: Site, years: set[int]) -> dict[str, str]:
     values: dict[int, list[str]] = {y: [] for y in years}
     for r in site.reports:
         if r.year in values:
-            row = [(v.value, v.numerator, v.denominator, v.reason) for v in r.indicators]
-            values[r.year].append(f"{r.agency.slug}:{row!r}")
+            values[r.year].append(f"{r.agency.slug}:{r.indicator_digest}")
     return {str(y): digest(repr(site.years), *rows) for y, rows in values.items()}
 
 

@@ -147,6 +147,14 @@ class Parsed:
     indicators: tuple[IndicatorValue, ...] = ()
     reads: tuple[Path, Stamp] | None = None  # the source text read, stamped before reading
 
+    def to_report(self, agency: Agency, checks: tuple[Check, ...]) -> Report:
+        """The report of this clean result (a stored one reads its data when first asked:
+        ``storedreports.StoredParsed``)."""
+        assert self.key is not None and self.data is not None and self.text is not None
+        assert self.source_path is not None
+        return Report(agency, self.key[1], self.data, self.text, self.path, self.source_path, checks, self.trace,
+                      self.untraced, self.sentences, self.indicators)
+
 
 def parse_report_file(path: Path) -> Parsed:
     """Everything about one report file that needs no other file: parse, validate, check the
@@ -327,12 +335,13 @@ def load_content(content_dir: Path, *, workers: int | None = None, cache: ParseC
         item = _claim(_hint_agency(parsed, agencies, named), problems, seen)
         if item is None:
             continue
-        assert item.data is not None
-        agency = agencies.get(item.data["agency"])
+        assert item.key is not None
+        slug = item.key[0]  # the YAML's ``agency`` (not its data: a stored result reads that only when asked)
+        agency = agencies.get(slug)
         if agency is None:
-            if agencies and item.data["agency"] not in named:  # else the registry's own problem says it
-                problems.append(Problem(item.shown, f"{REGISTRY} 里没有机构代号 {item.data['agency']!r}",
-                                        item.agency_line, "agency", suggest_agency(item.data["agency"], agencies)
+            if agencies and slug not in named:  # else the registry's own problem says it
+                problems.append(Problem(item.shown, f"{REGISTRY} 里没有机构代号 {slug!r}",
+                                        item.agency_line, "agency", suggest_agency(slug, agencies)
                                         or f"改正代号，或先在 {REGISTRY} 里登记这个机构"))
             continue
         claimed.append((agency, item))
@@ -366,24 +375,26 @@ def _hint_agency(parsed: Parsed, agencies: dict[str, Agency], named: set[str]) -
     return replace(parsed, problems=hinted(parsed.problems), after=hinted(parsed.after))
 
 
-def cross_year(previous: Parsed, report: Parsed) -> tuple[Check, ...]:
-    """The checks of a report file against the previous year's (``checks.check_years``)."""
-    assert previous.data is not None and report.data is not None
+def cross_year(previous: Parsed | None, report: Parsed) -> tuple[Check, ...]:
+    """The checks of a report file against the previous year's (``checks.check_years``), or what
+    they say without one (None)."""
+    assert report.data is not None
+    if previous is None:
+        return tuple(map(share, check_no_previous(report.data)))
+    assert previous.data is not None
     return tuple(map(share, check_years(previous.data, report.data)))
 
 
 def build_model(content_dir: Path, agencies: list[Agency], claimed: list[tuple[Agency, Parsed]],
-                checked: Callable[[Parsed, Parsed], tuple[Check, ...]] = cross_year) -> Site:
+                checked: Callable[[Parsed | None, Parsed], tuple[Check, ...]] = cross_year) -> Site:
     """The site of the claimed report files (each a clean ``Parsed`` and its agency), each joined
     with the previous year's report of the same agency for the cross-year checks (``checked``:
     ``cross_year``, or a cache of its results: ``buildcache.ParseStore``)."""
     by_key = {item.key: item for _, item in claimed}
     reports = []
     for agency, item in sorted(claimed, key=lambda pair: pair[1].key or ("", 0)):
-        assert item.data is not None and item.text is not None and item.source_path is not None
-        prev = by_key.get((agency.slug, item.data["year"] - 1))
-        across = checked(prev, item) if prev else tuple(map(share, check_no_previous(item.data)))
-        reports.append(Report(agency, item.data["year"], item.data, item.text, item.path, item.source_path,
-                              item.checks + across, item.trace, item.untraced, item.sentences, item.indicators))
+        assert item.key is not None
+        prev = by_key.get((agency.slug, item.key[1] - 1))
+        reports.append(item.to_report(agency, item.checks + checked(prev, item)))
     forget_shared()
     return Site(tuple(sorted(agencies, key=lambda a: a.slug)), tuple(reports), content_dir)

@@ -18,6 +18,7 @@ from .checks import FAIL, Check
 from .errors import Problem
 from .indicators import IndicatorValue
 from .numfmt import bounded, format_number
+from .statmemo import digest
 from .trace import Trace
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ GOVERNMENT_KIND = "人民政府"
 DEPARTMENT_KINDS = ("部门", "政府办公室", "街道办事处", "开发区管委会")
 FIRST_YEAR_OF_2008_RULES = 2008  # the 2008 条例 took effect on 1 May 2008
 LAST_YEAR_OF_2008_RULES = 2018
+TABLES = ("table2", "table3", "table4")
 
 
 def agency_url(slug: str) -> str:
@@ -226,6 +228,17 @@ class Report:
     @property
     def table4(self) -> dict | None:
         return self.data.get("table4")
+
+    @property
+    def present_tables(self) -> frozenset[str]:
+        """Which of ``table2``, ``table3``, ``table4`` it has (cheap for a stored report: ``storedreports``)."""
+        return frozenset(name for name in TABLES if self.data.get(name) is not None)
+
+    @cached_property
+    def indicator_digest(self) -> str:
+        """The hash of its indicator values: what a year's rankings read of it (``buildcache.ranked``),
+        kept with a stored report so an edit need not read every report's indicators."""
+        return digest(repr([(v.value, v.numerator, v.denominator, v.reason) for v in self.indicators]))
 
     @property
     def missing_tables(self) -> dict[str, str]:

@@ -36,7 +36,8 @@ check's result counted by rule); /coverage/ and coverage.csv (each report's date
 years and newest date: ``buildcache.FACTS``); and what lists only which reports there are
 (/agencies/, /years/, /sitemap.xml, /data/compare.json: ``LISTING``, read from the reports' keys)."""
 PIECE = "pageinputs.txt"
-"""The fragment store's name for a report's parts: a line a report, ``<year> <part digest>…``."""
+"""The fragment store's name for an agency's part of each page's inputs: a line a page,
+``<page> <its reports' parts>`` (``agency_columns``)."""
 
 
 @dataclass(frozen=True)
@@ -92,30 +93,37 @@ def report_parts(report: Report, cache: SiteCache) -> list[str]:
     return [digest(repr(part.read(report, cache))) for part in PARTS]
 
 
+def agency_columns(reports: list[Report], cache: SiteCache) -> bytes:
+    """One agency's part of what each page reads (its ``reports``, oldest first): a line a page,
+    its name then ``<slug>/<year>:<part hashes>;`` for each report (of that year, for a year page),
+    so that a page's hash is one hash of these lines of every agency, in order."""
+    rows = [(f"{r.agency.slug}/{r.year}", r.year, report_parts(r, cache)) for r in reports]
+    lines = [f"{name} " + "".join(f"{key}:{','.join(parts[i] for i in reads)};" for key, _, parts in rows)
+             for name, reads in PAGE_READS.items()]
+    for year in sorted({year for _, year, _ in rows}):
+        lines.append(f"{year_page(year)} " + "".join(f"{key}:{','.join(parts[i] for i in YEAR_READS)};"
+                                                     for key, y, parts in rows if y == year))
+    return "\n".join(lines).encode("ascii")
+
+
 def page_inputs(site: Site, cache: SiteCache, fragments: FragmentStore | None) -> dict[str, str]:
     """Each page's name (``page_names``) → the hash of what it reads. With ``fragments``, an agency's
     parts are the stored ones when its report files did not change (its reports are not read)."""
     groups = list(by_agency(site.reports, lambda r: r.agency.slug))
 
     def make(reports: list[Report]) -> bytes:
-        return "".join(f"{r.year} {' '.join(report_parts(r, cache))}\n" for r in reports).encode("ascii")
+        return agency_columns(reports, cache)
 
     pieces: Iterable[bytes] = (make(reports) for _, reports in groups) if fragments is None \
         else fragments.pieces(PIECE, iter(groups), make)
-    rows: list[tuple[str, int, list[str]]] = []
-    for (slug, _), piece in zip(groups, pieces, strict=True):
-        for line in bytes(piece).decode("ascii").splitlines():
-            year, *parts = line.split(" ")
-            rows.append((slug, int(year), parts))
+    columns: dict[str, list[str]] = {name: [] for name in page_names(site)}
+    for piece in pieces:
+        for line in bytes(piece).decode("ascii").split("\n"):
+            name, _, column = line.partition(" ")
+            columns[name].append(column)
     years = repr(site.years)  # which year pages exist, and so each page's links to them
     newest = repr([(r.url, r.title, r.year, r.published) for r in newest_reports(site.reports)])
     counts = repr((len(site.agencies), len(site.reports)))
-    out = {name: digest(years, *_column(rows, reads)) for name, reads in PAGE_READS.items()}
+    out = {name: digest(years, "\n".join(column)) for name, column in columns.items()}  # one part: each ends with ";"
     out[HOME] = digest(out[HOME], newest, counts)
-    for year in site.years:
-        out[year_page(year)] = digest(years, *_column((row for row in rows if row[1] == year), YEAR_READS))
     return out
-
-
-def _column(rows: Iterable[tuple[str, int, list[str]]], reads: tuple[int, ...]) -> list[str]:
-    return [f"{slug}/{year}:{','.join(parts[i] for i in reads)}" for slug, year, parts in rows]

@@ -25,7 +25,8 @@ catalog. (The text shards are rendered beside their report pages: ``portal.searc
 
 def table_mask(report: Report) -> int:
     """Which tables the report has: bit *i* for ``LABEL_TABLES[i]``."""
-    return sum(1 << i for i, table in enumerate(LABEL_TABLES) if getattr(report, table) is not None)
+    present = report.present_tables  # not its data: a stored report's is read only when asked (``storedreports``)
+    return sum(1 << i for i, table in enumerate(LABEL_TABLES) if table in present)
 
 
 @cache

@@ -69,7 +69,7 @@ class StatMemo:
         except Exception:  # noqa: BLE001 - missing, truncated, foreign: every file is read
             return
 
-    def hash(self, path: Path) -> str | None:
+    def hash(self, path: Path | str) -> str | None:
         """The hash of the file's bytes, or None when it cannot be read (or is a symbolic link)."""
         key = str(path)
         try:
