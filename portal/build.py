@@ -310,7 +310,6 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
         if store is not None:
             store.save()  # after publishing: a build that failed has nothing to add
             steps.lap("cache")
-
     seconds = time.perf_counter() - start
     parsed = len(site.reports) - (store.hits if store else 0)
     written = len(produced)
