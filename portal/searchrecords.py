@@ -6,12 +6,12 @@ Pure: nothing here writes a file or runs Pagefind (``portal.searchbundles`` does
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import cache, cached_property, partial
 from pathlib import Path
 
-from .model import Agency, Report, Site, Year
+from .model import Agency, Report, Site, Year, report_url
 from .searchcuts import Cuts, short_name
 from .searchtext import LABEL_TABLES, TABLE_LABELS, label_lines, report_names, searchable_text
 from .searchtokens import CODE_WIDTH, CODES, coded
@@ -98,7 +98,9 @@ class Record:
     """Made when the record's bundle is staged, not when the records are planned: a document is
     a copy of the report's text, and the index process would hold every report's for the whole run."""
     meta: dict[str, str]
-    row: list[object]  # catalog row: see describe() in search.js
+    row: list[object]
+    """Catalog row, by place-free names (``Row``): ``catalog`` turns the agency's slug and the slice's
+    key into their positions, so a stored bundle's rows stay right when agencies or slices are added."""
     tables: int = 0  # a report's table mask: the pieces of their labels are not indexed
     made_from: Callable[[], str] | None = None
     """What the document is made from, when that is cheaper to hash than the document itself (a
@@ -116,35 +118,63 @@ class Record:
         return indexed_body(self.make_document(), self.tables)
 
 
-def report_record(report: Report, agency_index: int, slice_index: int) -> Record:
-    """``slice_index``: the position of the report's slice among the catalog's distinct shard keys,
-    so the page knows which reports a slice holds when it matches table labels itself."""
-    a = report.agency
-    default_title = f"{a.name}{report.year}年政府信息公开工作年度报告"
-    tables = table_mask(report)
-    return Record(
-        url=report.url,
-        make_document=partial(indexed_document, report),
-        meta={"title": report.title, "agency": a.name, "year": str(report.year),
-              "jurisdiction": a.jurisdiction_label, "kind": a.kind},
-        row=["r", agency_index, report.year, slice_index, tables]
-        + ([] if report.title == default_title else [report.title]),
-        tables=tables,
-        made_from=partial(_report_source, report),
-        origin=report.yaml_path,
-    )
+@dataclass(frozen=True)
+class ReportRecord:
+    """A report's record, made from the report only when a bundle is staged or its rows are needed.
+
+    Why lazy: planning the cuts and keying the bundles reads only the report's slug, year and file
+    (``searchcache.bundle_key``); making every record's meta, row and table mask touched each of
+    20,000 reports after every one-report edit, in a forked child where every object touched is
+    copied (figures in docs/performance.md)."""
+
+    report: Report
+    slice_key: str  # the ``shard`` filter of its slice, the catalog's name for the slice
+
+    @property
+    def url(self) -> str:
+        return report_url(self.report.agency.slug, self.report.year)
+
+    @property
+    def origin(self) -> Path:
+        return self.report.yaml_path
+
+    @cached_property
+    def tables(self) -> int:
+        return table_mask(self.report)
+
+    @property
+    def meta(self) -> dict[str, str]:
+        a = self.report.agency
+        return {"title": self.report.title, "agency": a.name, "year": str(self.report.year),
+                "jurisdiction": a.jurisdiction_label, "kind": a.kind}
+
+    @property
+    def row(self) -> list[object]:
+        report, a = self.report, self.report.agency
+        default_title = f"{a.name}{report.year}年政府信息公开工作年度报告"
+        return ["r", a.slug, report.year, self.slice_key, self.tables] \
+            + ([] if report.title == default_title else [report.title])
+
+    def make_document(self) -> str:
+        return indexed_document(self.report)
+
+    def source(self) -> str:
+        """Everything ``indexed_document`` reads of a report (the rest is code): its text (the source
+        file), its title (the YAML file) and its agency's name (the registry, also in the meta)."""
+        return f"{self.report.text}\0{report_names(self.report)}"
+
+    @property
+    def body(self) -> str:
+        return indexed_body(self.make_document(), self.tables)
 
 
-def _report_source(report: Report) -> str:
-    """Everything ``indexed_document`` reads of a report (the rest is code): its text (the source
-    file), its title (the YAML file) and its agency's name (the registry, also in the meta)."""
-    return f"{report.text}\0{report_names(report)}"
+AnyRecord = Record | ReportRecord
 
 
-def agency_record(agency: Agency, agency_index: int) -> Record:
+def agency_record(agency: Agency) -> Record:
     return Record(agency.url, partial(agency_document, agency),
                   {"title": agency.name, "agency": agency.name, "jurisdiction": agency.jurisdiction_label,
-                   "kind": agency.kind}, ["a", agency_index])
+                   "kind": agency.kind}, ["a", agency.slug])
 
 
 def year_record(year: int) -> Record:
@@ -185,7 +215,7 @@ class Shard:
 
     key: str  # the value of every record's ``shard`` filter
     bundle: Path  # relative to out_dir
-    records: list[Record]
+    records: list[AnyRecord]
 
 
 def stable_key(report: Report) -> str:
@@ -225,19 +255,42 @@ def plan_shards(site: Site, shard_by: ShardKey = shard_by_year, slice_reports: i
     two ``Shard`` entries with the same key; the page searches each key once. Why content-defined:
     adding or deleting a report re-indexes the bundle that holds it (rarely one or two more), not
     every bundle after it."""
-    agency_index = {a.slug: i for i, a in enumerate(site.agencies)}
-    pages = [agency_record(a, i) for i, a in enumerate(site.agencies)] + [year_record(y) for y in site.years]
+    pages: list[AnyRecord] = [agency_record(a) for a in site.agencies]
+    pages += [year_record(y) for y in site.years]
     shards = [Shard(PAGES_SHARD, BUNDLE, pages)]
-    ordered = [(n, key, report) for n, (key, part) in enumerate(_slices(site, shard_by, max(1, slice_reports)), 1)
-               for report in part]
+    ordered = [(key, report) for key, part in _slices(site, shard_by, max(1, slice_reports)) for report in part]
     bundles: list[Path] = []
     taken: set[str] = set()
-    for length in Cuts(bundle_reports, BUNDLE_SALT).lengths([stable_key(r) for _, _, r in ordered]):
-        first = stable_key(ordered[len(bundles)][2])
+    for length in Cuts(bundle_reports, BUNDLE_SALT).lengths([stable_key(r) for _, r in ordered]):
+        first = stable_key(ordered[len(bundles)][1])
         name = BUNDLE if not bundles else BUNDLE / f"shard-{short_name(first, BUNDLE_SALT, taken)}"
         bundles += [name] * length
-    for (n, key, report), bundle in zip(ordered, bundles, strict=True):
+    for (key, report), bundle in zip(ordered, bundles, strict=True):
         if shards[-1].key != key or shards[-1].bundle != bundle:
             shards.append(Shard(key, bundle, []))
-        shards[-1].records.append(report_record(report, agency_index[report.agency.slug], n))
+        shards[-1].records.append(ReportRecord(report, key))
     return shards
+
+
+Row = list[object]
+"""A catalog row (``describe()`` in search.js): ``["r", agency, year, slice, tables(, title)]``,
+``["a", agency]`` or ``["y", year]``."""
+
+
+def placed_rows(shards: list[Shard], agencies: Sequence[Agency]) -> Callable[[Row], Row]:
+    """A record's row (``Record.row``: the agency by slug, the slice by key) → the catalog's (the
+    agency's position in ``agencies``, the slice's among the distinct keys of ``shards``, the
+    pages first, as the page counts them)."""
+    agency_index = {a.slug: i for i, a in enumerate(agencies)}
+    slice_index: dict[str, int] = {}
+    for shard in shards:
+        slice_index.setdefault(shard.key, len(slice_index))
+
+    def place(row: Row) -> Row:
+        if row[0] == "r":
+            return ["r", agency_index[row[1]], row[2], slice_index[row[3]], *row[4:]]  # type: ignore[index]
+        if row[0] == "a":
+            return ["a", agency_index[row[1]]]  # type: ignore[index]
+        return row
+
+    return place
