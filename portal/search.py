@@ -73,6 +73,7 @@ from .searchbundles import Bundle, Indexing, Signal, clashing, dir_bytes, run_as
 from .searchrecords import (
     BUNDLE,
     BUNDLE_REPORTS,
+    NEWEST_BUNDLE_REPORTS,
     SLICE_REPORTS,
     Row,
     Shard,
@@ -130,7 +131,7 @@ pages; a second one in the same bundle's new ids is ~1 in 10,000). ``catalog`` r
 
 def index_site(site: Site, out_dir: Path, shard_by: ShardKey = shard_by_year, slice_reports: int = SLICE_REPORTS,
                bundle_reports: int = BUNDLE_REPORTS, widen: Signal | None = None,
-               indexing: Indexing | None = None) -> SearchStats:
+               indexing: Indexing | None = None, newest_reports: int = NEWEST_BUNDLE_REPORTS) -> SearchStats:
     """Write the Pagefind bundles and the catalog under ``out_dir/pagefind``.
 
     Reports are cut into search slices and packed into bundles (see ``plan_shards``); up to
@@ -142,7 +143,7 @@ def index_site(site: Site, out_dir: Path, shard_by: ShardKey = shard_by_year, sl
     the end, so a failed index leaves the previous one whole and no bundle overwrites another."""
     start = time.perf_counter()
     indexing = indexing or Indexing()
-    shards = plan_shards(site, shard_by, slice_reports, bundle_reports)
+    shards = plan_shards(site, shard_by, slice_reports, bundle_reports, newest_reports)
     grouped: dict[Path, list[Shard]] = {}
     for shard in shards:
         grouped.setdefault(shard.bundle, []).append(shard)

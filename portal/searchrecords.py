@@ -206,6 +206,12 @@ holds its bundle in memory, so bundles bound the memory of indexing at any corpu
 processes index at once. This value trades a service's memory against a first query's bytes: the
 figures behind it are in docs/performance.md ("Search bundles: memory against bytes", "Search:
 the figures behind the index's design" and "Content-defined bundles")."""
+NEWEST_BUNDLE_REPORTS = 420
+"""Reports per bundle, at most, in the first group of the search order (the newest year): where a
+season's edits and adds land (reports for a year are published January to March of the next),
+so the bundle an edit indexes again costs Pagefind about half (~0.2 s + ~3.6 ms a report); the
+older years keep ``BUNDLE_REPORTS``, so a query fetches chunks from only a few bundles more
+(figures in docs/performance.md, "The index child after a one-report edit")."""
 SLICE_SALT, BUNDLE_SALT = "slice", "bundle"
 
 
@@ -223,11 +229,12 @@ def stable_key(report: Report) -> str:
     return f"{report.agency.slug}/{report.year}"
 
 
-def _slices(site: Site, shard_by: ShardKey, slice_reports: int) -> Iterator[tuple[str, list[Report]]]:
+def _slices(site: Site, shard_by: ShardKey, slice_reports: int) -> Iterator[tuple[str, str, list[Report]]]:
     """Reports grouped by key, descending (newest year first), each group in agency order cut into
     content-defined parts (``searchcuts``). A group in one part is named by its key (``2023``); a
     part of a group by the key and a short name of its first report (``2023.3f9a0c``), so that the
-    other parts keep their names, hence their records' ``shard`` filter, when one part changes."""
+    other parts keep their names, hence their records' ``shard`` filter, when one part changes.
+    Yields the group's key, the slice's key and its reports."""
     groups: dict[str, list[Report]] = {}
     for report in sorted(site.reports, key=lambda r: r.agency.slug):
         groups.setdefault(shard_by(report), []).append(report)
@@ -238,16 +245,20 @@ def _slices(site: Site, shard_by: ShardKey, slice_reports: int) -> Iterator[tupl
         start = 0
         for length in lengths:
             part = group[start:start + length]
-            yield (key if len(lengths) == 1 else f"{key}.{short_name(stable_key(part[0]), SLICE_SALT, taken)}"), part
+            name = key if len(lengths) == 1 else f"{key}.{short_name(stable_key(part[0]), SLICE_SALT, taken)}"
+            yield key, name, part
             start += length
 
 
 def plan_shards(site: Site, shard_by: ShardKey = shard_by_year, slice_reports: int = SLICE_REPORTS,
-                bundle_reports: int = BUNDLE_REPORTS) -> list[Shard]:
+                bundle_reports: int = BUNDLE_REPORTS, newest_reports: int = NEWEST_BUNDLE_REPORTS) -> list[Shard]:
     """Slices in search order — agency and year pages, then reports by ``shard_by`` — cut in that
     order into bundles of at most ``bundle_reports`` at content-defined boundaries (``searchcuts``):
     the primary ``pagefind/`` first, then ``pagefind/shard-<name>/``, named by a short hash of its
-    first report, so that a bundle whose reports did not change keeps its name and its bytes.
+    first report, so that a bundle whose reports did not change keeps its name and its bytes. The
+    first group (the newest year) is cut on its own, into bundles of at most ``newest_reports``,
+    when that is smaller and the reports fill more than one bundle: where edits land, a smaller
+    bundle is indexed again.
 
     Why bundles are not whole slices: a query fetches index chunks from every bundle, so bytes
     per query grow with the number of bundles; packing whole slices into bundles left one slice a
@@ -258,14 +269,20 @@ def plan_shards(site: Site, shard_by: ShardKey = shard_by_year, slice_reports: i
     pages: list[AnyRecord] = [agency_record(a) for a in site.agencies]
     pages += [year_record(y) for y in site.years]
     shards = [Shard(PAGES_SHARD, BUNDLE, pages)]
-    ordered = [(key, report) for key, part in _slices(site, shard_by, max(1, slice_reports)) for report in part]
+    ordered = [(group, key, report) for group, key, part in _slices(site, shard_by, max(1, slice_reports))
+               for report in part]
+    keys = [stable_key(r) for _, _, r in ordered]
+    newest = sum(1 for group, _, _ in ordered if group == ordered[0][0]) if ordered else 0
     bundles: list[Path] = []
     taken: set[str] = set()
-    for length in Cuts(bundle_reports, BUNDLE_SALT).lengths([stable_key(r) for _, r in ordered]):
-        first = stable_key(ordered[len(bundles)][1])
+    if newest_reports >= bundle_reports or len(ordered) <= bundle_reports:
+        newest = 0  # one cut for all (a site in one bundle stays in one)
+    for length in Cuts(min(newest_reports, bundle_reports), BUNDLE_SALT).lengths(keys[:newest]) \
+            + Cuts(bundle_reports, BUNDLE_SALT).lengths(keys[newest:]):
+        first = keys[len(bundles)]
         name = BUNDLE if not bundles else BUNDLE / f"shard-{short_name(first, BUNDLE_SALT, taken)}"
         bundles += [name] * length
-    for (key, report), bundle in zip(ordered, bundles, strict=True):
+    for (_, key, report), bundle in zip(ordered, bundles, strict=True):
         if shards[-1].key != key or shards[-1].bundle != bundle:
             shards.append(Shard(key, bundle, []))
         shards[-1].records.append(ReportRecord(report, key))

@@ -30,6 +30,8 @@ from tests.test_incremental_build import _latest, _tree, add_next_year
 
 pristine, content = test_incremental.pristine, test_incremental.content  # the same synthetic corpus (fixtures)
 BUNDLE_REPORTS = 15  # 60 reports in five or six bundles
+NEWEST_REPORTS = 5  # the newest year's in bundles of at most 5, as a build's are smaller (``plan_shards``)
+CUTS = {"bundle_reports": BUNDLE_REPORTS, "newest_reports": NEWEST_REPORTS}
 VERSION = "v1"
 
 
@@ -52,14 +54,13 @@ class Indexer:
         store.save()
         assert len(store.files) == len(site.reports)  # every record keyed by its files, none by its text
         out = self.tmp / f"cached-{self.count}"
-        index_site(site, out, bundle_reports=BUNDLE_REPORTS, indexing=Indexing(
+        index_site(site, out, **CUTS, indexing=Indexing(
             workers=1, run_pagefind=self.counted, store=BundleStore(self.cache, VERSION, files=store.files)))
         return out
 
     def same_as_full(self, out: Path) -> None:
         full = self.tmp / f"full-{self.count}"
-        index_site(load_content(self.content, workers=1), full, bundle_reports=BUNDLE_REPORTS,
-                   indexing=Indexing(workers=1))
+        index_site(load_content(self.content, workers=1), full, **CUTS, indexing=Indexing(workers=1))
         ours, theirs = _tree(out), _tree(full)
         assert sorted(ours) == sorted(theirs)
         assert [rel for rel in theirs if ours[rel] != theirs[rel]] == []
@@ -67,7 +68,7 @@ class Indexer:
 
 def _bundles_of(content: Path, slug: str) -> set[Path]:
     """The bundles holding the agency's page and its reports' records."""
-    return {s.bundle for s in plan_shards(load_content(content, workers=1), bundle_reports=BUNDLE_REPORTS)
+    return {s.bundle for s in plan_shards(load_content(content, workers=1), **CUTS)
             for r in s.records if f"/{slug}/" in r.url}
 
 
@@ -193,3 +194,19 @@ def test_cuts_move_only_near_a_change() -> None:
     for at in range(0, 20_000, 997):
         assert len(parts(keys[:at] + ["new/2024"] + keys[at:]) - before) <= 3, at
         assert len(parts(keys[:at] + keys[at + 1:]) - before) <= 3, at
+
+
+def test_a_newest_year_edit_indexes_one_small_bundle_again(content: Path, tmp_path: Path) -> None:
+    """The newest year's reports are in bundles of at most ``NEWEST_REPORTS``: a title edited there
+    indexes that small bundle again, and the index is the full one's."""
+    indexer = Indexer(content, tmp_path)
+    indexer.index()
+    report = sorted((content / "reports").glob("*/2024.yaml"))[0]
+    shards = plan_shards(load_content(content, workers=1), **CUTS)
+    (bundle,) = {s.bundle for s in shards for r in s.records if r.url == f"/reports/{report.parent.name}/2024/"}
+    assert 1 <= sum(len(s.records) for s in shards if s.bundle == bundle and s.key != "pages") <= NEWEST_REPORTS
+    assert {s.key for s in shards if s.bundle == bundle} <= {"pages", "2024"}
+    _title(report)
+    out = indexer.index()
+    assert indexer.runs == 1
+    indexer.same_as_full(out)
