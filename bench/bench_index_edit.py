@@ -8,7 +8,8 @@ fixed version, so a change to the search code does not parse 20,000 reports agai
 once into a bundle store keyed by the search code (every bundle, the first time after a change
 to ``portal/search*.py``), then for each run changes one report's title (spread over the corpus
 as ``bench_incremental.edited`` does, or with ``--newest`` among the newest year's reports, where
-a season's edits land), loads again and forks ``indexing.IndexChild`` as the build does, waiting
+a season's edits land), loads again and forks ``indexing.IndexChild`` as the build does (the
+model frozen: ``parallel.frozen``), waiting
 at once (no render beside it). Printed per run and as medians: the child's wall and CPU seconds
 (with Pagefind's) and the bundles it indexed. The edited files are restored at the end.
 """
@@ -31,6 +32,7 @@ from portal.buildcache import ParseStore, digest  # noqa: E402
 from portal.indexing import IndexChild  # noqa: E402
 from portal.load import load_content  # noqa: E402
 from portal.model import Site  # noqa: E402
+from portal.parallel import frozen  # noqa: E402
 from portal.searchbundles import Indexing  # noqa: E402
 from portal.searchcache import BundleStore  # noqa: E402
 
@@ -51,7 +53,8 @@ def index(site: Site, store: ParseStore, cache: Path) -> dict[str, float]:
     indexing = Indexing(store=BundleStore(cache / "bundles" / version[:16], version, files=store.files))
     with tempfile.TemporaryDirectory(prefix="index-edit-", dir=cache) as tmp:
         start = time.perf_counter()
-        child = IndexChild(site, Path(tmp) / "index", narrow=True, indexing=indexing)
+        with frozen():  # as the build forks it: the child's collections never walk the model
+            child = IndexChild(site, Path(tmp) / "index", narrow=True, indexing=indexing)
         child.bundle()
         wall = time.perf_counter() - start
     return {**child.stats, "waited": wall}
