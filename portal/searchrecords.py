@@ -206,12 +206,14 @@ holds its bundle in memory, so bundles bound the memory of indexing at any corpu
 processes index at once. This value trades a service's memory against a first query's bytes: the
 figures behind it are in docs/performance.md ("Search bundles: memory against bytes", "Search:
 the figures behind the index's design" and "Content-defined bundles")."""
-NEWEST_BUNDLE_REPORTS = 420
-"""Reports per bundle, at most, in the first group of the search order (the newest year): where a
-season's edits and adds land (reports for a year are published January to March of the next),
-so the bundle an edit indexes again costs Pagefind about half (~0.2 s + ~3.6 ms a report); the
-older years keep ``BUNDLE_REPORTS``, so a query fetches chunks from only a few bundles more
-(figures in docs/performance.md, "The index child after a one-report edit")."""
+NEWEST_BUNDLE_REPORTS = BUNDLE_REPORTS
+"""Reports per bundle, at most, in the first group of the search order (the newest year), cut on
+its own when smaller than ``BUNDLE_REPORTS``: where a season's edits and adds land (reports for a
+year are published January to March of the next), and Pagefind's cost follows the bundle (~0.2 s
++ ~3.6 ms a report). Off (equal: one cut for all) because at 420 the 5,000-report full build's
+peak memory rose from 1.12 to 1.27 GiB and a deep link's first results waited for three times the
+bytes, for an edit's index child of 2.5 s of CPU instead of ~3.4 s (an 840-report bundle; figures in
+docs/performance.md, "The index child after a one-report edit")."""
 SLICE_SALT, BUNDLE_SALT = "slice", "bundle"
 
 
