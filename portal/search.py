@@ -70,7 +70,18 @@ from .model import Site
 from .peakrss import PeakRss
 from .scratch import STAGING_PREFIX
 from .searchbundles import Bundle, Indexing, Signal, clashing, dir_bytes, run_async, write_bundles
-from .searchrecords import BUNDLE, BUNDLE_REPORTS, SLICE_REPORTS, Shard, ShardKey, plan_shards, shard_by_year
+from .searchrecords import (
+    BUNDLE,
+    BUNDLE_REPORTS,
+    NEWEST_BUNDLE_REPORTS,
+    SLICE_REPORTS,
+    Row,
+    Shard,
+    ShardKey,
+    placed_rows,
+    plan_shards,
+    shard_by_year,
+)
 from .searchtext import LABEL_TABLES, TABLE_LABELS
 
 DATA_DIR = BUNDLE / "portal"
@@ -92,16 +103,18 @@ class SearchStats:
     shards: dict[str, int] = field(default_factory=dict)
 
 
-def catalog(site: Site, shards: list[Shard], urls: Iterable[dict[str, str]]) -> dict[str, object]:
+def catalog(site: Site, shards: list[Shard], rows: Iterable[dict[str, Row]]) -> dict[str, object]:
     """What the page needs: the shards in search order, and the rows of Pagefind's page ids
-    (``urls``: each bundle's page id → URL), so results list without loading Pagefind fragments."""
-    by_url = {rec.url: rec.row for shard in shards for rec in shard.records}
-    ids: dict[str, list[object]] = {}
-    for bundle_urls in urls:
-        for page_id, url in bundle_urls.items():
+    (``rows``: each bundle's page id → its record's row, kept with a stored bundle), so results
+    list without loading Pagefind fragments. Reads no report: a bundle restored from the cache
+    brings its rows (``searchcache``), so an edit touches only the reports of the bundles it indexes."""
+    place = placed_rows(shards, site.agencies)
+    ids: dict[str, Row] = {}
+    for bundle_rows in rows:
+        for page_id, row in bundle_rows.items():
             if page_id in ids:
                 raise RuntimeError(f"Pagefind page id {page_id} occurs in two bundles")
-            ids[page_id] = by_url[url]
+            ids[page_id] = place(row)
     return {
         "format": 2,
         "shards": [[s.key, f"/{s.bundle.as_posix()}/"] for s in shards if s.records],
@@ -118,7 +131,7 @@ pages; a second one in the same bundle's new ids is ~1 in 10,000). ``catalog`` r
 
 def index_site(site: Site, out_dir: Path, shard_by: ShardKey = shard_by_year, slice_reports: int = SLICE_REPORTS,
                bundle_reports: int = BUNDLE_REPORTS, widen: Signal | None = None,
-               indexing: Indexing | None = None) -> SearchStats:
+               indexing: Indexing | None = None, newest_reports: int = NEWEST_BUNDLE_REPORTS) -> SearchStats:
     """Write the Pagefind bundles and the catalog under ``out_dir/pagefind``.
 
     Reports are cut into search slices and packed into bundles (see ``plan_shards``); up to
@@ -130,7 +143,7 @@ def index_site(site: Site, out_dir: Path, shard_by: ShardKey = shard_by_year, sl
     the end, so a failed index leaves the previous one whole and no bundle overwrites another."""
     start = time.perf_counter()
     indexing = indexing or Indexing()
-    shards = plan_shards(site, shard_by, slice_reports, bundle_reports)
+    shards = plan_shards(site, shard_by, slice_reports, bundle_reports, newest_reports)
     grouped: dict[Path, list[Shard]] = {}
     for shard in shards:
         grouped.setdefault(shard.bundle, []).append(shard)
@@ -163,7 +176,7 @@ def index_site(site: Site, out_dir: Path, shard_by: ShardKey = shard_by_year, sl
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(kept, ignore_errors=True)
     (out_dir / DATA_DIR / CATALOG_NAME).write_text(
-        json.dumps(catalog(site, shards, (b.urls for b in bundles)), ensure_ascii=False, separators=(",", ":")),
+        json.dumps(catalog(site, shards, (b.rows for b in bundles)), ensure_ascii=False, separators=(",", ":")),
         encoding="utf-8")
     return SearchStats(
         records=sum(len(s.records) for s in shards), reports=len(site.reports), bundles=len(bundles),

@@ -23,7 +23,7 @@ from pagefind.index import PagefindIndex
 
 from .parallel import default_workers as cores_available
 from .scratch import Scratch, move
-from .searchrecords import BUNDLE, Record, Shard
+from .searchrecords import BUNDLE, AnyRecord, Row, Shard
 
 T = TypeVar("T")
 
@@ -33,7 +33,7 @@ tokens reach the index unchanged (``zh`` would run ICU/jieba over them in the ex
 FRAGMENT_SIGNATURE = b"pagefind_dcd"
 
 
-def record_html(rec: Record, shard: str, body: str, salt: int = 0) -> str:
+def record_html(rec: AnyRecord, shard: str, body: str, salt: int = 0) -> str:
     """A record as the HTML page Pagefind indexes: ``body`` (its ``coded`` document), its slice
     and meta as tags.
 
@@ -118,8 +118,14 @@ class Bundle:
     kept: Path  # where the written bundle waits, pruned and out of the scratch
     tokens: int = 0
     urls: dict[str, str] = field(default_factory=dict)
+    rows: dict[str, Row] = field(default_factory=dict)  # Pagefind's page id → its record's catalog row
     salt: int = 0  # raised to index the bundle again under other page ids
     restored: bool = False  # copied from the cache (``BundleCache``), not indexed
+
+    def rows_of(self, urls: dict[str, str]) -> dict[str, Row]:
+        """The rows of the records Pagefind indexed, by page id (``urls``: page id → URL)."""
+        by_url = {rec.url: rec for shard in self.shards for rec in shard.records}
+        return {page_id: by_url[url].row for page_id, url in urls.items()}
 
     def keep(self) -> None:
         """Prune the written bundle and move it out of the scratch, so the scratch holds only
@@ -199,6 +205,7 @@ async def write_bundles(bundles: list[Bundle], indexing: Indexing, widen: Signal
             await asyncio.to_thread(shutil.rmtree, bundle.staging / "site", True)
             pages = await asyncio.to_thread(indexing.read_pages, bundle.staging / "out")
             bundle.urls = fragment_urls(pages)
+            bundle.rows = bundle.rows_of(bundle.urls)
             await asyncio.to_thread(bundle.keep)
             if indexing.store is not None:
                 await asyncio.to_thread(indexing.store.save, bundle)

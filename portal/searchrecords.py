@@ -6,12 +6,12 @@ Pure: nothing here writes a file or runs Pagefind (``portal.searchbundles`` does
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import cache, cached_property, partial
 from pathlib import Path
 
-from .model import Agency, Report, Site, Year
+from .model import Agency, Report, Site, Year, report_url
 from .searchcuts import Cuts, short_name
 from .searchtext import LABEL_TABLES, TABLE_LABELS, label_lines, report_names, searchable_text
 from .searchtokens import CODE_WIDTH, CODES, coded
@@ -99,7 +99,9 @@ class Record:
     """Made when the record's bundle is staged, not when the records are planned: a document is
     a copy of the report's text, and the index process would hold every report's for the whole run."""
     meta: dict[str, str]
-    row: list[object]  # catalog row: see describe() in search.js
+    row: list[object]
+    """Catalog row, by place-free names (``Row``): ``catalog`` turns the agency's slug and the slice's
+    key into their positions, so a stored bundle's rows stay right when agencies or slices are added."""
     tables: int = 0  # a report's table mask: the pieces of their labels are not indexed
     made_from: Callable[[], str] | None = None
     """What the document is made from, when that is cheaper to hash than the document itself (a
@@ -117,35 +119,63 @@ class Record:
         return indexed_body(self.make_document(), self.tables)
 
 
-def report_record(report: Report, agency_index: int, slice_index: int) -> Record:
-    """``slice_index``: the position of the report's slice among the catalog's distinct shard keys,
-    so the page knows which reports a slice holds when it matches table labels itself."""
-    a = report.agency
-    default_title = f"{a.name}{report.year}年政府信息公开工作年度报告"
-    tables = table_mask(report)
-    return Record(
-        url=report.url,
-        make_document=partial(indexed_document, report),
-        meta={"title": report.title, "agency": a.name, "year": str(report.year),
-              "jurisdiction": a.jurisdiction_label, "kind": a.kind},
-        row=["r", agency_index, report.year, slice_index, tables]
-        + ([] if report.title == default_title else [report.title]),
-        tables=tables,
-        made_from=partial(_report_source, report),
-        origin=report.yaml_path,
-    )
+@dataclass(frozen=True)
+class ReportRecord:
+    """A report's record, made from the report only when a bundle is staged or its rows are needed.
+
+    Why lazy: planning the cuts and keying the bundles reads only the report's slug, year and file
+    (``searchcache.bundle_key``); making every record's meta, row and table mask touched each of
+    20,000 reports after every one-report edit, in a forked child where every object touched is
+    copied (figures in docs/performance.md)."""
+
+    report: Report
+    slice_key: str  # the ``shard`` filter of its slice, the catalog's name for the slice
+
+    @property
+    def url(self) -> str:
+        return report_url(self.report.agency.slug, self.report.year)
+
+    @property
+    def origin(self) -> Path:
+        return self.report.yaml_path
+
+    @cached_property
+    def tables(self) -> int:
+        return table_mask(self.report)
+
+    @property
+    def meta(self) -> dict[str, str]:
+        a = self.report.agency
+        return {"title": self.report.title, "agency": a.name, "year": str(self.report.year),
+                "jurisdiction": a.jurisdiction_label, "kind": a.kind}
+
+    @property
+    def row(self) -> list[object]:
+        report, a = self.report, self.report.agency
+        default_title = f"{a.name}{report.year}年政府信息公开工作年度报告"
+        return ["r", a.slug, report.year, self.slice_key, self.tables] \
+            + ([] if report.title == default_title else [report.title])
+
+    def make_document(self) -> str:
+        return indexed_document(self.report)
+
+    def source(self) -> str:
+        """Everything ``indexed_document`` reads of a report (the rest is code): its text (the source
+        file), its title (the YAML file) and its agency's name (the registry, also in the meta)."""
+        return f"{self.report.text}\0{report_names(self.report)}"
+
+    @property
+    def body(self) -> str:
+        return indexed_body(self.make_document(), self.tables)
 
 
-def _report_source(report: Report) -> str:
-    """Everything ``indexed_document`` reads of a report (the rest is code): its text (the source
-    file), its title (the YAML file) and its agency's name (the registry, also in the meta)."""
-    return f"{report.text}\0{report_names(report)}"
+AnyRecord = Record | ReportRecord
 
 
-def agency_record(agency: Agency, agency_index: int) -> Record:
+def agency_record(agency: Agency) -> Record:
     return Record(agency.url, partial(agency_document, agency),
                   {"title": agency.name, "agency": agency.name, "jurisdiction": agency.jurisdiction_label,
-                   "kind": agency.kind}, ["a", agency_index])
+                   "kind": agency.kind}, ["a", agency.slug])
 
 
 def year_record(year: int) -> Record:
@@ -177,6 +207,14 @@ holds its bundle in memory, so bundles bound the memory of indexing at any corpu
 processes index at once. This value trades a service's memory against a first query's bytes: the
 figures behind it are in docs/performance.md ("Search bundles: memory against bytes", "Search:
 the figures behind the index's design" and "Content-defined bundles")."""
+NEWEST_BUNDLE_REPORTS = BUNDLE_REPORTS
+"""Reports per bundle, at most, in the first group of the search order (the newest year), cut on
+its own when smaller than ``BUNDLE_REPORTS``: where a season's edits and adds land (reports for a
+year are published January to March of the next), and Pagefind's cost follows the bundle (~0.2 s
++ ~3.6 ms a report). Off (equal: one cut for all) because at 420 the 5,000-report full build's
+peak memory rose from 1.12 to 1.27 GiB and a deep link's first results waited for three times the
+bytes, for an edit's index child of 2.5 s of CPU instead of ~3.4 s (an 840-report bundle; figures in
+docs/performance.md, "The index child after a one-report edit")."""
 SLICE_SALT, BUNDLE_SALT = "slice", "bundle"
 
 
@@ -186,7 +224,7 @@ class Shard:
 
     key: str  # the value of every record's ``shard`` filter
     bundle: Path  # relative to out_dir
-    records: list[Record]
+    records: list[AnyRecord]
 
 
 def stable_key(report: Report) -> str:
@@ -194,11 +232,12 @@ def stable_key(report: Report) -> str:
     return f"{report.agency.slug}/{report.year}"
 
 
-def _slices(site: Site, shard_by: ShardKey, slice_reports: int) -> Iterator[tuple[str, list[Report]]]:
+def _slices(site: Site, shard_by: ShardKey, slice_reports: int) -> Iterator[tuple[str, str, list[Report]]]:
     """Reports grouped by key, descending (newest year first), each group in agency order cut into
     content-defined parts (``searchcuts``). A group in one part is named by its key (``2023``); a
     part of a group by the key and a short name of its first report (``2023.3f9a0c``), so that the
-    other parts keep their names, hence their records' ``shard`` filter, when one part changes."""
+    other parts keep their names, hence their records' ``shard`` filter, when one part changes.
+    Yields the group's key, the slice's key and its reports."""
     groups: dict[str, list[Report]] = {}
     for report in sorted(site.reports, key=lambda r: r.agency.slug):
         groups.setdefault(shard_by(report), []).append(report)
@@ -209,16 +248,20 @@ def _slices(site: Site, shard_by: ShardKey, slice_reports: int) -> Iterator[tupl
         start = 0
         for length in lengths:
             part = group[start:start + length]
-            yield (key if len(lengths) == 1 else f"{key}.{short_name(stable_key(part[0]), SLICE_SALT, taken)}"), part
+            name = key if len(lengths) == 1 else f"{key}.{short_name(stable_key(part[0]), SLICE_SALT, taken)}"
+            yield key, name, part
             start += length
 
 
 def plan_shards(site: Site, shard_by: ShardKey = shard_by_year, slice_reports: int = SLICE_REPORTS,
-                bundle_reports: int = BUNDLE_REPORTS) -> list[Shard]:
+                bundle_reports: int = BUNDLE_REPORTS, newest_reports: int = NEWEST_BUNDLE_REPORTS) -> list[Shard]:
     """Slices in search order — agency and year pages, then reports by ``shard_by`` — cut in that
     order into bundles of at most ``bundle_reports`` at content-defined boundaries (``searchcuts``):
     the primary ``pagefind/`` first, then ``pagefind/shard-<name>/``, named by a short hash of its
-    first report, so that a bundle whose reports did not change keeps its name and its bytes.
+    first report, so that a bundle whose reports did not change keeps its name and its bytes. The
+    first group (the newest year) is cut on its own, into bundles of at most ``newest_reports``,
+    when that is smaller and the reports fill more than one bundle: where edits land, a smaller
+    bundle is indexed again.
 
     Why bundles are not whole slices: a query fetches index chunks from every bundle, so bytes
     per query grow with the number of bundles; packing whole slices into bundles left one slice a
@@ -226,19 +269,48 @@ def plan_shards(site: Site, shard_by: ShardKey = shard_by_year, slice_reports: i
     two ``Shard`` entries with the same key; the page searches each key once. Why content-defined:
     adding or deleting a report re-indexes the bundle that holds it (rarely one or two more), not
     every bundle after it."""
-    agency_index = {a.slug: i for i, a in enumerate(site.agencies)}
-    pages = [agency_record(a, i) for i, a in enumerate(site.agencies)] + [year_record(y) for y in site.years]
+    pages: list[AnyRecord] = [agency_record(a) for a in site.agencies]
+    pages += [year_record(y) for y in site.years]
     shards = [Shard(PAGES_SHARD, BUNDLE, pages)]
-    ordered = [(n, key, report) for n, (key, part) in enumerate(_slices(site, shard_by, max(1, slice_reports)), 1)
+    ordered = [(group, key, report) for group, key, part in _slices(site, shard_by, max(1, slice_reports))
                for report in part]
+    keys = [stable_key(r) for _, _, r in ordered]
+    newest = sum(1 for group, _, _ in ordered if group == ordered[0][0]) if ordered else 0
     bundles: list[Path] = []
     taken: set[str] = set()
-    for length in Cuts(bundle_reports, BUNDLE_SALT).lengths([stable_key(r) for _, _, r in ordered]):
-        first = stable_key(ordered[len(bundles)][2])
+    if newest_reports >= bundle_reports or len(ordered) <= bundle_reports:
+        newest = 0  # one cut for all (a site in one bundle stays in one)
+    for length in Cuts(min(newest_reports, bundle_reports), BUNDLE_SALT).lengths(keys[:newest]) \
+            + Cuts(bundle_reports, BUNDLE_SALT).lengths(keys[newest:]):
+        first = keys[len(bundles)]
         name = BUNDLE if not bundles else BUNDLE / f"shard-{short_name(first, BUNDLE_SALT, taken)}"
         bundles += [name] * length
-    for (n, key, report), bundle in zip(ordered, bundles, strict=True):
+    for (_, key, report), bundle in zip(ordered, bundles, strict=True):
         if shards[-1].key != key or shards[-1].bundle != bundle:
             shards.append(Shard(key, bundle, []))
-        shards[-1].records.append(report_record(report, agency_index[report.agency.slug], n))
+        shards[-1].records.append(ReportRecord(report, key))
     return shards
+
+
+Row = list[object]
+"""A catalog row (``describe()`` in search.js): ``["r", agency, year, slice, tables(, title)]``,
+``["a", agency]`` or ``["y", year]``."""
+
+
+def placed_rows(shards: list[Shard], agencies: Sequence[Agency]) -> Callable[[Row], Row]:
+    """A record's row (``Record.row``: the agency by slug, the slice by key) → the catalog's (the
+    agency's position in ``agencies``, the slice's among the distinct keys of ``shards``, the
+    pages first, as the page counts them)."""
+    agency_index = {a.slug: i for i, a in enumerate(agencies)}
+    slice_index: dict[str, int] = {}
+    for shard in shards:
+        slice_index.setdefault(shard.key, len(slice_index))
+
+    def place(row: Row) -> Row:
+        if row[0] == "r":
+            return ["r", agency_index[row[1]], row[2], slice_index[row[3]], *row[4:]]  # type: ignore[index]
+        if row[0] == "a":
+            return ["a", agency_index[row[1]]]  # type: ignore[index]
+        return row
+
+    return place

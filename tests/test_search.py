@@ -258,6 +258,24 @@ def test_bundles_are_cut_where_the_reports_say_even_across_slices(seeds: Site) -
     assert len(names) == 2 and names <= {BUNDLE} | {s.bundle for s in shards}  # named by their first report
 
 
+def test_the_newest_year_is_cut_into_smaller_bundles_of_its_own(seeds: Site) -> None:
+    """The first group of the search order (2023: three reports) is cut on its own into bundles of
+    at most ``newest_reports`` (one each), so no bundle holds both years; 2022's two share one.
+    Without it, the cut of at most 4 ends a bundle after two reports and puts 2023's third with
+    2022's; and a site that fits in one bundle stays in one."""
+    def layout(**cut: int) -> list[list[tuple[str, int]]]:
+        bundles: dict[Path, list[tuple[str, int]]] = {}
+        for shard in plan_shards(seeds, slice_reports=5, **cut)[1:]:
+            bundles.setdefault(shard.bundle, []).extend((shard.key, 1) for _ in shard.records)
+        return list(bundles.values())
+
+    assert layout(bundle_reports=4, newest_reports=1) == [[("2023", 1)], [("2023", 1)], [("2023", 1)],
+                                                          [("2022", 1), ("2022", 1)]]
+    assert layout(bundle_reports=4, newest_reports=4) == [[("2023", 1), ("2023", 1)],
+                                                          [("2023", 1), ("2022", 1), ("2022", 1)]]
+    assert layout(bundle_reports=5, newest_reports=1) == [[("2023", 1)] * 3 + [("2022", 1)] * 2]
+
+
 def test_a_page_id_in_two_bundles_is_renamed_by_indexing_that_bundle_again(
         tmp_path: Path, seeds: Site) -> None:
     """Pagefind's page ids (7 hex digits of a hash) are unique in a bundle, not across bundles:

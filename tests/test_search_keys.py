@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -25,12 +24,14 @@ from portal.search import index_site
 from portal.searchbundles import Bundle, Indexing
 from portal.searchcache import BundleStore, bundle_key
 from portal.searchcuts import Cuts
-from portal.searchrecords import BUNDLE, plan_shards
+from portal.searchrecords import BUNDLE, ReportRecord, plan_shards
 from tests import test_incremental
 from tests.test_incremental_build import _latest, _tree, add_next_year
 
 pristine, content = test_incremental.pristine, test_incremental.content  # the same synthetic corpus (fixtures)
 BUNDLE_REPORTS = 15  # 60 reports in five or six bundles
+NEWEST_REPORTS = 5  # the newest year's in bundles of at most 5, as a build's are smaller (``plan_shards``)
+CUTS = {"bundle_reports": BUNDLE_REPORTS, "newest_reports": NEWEST_REPORTS}
 VERSION = "v1"
 
 
@@ -53,14 +54,13 @@ class Indexer:
         store.save()
         assert len(store.files) == len(site.reports)  # every record keyed by its files, none by its text
         out = self.tmp / f"cached-{self.count}"
-        index_site(site, out, bundle_reports=BUNDLE_REPORTS, indexing=Indexing(
+        index_site(site, out, **CUTS, indexing=Indexing(
             workers=1, run_pagefind=self.counted, store=BundleStore(self.cache, VERSION, files=store.files)))
         return out
 
     def same_as_full(self, out: Path) -> None:
         full = self.tmp / f"full-{self.count}"
-        index_site(load_content(self.content, workers=1), full, bundle_reports=BUNDLE_REPORTS,
-                   indexing=Indexing(workers=1))
+        index_site(load_content(self.content, workers=1), full, **CUTS, indexing=Indexing(workers=1))
         ours, theirs = _tree(out), _tree(full)
         assert sorted(ours) == sorted(theirs)
         assert [rel for rel in theirs if ours[rel] != theirs[rel]] == []
@@ -68,7 +68,7 @@ class Indexer:
 
 def _bundles_of(content: Path, slug: str) -> set[Path]:
     """The bundles holding the agency's page and its reports' records."""
-    return {s.bundle for s in plan_shards(load_content(content, workers=1), bundle_reports=BUNDLE_REPORTS)
+    return {s.bundle for s in plan_shards(load_content(content, workers=1), **CUTS)
             for r in s.records if f"/{slug}/" in r.url}
 
 
@@ -155,12 +155,16 @@ def test_a_bundle_is_keyed_without_making_a_document(content: Path, tmp_path: Pa
     store = ParseStore(tmp_path / "cache", VERSION)
     site = load_content(content, workers=1, cache=store)
 
-    def unmade() -> str:
-        raise AssertionError("a document made to key a bundle")
+    class Unmade(ReportRecord):
+        def make_document(self) -> str:
+            raise AssertionError("a document made to key a bundle")
+
+        def source(self) -> str:
+            raise AssertionError("a report's text read to key a bundle")
 
     shards = [s for s in plan_shards(site, bundle_reports=BUNDLE_REPORTS) if s.key != "pages"]
     for shard in shards:
-        shard.records[:] = [replace(r, make_document=unmade, made_from=unmade) for r in shard.records]
+        shard.records[:] = [Unmade(r.report, r.slice_key) for r in shard.records if isinstance(r, ReportRecord)]
     bundles = [Bundle(s.bundle, [s], tmp_path, tmp_path) for s in shards]
     keys = [bundle_key(VERSION, b, store.files) for b in bundles]
     first = bundles[0].shards[0].records[0].origin
@@ -190,3 +194,19 @@ def test_cuts_move_only_near_a_change() -> None:
     for at in range(0, 20_000, 997):
         assert len(parts(keys[:at] + ["new/2024"] + keys[at:]) - before) <= 3, at
         assert len(parts(keys[:at] + keys[at + 1:]) - before) <= 3, at
+
+
+def test_a_newest_year_edit_indexes_one_small_bundle_again(content: Path, tmp_path: Path) -> None:
+    """The newest year's reports are in bundles of at most ``NEWEST_REPORTS``: a title edited there
+    indexes that small bundle again, and the index is the full one's."""
+    indexer = Indexer(content, tmp_path)
+    indexer.index()
+    report = sorted((content / "reports").glob("*/2024.yaml"))[0]
+    shards = plan_shards(load_content(content, workers=1), **CUTS)
+    (bundle,) = {s.bundle for s in shards for r in s.records if r.url == f"/reports/{report.parent.name}/2024/"}
+    assert 1 <= sum(len(s.records) for s in shards if s.bundle == bundle and s.key != "pages") <= NEWEST_REPORTS
+    assert {s.key for s in shards if s.bundle == bundle} <= {"pages", "2024"}
+    _title(report)
+    out = indexer.index()
+    assert indexer.runs == 1
+    indexer.same_as_full(out)
