@@ -119,13 +119,33 @@ def _copy(source: int | None, out: int, offset: int, length: int, path: str | No
     fd = source if source is not None else os.open(path or "", os.O_RDONLY | os.O_CLOEXEC)
     try:
         while length:
-            done = os.copy_file_range(fd, out, length, offset)
+            done = _copied(fd, out, length, offset)
             if done == 0:
                 raise OSError(errno.EIO, "the live file is shorter than its recorded pieces", path)
             offset, length = offset + done, length - done
     finally:
         if source is None:
             os.close(fd)
+
+
+UNCOPYABLE = frozenset({errno.ENOSYS, errno.EXDEV, errno.EINVAL, errno.EOPNOTSUPP, errno.EBADF})
+"""``copy_file_range`` errors that say the kernel or the file system cannot copy these files (an old
+kernel across file systems, some network and overlay file systems), not that the files are bad."""
+CHUNK = 1 << 20
+
+
+def _copied(source: int, out: int, length: int, offset: int) -> int:
+    """Up to ``length`` bytes of ``source`` from ``offset`` appended to ``out``: in the kernel where it
+    can (Linux), else read and written here (macOS has no ``os.copy_file_range``)."""
+    if hasattr(os, "copy_file_range"):
+        try:
+            return os.copy_file_range(source, out, length, offset)
+        except OSError as exc:
+            if exc.errno not in UNCOPYABLE:
+                raise
+    data = os.pread(source, min(length, CHUNK), offset)
+    _write_all(out, data)
+    return len(data)
 
 
 def _write_all(out: int, data: bytes) -> None:

@@ -40,3 +40,14 @@ def test_parts_the_live_file_holds_stage_nothing_and_a_missing_live_file_stages_
     assert target.read_bytes() == HEAD + b"".join(pieces)
     assert splice(str(target), str(tmp_path / "none.json"), [HEAD, b"new", TAIL])
     assert target.read_bytes() == HEAD + b"new" + TAIL
+
+
+def test_without_the_kernel_copy_the_spans_are_read_and_written(tmp_path: Path, monkeypatch) -> None:
+    """macOS has no ``os.copy_file_range`` (and some file systems refuse it): the same bytes result."""
+    pieces = [bytes([97 + i]) * (PREALLOCATE_FROM + 7) for i in range(3)]  # spans longer than a read
+    live = _live(tmp_path, pieces)
+    spans = [Span(str(live), len(HEAD) + i * len(pieces[0]), len(pieces[0])) for i in range(3)]
+    monkeypatch.delattr("os.copy_file_range")
+    target = tmp_path / "staged.json"
+    assert splice(str(target), str(live), [HEAD, spans[2], b"new", spans[0], TAIL])
+    assert target.read_bytes() == HEAD + pieces[2] + b"new" + pieces[0] + TAIL
