@@ -39,8 +39,6 @@ SOURCES = ("content", "templates", "static", "portal", ".git")
 """Folders of the repository a build must never write into."""
 REPO = Path(__file__).resolve().parent.parent
 
-
-
 Bytes = bytes | Iterable[bytes] | Assembled
 """A file's contents: whole, or in pieces (the site-wide downloads are streamed)."""
 
