@@ -89,7 +89,7 @@ def _inputs_hash(text: str, original: str | None) -> str:
 
 Entry = tuple[Parsed, str]
 """A report file's ``Parsed`` result and the hash of the inputs it read (``_inputs_hash``)."""
-Packed = tuple[Light, str, memoryview]
+Packed = tuple[Light, str, memoryview, str]
 """A result in a pack (``storedreports``): its header entry, the hash of its inputs, the pack's heavy parts."""
 
 
@@ -151,7 +151,7 @@ class ParseStore:
             if version != self.version or not isinstance(entries, dict) or not isinstance(pairs, dict):
                 return {}
             self._pairs.update(pairs)
-            return {key: (light, source_hash, view) for key, (light, source_hash) in entries.items()}
+            return {key: (light, source_hash, view, str(path)) for key, (light, source_hash) in entries.items()}
         except Exception:  # noqa: BLE001 - missing, truncated, foreign: those files are parsed again
             return {}
         finally:
@@ -183,14 +183,14 @@ class ParseStore:
         has the stored hash; None for a miss, whatever is wrong with the entry."""
         if entry is None:
             return None
-        light, source_hash, view = entry
+        light, source_hash, view, pack_path = entry
         if not fits(light, view) or light[PATH] != str(path):
             return None
         original = light[ORIGINAL]  # a symbolic link or a missing file hashes to None: a miss
         if _inputs_hash(self.memo.hash(light[SOURCE]) or "",
                         None if original is None else self.memo.hash(original) or "") != source_hash:
             return None
-        parsed = StoredParsed.of(path, light, view)
+        parsed = StoredParsed.of(path, light, view, pack_path)
         self.files[path] = (key, source_hash)
         self._entries[key] = (parsed, source_hash)
         return parsed

@@ -63,6 +63,7 @@ _OS_REASONS = {
 def describe_os_error(exc: OSError) -> str:
     """A failed read or write of the machine (disk full, no permission, a read-only folder …) in
     the editor's words: what failed and where, not a program defect."""
-    reason = _OS_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
+    said = exc.strerror if exc.strerror and not exc.strerror.isascii() else None  # already in the editor's words
+    reason = said or _OS_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
     where = f"：{exc.filename}" if exc.filename else ""
     return f"读写文件失败{where}：{reason}（{errno.errorcode.get(exc.errno or 0, 'OSError')}）"

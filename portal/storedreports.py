@@ -22,6 +22,7 @@ length). A file whose parts do not add up (truncated, a damaged length) is not r
 
 from __future__ import annotations
 
+import errno
 import io
 import mmap
 import pickle
@@ -54,15 +55,24 @@ MAGIC = b"portal-pack-1\n"
 class Body:
     """A stored report's ``HEAVY`` part: bytes in the mapped pack, unpickled once, when first asked."""
 
-    __slots__ = ("_parts", "_view")
+    __slots__ = ("_pack", "_parts", "_view")
 
-    def __init__(self, view: memoryview) -> None:
-        self._view = view
+    def __init__(self, view: memoryview, pack: str) -> None:
+        self._view, self._pack = view, pack
         self._parts: tuple[Any, ...] | None = None
 
     def part(self, name: str) -> Any:
         if self._parts is None:
-            self._parts = pickle.loads(self._view)
+            try:
+                parts = pickle.loads(self._view)
+            except Exception:  # noqa: BLE001 - any damage: said as the machine's, below
+                parts = None
+            if not (isinstance(parts, tuple) and len(parts) == len(HEAVY)):
+                # Bytes damaged on the disk after the pack was written (its header and lengths were
+                # checked when it was read): a failed read of that file, which the CLI says as such.
+                raise OSError(errno.EIO, "构建缓存中一份报告的数据已损坏：删除这个缓存文件，或加 --full 重新构建",
+                              self._pack)
+            self._parts = parts
         return self._parts[HEAVY.index(name)]
 
     def raw(self) -> memoryview:
@@ -108,11 +118,12 @@ class StoredParsed(_Stored, Parsed):
     reads = _heavy("reads")
 
     @classmethod
-    def of(cls, path: Path, light: Light, pack: memoryview) -> StoredParsed:
-        """The result ``light`` describes for ``path`` (already matched against it), reading ``pack``."""
+    def of(cls, path: Path, light: Light, pack: memoryview, pack_path: str) -> StoredParsed:
+        """The result ``light`` describes for ``path`` (already matched against it), reading ``pack``
+        (the heavy parts of the file at ``pack_path``)."""
         self = object.__new__(cls)
         start = light[OFFSET]
-        body = Body(pack[start:start + light[LENGTH]])
+        body = Body(pack[start:start + light[LENGTH]], pack_path)
         self.__dict__.update(path=path, shown=light[SHOWN], problems=(), agency=light[AGENCY], key=light[KEY],
                              year_line=light[YEAR_LINE], agency_line=light[AGENCY_LINE], after=(),
                              _source=light[SOURCE], checks=light[CHECKS], untraced=light[UNTRACED],

@@ -4,6 +4,7 @@ incremental build reads of every report, and never serves a stale or damaged pac
 
 from __future__ import annotations
 
+import errno
 import pickle
 import shutil
 from dataclasses import fields
@@ -13,10 +14,11 @@ import pytest
 
 from portal.build import _warnings
 from portal.buildcache import PACK, Inputs, ParseStore, code_version, ranked, site_facts
+from portal.errors import describe_os_error
 from portal.load import load_content
 from portal.model import Report, Site
 from portal.settings import resolve_address
-from portal.storedreports import LIGHT, MAGIC, StoredReport
+from portal.storedreports import LENGTH_BYTES, LIGHT, MAGIC, StoredReport
 from tests.conftest import drop_original
 
 PROPERTIES = (*(f.name for f in fields(Report)), *LIGHT, "failing_checks", "unconfirmed_failures", "narrative")
@@ -99,6 +101,30 @@ def test_a_damaged_pack_is_only_a_miss(scratch_content: Path, stored: Path, dama
     site, store = _load(scratch_content, stored)
     assert store.hits == 0
     _same(site, load_content(scratch_content))
+
+
+def test_a_report_damaged_on_disk_is_a_failed_read_of_the_pack_not_a_defect(scratch_content: Path,
+                                                                            stored: Path) -> None:
+    """The header and lengths are checked when the pack is read, a report's heavy bytes only when it
+    is: damaged there, reading it is a failed read naming the pack (the CLI says it as the machine's
+    fault, with what to do), and the other reports are as a fresh load gives them."""
+    pack = stored / PACK
+    data = bytearray(pack.read_bytes())
+    heavy = len(MAGIC) + LENGTH_BYTES + int.from_bytes(data[len(MAGIC):len(MAGIC) + LENGTH_BYTES], "little")
+    data[heavy:heavy + 4] = b"\xff" * 4  # the first stored report's pickle, no longer one
+    pack.write_bytes(bytes(data))
+    site, store = _load(scratch_content, stored)
+    assert store.hits == 19
+    fresh = {r.key: r for r in load_content(scratch_content).reports}
+    failed = []
+    for report in site.reports:
+        try:
+            assert report.data == fresh[report.key].data
+        except OSError as exc:
+            failed.append(report.key)
+            assert (exc.errno, exc.filename) == (errno.EIO, str(pack))
+            assert "--full" in describe_os_error(exc)
+    assert len(failed) == 1
 
 
 def test_a_pack_replaced_meanwhile_does_not_change_a_loaded_site(scratch_content: Path, stored: Path,
