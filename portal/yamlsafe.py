@@ -115,6 +115,29 @@ def _scalar(loader: yaml.BaseLoader, event: ScalarEvent, tag: str) -> Any:
     return loader.construct_object(ScalarNode(tag, value, event.start_mark, event.end_mark, event.style), deep=True)
 
 
+_SLOW = object()
+"""``_plain``'s answer for a scalar it leaves to ``_to_data``."""
+
+
+def _plain(event: ScalarEvent) -> Any:
+    """The value of a scalar whose tag is implicit and already resolved once (``_RESOLVED``) as a
+    string, a plain int or null — nearly every scalar of a report file — else ``_SLOW``.
+
+    Why: ``_to_data``'s call, its checks and ``_tag``'s resolver call were most of the Python side
+    of loading a report (~400 scalars a file); this gives the same value, and the caller records
+    the same line, in a few dictionary lookups (docs/performance.md)."""
+    tag = event.tag
+    if tag is not None and tag != "!":
+        return _SLOW
+    value = event.value
+    tag = _RESOLVED.get((value, event.implicit))
+    if tag == _STR:
+        return value
+    if tag == _INT:
+        return int(value) if _PLAIN_INT.match(value) else _SLOW
+    return None if tag == _NULL else _SLOW
+
+
 def _tag(loader: yaml.BaseLoader, event: Event) -> str:
     """The event's tag, resolved as PyYAML's composer resolves it (``!`` and none: implicit)."""
     tag = event.tag
@@ -168,24 +191,37 @@ def _to_data(loader: yaml.BaseLoader, event: Event, path: PathKey, lines: dict, 
             return _scalar(loader, event, tag)
         except ValueError:
             raise _bad_scalar(event, tag, path) from None
+    get_event, shallow = loader.get_event, depth < MAX_DEPTH  # a child at depth + 1 is not too deep
     if kind is SequenceStartEvent:
         items: list[Any] = []
-        while type(item := loader.get_event()) is not SequenceEndEvent:
-            items.append(_to_data(loader, item, path + (len(items),), lines, depth + 1))
+        while type(item := get_event()) is not SequenceEndEvent:
+            at = path + (len(items),)
+            if shallow and type(item) is ScalarEvent and (value := _plain(item)) is not _SLOW:
+                lines[at] = item.start_mark.line + 1
+                items.append(value)
+            else:
+                items.append(_to_data(loader, item, at, lines, depth + 1))
         return items
     out: dict[str, Any] = {}
-    while type(key_event := loader.get_event()) is not MappingEndEvent:
+    while type(key_event := get_event()) is not MappingEndEvent:
         if type(key_event) is AliasEvent:
             raise _alias(key_event.start_mark.line + 1, path)
         if type(key_event) is not ScalarEvent:
             raise YamlProblem("字段名必须是普通文字", key_event.start_mark.line + 1, None, dotted(path) or None)
-        key = str(_scalar(loader, key_event, _tag(loader, key_event)))
+        key = _plain(key_event)
+        key = str(_scalar(loader, key_event, _tag(loader, key_event)) if key is _SLOW else key)
+        at = path + (key,)
         if key in out:
-            first = lines[path + (key,)]
+            first = lines[at]
             raise YamlProblem(f"字段 {key!r} 重复出现（第 {first} 行已有）", key_event.start_mark.line + 1,
-                              "每个字段只写一次：删去或合并其中一个", dotted(path + (key,)))
-        lines[path + (key,)] = key_event.start_mark.line + 1
-        out[key] = _to_data(loader, loader.get_event(), path + (key,), lines, depth + 1)
+                              "每个字段只写一次：删去或合并其中一个", dotted(at))
+        lines[at] = key_event.start_mark.line + 1
+        event = get_event()
+        if shallow and type(event) is ScalarEvent and (value := _plain(event)) is not _SLOW:
+            lines[at] = event.start_mark.line + 1
+            out[key] = value
+        else:
+            out[key] = _to_data(loader, event, at, lines, depth + 1)
     return out
 
 
