@@ -109,9 +109,10 @@ def parse_text(text: str) -> tuple[Block, ...]:
     k = 0
     while k <= final:
         if table[k]:
-            end = k
-            while end < final and table[end + 1]:
-                end += 1
+            try:  # the run of cells ends before the next line that is not one (found in C: most lines are cells)
+                end = table.index(False, k) - 1
+            except ValueError:
+                end = final
             spans.append((CELLS, 0, shown[k], shown[end]))
             k = end + 1
             continue
