@@ -32,10 +32,13 @@ def value_markup(v: Value, footnote: int | None = None, change: str | None = Non
 
     A function rather than a macro: agency and year pages show ~40 figures a report, and a macro
     call costs several times as much."""
-    if v.known:
+    number = v.number
+    if number is not None:
         narrative = v.source == NARRATIVE
         note = f' title="{escape(("正文：" if narrative else "") + v.note)}"' if v.note else ""
-        out = f'<span class="num{" from-text" if narrative else ""}"{note}>{escape(v.display)}</span>'
+        # an exact int (most figures) is its digits, as ``Value.display`` writes it, with nothing to escape
+        shown = number if type(number) is int and v.bound == "exact" and not v.percent else escape(v.display)
+        out = f'<span class="num{" from-text" if narrative else ""}"{note}>{shown}</span>'
     else:
         out = f'<span class="missing" title="{escape(v.note or "原文无此数字")}">—</span>'
     if footnote:

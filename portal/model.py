@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -67,6 +67,7 @@ class Deadline:
     basis: str
 
 
+@cache  # a few kinds and years; a report page asks ~5 times (its date, whether on time …)
 def deadline_for(kind: str, year: int) -> Deadline | None:
     """When a report of a body of ``kind`` for ``year`` was due, and under which rule; None where
     no rule says (docs/content.md, "Deadlines").
