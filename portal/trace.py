@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from . import form
 from .cells import single_row
@@ -227,6 +227,11 @@ def _printed_as(text: str, rows: Sequence[Row]) -> bool:
     return True
 
 
+_follows_a_cell = lru_cache(maxsize=4096)(is_cell)
+"""``is_cell`` of the word after a row, remembered: it is nearly always the next row's label, the
+form's own words, the same in most reports (folding and four patterns a row, ~30 rows a report)."""
+
+
 @cache
 def _words(count: int) -> re.Pattern[str]:
     """``count`` printed words in a row, as ``_NEXT`` finds them one after another (possessive: a
@@ -252,7 +257,7 @@ def _cells_match(text: str, pos: int, values: Sequence[int | float | None]) -> i
         if value is not None and (printed is None or abs(printed - value) > 1e-9):
             return None
     m = _NEXT.match(text, row.end())
-    return None if m and is_cell(m.group(1)) else row.end()
+    return None if m and _follows_a_cell(m.group(1)) else row.end()
 
 
 # ---------------------------------------------------------------- matching a row
