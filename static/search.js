@@ -136,8 +136,8 @@ function textShard(entry) {
 /** The catalog, with what searching needs from it computed once: each slice's reports with their
  * table masks, and the table labels folded. */
 function prepare(cat) {
-  const slices = [...new Set(cat.shards.map(([key]) => key))]; // a slice may span two bundles
-  const inPrimary = new Set(slices.filter((key) => cat.shards.every(([k, b]) => k !== key || b === BUNDLE)));
+  const slices = cat.shards.map(([key]) => key); // in search order; a slice lies in one bundle
+  const inPrimary = new Set(cat.shards.filter(([, bundle]) => bundle === BUNDLE).map(([key]) => key));
   const members = new Map(slices.map((key) => [key, []]));
   for (const [id, row] of Object.entries(cat.pages)) {
     if (row[0] === "r") members.get(slices[row[3]])?.push([id, row[4]]);
