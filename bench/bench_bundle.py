@@ -50,7 +50,7 @@ def main() -> int:
     p.add_argument("--runs", type=int, default=3)
     args = p.parse_args()
     site = load_content(args.content)
-    reports = [r for s in plan_shards(site, slice_reports=len(site.reports), bundle_reports=len(site.reports))
+    reports = [r for s in plan_shards(site, bundle_reports=len(site.reports))
                if s.key != "pages" for r in s.records]
     print(f"{len(site.reports)} reports ({args.content}); one service, {args.runs} runs a size (medians)")
     for size in (int(x) for x in args.sizes.split(",")):

@@ -35,14 +35,15 @@ keyword, and only those. So we decide ourselves what the words are, on both side
   per-report text shards beside the report pages, whose block indexes are the report page's
   ``t<N>`` anchors (``portal.searchtext``).
 
-``index_site`` cuts the reports into search slices (a ``shard`` filter; the page searches them
-newest year first and shows each slice's results as they come) and cuts them, in that order,
-into Pagefind bundles that the page merges with ``mergeIndex``: bundles bound the memory of
-indexing and let ``Indexing.workers`` services index at once, but every bundle adds index chunks
-to every query (``searchrecords.BUNDLE_REPORTS``). Both cuts are content-defined
+``index_site`` cuts the reports, newest year first, into Pagefind bundles that the page merges
+with ``mergeIndex``, and each bundle's part of a year into a search slice (a ``shard`` filter; the
+page searches slice after slice and shows each one's results as they come, so the first results
+need the primary bundle alone). Bundles bound the memory of indexing, let ``Indexing.workers``
+services index at once and bound what a one-report publish re-indexes, but every bundle adds index
+chunks to a whole answer (``searchrecords.BUNDLE_REPORTS``). The cuts are content-defined
 (``searchcuts``): a boundary follows a report whose key hashes so, so adding or deleting a report
-changes the bundle that holds it and rarely another, and with the build's cache
-(``searchcache``, keyed by the reports' file hashes) only those are indexed again.
+changes the bundle that holds it and rarely another, and with the build's cache (``searchcache``,
+keyed by the reports' file hashes) only those are indexed again.
 
 The modules: ``searchtokens`` (text → words, queries), ``searchrecords`` (what is indexed, cut
 into slices and bundles), ``searchcuts`` (where), ``searchbundles`` (staging, Pagefind, pruning;
@@ -73,8 +74,6 @@ from .searchbundles import Bundle, Indexing, Signal, clashing, dir_bytes, run_as
 from .searchrecords import (
     BUNDLE,
     BUNDLE_REPORTS,
-    NEWEST_BUNDLE_REPORTS,
-    SLICE_REPORTS,
     Row,
     Shard,
     ShardKey,
@@ -129,12 +128,11 @@ RENAME_ATTEMPTS = 4
 pages; a second one in the same bundle's new ids is ~1 in 10,000). ``catalog`` refuses any left."""
 
 
-def index_site(site: Site, out_dir: Path, shard_by: ShardKey = shard_by_year, slice_reports: int = SLICE_REPORTS,
-               bundle_reports: int = BUNDLE_REPORTS, widen: Signal | None = None,
-               indexing: Indexing | None = None, newest_reports: int = NEWEST_BUNDLE_REPORTS) -> SearchStats:
+def index_site(site: Site, out_dir: Path, shard_by: ShardKey = shard_by_year, bundle_reports: int = BUNDLE_REPORTS,
+               widen: Signal | None = None, indexing: Indexing | None = None) -> SearchStats:
     """Write the Pagefind bundles and the catalog under ``out_dir/pagefind``.
 
-    Reports are cut into search slices and packed into bundles (see ``plan_shards``); up to
+    Reports are cut into bundles and search slices (see ``plan_shards``); up to
     ``indexing.services`` Pagefind processes (``indexing``: the machinery, by default
     ``Indexing()``) build bundles at once, each holding its bundle in memory, and the page merges
     them with ``mergeIndex``. With ``widen``, only one runs until ``widen`` is set: the build
@@ -143,7 +141,7 @@ def index_site(site: Site, out_dir: Path, shard_by: ShardKey = shard_by_year, sl
     the end, so a failed index leaves the previous one whole and no bundle overwrites another."""
     start = time.perf_counter()
     indexing = indexing or Indexing()
-    shards = plan_shards(site, shard_by, slice_reports, bundle_reports, newest_reports)
+    shards = plan_shards(site, shard_by, bundle_reports)
     grouped: dict[Path, list[Shard]] = {}
     for shard in shards:
         grouped.setdefault(shard.bundle, []).append(shard)

@@ -1,4 +1,4 @@
-"""Content-defined cuts: where a sequence of reports is cut into search slices and Pagefind bundles.
+"""Content-defined cuts: where a sequence of reports is cut into Pagefind bundles (and so into search slices).
 
 Why content-defined: a bundle is indexed again whenever its records change, and cutting the
 reports into parts of equal size moved every later boundary when one report was added or deleted
@@ -44,7 +44,7 @@ class Cuts:
     """Parts of at most ``maximum`` items, content-defined (see the module docstring)."""
 
     maximum: int
-    salt: str  # slices and bundles are cut with different salts: their boundaries are independent
+    salt: str  # what the keys are hashed with (names and cuts of one kind of part hash apart from others)
 
     @property
     def minimum(self) -> int:

@@ -6,7 +6,7 @@ Pure: nothing here writes a file or runs Pagefind (``portal.searchbundles`` does
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property, partial
 from pathlib import Path
@@ -195,26 +195,15 @@ def shard_by_province(report: Report) -> str:
 
 
 PAGES_SHARD = "pages"
-SLICE_REPORTS = 720
-"""Reports per search slice, at most (``searchcuts``: about 580 on average). Pagefind's exact-phrase
-search costs (result pages) × (postings of the phrase): the page searches slice after slice (a
-``shard`` filter), newest year first, so the first results show after one slice's work, not the
-whole index's."""
-BUNDLE_REPORTS = 840
-"""Reports per Pagefind bundle, at most (``searchcuts``: about 680 on average). A query downloads
-its words' chunks from every bundle, so fewer bundles mean fewer bytes; but one Pagefind process
-holds its bundle in memory, so bundles bound the memory of indexing at any corpus size and let two
-processes index at once. This value trades a service's memory against a first query's bytes: the
-figures behind it are in docs/performance.md ("Search bundles: memory against bytes", "Search:
-the figures behind the index's design" and "Content-defined bundles")."""
-NEWEST_BUNDLE_REPORTS = BUNDLE_REPORTS
-"""Reports per bundle, at most, in the first group of the search order (the newest year), cut on
-its own when smaller than ``BUNDLE_REPORTS``: where a season's edits and adds land (reports for a
-year are published January to March of the next), and Pagefind's cost follows the bundle (~0.2 s
-+ ~3.6 ms a report). Off (equal: one cut for all) because at 420 the 5,000-report full build's
-peak memory rose from 1.12 to 1.27 GiB and a deep link's first results waited for three times the
-bytes, for an edit's index child of 2.5 s of CPU instead of ~3.4 s (an 840-report bundle; figures in
-docs/performance.md, "The index child after a one-report edit")."""
+BUNDLE_REPORTS = 420
+"""Reports per Pagefind bundle, at most (``searchcuts``: about 340 on average), and so per search
+slice. Why this size: Pagefind re-indexes a whole bundle when one of its reports changes (~0.2 s +
+~3.6 ms a report), and one Pagefind process holds its bundle in memory, so smaller bundles make a
+one-report publish and the build's peak memory smaller; a query downloads its words' chunks from
+every bundle it searches, so more bundles cost a whole answer more bytes. The first results come
+from the primary bundle alone (a slice never spans two bundles: ``plan_shards``), so a reader's
+first results do not wait for that. The figures behind it are in docs/performance.md ("Slices cut
+from bundles", "Search bundles: memory against bytes", "Content-defined bundles")."""
 SLICE_SALT, BUNDLE_SALT = "slice", "bundle"
 
 
@@ -232,63 +221,54 @@ def stable_key(report: Report) -> str:
     return f"{report.agency.slug}/{report.year}"
 
 
-def _slices(site: Site, shard_by: ShardKey, slice_reports: int) -> Iterator[tuple[str, str, list[Report]]]:
-    """Reports grouped by key, descending (newest year first), each group in agency order cut into
-    content-defined parts (``searchcuts``). A group in one part is named by its key (``2023``); a
-    part of a group by the key and a short name of its first report (``2023.3f9a0c``), so that the
-    other parts keep their names, hence their records' ``shard`` filter, when one part changes.
-    Yields the group's key, the slice's key and its reports."""
-    groups: dict[str, list[Report]] = {}
-    for report in sorted(site.reports, key=lambda r: r.agency.slug):
-        groups.setdefault(shard_by(report), []).append(report)
-    cuts = Cuts(slice_reports, SLICE_SALT)
-    for key in sorted(groups, reverse=True):
-        group, taken = groups[key], set[str]()
-        lengths = cuts.lengths([stable_key(r) for r in group])
-        start = 0
-        for length in lengths:
-            part = group[start:start + length]
-            name = key if len(lengths) == 1 else f"{key}.{short_name(stable_key(part[0]), SLICE_SALT, taken)}"
-            yield key, name, part
-            start += length
+def _bundle_names(keys: Sequence[str], bundle_reports: int) -> list[Path]:
+    """Each report's bundle (``keys``: the reports' stable keys in search order), cut at
+    content-defined boundaries (``searchcuts``): the primary ``pagefind/`` first, then
+    ``pagefind/shard-<name>/``, named by a short hash of its first report, so that a bundle whose
+    reports did not change keeps its name and its bytes."""
+    bundles: list[Path] = []
+    taken: set[str] = set()
+    for length in Cuts(max(1, bundle_reports), BUNDLE_SALT).lengths(keys):
+        first = keys[len(bundles)]
+        name = BUNDLE if not bundles else BUNDLE / f"shard-{short_name(first, BUNDLE_SALT, taken)}"
+        bundles += [name] * length
+    return bundles
 
 
-def plan_shards(site: Site, shard_by: ShardKey = shard_by_year, slice_reports: int = SLICE_REPORTS,
-                bundle_reports: int = BUNDLE_REPORTS, newest_reports: int = NEWEST_BUNDLE_REPORTS) -> list[Shard]:
-    """Slices in search order — agency and year pages, then reports by ``shard_by`` — cut in that
-    order into bundles of at most ``bundle_reports`` at content-defined boundaries (``searchcuts``):
-    the primary ``pagefind/`` first, then ``pagefind/shard-<name>/``, named by a short hash of its
-    first report, so that a bundle whose reports did not change keeps its name and its bytes. The
-    first group (the newest year) is cut on its own, into bundles of at most ``newest_reports``,
-    when that is smaller and the reports fill more than one bundle: where edits land, a smaller
-    bundle is indexed again.
+def plan_shards(site: Site, shard_by: ShardKey = shard_by_year, bundle_reports: int = BUNDLE_REPORTS) -> list[Shard]:
+    """The agency and year pages, then the reports grouped by ``shard_by``, descending (newest year
+    first), each group in agency order; cut in that order into bundles of at most
+    ``bundle_reports`` (``_bundle_names``); and each bundle's part of a group is one search slice.
 
-    Why bundles are not whole slices: a query fetches index chunks from every bundle, so bytes
-    per query grow with the number of bundles; packing whole slices into bundles left one slice a
-    bundle, half as many bundles again as needed. A slice split between two bundles is
-    two ``Shard`` entries with the same key; the page searches each key once. Why content-defined:
+    Why a slice never spans two bundles: the page searches slice after slice and shows each one's
+    results as they come, merging the other bundles only when it reaches a slice outside the
+    primary one, so the first slices' results need the primary bundle's chunks alone. A group in
+    one slice is named by its key (``2023``); a part of a group by the key and a short name of its
+    first report (``2023.3f9a0c``), so that its name depends only on its own bundle's reports (a
+    stored bundle keeps its records' ``shard`` filter and catalog rows). Why content-defined:
     adding or deleting a report re-indexes the bundle that holds it (rarely one or two more), not
     every bundle after it."""
     pages: list[AnyRecord] = [agency_record(a) for a in site.agencies]
     pages += [year_record(y) for y in site.years]
     shards = [Shard(PAGES_SHARD, BUNDLE, pages)]
-    ordered = [(group, key, report) for group, key, part in _slices(site, shard_by, max(1, slice_reports))
-               for report in part]
-    keys = [stable_key(r) for _, _, r in ordered]
-    newest = sum(1 for group, _, _ in ordered if group == ordered[0][0]) if ordered else 0
-    bundles: list[Path] = []
-    taken: set[str] = set()
-    if newest_reports >= bundle_reports or len(ordered) <= bundle_reports:
-        newest = 0  # one cut for all (a site in one bundle stays in one)
-    for length in Cuts(min(newest_reports, bundle_reports), BUNDLE_SALT).lengths(keys[:newest]) \
-            + Cuts(bundle_reports, BUNDLE_SALT).lengths(keys[newest:]):
-        first = keys[len(bundles)]
-        name = BUNDLE if not bundles else BUNDLE / f"shard-{short_name(first, BUNDLE_SALT, taken)}"
-        bundles += [name] * length
-    for (_, key, report), bundle in zip(ordered, bundles, strict=True):
-        if shards[-1].key != key or shards[-1].bundle != bundle:
-            shards.append(Shard(key, bundle, []))
-        shards[-1].records.append(ReportRecord(report, key))
+    groups: dict[str, list[Report]] = {}
+    for report in sorted(site.reports, key=lambda r: r.agency.slug):
+        groups.setdefault(shard_by(report), []).append(report)
+    ordered = [(group, report) for group in sorted(groups, reverse=True) for report in groups[group]]
+    keys = [stable_key(r) for _, r in ordered]
+    bundles = _bundle_names(keys, bundle_reports)
+    held: dict[str, set[Path]] = {}
+    for (group, _), bundle in zip(ordered, bundles, strict=True):
+        held.setdefault(group, set()).add(bundle)
+    split = {group for group, holding in held.items() if len(holding) > 1}
+    taken: dict[str, set[str]] = {}
+    current: tuple[str, Path] | None = None
+    for (group, report), key, bundle in zip(ordered, keys, bundles, strict=True):
+        if current != (group, bundle):
+            current = (group, bundle)
+            name = f"{group}.{short_name(key, SLICE_SALT, taken.setdefault(group, set()))}" if group in split else group
+            shards.append(Shard(name, bundle, []))
+        shards[-1].records.append(ReportRecord(report, shards[-1].key))
     return shards
 
 

@@ -92,7 +92,7 @@ export function termPlan(term) {
 let pagefindPromise = null;
 let catalogPromise = null;
 const shardCache = new Map();
-let mergedPromise = null;
+const merging = { next: 1, batch: 1, done: Promise.resolve() }; // cat.bundles[0] is the primary
 
 function catalog() {
   catalogPromise ??= fetch(`${DATA}catalog.json`).then(async (r) => {
@@ -102,12 +102,12 @@ function catalog() {
   return catalogPromise;
 }
 
-/** Pagefind with the primary bundle only; the others are merged when a query first reaches a
- * slice outside it (``everyBundle``). Why: Pagefind searches every merged bundle on every call
- * and fetches, from each, the index chunk of every character of the query (~24 KB each,
- * whatever the character), so with every bundle merged a reader who follows a search link
- * waited for ~0.9 MB of index before the first results; the newest slices are in the primary
- * bundle (portal/search.py plans them first). */
+/** Pagefind with the primary bundle only; the others are merged as the search reaches their
+ * slices (``bundlesThrough``). Why: Pagefind searches every merged bundle on every call and
+ * fetches, from each, the index chunk of every character of the query (~24 KB each, whatever the
+ * character), so with every bundle merged a reader who follows a search link waited for ~0.9 MB
+ * of index before the first results; the newest slices are in the primary bundle
+ * (portal/searchrecords.py plans them first, and a slice never spans two bundles). */
 function pagefind() {
   pagefindPromise ??= (async () => {
     const pf = await import(`${BUNDLE}pagefind.js`);
@@ -118,11 +118,19 @@ function pagefind() {
   return pagefindPromise;
 }
 
-/** Merge every other bundle into Pagefind, all at once and once: the next search then fetches
- * their chunks in parallel. Resolves when they are searchable. */
-function everyBundle(pf, cat) {
-  mergedPromise ??= Promise.all(cat.bundles.filter((b) => b !== BUNDLE).map((b) => pf.mergeIndex(b)));
-  return mergedPromise;
+/** Merge the bundles into Pagefind in search order until ``bundle`` is merged, more at a time each
+ * round (1, 2, 4 … bundles, fetched in parallel). Why rounds that double: a query whose first
+ * results are in the next bundle waits for that bundle's chunks only, and an answer from the last
+ * bundle waits for a few rounds, not one a bundle. Resolves when they are searchable. */
+function bundlesThrough(pf, cat, bundle) {
+  const needed = cat.bundles.indexOf(bundle);
+  while (merging.next <= needed) {
+    const batch = cat.bundles.slice(merging.next, merging.next + merging.batch);
+    merging.next += batch.length;
+    merging.batch *= 2;
+    merging.done = Promise.all([merging.done, ...batch.map((b) => pf.mergeIndex(b))]);
+  }
+  return merging.done;
 }
 
 function textShard(entry) {
@@ -136,8 +144,8 @@ function textShard(entry) {
 /** The catalog, with what searching needs from it computed once: each slice's reports with their
  * table masks, and the table labels folded. */
 function prepare(cat) {
-  const slices = [...new Set(cat.shards.map(([key]) => key))]; // a slice may span two bundles
-  const inPrimary = new Set(slices.filter((key) => cat.shards.every(([k, b]) => k !== key || b === BUNDLE)));
+  const slices = cat.shards.map(([key]) => key); // in search order; a slice lies in one bundle
+  const bundleOf = new Map(cat.shards);
   const members = new Map(slices.map((key) => [key, []]));
   for (const [id, row] of Object.entries(cat.pages)) {
     if (row[0] === "r") members.get(slices[row[3]])?.push([id, row[4]]);
@@ -146,7 +154,7 @@ function prepare(cat) {
   return {
     ...cat,
     slices,
-    inPrimary,
+    bundleOf,
     bundles: [...new Set(cat.shards.map(([, bundle]) => bundle))],
     members,
     foldedLabels: cat.labels.map(fold),
@@ -280,7 +288,7 @@ async function runSearch(query, onShard) {
   const plans = terms.map(termPlan);
   const [pf, cat] = await Promise.all([pagefind(), catalog()]);
   for (const shard of cat.slices) {
-    if (!cat.inPrimary.has(shard)) await everyBundle(pf, cat);
+    await bundlesThrough(pf, cat, cat.bundleOf.get(shard));
     const ids = await searchIds(pf, cat, plans, shard);
     let entries = [...ids].map((id) => cat.pages[id]).filter(Boolean).map((row) => describe(cat, row));
     if (plans.some((p) => p.verify)) {

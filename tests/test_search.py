@@ -227,53 +227,44 @@ def test_text_shards_are_the_report_blocks_in_anchor_order(search_site: Path, se
         assert report.agency.name in shard["extra"]
 
 
-def test_slices_and_bundles_are_cut_to_their_limits(tmp_path: Path, seeds: Site) -> None:
-    """Slices of at most 2 (2023's three reports in three, each named by its first report), bundles
-    of at most 3 (two, then one left over: it joins the one before, which then holds three)."""
+def test_bundles_are_cut_to_their_limit_and_slices_from_bundles(tmp_path: Path, seeds: Site) -> None:
+    """Bundles of at most 3 (the pages and two of 2023's reports; 2023's third with 2022's two): a
+    slice is a bundle's part of a year, so 2023 is two slices, each named by its first report, and
+    2022, wholly in one bundle, is one slice named by its year."""
     spy, reads = spy_fragments()
-    stats = index_site(seeds, tmp_path, slice_reports=2, bundle_reports=3, indexing=Indexing(read_pages=spy))
+    stats = index_site(seeds, tmp_path, bundle_reports=3, indexing=Indexing(read_pages=spy))
     catalog = json.loads((tmp_path / DATA_DIR / "catalog.json").read_text(encoding="utf-8"))
     keys = [key for key, _ in catalog["shards"]]
-    assert [re.sub(r"\.[0-9a-f]{6}$", ".*", key) for key in keys] == ["pages"] + ["2023.*"] * 3 + ["2022.*"] * 2
-    assert len(set(keys)) == 6
+    assert [re.sub(r"\.[0-9a-f]{6}$", ".*", key) for key in keys] == ["pages", "2023.*", "2023.*", "2022"]
+    assert len(set(keys)) == 4
     bundles = [bundle for _, bundle in catalog["shards"]]
-    assert bundles[:3] == ["/pagefind/"] * 3 and len(set(bundles[3:])) == 1
+    assert bundles[:2] == ["/pagefind/"] * 2 and bundles[2] == bundles[3] != bundles[1]
     assert re.fullmatch(r"/pagefind/shard-[0-9a-f]{6}/", bundles[3])
-    assert stats.bundles == 2 and stats.shards == dict.fromkeys(keys[1:], 1) | {"pages": 7}
+    pages = len(seeds.agencies) + len(seeds.years)
+    assert stats.bundles == 2 and stats.shards == {"pages": pages, keys[1]: 2, keys[2]: 1, "2022": 2}
     shard = tmp_path / bundles[3].strip("/")
     assert not (shard / "pagefind.js").exists() and (shard / "pagefind-entry.json").exists()  # no JS when merged
-    assert sorted(len(read) for read in reads) == [3, 9]  # 3 reports; 7 agency and year pages and 2 reports
+    assert sorted(len(read) for read in reads) == [3, pages + 2]
     assert sorted(catalog["pages"]) == sorted(page_id for read in reads for page_id in read)
 
 
-def test_bundles_are_cut_where_the_reports_say_even_across_slices(seeds: Site) -> None:
-    """Bundles of at most 2 with a minimum of 1: a report each (the pages beside the first), across
-    the slices of at most 3 (2023's three in one: the one left over joins the two before it)."""
-    shards = plan_shards(seeds, slice_reports=3, bundle_reports=2)
-    assert [(s.key, len(s.records)) for s in shards] == [("pages", 7), ("2023", 1), ("2023", 1), ("2023", 1),
-                                                          ("2022", 1), ("2022", 1)]
-    assert [s.bundle for s in shards[:2]] == [BUNDLE, BUNDLE] and len({s.bundle for s in shards[1:]}) == 5
-    names = {s.bundle for s in plan_shards(seeds, slice_reports=1, bundle_reports=4)}
-    assert [len(s.records) for s in plan_shards(seeds, slice_reports=1, bundle_reports=4)[1:]] == [1] * 5
-    assert len(names) == 2 and names <= {BUNDLE} | {s.bundle for s in shards}  # named by their first report
-
-
-def test_the_newest_year_is_cut_into_smaller_bundles_of_its_own(seeds: Site) -> None:
-    """The first group of the search order (2023: three reports) is cut on its own into bundles of
-    at most ``newest_reports`` (one each), so no bundle holds both years; 2022's two share one.
-    Without it, the cut of at most 4 ends a bundle after two reports and puts 2023's third with
-    2022's; and a site that fits in one bundle stays in one."""
-    def layout(**cut: int) -> list[list[tuple[str, int]]]:
-        bundles: dict[Path, list[tuple[str, int]]] = {}
-        for shard in plan_shards(seeds, slice_reports=5, **cut)[1:]:
-            bundles.setdefault(shard.bundle, []).extend((shard.key, 1) for _ in shard.records)
-        return list(bundles.values())
-
-    assert layout(bundle_reports=4, newest_reports=1) == [[("2023", 1)], [("2023", 1)], [("2023", 1)],
-                                                          [("2022", 1), ("2022", 1)]]
-    assert layout(bundle_reports=4, newest_reports=4) == [[("2023", 1), ("2023", 1)],
-                                                          [("2023", 1), ("2022", 1), ("2022", 1)]]
-    assert layout(bundle_reports=5, newest_reports=1) == [[("2023", 1)] * 3 + [("2022", 1)] * 2]
+def test_a_slice_never_spans_two_bundles(seeds: Site) -> None:
+    """Whatever the bundles' size, every slice lies in one bundle, the years come newest first, and
+    a year held by one bundle is one slice named by its year: bundles of 2 (a minimum of 1) hold a
+    report each; of 5, the whole site in one bundle, one slice a year."""
+    for bundle_reports in (1, 2, 3, 4, 5, 6):
+        shards = plan_shards(seeds, bundle_reports=bundle_reports)
+        keys = [s.key for s in shards]
+        assert len(set(keys)) == len(keys), bundle_reports  # a key names one part of one bundle
+        years = [s.key.split(".")[0] for s in shards[1:]]
+        assert years == sorted(years, reverse=True)
+        for year in set(years):
+            holding = {s.bundle for s in shards if s.key.split(".")[0] == year}
+            assert (year in keys) == (len(holding) == 1), (bundle_reports, year)
+    assert [(s.key, len(s.records)) for s in plan_shards(seeds, bundle_reports=5)[1:]] == [("2023", 3), ("2022", 2)]
+    assert [len(s.records) for s in plan_shards(seeds, bundle_reports=2)[1:]] == [1] * 5
+    names = {s.bundle for s in plan_shards(seeds, bundle_reports=2)}
+    assert len(names) == 5 and {s.bundle for s in plan_shards(seeds, bundle_reports=4)} < names  # named by first report
 
 
 def test_a_page_id_in_two_bundles_is_renamed_by_indexing_that_bundle_again(
@@ -291,7 +282,7 @@ def test_a_page_id_in_two_bundles_is_renamed_by_indexing_that_bundle_again(
             pages = {first_id if page_id == renamed else page_id: page for page_id, page in pages.items()}
         return pages
 
-    index_site(seeds, tmp_path, slice_reports=1, bundle_reports=3, indexing=Indexing(workers=1, read_pages=clashing))
+    index_site(seeds, tmp_path, bundle_reports=3, indexing=Indexing(workers=1, read_pages=clashing))
     assert len(reads) == 3  # the second bundle was indexed again, under other ids
     catalog = json.loads((tmp_path / DATA_DIR / "catalog.json").read_text(encoding="utf-8"))
     fragments = {**written[0], **written[2]}  # the first bundle, and the second as indexed again
@@ -315,8 +306,8 @@ def test_parallel_services_write_the_same_index_and_leave_no_staging(tmp_path: P
                 and p.name != "pagefind-entry.json"}
 
     one, two = tmp_path / "one", tmp_path / "two"
-    index_site(seeds, one, slice_reports=1, bundle_reports=1, indexing=Indexing(workers=1))
-    stats = index_site(seeds, two, slice_reports=1, bundle_reports=1, indexing=Indexing(workers=2))
+    index_site(seeds, one, bundle_reports=1, indexing=Indexing(workers=1))
+    stats = index_site(seeds, two, bundle_reports=1, indexing=Indexing(workers=2))
     assert stats.bundles == len(seeds.reports) and stats.tokens > 0
     assert files(one) == files(two)
     assert [p.name for p in two.iterdir()] == [BUNDLE.name]
@@ -340,10 +331,10 @@ def test_staging_in_the_scratch_folder_or_beside_the_output_gives_the_same_index
     dead.wait()
     (scratch / f"{STAGING_PREFIX}{dead.pid}" / "b0").mkdir(parents=True)
     in_scratch, beside = tmp_path / "in-scratch", tmp_path / "beside"
-    index_site(seeds, in_scratch, slice_reports=1, bundle_reports=2,
+    index_site(seeds, in_scratch, bundle_reports=2,
                indexing=Indexing(workers=1, scratch=Scratch(scratch)))
     assert list(scratch.iterdir()) == []
-    index_site(seeds, beside, slice_reports=1, bundle_reports=2,
+    index_site(seeds, beside, bundle_reports=2,
                indexing=Indexing(workers=1, scratch=Scratch(tmp_path / "no-such-folder")))
     assert files(in_scratch) and files(in_scratch) == files(beside)
     assert [p.name for p in in_scratch.iterdir()] == [p.name for p in beside.iterdir()] == [BUNDLE.name]
@@ -351,7 +342,7 @@ def test_staging_in_the_scratch_folder_or_beside_the_output_gives_the_same_index
     # A scratch folder without room (a container's 64 MB /dev/shm) is not used.
     seen, watched = counted_pagefind()
     no_room = tmp_path / "no-room"
-    index_site(seeds, no_room, slice_reports=1, bundle_reports=2,
+    index_site(seeds, no_room, bundle_reports=2,
                indexing=Indexing(workers=1, scratch=Scratch(scratch, free=1 << 62), run_pagefind=watched))
     assert seen and all(no_room in staging.parents for staging in seen)
     assert files(no_room) == files(beside)
@@ -529,19 +520,19 @@ def test_search_works_under_the_sites_content_security_policy(browser, search_si
     assert violations == []
 
 
-def resliced(search_site: Path, seeds: Site, site: Path, slice_reports: int, bundle_reports: int) -> Path:
-    """A copy of the seed site at ``site`` with its search index cut into other slices and bundles."""
+def resliced(search_site: Path, seeds: Site, site: Path, bundle_reports: int) -> Path:
+    """A copy of the seed site at ``site`` with its search index cut into other bundles and slices."""
     import shutil
 
     shutil.copytree(search_site, site)
-    index_site(seeds, site, shard_by=shard_by_year, slice_reports=slice_reports, bundle_reports=bundle_reports)
+    index_site(seeds, site, shard_by=shard_by_year, bundle_reports=bundle_reports)
     return site
 
 
-@pytest.mark.parametrize("slice_reports, bundle_reports", [(1, 1), (2, 3), (3, 2), (600, 2500)])
+@pytest.mark.parametrize("bundle_reports", [1, 3, 2500])
 def test_any_slicing_gives_the_same_answers(browser, tmp_path: Path, search_site: Path, seeds: Site,  # noqa: ANN001
-                                            slice_reports: int, bundle_reports: int) -> None:
-    site = resliced(search_site, seeds, tmp_path / "site", slice_reports, bundle_reports)
+                                            bundle_reports: int) -> None:
+    site = resliced(search_site, seeds, tmp_path / "site", bundle_reports)
     context = browser.new_context()
     pg = context.new_page()
     with serve_directory(site) as url:
@@ -558,16 +549,23 @@ def test_any_slicing_gives_the_same_answers(browser, tmp_path: Path, search_site
 def test_the_first_results_do_not_wait_for_the_other_bundles(browser, tmp_path: Path, search_site: Path,  # noqa: ANN001
                                                               seeds: Site) -> None:
     """A reader who follows a search link sees the primary bundle's results (the pages and the
-    newest slices) while every other bundle is still on its way; the answer then completes."""
-    site = resliced(search_site, seeds, tmp_path / "site", 1, 1)
-    primary = {r.url for s in plan_shards(seeds, slice_reports=1, bundle_reports=1) if s.bundle == BUNDLE
-               for r in s.records if r.url.startswith("/reports/")}
+    newest slices) while every other bundle is still on its way; the next bundle is merged alone
+    (a round of one), so its results show while the round of two after it is held; then the
+    answer completes. Bundles of one report: the primary holds the pages and one report."""
+    site = resliced(search_site, seeds, tmp_path / "site", 1)
+    shards = plan_shards(seeds, bundle_reports=1)
+    order = list(dict.fromkeys(s.bundle for s in shards))
+    held_bundles = {f"/{b.as_posix()}/" for b in order[2:]}
+    by_bundle = [{r.url for s in shards if s.bundle == b for r in s.records if r.url.startswith("/reports/")}
+                 for b in order]
     query = "政务公开"
-    assert primary < truth(seeds, query)  # some of the answer is in other bundles
-    held, released = [], []
+    assert by_bundle[0] and by_bundle[1] and by_bundle[0] | by_bundle[1] < truth(seeds, query)
+    held, released, asked = [], [], set()
 
     def hold(route) -> None:  # noqa: ANN001
-        if released:
+        bundle = re.match(r".*(/pagefind/shard-[0-9a-f]+/)", route.request.url)[1]
+        asked.add(bundle)
+        if released or bundle not in held_bundles:
             route.continue_()
         else:
             held.append(route)
@@ -578,8 +576,11 @@ def test_the_first_results_do_not_wait_for_the_other_bundles(browser, tmp_path: 
     with serve_directory(site) as url:
         pg.goto(f"{url}/search/?q={quote(query)}")
         pg.wait_for_selector("#results li.search-result-r")
-        assert report_links(pg) == primary & truth(seeds, query)
+        pg.wait_for_function("n => document.querySelectorAll('#results li.search-result-r').length >= n",
+                             arg=len(by_bundle[0] | by_bundle[1]))
+        assert report_links(pg) == (by_bundle[0] | by_bundle[1]) & truth(seeds, query)
         assert held and pg.get_attribute("#results", "data-state") != "done"
+        assert asked == {f"/{b.as_posix()}/" for b in order[1:4]}  # the round of one, then of two
         released.append(True)
         for route in held:
             route.continue_()
@@ -604,7 +605,7 @@ def _services_at_once(seeds: Site, tmp_path: Path, widen_after: float | None) ->
         (staging / "out").mkdir(parents=True, exist_ok=True)
 
     indexing = Indexing(workers=2, run_pagefind=fake_pagefind, read_pages=lambda _out: {})
-    shards = [s for s in plan_shards(seeds, slice_reports=1, bundle_reports=1) if s.key != "pages"]
+    shards = [s for s in plan_shards(seeds, bundle_reports=1) if s.key != "pages"]
     bundles = [Bundle(s.bundle, [s], tmp_path / f"b{i}", tmp_path / f"kept-{i}")
                for i, s in enumerate(shards)]
     widen = threading.Event() if widen_after is not None else None

@@ -30,8 +30,7 @@ from tests.test_incremental_build import _latest, _tree, add_next_year
 
 pristine, content = test_incremental.pristine, test_incremental.content  # the same synthetic corpus (fixtures)
 BUNDLE_REPORTS = 15  # 60 reports in five or six bundles
-NEWEST_REPORTS = 5  # the newest year's in bundles of at most 5, as a build's are smaller (``plan_shards``)
-CUTS = {"bundle_reports": BUNDLE_REPORTS, "newest_reports": NEWEST_REPORTS}
+CUTS = {"bundle_reports": BUNDLE_REPORTS}
 VERSION = "v1"
 
 
@@ -194,19 +193,3 @@ def test_cuts_move_only_near_a_change() -> None:
     for at in range(0, 20_000, 997):
         assert len(parts(keys[:at] + ["new/2024"] + keys[at:]) - before) <= 3, at
         assert len(parts(keys[:at] + keys[at + 1:]) - before) <= 3, at
-
-
-def test_a_newest_year_edit_indexes_one_small_bundle_again(content: Path, tmp_path: Path) -> None:
-    """The newest year's reports are in bundles of at most ``NEWEST_REPORTS``: a title edited there
-    indexes that small bundle again, and the index is the full one's."""
-    indexer = Indexer(content, tmp_path)
-    indexer.index()
-    report = sorted((content / "reports").glob("*/2024.yaml"))[0]
-    shards = plan_shards(load_content(content, workers=1), **CUTS)
-    (bundle,) = {s.bundle for s in shards for r in s.records if r.url == f"/reports/{report.parent.name}/2024/"}
-    assert 1 <= sum(len(s.records) for s in shards if s.bundle == bundle and s.key != "pages") <= NEWEST_REPORTS
-    assert {s.key for s in shards if s.bundle == bundle} <= {"pages", "2024"}
-    _title(report)
-    out = indexer.index()
-    assert indexer.runs == 1
-    indexer.same_as_full(out)
