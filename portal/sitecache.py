@@ -11,10 +11,13 @@ from functools import cached_property
 
 from .checks import UNKNOWN
 from .coverage import Coverage, coverage_of
-from .figures import Value, read_all
+from .figures import Value, read_all, share_parts
 from .fragments import FragmentStore, by_agency
+from .indicators import IndicatorValue
 from .jurisdictions import Jurisdiction
+from .listedvalues import PIECE, Listed, dump, listed, load
 from .model import Report, Site
+from .reasons import ReportReasons, report_reasons
 from .similarity import Similarity, compare
 from .text import Block, parse_text
 
@@ -35,6 +38,8 @@ class SiteCache:
     similar: dict[tuple[str, int], Similarity] = field(default_factory=dict)
     stored: FragmentStore | None = None
     """An incremental build's store: each agency's key figures kept by the hash of its report files."""
+    small: dict[tuple[str, int], Listed] = field(default_factory=dict)
+    """With ``stored``: every report's ``Listed`` values, read at the first asked (``listed``)."""
 
     @cached_property
     def by_year(self) -> dict[int, tuple[Report, ...]]:
@@ -80,6 +85,42 @@ class SiteCache:
             self.value(report)
             self.checked(report)
             self.similarity(report)
+        if self.stored is not None and self.site.reports:
+            self.listed(self.site.reports[0])  # every agency's, from the store or computed and stored
+
+    def listed(self, report: Report) -> Listed | None:
+        """The report's small values as the pages listing a year or the site read them, from the
+        store (None without one: the callers read the report). The first asked reads every
+        agency's piece (those pages read every report), computing and storing the changed ones'."""
+        if self.stored is None:
+            return None
+        if not self.small:
+            self._stored_listed(self.stored)
+        found = self.small.get(report.key)
+        if found is None:  # not in the model's listing (never, for a report of the site)
+            found = self.small[report.key] = listed(report, self.similarity)
+        return found
+
+    def share_parts(self, report: Report) -> tuple[object, ...] | None:
+        """``figures.share_parts``, stored."""
+        found = self.listed(report)
+        return share_parts(report) if found is None else found.share
+
+    def reasons(self, report: Report) -> ReportReasons:
+        """``reasons.report_reasons``, stored."""
+        found = self.listed(report)
+        return report_reasons(report) if found is None else found.report_reasons(report)
+
+    def indicators(self, report: Report) -> tuple[IndicatorValue, ...]:
+        """``Report.indicators``, stored."""
+        found = self.listed(report)
+        return report.indicators if found is None else found.indicators
+
+    def repeats(self, report: Report) -> Similarity:
+        """``similarity``, stored: what the year page lists of every report (the report's and
+        agency's pages call ``similarity``, which reads no other agency's piece)."""
+        found = self.listed(report)
+        return self.similarity(report) if found is None else found.similarity
 
     def blocks(self, report: Report) -> tuple[Block, ...]:
         """The report's text blocks, parsed once for the pages that need them together (its own
@@ -136,6 +177,26 @@ class SiteCache:
                 if reports[0].key not in self.values:  # else just computed by ``make``
                     self.values.update(zip((r.key for r in reports), pickle.loads(piece), strict=True))
             gc.freeze()
+        finally:
+            if enabled:
+                gc.enable()
+
+
+    def _stored_listed(self, store: FragmentStore) -> None:
+        """Every report's ``Listed`` values: the unchanged agencies' from ``store``, the others'
+        computed (reading their reports) and stored."""
+        groups = list(by_agency(self.site.reports, lambda r: r.agency.slug))
+
+        def make(reports: list[Report]) -> bytes:
+            return dump([listed(r, self.similarity) for r in reports])
+
+        enabled = gc.isenabled()
+        gc.disable()  # as ``_stored_values``: no garbage made here
+        try:
+            for (_, reports), piece in zip(groups, store.pieces(PIECE, iter(groups), make), strict=True):
+                values = load(piece)
+                if len(values) == len(reports):  # always: the key names every report file of the agency
+                    self.small.update(zip((r.key for r in reports), values, strict=True))
         finally:
             if enabled:
                 gc.enable()
