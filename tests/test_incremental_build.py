@@ -414,7 +414,7 @@ def test_the_downloads_are_assembled_from_the_unchanged_agencies_fragments(conte
     assert stored.values == {r.key: SiteCache(site).value(r) for r in site.reports}
     # what the site-wide pages read (``pageinputs``): the edited agency's part computed, the others' stored
     assert page_inputs(site, SiteCache(site), fragments) == page_inputs(site, SiteCache(site), None)
-    names = [*downloads, "values.pickle", "pageinputs.txt"]
+    names = [*downloads, "values.pickle", "pageinputs.txt", "listed.pickle"]  # ``warm`` reads ``listedvalues`` too
     assert fragments.made == {name: {report.parent.name} for name in names}
 
     packs = {p.name: p.read_bytes() for p in (cache / "fragments").iterdir() if p.suffix != ".layout"}
