@@ -41,6 +41,7 @@ class SiteCache:
     similar: dict[tuple[str, int], Similarity] = field(default_factory=dict)
     stored: FragmentStore | None = None
     """An incremental build's store: each agency's key figures kept by the hash of its report files."""
+    one_at_a_time: int = ONE_BY_ONE  # agencies read one at a time before every agency's at once
     one_by_one: set[str] = field(default_factory=set)  # the agencies whose key figures ``_stored_agency`` read
     small: dict[tuple[str, int], Listed] = field(default_factory=dict)
     """With ``stored``: every report's ``Listed`` values, read at the first asked (``listed``)."""
@@ -63,7 +64,7 @@ class SiteCache:
 
     def value(self, report: Report) -> dict[str, Value]:
         if report.key not in self.values:
-            if self.stored is not None and len(self.one_by_one) < ONE_BY_ONE:
+            if self.stored is not None and len(self.one_by_one) < self.one_at_a_time:
                 self.one_by_one.add(report.agency.slug)
                 self._stored_agency(report.agency.slug)
             elif self.stored is not None:  # a page summing every report: every agency's, read at once

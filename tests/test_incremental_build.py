@@ -504,6 +504,13 @@ def test_the_key_figures_are_read_from_the_store_one_agency_at_a_time(content: P
     assert stored.value(edited) == read_all(edited) != read_all(before.report(*edited.key))
     assert all(stored.value(r) == read_all(r) for r in site.reports)
 
+    # a page summing every report: after ``one_at_a_time`` agencies read singly, every agency's at once
+    # (the changed agency's computed and stored, the others' read), the same figures
+    fragments = FragmentStore(cache / "fragments", inputs.everything, inputs.reports)
+    summing = SiteCache(site, stored=fragments, one_at_a_time=2)
+    assert [summing.value(r) for r in site.reports] == [read_all(r) for r in site.reports]
+    assert len(summing.one_by_one) == 2 and fragments.made["values.pickle"] == {edited.agency.slug}
+
 
 def test_a_commit_moves_large_replaced_files_to_the_trash_the_next_build_empties(tmp_path: Path) -> None:
     """A replaced live file of ``KEPT_FROM`` bytes or more is hard-linked into the trash before the
