@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Incremental publish benchmark: a full build against one-report changes, through ``build_site``.
 
-``python bench/bench_incremental.py --reports 5000,20000 [--full-runs 3] [--edits 3]`` makes
+``python bench/bench_incremental.py --reports 5000,20000 [--full-runs 3] [--edits 3] [--adds 1]`` makes
 ``bench/out/corpus-<N>`` with ``make_corpus.py`` when it is missing, then for each size:
 
 - ``full``   — ``build_site(full=True)``: every report parsed, every file rendered, every bundle
   indexed (what CI and Netlify run from a clean checkout), into ``bench/out/incremental-<N>/site``;
 - ``edit``   — one report's title changed, then ``build_site`` with the cache (what ``build.py build``
   does after a save): a different report each run;
-- ``add``, ``delete`` — one report copied to a new year of its agency, then removed again.
+- ``add``, ``delete`` — one report copied to a new year of its agency, then removed again (``--adds``
+  times: the same report each time).
 
 Every run is a child process (its CPU time is its own and its children's: render workers, the
 index child, Pagefind). The edited files are restored at the end. Printed: medians of wall and
@@ -97,7 +98,8 @@ def median(rows: list[dict], key: str) -> float:
 
 def show(label: str, rows: list[dict]) -> None:
     steps = {k: statistics.median(r["steps"].get(k, 0.0) for r in rows) for k in rows[0]["steps"]}
-    walls = ", ".join(f"{r['wall']:.2f}" for r in rows)
+    walls = ", ".join(f"{r['wall']:.2f}" for r in rows) + ("; CPU " + ", ".join(f"{r['cpu']:.2f}" for r in rows)
+                                                           if len(rows) > 1 else "")
     print(f"  {label:<7} wall {median(rows, 'wall'):7.2f} s  CPU {median(rows, 'cpu'):7.2f} s  "
           f"({len(rows)} run{'s' if len(rows) > 1 else ''}: {walls})  "
           f"rendered {int(median(rows, 'rendered'))}, parsed {int(median(rows, 'parsed'))}, "
@@ -110,12 +112,13 @@ def show(label: str, rows: list[dict]) -> None:
               f"wall {search['seconds']:.2f} s, CPU {search['cpu']:.2f} s (with Pagefind's)")
 
 
-def bench(n: int, full_runs: int, edits: int) -> None:
+def bench(n: int, full_runs: int, edits: int, adds_deletes: int = 1) -> None:
     content = corpus(n)
     out = OUT / f"incremental-{n}" / "site"
     out.parent.mkdir(parents=True, exist_ok=True)
     print(f"{n} reports ({content}), load average {os.getloadavg()[0]:.1f}")
-    show("full", [run(content, out, True) for _ in range(full_runs)])
+    if full_runs:  # else: the site and cache already there (built by this code from this corpus)
+        show("full", [run(content, out, True) for _ in range(full_runs)])
     restore: list[tuple[Path, bytes]] = []
     new: list[Path] = []
     try:
@@ -124,12 +127,16 @@ def bench(n: int, full_runs: int, edits: int) -> None:
             restore.append(edited(content, i))
             rows.append(run(content, out, False))
         show("edit", rows)
-        new += added(content)
-        show("add", [run(content, out, False)])
-        for path in new:
-            path.unlink()
-        new.clear()
-        show("delete", [run(content, out, False)])
+        adds, deletes = [], []
+        for _ in range(max(1, adds_deletes)):
+            new += added(content)
+            adds.append(run(content, out, False))
+            for path in new:
+                path.unlink()
+            new.clear()
+            deletes.append(run(content, out, False))
+        show("add", adds)
+        show("delete", deletes)
     finally:
         for path in new:
             path.unlink()
@@ -143,6 +150,7 @@ def main() -> int:
     p.add_argument("--reports", default="5000,20000", help="corpus sizes, comma-separated")
     p.add_argument("--full-runs", type=int, default=3, help="full builds a size (medians)")
     p.add_argument("--edits", type=int, default=3, help="one-report edits a size (medians)")
+    p.add_argument("--adds", type=int, default=1, help="adds, each followed by its delete, a size (medians)")
     p.add_argument("--child", choices=("full", "edit"), help=argparse.SUPPRESS)
     p.add_argument("--content", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -151,7 +159,7 @@ def main() -> int:
         print(json.dumps(child(args.content, args.out, args.child == "full")))
         return 0
     for n in (int(x) for x in args.reports.split(",")):
-        bench(n, args.full_runs, args.edits)
+        bench(n, args.full_runs, args.edits, args.adds)
     return 0
 
 

@@ -29,7 +29,7 @@ from .hcharts import Bar, hbar_chart
 from .indicators import INDICATORS
 from .model import Site, report_url
 from .pages import Meta
-from .reasons import REASONS, REFUSAL_GROUPS, Reason, Tally, YearReasons, report_reasons, year_reasons
+from .reasons import REASONS, REFUSAL_GROUPS, Reason, Tally, YearReasons, year_reasons
 from .sitecache import SiteCache
 
 COMPARE_INDEX_URL = "/data/compare.json"
@@ -104,14 +104,15 @@ def compare_index(site: Site) -> bytes:
 # ---------------------------------------------------------------- /data/reasons.json
 
 
-def reasons_json(site: Site) -> bytes:
+def reasons_json(site: Site, cache: SiteCache) -> bytes:
     """/data/reasons.json, compact: agencies once, then a row a report
-    ``[agency index, year, handled, [16 counts] or null, excluded reason]`` (null: unknown, never 0)."""
+    ``[agency index, year, handled, [16 counts] or null, excluded reason]`` (null: unknown, never 0);
+    each report's reasons as ``cache`` has them (stored, in an incremental build)."""
     agencies = sorted(site.agencies, key=lambda a: (a.jurisdiction, a.name))
     index = {a.slug: i for i, a in enumerate(agencies)}
     rows = []
     for report in site.reports:
-        r = report_reasons(report)
+        r = cache.reasons(report)
         counts = list(r.counts) if r.counted else None
         rows.append([index[report.agency.slug], report.year, r.handled, counts, r.excluded])
     return dump_json({
@@ -215,7 +216,7 @@ def as_total(t: Tally) -> Total:
 
 
 def reasons_context(meta: Meta, site: Site, cache: SiteCache) -> ReasonsContext:
-    per_year = [year_reasons(y, [report_reasons(r) for r in reports]) for y, reports in cache.by_year.items()]
+    per_year = [year_reasons(y, [cache.reasons(r) for r in reports]) for y, reports in cache.by_year.items()]
     trend, trend_rows = _trend(per_year)
     years = tuple(ReasonYear(y, _year_rows(y), _year_chart(y)) for y in reversed(per_year))
     jurisdictions = sorted({" › ".join(a.jurisdiction[:i]) for a in site.agencies

@@ -265,18 +265,22 @@ class Total:
         return self.covered < self.of
 
 
-def total(figure: Figure, reports: Sequence[Report], values: dict[tuple[str, int], dict[str, Value]]) -> Total:
+def share_parts(report: Report) -> tuple[Any, ...] | None:
+    """The granted share's parts (（一）, （二）, （七）总计) of a report that has them all, else None."""
+    found = tuple(read(report.data) for read in _SHARE_CELLS)
+    return found if report.table3 is not None and None not in found else None
+
+
+def total(figure: Figure, reports: Sequence[Report], values: dict[tuple[str, int], dict[str, Value]],
+          shares: Callable[[Report], tuple[Any, ...] | None] = share_parts) -> Total:
     """Add a figure over reports; missing values are left out and counted, never taken as 0.
 
     A share is recomputed from the summed parts over the reports that have all of them, not
-    averaged, so large agencies weigh as much as their applications do.
+    averaged, so large agencies weigh as much as their applications do. ``shares``: each report's
+    parts (``SiteCache.share_parts``: stored, without reading the report's data).
     """
     if figure.key == "table3.granted_share":
-        parts = []
-        for r in reports:
-            found = [read(r.data) for read in _SHARE_CELLS]
-            if r.table3 is not None and None not in found:
-                parts.append(found)
+        parts = [found for r in reports if (found := shares(r)) is not None]
         handled = sum(p[2] for p in parts)
         number = 100 * sum(p[0] + p[1] for p in parts) / handled if handled else None
         return Total(number, len(parts), len(reports), percent=True)

@@ -86,7 +86,7 @@ def year_spread(year: int, key: str, values: Sequence[IndicatorValue], min_denom
 
 def indicators_context(meta: Meta, cache: SiteCache, min_denominator: int) -> IndicatorsContext:
     years = tuple(cache.by_year)
-    per_year = {y: [r.indicators for r in cache.by_year[y]] for y in years}
+    per_year = {y: [cache.indicators(r) for r in cache.by_year[y]] for y in years}
     sections = []
     for i, indicator in enumerate(INDICATORS):
         spreads = tuple(year_spread(y, indicator.key, [vs[i] for vs in per_year[y]], min_denominator) for y in years)
@@ -148,7 +148,8 @@ def rank_row(indicator: Indicator, entry: Entry) -> RankRow:
 def ranking_context(meta: Meta, indicator: Indicator, year: int, cache: SiteCache,
                     min_denominator: int) -> RankingContext:
     reports = cache.by_year.get(year, ())
-    groups = rankings(((r, r.indicators[INDICATORS.index(indicator)]) for r in reports), min_denominator)
+    i = INDICATORS.index(indicator)
+    groups = rankings(((r, cache.indicators(r)[i]) for r in reports), min_denominator)
     return RankingContext(
         meta, indicator, year, min_denominator,
         tuple(RankGroup(g, tuple(rank_row(indicator, e) for e in g.entries)) for g in groups),

@@ -343,7 +343,7 @@ def agency_chart(agency: Agency, yoy: YoyTable) -> tuple[Markup | None, tuple[Se
 
 def totals_for(node_reports: Sequence[Report], figures: Sequence[Figure], cache: SiteCache) -> tuple[Total, ...]:
     values = {r.key: cache.value(r) for r in node_reports}
-    return tuple(total(f, node_reports, values) for f in figures)
+    return tuple(total(f, node_reports, values, cache.share_parts) for f in figures)
 
 
 def year_totals(year_reports: Sequence[Report], figures: Sequence[Figure], tree: Sequence[Jurisdiction],
@@ -391,7 +391,7 @@ def year_context(meta: Meta, year: Year, previous: Year | None, following: Year 
     year_reports = cache.by_year[year.number]
     rows = tuple(YearRow(r, tuple(cache.value(r)[c.key] for c in columns), *cache.checked(r))
                  for r in year_reports)
-    compared = tuple((r, s) for r in year_reports if (s := cache.similarity(r)).share is not None)
+    compared = tuple((r, s) for r in year_reports if (s := cache.repeats(r)).share is not None)
     return YearContext(meta, year, columns, rows, year_totals(year_reports, columns, cache.tree, cache),
                        previous, following, compared, tuple((r, s) for r, s in compared if s.repeats))
 

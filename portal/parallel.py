@@ -118,21 +118,22 @@ def _serial(items: Sequence[T], run: Callable[[Sequence[T]], list[str]], progres
     """Too few items for a pool: this process runs them, but the ``heavy`` ones in a child beside
     it (an incremental build at scale: a few pages, and the site-wide downloads of every report)."""
     side = None
-    if heavy:
-        items = [item for item in items if item not in heavy]
-        with frozen():
+    with frozen():  # the model out of the collector's reach while rendering: a full collection walked
+        # every report again (an add at 20,000 renders pages that allocate millions of objects)
+        if heavy:
+            items = [item for item in items if item not in heavy]
             side = Child(lambda: run(heavy), "portal-downloads")
-    done = []
-    try:
-        for start in range(0, len(items), PROGRESS_EVERY):
-            done += run(items[start:start + PROGRESS_EVERY])
-            if progress and start + PROGRESS_EVERY <= len(items):
-                progress(start + PROGRESS_EVERY)
-        return done + (side.result() if side else [])
-    except BaseException:
-        if side:
-            side.cancel()
-        raise
+        done = []
+        try:
+            for start in range(0, len(items), PROGRESS_EVERY):
+                done += run(items[start:start + PROGRESS_EVERY])
+                if progress and start + PROGRESS_EVERY <= len(items):
+                    progress(start + PROGRESS_EVERY)
+            return done + (side.result() if side else [])
+        except BaseException:
+            if side:
+                side.cancel()
+            raise
 
 
 @contextmanager

@@ -253,7 +253,7 @@ def site_map(site: Site, *, base_url: str = DEFAULT_BASE_URL, env: jinja2.Enviro
     # /compare/ (reports side by side, chosen in the query string: compare.js reads compare.json and each
     # report.json) and /reasons/ (refusal reasons per year; reasons.js filters over reasons.json)
     out.append(output(COMPARE_INDEX_URL, DOWNLOAD, None, lambda: compare_index(site), made_from=listing))
-    out.append(output(REASONS_DATA_URL, DOWNLOAD, None, lambda: reasons_json(site),
+    out.append(output(REASONS_DATA_URL, DOWNLOAD, None, lambda: reasons_json(site, cache),
                       made_from=frozenset({page_key(REASONS)})))
     page("compare.html", Meta(
         "比较", "/compare/", "选择两到四个机构（或一个机构的几个年度），并排比较表二至表四、指标与趋势。", "compare",

@@ -414,7 +414,7 @@ def test_the_downloads_are_assembled_from_the_unchanged_agencies_fragments(conte
     assert stored.values == {r.key: SiteCache(site).value(r) for r in site.reports}
     # what the site-wide pages read (``pageinputs``): the edited agency's part computed, the others' stored
     assert page_inputs(site, SiteCache(site), fragments) == page_inputs(site, SiteCache(site), None)
-    names = [*downloads, "values.pickle", "pageinputs.txt"]
+    names = [*downloads, "values.pickle", "pageinputs.txt", "listed.pickle"]  # ``warm`` reads ``listedvalues`` too
     assert fragments.made == {name: {report.parent.name} for name in names}
 
     packs = {p.name: p.read_bytes() for p in (cache / "fragments").iterdir() if p.suffix != ".layout"}
@@ -503,6 +503,13 @@ def test_the_key_figures_are_read_from_the_store_one_agency_at_a_time(content: P
     assert set(stored.values) == {r.key for r in site.reports_of(other.agency.slug)}  # its agency's, no other
     assert stored.value(edited) == read_all(edited) != read_all(before.report(*edited.key))
     assert all(stored.value(r) == read_all(r) for r in site.reports)
+
+    # a page summing every report: after ``one_at_a_time`` agencies read singly, every agency's at once
+    # (the changed agency's computed and stored, the others' read), the same figures
+    fragments = FragmentStore(cache / "fragments", inputs.everything, inputs.reports)
+    summing = SiteCache(site, stored=fragments, one_at_a_time=2)
+    assert [summing.value(r) for r in site.reports] == [read_all(r) for r in site.reports]
+    assert len(summing.one_by_one) == 2 and fragments.made["values.pickle"] == {edited.agency.slug}
 
 
 def test_a_commit_moves_large_replaced_files_to_the_trash_the_next_build_empties(tmp_path: Path) -> None:

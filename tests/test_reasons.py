@@ -15,6 +15,7 @@ from conftest import text_of
 
 from portal.comparepages import reasons_json
 from portal.reasons import NO_TABLE3, PRE_2019_REASON, REASONS, ReportReasons, report_reasons, tally
+from portal.sitecache import SiteCache
 
 NOT_HELD = next(i for i, r in enumerate(REASONS) if r.key == "unable.not_held")
 UNCLEAR = next(i for i, r in enumerate(REASONS) if r.key == "unable.unclear")
@@ -76,7 +77,7 @@ def test_trend_table_has_only_years_with_counted_reports(soup) -> None:  # noqa:
 
 def test_reasons_json_rows(site_dir: Path, seed_site) -> None:  # noqa: ANN001
     data = json.loads((site_dir / "data/reasons.json").read_text(encoding="utf-8"))
-    assert data == json.loads(reasons_json(seed_site))
+    assert data == json.loads(reasons_json(seed_site, SiteCache(seed_site)))
     assert [r["key"] for r in data["reasons"]][:2] == ["withheld.state_secret", "withheld.prohibited_by_law"]
     slugs = [a[0] for a in data["agencies"]]
     rows = {(slugs[r[0]], r[1]): r for r in data["reports"]}
