@@ -287,15 +287,44 @@ def default_workers() -> int:
     return max(1, min(2, cores_available()))
 
 
-def run_async(make: Callable[[], Coroutine[object, object, T]]) -> T:
+SETTLE_SECONDS = 10.0
+"""How long the tasks left when the work is done (the Pagefind package's readers and closes) get
+to end once cancelled, before the loop is closed without them."""
+
+
+def run_async(make: Callable[[], Coroutine[object, object, T]], settle: float = SETTLE_SECONDS) -> T:
     """``asyncio.run``, also when the caller already runs an event loop in this thread (an async
     dev server, Playwright's sync API in tests): then in a thread of its own."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(make())
+        return _run(make, settle)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(lambda: asyncio.run(make())).result()
+        return pool.submit(_run, make, settle).result()
+
+
+def _run(make: Callable[[], Coroutine[object, object, T]], settle: float) -> T:
+    """``asyncio.run`` whose goodbye is bounded. Why: ``asyncio.run`` cancels the tasks left and
+    waits for them without limit. A 5,000-report build once hung there for good: its index child
+    waiting in that cleanup with no Pagefind process left (one run in about a dozen; which task
+    would not end was not found — the package's ``close`` awaits ``asyncio.wait_for``, which in
+    Python 3.11 can swallow a cancellation). A task still left after ``settle`` is dropped."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        return loop.run_until_complete(make())
+    finally:
+        try:
+            left = [task for task in asyncio.all_tasks(loop) if not task.done()]
+            for task in left:
+                task.cancel()
+            if left:
+                loop.run_until_complete(asyncio.wait(left, timeout=settle))
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.run_until_complete(loop.shutdown_default_executor())
+        finally:
+            asyncio.set_event_loop(None)
+            loop.close()
 
 
 @dataclass(frozen=True)

@@ -623,3 +623,35 @@ def test_one_pagefind_service_until_the_build_widens_the_index(seeds: Site, tmp_
     assert _services_at_once(seeds, tmp_path / "never", widen_after=60) == 1
     assert _services_at_once(seeds, tmp_path / "later", widen_after=0.2) == 2
     assert _services_at_once(seeds, tmp_path / "plain", widen_after=None) == 2
+
+
+def test_a_task_that_will_not_end_does_not_hold_the_index(tmp_path: Path) -> None:
+    """The work is done but a task it left ignores being cancelled (as a task of the Pagefind
+    package once did, holding a build for good): ``run_async`` still returns the work's result,
+    after its bounded goodbye, from a plain thread and from one that runs an event loop."""
+    import asyncio
+    import threading
+
+    async def stubborn() -> None:
+        while True:
+            try:
+                await asyncio.sleep(10)
+            except asyncio.CancelledError:
+                continue
+
+    async def work() -> int:
+        asyncio.get_running_loop().create_task(stubborn())
+        await asyncio.sleep(0)
+        return 7
+
+    async def inside_a_loop() -> int:
+        return run_async(work, settle=0.2)
+
+    results: list[int] = []
+    threads = [threading.Thread(target=lambda: results.append(run_async(work, settle=0.2)), daemon=True),
+               threading.Thread(target=lambda: results.append(asyncio.run(inside_a_loop())), daemon=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    assert results == [7, 7]
