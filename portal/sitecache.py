@@ -189,7 +189,6 @@ class SiteCache:
             if enabled:
                 gc.enable()
 
-
     def _stored_listed(self, store: FragmentStore) -> None:
         """Every report's ``Listed`` values: the unchanged agencies' from ``store``, the others'
         computed (reading their reports) and stored."""
