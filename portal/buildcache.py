@@ -32,6 +32,7 @@ from .checks import Check
 from .errors import Problem
 from .load import PARALLEL_FROM, REGISTRY, REPORTS, Parsed, cross_year, load_registry, parse_report_files
 from .model import Agency, Site
+from .parallel import uncollected
 from .statmemo import StatMemo, digest
 from .storedreports import ORIGINAL, PATH, SOURCE, Light, StoredParsed, fits, read_pack, write_pack
 
@@ -143,20 +144,16 @@ class ParseStore:
         of its reach (``gc.freeze``): they live as long as the build, and each later collection
         would walk all of them again. ``build_site`` runs inside ``parallel.frozen``, which
         unfreezes at its end."""
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            (version, entries, pairs), view = read_pack(path)
-            gc.freeze()
-            if version != self.version or not isinstance(entries, dict) or not isinstance(pairs, dict):
+        with uncollected():
+            try:
+                (version, entries, pairs), view = read_pack(path)
+                gc.freeze()
+                if version != self.version or not isinstance(entries, dict) or not isinstance(pairs, dict):
+                    return {}
+                self._pairs.update(pairs)
+                return {key: (light, source_hash, view, str(path)) for key, (light, source_hash) in entries.items()}
+            except Exception:  # noqa: BLE001 - missing, truncated, foreign: those files are parsed again
                 return {}
-            self._pairs.update(pairs)
-            return {key: (light, source_hash, view, str(path)) for key, (light, source_hash) in entries.items()}
-        except Exception:  # noqa: BLE001 - missing, truncated, foreign: those files are parsed again
-            return {}
-        finally:
-            if enabled:
-                gc.enable()
 
     def _packed(self) -> dict[str, Packed]:
         packed = self._read_pack(self.pack)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import pickle
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -17,6 +18,7 @@ from .indicators import IndicatorValue
 from .jurisdictions import Jurisdiction
 from .listedvalues import PIECE, Listed, dump, listed, load
 from .model import Report, Site
+from .parallel import uncollected
 from .reasons import ReportReasons, report_reasons
 from .similarity import Similarity, compare
 from .text import Block, parse_text
@@ -171,42 +173,33 @@ class SiteCache:
     def _stored_values(self, store: FragmentStore) -> None:
         """Every agency's key figures, before render workers fork: the unchanged agencies' from
         ``store``, the others' computed and stored (a full build with a cache stores them all)."""
-        groups = list(by_agency(self.site.reports, lambda r: r.agency.slug))
-
         def make(reports: list[Report]) -> bytes:
             computed = {r.key: read_all(r) for r in reports}
             self.values.update(computed)
             return pickle.dumps(list(computed.values()), protocol=pickle.HIGHEST_PROTOCOL)
 
-        enabled = gc.isenabled()
-        gc.disable()  # as ``buildcache.ParseStore`` unpickles: no garbage, and frozen after (the build's)
-        try:
-            for (_, reports), piece in zip(groups, store.pieces(VALUES, iter(groups), make), strict=True):
+        with uncollected():  # as ``buildcache.ParseStore`` unpickles: no garbage, and frozen after (the build's)
+            for reports, piece in self._pieces(store, VALUES, make):
                 if reports[0].key not in self.values:  # else just computed by ``make``
                     self.values.update(zip((r.key for r in reports), pickle.loads(piece), strict=True))
             gc.freeze()
-        finally:
-            if enabled:
-                gc.enable()
 
     def _stored_listed(self, store: FragmentStore) -> None:
         """Every report's ``Listed`` values: the unchanged agencies' from ``store``, the others'
         computed (reading their reports) and stored."""
-        groups = list(by_agency(self.site.reports, lambda r: r.agency.slug))
-
-        def make(reports: list[Report]) -> bytes:
-            return dump([listed(r, self.similarity) for r in reports])
-
-        enabled = gc.isenabled()
-        gc.disable()  # as ``_stored_values``: no garbage made here
-        try:
-            for (_, reports), piece in zip(groups, store.pieces(PIECE, iter(groups), make), strict=True):
+        with uncollected():  # as ``_stored_values``: no garbage made here
+            for reports, piece in self._pieces(store, PIECE, lambda rs: dump([listed(r, self.similarity) for r in rs])):
                 values = load(piece)
                 if len(values) == len(reports):  # always: the key names every report file of the agency
                     self.small.update(zip((r.key for r in reports), values, strict=True))
-        finally:
-            if enabled:
-                gc.enable()
+
+    def _pieces(self, store: FragmentStore, name: str, make: Callable[[list[Report]], bytes],
+                ) -> Iterator[tuple[list[Report], bytes | memoryview]]:
+        """Each agency's reports, in the model's order, with its piece ``name``: stored, or made by
+        ``make`` (its agency's files changed) and stored."""
+        groups = list(by_agency(self.site.reports, lambda r: r.agency.slug))
+        for (_, reports), piece in zip(groups, store.pieces(name, iter(groups), make), strict=True):
+            yield reports, piece
 
 
 def agency_order(report: Report) -> tuple[tuple[str, ...], str]:
