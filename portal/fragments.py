@@ -109,7 +109,10 @@ class FragmentStore:
             return
         try:
             entry = (_identity(Path(path), with_ctime=False), {key: (at, n) for key, at, n in layout})
-            layouts = [entry, *self._layouts_saved(name)[:2]]
+            saved = self._layouts_saved(name)
+            if saved and saved[0] == entry:
+                return  # the live file as it was: its layout is saved, and the two before stay
+            layouts = [entry, *[earlier for earlier in saved if earlier[0] != entry[0]][:2]]
             _replace(self.folder / f"{name}.layout", pickle.dumps((self.namespace, layouts),
                                                                   protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import pickle
 import re
 import shutil
 from dataclasses import replace
@@ -538,3 +539,30 @@ def test_a_commit_moves_large_replaced_files_to_the_trash_the_next_build_empties
     emptying = empty_later(trash)
     assert emptying is not None and emptying.wait() == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_an_unchanged_download_keeps_its_saved_layouts(content: Path, tmp_path: Path) -> None:
+    """Each site-wide download's layout (where each agency's bytes lie) is saved with the file's
+    identity, the two before kept for a build that failed. A rebuild that leaves the downloads as
+    they were writes no layout file again, and the layouts kept name distinct files."""
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    _build(content, out, cache)
+    report = _latest(content)
+    report.write_text(re.sub(r"\ntitle: .*", "\ntitle: 改过的标题", report.read_text(encoding="utf-8"), count=1),
+                      encoding="utf-8")
+    _build(content, out, cache)
+    files = sorted((cache / "fragments").glob("*.layout"))
+    assert len(files) == 6
+
+    def kept() -> dict[str, tuple[int, list[tuple[int, ...]]]]:
+        return {f.name: (f.stat().st_mtime_ns, [identity for identity, _ in pickle.loads(f.read_bytes())[1]])
+                for f in files}
+
+    before = kept()
+    titled = {"reports.json.layout", "reports.csv.layout"}  # the files that print a title: written again
+    assert {name: len(ids) for name, (_, ids) in before.items()} == \
+        {f.name: 2 if f.name in titled else 1 for f in files}
+    _build(content, out, cache)
+    assert kept() == before
+    for _, ids in before.values():
+        assert len(set(ids)) == len(ids)
