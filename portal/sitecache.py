@@ -65,14 +65,14 @@ class SiteCache:
         return coverage_of(self.site)
 
     def value(self, report: Report) -> dict[str, Value]:
-        if report.key not in self.values:
-            if self.stored is not None and len(self.one_by_one) < self.one_at_a_time:
+        if report.key not in self.values and self.stored is not None and report.agency.slug not in self.one_by_one:
+            if len(self.one_by_one) < self.one_at_a_time:
                 self.one_by_one.add(report.agency.slug)
                 self._stored_agency(report.agency.slug)
-            elif self.stored is not None:  # a page summing every report: every agency's, read at once
+            else:  # a page summing every report: every agency's, read at once
                 self._stored_values(self.stored)
-            if report.key not in self.values:  # not stored (its agency's files changed): computed
-                self.values[report.key] = read_all(report)
+        if report.key not in self.values:
+            self.values[report.key] = read_all(report)  # not stored (its agency's files changed): computed
         return self.values[report.key]
 
     def checked(self, report: Report) -> tuple[int, bool]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from portal import yamlsafe
 from portal.yamlsafe import MAX_DEPTH, YamlProblem, parse_yaml
 
 DOC = """\
@@ -51,9 +52,13 @@ def test_values_are_what_the_safe_loader_reads_and_lines_are_where_they_start() 
     assert lines[("rows", 1, 0)] == 23 and lines[("rows", 1, 1, "b", 1)] == 24
 
 
-def test_parsing_twice_gives_the_same_lines() -> None:
-    """The second parse reads scalars through the resolved-tag cache the first filled."""
-    first, second = parse_yaml(DOC), parse_yaml(DOC)
+def test_parsing_twice_gives_the_same_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second parse reads scalars through the resolved-tag cache the first filled (empty before
+    it: earlier parses in this process have filled the module's)."""
+    monkeypatch.setattr(yamlsafe, "_RESOLVED", {})
+    first = parse_yaml(DOC)
+    assert yamlsafe._RESOLVED  # the first filled it
+    second = parse_yaml(DOC)
     assert first.data == second.data and first.lines == second.lines
 
 
