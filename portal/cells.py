@@ -14,8 +14,9 @@ splitting a dotted path on every read was the second largest cost of rendering.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from . import form
@@ -146,3 +147,12 @@ _OUTCOME_ROWS_SINGLE = (*(r for r in _OUTCOME_ROWS if r.path[0] != _OTHER_HANDLI
 def outcome_rows(single: bool) -> tuple[form.Row, ...]:
     """The outcome rows that add up to （七）总计: with （六） as its sub-rows, or as one row."""
     return _OUTCOME_ROWS_SINGLE if single else _OUTCOME_ROWS
+
+
+def items_getter(items: Sequence[Any]) -> Callable[[Any], tuple]:
+    """A getter of these items (list indices or mapping keys) as a tuple, in one C call, even of one
+    item (``itemgetter`` of one item returns it bare)."""
+    if len(items) == 1:
+        one = items[0]
+        return lambda node: (node[one],)
+    return itemgetter(*items)

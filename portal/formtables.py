@@ -12,13 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
-from operator import itemgetter
 from typing import Any
 
 from markupsafe import Markup, escape
 
 from . import form
-from .cells import CELLS, reader, single_row
+from .cells import CELLS, items_getter, reader, single_row
 from .figures import fmt_number
 from .model import Report
 
@@ -107,16 +106,8 @@ def row_read(row: tuple[str | Slot, ...]) -> RowRead:
         runs[-1][2].append(cell.index)
         runs[-1][3].append(last)
     return RowRead("".join(parts), tuple(p.path for p in row if isinstance(p, Slot)),
-                   tuple((table, inner, None if None in indexes else _getter(indexes), _getter(lasts))
+                   tuple((table, inner, None if None in indexes else items_getter(indexes), items_getter(lasts))
                          for table, inner, indexes, lasts in runs))
-
-
-def _getter(items: list) -> Callable[[Any], tuple]:
-    """A getter of these items as a tuple, even of one (``itemgetter`` of one item returns it bare)."""
-    if len(items) == 1:
-        one = items[0]
-        return lambda node: (node[one],)
-    return itemgetter(*items)
 
 
 @dataclass(frozen=True)

@@ -27,13 +27,12 @@ where the table should be) — are exempt, and say so.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from operator import itemgetter
 
 from . import form
-from .cells import single_row
+from .cells import items_getter, single_row
 from .extract.numbers import NULL_MARKS, fold, is_cell, parse_cell
 from .extract.table2 import TABLE2_2019_ANCHORS, amounts_as_cells, read_table2
 from .extract.table3 import read_table3
@@ -132,19 +131,14 @@ class Shape:
         return tuple(out)
 
 
+_items = cache(items_getter)
+"""A row's getter, made once per shape of row (``cells.items_getter``)."""
+
+
 @cache
 def _in_order(keys: tuple) -> bool:
     """Whether a row's keys are the indices 0, 1, 2 … of a list row, each once."""
     return keys == tuple(range(len(keys)))
-
-
-@cache
-def _items(keys: tuple) -> Callable[[dict], tuple]:
-    """The values of ``keys`` in a mapping as a tuple (``itemgetter`` of one key gives it bare)."""
-    if len(keys) == 1:
-        key = keys[0]
-        return lambda node: (node[key],)
-    return itemgetter(*keys)
 
 
 @dataclass(frozen=True, slots=True)
