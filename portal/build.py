@@ -196,7 +196,7 @@ def _warnings(site: Site, address: Address) -> list[str]:
 def _start_index(site: Site, folder: Path, warnings: list[str], store: ParseStore | None) -> IndexChild | None:
     """The search index, built in a child while this process renders the pages.
 
-    Why: rendering and indexing each keep about one core busy (Pagefind's service works mostly
+    Why: rendering and indexing each keep about one core busy (a Pagefind run works mostly
     on one thread, and the Python side of indexing is one more), so on a 2-core machine running
     them together saves most of the shorter one's time."""
     try:

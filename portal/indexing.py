@@ -1,7 +1,7 @@
 """The search index, built in a forked child process into a folder of its own: one way, for the
 build and the dev server alike.
 
-Why a child: indexing is mostly Python (tokenising every report) plus Pagefind's services; in the
+Why a child: indexing is mostly Python (tokenising every report) plus Pagefind's runs; in the
 parent it would hold the GIL against rendering (the build) or the next rebuild (the dev server).
 Why fork: the child inherits the model as it is, nothing is pickled or loaded again. Why its own
 folder: the parent deletes every file of the site that rendering did not produce, which would
@@ -24,8 +24,8 @@ from .parallel import Child
 class IndexChild:
     """``search.index_site(site, folder)`` running in a forked child.
 
-    With ``narrow`` (the build), the child runs one Pagefind service until ``widen()`` is called
-    (once the pages are written), so that render workers and services together stay within the
+    With ``narrow`` (the build), the child runs one Pagefind process until ``widen()`` is called
+    (once the pages are written), so that render workers and Pagefind together stay within the
     memory either needs alone. ``nice`` lowers the child's priority (the dev server: the next
     rebuild wins the CPU)."""
 

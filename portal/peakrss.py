@@ -8,7 +8,7 @@ from pathlib import Path
 
 
 class PeakRss:
-    """The largest peak RSS (VmHWM) of our child processes — the Pagefind services — sampled
+    """The largest peak RSS (VmHWM) of our child processes — the Pagefind runs — sampled
     while they run. ``RUSAGE_CHILDREN`` cannot tell: a child forked from a big build process
     counts the parent's pages until it execs. Linux only; elsewhere it stays 0."""
 

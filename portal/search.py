@@ -39,7 +39,7 @@ keyword, and only those. So we decide ourselves what the words are, on both side
 with ``mergeIndex``, and each bundle's part of a year into a search slice (a ``shard`` filter; the
 page searches slice after slice and shows each one's results as they come, so the first results
 need the primary bundle alone). Bundles bound the memory of indexing, let ``Indexing.workers``
-services index at once and bound what a one-report publish re-indexes, but every bundle adds index
+processes index at once and bound what a one-report publish re-indexes, but every bundle adds index
 chunks to a whole answer (``searchrecords.BUNDLE_REPORTS``). The cuts are content-defined
 (``searchcuts``): a boundary follows a report whose key hashes so, so adding or deleting a report
 changes the bundle that holds it and rarely another, and with the build's cache (``searchcache``,
@@ -98,7 +98,7 @@ class SearchStats:
     tokens: int = 0
     index_bytes: int = 0
     seconds: float = 0.0
-    peak_rss_mb: float = 0.0  # the largest Pagefind service process (VmHWM)
+    peak_rss_mb: float = 0.0  # the largest Pagefind process (VmHWM)
     shards: dict[str, int] = field(default_factory=dict)
 
 
@@ -136,7 +136,7 @@ def index_site(site: Site, out_dir: Path, shard_by: ShardKey = shard_by_year, bu
     ``indexing.services`` Pagefind processes (``indexing``: the machinery, by default
     ``Indexing()``) build bundles at once, each holding its bundle in memory, and the page merges
     them with ``mergeIndex``. With ``widen``, only one runs until ``widen`` is set: the build
-    indexes while it renders, and two services beside the render workers would hold more memory
+    indexes while it renders, and two Pagefind processes beside the render workers would hold more memory
     than either step alone. Everything is written into a staging folder and moved into place at
     the end, so a failed index leaves the previous one whole and no bundle overwrites another."""
     start = time.perf_counter()

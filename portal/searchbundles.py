@@ -1,7 +1,7 @@
-"""Pagefind bundles: records staged as HTML, indexed by Pagefind services, read back and pruned.
+"""Pagefind bundles: records staged as HTML, indexed by Pagefind runs, read back and pruned.
 
 ``write_bundles`` is a pipeline: Python stages bundle *n + 1* while up to ``workers`` Pagefind
-services index the bundles before it. The machinery — how many services, the scratch folder, the
+processes index the bundles before it. The machinery — how many processes, the scratch folder, the
 Pagefind run itself and how its pages are read back — is an ``Indexing`` value, passed in.
 """
 
@@ -11,15 +11,15 @@ import asyncio
 import gzip
 import html
 import json
+import os
 import shutil
-import time
 from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from pagefind.index import PagefindIndex
+from pagefind.service import get_executable
 
 from .parallel import default_workers as cores_available
 from .scratch import Scratch, move
@@ -37,9 +37,9 @@ def record_html(rec: AnyRecord, shard: str, body: str, salt: int = 0) -> str:
     """A record as the HTML page Pagefind indexes: ``body`` (its ``coded`` document), its slice
     and meta as tags.
 
-    Why HTML files and not ``add_custom_record``: the Python service reads one reply per 100 ms,
-    so 5,000 records would take minutes; ``add_directory`` is one request, and Pagefind indexes
-    the folder on all cores. Why ``shard`` is the only Pagefind filter: the page filters by
+    Why HTML files and not the pagefind package's ``add_custom_record``: the package reads one
+    reply per 100 ms, so 5,000 records would take minutes; Pagefind's command line indexes a
+    folder on all cores (``run_pagefind``). Why ``shard`` is the only Pagefind filter: the page filters by
     agency, year, place and kind from the catalog, so the others were only work for Pagefind and
     files in the deploy (most of the filter files' bytes; the page never downloaded them: a cold
     query fetches the ``shard`` filter only; figures in docs/performance.md)."""
@@ -63,48 +63,43 @@ def _stage_html(shards: list[Shard], site_dir: Path, salt: int = 0) -> int:
     return count
 
 
-class _Written(Exception):
-    """Leaves ``PagefindIndex``'s context without its automatic second write (see below)."""
+PAGEFIND_SECONDS = 600.0
+"""How long one Pagefind run may take before it is stopped and the index fails (a bundle of 420
+reports takes about a second and a half)."""
 
 
-async def run_pagefind(staging: Path) -> None:
-    """Run one Pagefind service over ``staging/site`` and write its bundle to ``staging/out``.
+async def run_pagefind(staging: Path, timeout: float = PAGEFIND_SECONDS) -> None:
+    """Run Pagefind's command line over ``staging/site``, writing its bundle to ``staging/out``.
 
-    Why the explicit write and wait: the service answers ``WriteFiles`` before its last files
-    reach the disk, and leaving the context terminates the process — a 2,500-report bundle came
-    out with an empty ``pagefind-entry.json``. So we write, wait until the bundle is complete,
-    and leave by an exception, which the context documents as "close without writing"."""
-    out = staging / "out"
-    index = PagefindIndex(config={"output_path": str(out)})
-
-    async def index_and_write() -> None:
-        try:
-            async with index:
-                await index.add_directory(str(staging / "site"))
-                await index.write_files()
-                await _until_complete(out)
-                raise _Written
-        except _Written:
-            pass
-
-    await _unless_pagefind_dies(index, asyncio.ensure_future(index_and_write()))
-
-
-async def _unless_pagefind_dies(index: PagefindIndex, work: asyncio.Future[None], every: float = 0.25) -> None:
-    """Await ``work``, or raise when the Pagefind process under ``index`` exits before it is done.
-
-    Why: the pagefind package answers each request through a future that only its reader task
-    resolves, and when the process dies (a crash, the OOM killer) that reader fails alone, so the
-    request waits forever and so would the build. The process is the package's ``_service._backend``
-    (an ``asyncio`` subprocess, whose ``returncode`` the event loop sets when it exits)."""
-    while not work.done():
-        await asyncio.wait({work}, timeout=every)
-        backend = getattr(getattr(index, "_service", None), "_backend", None)
-        code = getattr(backend, "returncode", None)
-        if not work.done() and code is not None:
-            work.cancel()
-            raise RuntimeError(f"Pagefind 进程意外退出（退出码 {code}），搜索索引没有建成")
-    work.result()
+    Why the command line and not the pagefind package's service: the package reads each reply
+    after a 0.1 s sleep, and the service answers ``WriteFiles`` before its last files reach the disk
+    (a 2,500-report bundle once came out with an empty ``pagefind-entry.json``), so every bundle
+    waited for three replies and then polled the disk until the bundle stopped growing: about half a
+    second of a bundle's 1.9 s, for nothing. The command line exits once the bundle is written, and
+    its exit code says whether it was. Its ``cwd`` is the staging folder and no ``PAGEFIND_*``
+    variable reaches it, so no configuration file or setting of the machine changes the index
+    (``PAGEFIND_BINARY_PATH`` still chooses the program, as for the package)."""
+    program = get_executable()
+    if program is None:
+        raise RuntimeError("找不到 Pagefind 程序（pagefind-bin-extended 包），搜索索引没有建成")
+    settings = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
+    process = await asyncio.create_subprocess_exec(
+        str(program), "--site", "site", "--output-path", "out", "--quiet", cwd=staging, env=settings,
+        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    try:
+        said, _ = await asyncio.wait_for(process.communicate(), timeout)
+    except TimeoutError:
+        raise RuntimeError(f"Pagefind 在 {timeout:.0f} 秒内没有建完一个索引包，已停止；搜索索引没有建成") from None
+    finally:
+        if process.returncode is None:  # timed out, or the build is being cancelled
+            process.kill()
+            await process.wait()
+    last = " / ".join(said.decode("utf-8", "replace").strip().splitlines()[-3:])
+    said_so = f"：{last}" if last else ""
+    if process.returncode != 0:
+        raise RuntimeError(f"Pagefind 进程意外退出（退出码 {process.returncode}），搜索索引没有建成{said_so}")
+    if not (staging / "out" / "pagefind-entry.json").is_file():
+        raise RuntimeError(f"Pagefind 运行结束却没有写出索引包，搜索索引没有建成{said_so}")
 
 
 @dataclass
@@ -169,7 +164,7 @@ class Signal(Protocol):
 
 
 async def _widen(indexing: asyncio.Semaphore, extra: int, signal: Signal) -> None:
-    """Let ``extra`` more Pagefind services run once ``signal`` is set."""
+    """Let ``extra`` more Pagefind processes run once ``signal`` is set."""
     while not await asyncio.to_thread(signal.wait, 0.2):
         pass
     for _ in range(extra):
@@ -180,10 +175,10 @@ async def write_bundles(bundles: list[Bundle], indexing: Indexing, widen: Signal
     """Stage and index every bundle: staging (Python, one at a time) runs ahead of Pagefind.
 
     Why a pipeline: staging a bundle is Python work that Pagefind waits for, so bundle *n + 1* is
-    staged while up to ``indexing.services`` Pagefind services index the bundles before it.
+    staged while up to ``indexing.services`` Pagefind processes index the bundles before it.
     ``ahead`` bounds the bundles staged but not yet indexed (their HTML stays on disk until their
-    service is done), so the staging folder stays small at any corpus size. The written fragments
-    are read back while the next bundle is indexed. With ``widen``, one service runs until it is
+    Pagefind run is done), so the staging folder stays small at any corpus size. The written fragments
+    are read back while the next bundle is indexed. With ``widen``, one Pagefind process runs until it is
     set, then ``indexing.services``."""
     python_turn = asyncio.Lock()  # the GIL allows one Python job at a time anyway; FIFO keeps bundle order
     workers = max(1, indexing.services)
@@ -215,26 +210,6 @@ async def write_bundles(bundles: list[Bundle], indexing: Indexing, widen: Signal
     finally:
         if widening:
             widening.cancel()
-
-
-async def _until_complete(bundle: Path, timeout: float = 120.0, every: float = 0.1) -> None:
-    """Wait until the entry file parses, names a meta file that exists, and the bundle's size
-    has stopped changing for ``every`` seconds (a bundle costs about two of these waits, so a
-    longer wait shows in the index's wall time)."""
-    deadline = time.monotonic() + timeout
-    last = -1
-    while time.monotonic() < deadline:
-        try:
-            entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-            metas = [bundle / f"pagefind.{lang['hash']}.pf_meta" for lang in entry["languages"].values()]
-            size = dir_bytes(bundle)
-            if all(m.is_file() and m.stat().st_size for m in metas) and size == last:
-                return
-            last = size
-        except (OSError, ValueError, KeyError):
-            pass
-        await asyncio.sleep(every)
-    raise RuntimeError(f"Pagefind did not finish writing {bundle} within {timeout:.0f} s")
 
 
 def read_fragments(bundle: Path) -> dict[str, dict[str, object]]:
@@ -282,7 +257,7 @@ def dir_bytes(path: Path) -> int:
 
 
 def default_workers() -> int:
-    """Pagefind services at once: one per core, at most two. Why not more: each holds its bundle
+    """Pagefind processes at once: one per core, at most two. Why not more: each holds its bundle
     in memory (``BUNDLE_REPORTS``), and staging the next bundle needs a core of its own share."""
     return max(1, min(2, cores_available()))
 
@@ -307,8 +282,9 @@ def _run(make: Callable[[], Coroutine[object, object, T]], settle: float) -> T:
     """``asyncio.run`` whose goodbye is bounded. Why: ``asyncio.run`` cancels the tasks left and
     waits for them without limit. A 5,000-report build once hung there for good: its index child
     waiting in that cleanup with no Pagefind process left (one run in about a dozen; which task
-    would not end was not found — the package's ``close`` awaits ``asyncio.wait_for``, which in
-    Python 3.11 can swallow a cancellation). A task still left after ``settle`` is dropped."""
+    would not end was not found — Pagefind then ran as the pagefind package's service, whose
+    ``close`` awaits ``asyncio.wait_for``, which in Python 3.11 can swallow a cancellation). A task
+    still left after ``settle`` is dropped."""
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     try:
@@ -332,7 +308,7 @@ class Indexing:
     """How bundles are indexed: the machinery, passed in (tests pass their own instead of patching)."""
 
     workers: int | None = None
-    """Pagefind services at once; None: ``default_workers()``."""
+    """Pagefind processes at once; None: ``default_workers()``."""
     scratch: Scratch = Scratch()
     """Where bundles are staged and written (``Scratch.choose``: beside the output if unusable)."""
     run_pagefind: Callable[[Path], Awaitable[None]] = run_pagefind

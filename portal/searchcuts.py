@@ -8,7 +8,7 @@ year) hashes to 0 modulo ``spread``, once the part holds ``minimum`` reports, an
 ``maximum``. A boundary depends only on the reports near it, so adding or deleting a report
 changes the part that holds it and, rarely, the next one or two, until a boundary both cuts share.
 
-``maximum`` bounds what a part costs (a Pagefind service holds its whole bundle in memory); the
+``maximum`` bounds what a part costs (a Pagefind process holds its whole bundle in memory); the
 mean lies between ``minimum`` and ``maximum`` (about 0.8 of ``maximum``: 2/3 plus a geometric
 excess of mean ``spread`` = 1/6, cut at 1/3). A narrow band keeps the number of bundles, and so
 the bytes a query fetches (one chunk a word from every bundle), near what equal cuts gave.
