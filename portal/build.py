@@ -28,7 +28,8 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -210,6 +211,17 @@ def _start_index(site: Site, folder: Path, warnings: list[str], store: ParseStor
         return None
 
 
+@contextmanager
+def _cancelled_on_error(indexing: IndexChild | None) -> Iterator[IndexChild | None]:
+    """The index child for the block; cancelled (its folder removed) if the block fails."""
+    try:
+        yield indexing
+    except BaseException:
+        if indexing:
+            indexing.cancel()
+        raise
+
+
 def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict: bool = False,
                progress: bool = True, base_url: str | None = None,
                parallelism: Parallelism = PARALLELISM, cache: Path | None = None, full: bool = False) -> BuildResult:
@@ -247,53 +259,47 @@ def build_site(content_dir: Path, out_dir: Path, *, search: bool = True, strict:
         store = ParseStore(cache, code_version(), trust=not full) if cache is not None else None
         site, address = _load(content_dir, base_url, store)
         steps.lap("load")
-        select, inputs, folders, listed = _changed(content_dir, out_dir, address.url, store, full, site)
         warnings = _warnings(site, address)
         for w in warnings:
             warn(w)
         if strict and warnings:
             return _refused(out_dir, warnings, say, start)
-        # Incremental (a record of the live site's inputs, see ``buildcache.Inputs``): only the
-        # files whose bytes change are staged, then committed; else a hard-linked copy, swapped in.
-        staged = select is not None and (out_dir / MARKER).is_file()
-        steps.lap("select")
         if emptying is not None:
             emptying.wait()  # before any child forks (``empty_later``)
         steps.lap("trash")
         try:
-            fresh = True if staged else hardlink_copy(out_dir, new, skip=KEEP)
-            if staged:
-                new.mkdir(parents=True)
-            select, listed = (select, listed) if staged else (None, None)
-            steps.lap("copy")
             # Frozen from before the index child forks until it is done: see ``parallel.frozen``.
-            # The key figures are computed by ``_write``, after the fork: the index child needs
-            # none of them, and starts sooner.
-            with frozen():
-                indexing = _start_index(site, search_dir, warnings, store) if search else None
+            # It forks as soon as the content is loaded: it needs nothing this process computes
+            # next (what changed, the key figures), so it starts that much sooner.
+            with frozen(), _cancelled_on_error(_start_index(site, search_dir, warnings, store) if search
+                                               else None) as indexing:
                 if search and indexing is None:
                     warn(warnings[-1])
                     if strict:
-                        shutil.rmtree(new)
                         return _refused(out_dir, warnings, say, start)
-                try:
-                    fragments = _fragments(site, store, inputs, live=out_dir / "data" if staged else None)
-                    cache = SiteCache(site, stored=fragments)
-                    changed, produced, rendered = _write(site, new, base_url=address.url, keep=(), fresh=fresh,
-                                                        parallelism=parallelism, select=select,
-                                                        against=out_dir if staged else None,
-                                                        fragments=fragments, agencies=listed, cache=cache,
-                                                        progress=lambda n: say(f"  … 已写入 {n} 个文件"))
-                    if inputs is not None and not inputs.pages:  # everything rendered: recorded for the next
-                        inputs = replace(inputs, pages=page_inputs(site, cache, fragments))
-                    steps.lap("render")
-                    if indexing:
-                        indexing.move_into(new)
-                    steps.lap("index")
-                except BaseException:
-                    if indexing:
-                        indexing.cancel()
-                    raise
+                select, inputs, folders, listed = _changed(content_dir, out_dir, address.url, store, full, site)
+                # Incremental (a record of the live site's inputs, see ``buildcache.Inputs``): only the
+                # files whose bytes change are staged, then committed; else a hard-linked copy, swapped in.
+                staged = select is not None and (out_dir / MARKER).is_file()
+                steps.lap("select")
+                fresh = True if staged else hardlink_copy(out_dir, new, skip=KEEP)
+                if staged:
+                    new.mkdir(parents=True)
+                select, listed = (select, listed) if staged else (None, None)
+                steps.lap("copy")
+                fragments = _fragments(site, store, inputs, live=out_dir / "data" if staged else None)
+                cache = SiteCache(site, stored=fragments)
+                changed, produced, rendered = _write(site, new, base_url=address.url, keep=(), fresh=fresh,
+                                                    parallelism=parallelism, select=select,
+                                                    against=out_dir if staged else None,
+                                                    fragments=fragments, agencies=listed, cache=cache,
+                                                    progress=lambda n: say(f"  … 已写入 {n} 个文件"))
+                if inputs is not None and not inputs.pages:  # everything rendered: recorded for the next
+                    inputs = replace(inputs, pages=page_inputs(site, cache, fragments))
+                steps.lap("render")
+                if indexing:
+                    indexing.move_into(new)
+                steps.lap("index")
             forget_inputs(out_dir)  # until the new site's are saved: a crash in between renders everything
             if staged:
                 stale = stale_files(out_dir, produced, KEEP, only=folders)
