@@ -105,14 +105,13 @@ async def run_pagefind(staging: Path, timeout: float = PAGEFIND_SECONDS) -> None
 @dataclass
 class Bundle:
     """One Pagefind bundle on its way: its shards, its staging folder, and what indexing it
-    found out (the tokens staged, and Pagefind's page id → URL for the catalog)."""
+    found out (the tokens staged, and each Pagefind page id's catalog row)."""
 
     path: Path  # relative to out_dir: ``pagefind`` or ``pagefind/shard-<name>`` (``plan_shards``)
     shards: list[Shard]
     staging: Path  # the pages Pagefind reads (``site/``) and what it writes (``out/``)
     kept: Path  # where the written bundle waits, pruned and out of the scratch
     tokens: int = 0
-    urls: dict[str, str] = field(default_factory=dict)
     rows: dict[str, Row] = field(default_factory=dict)  # Pagefind's page id → its record's catalog row
     salt: int = 0  # raised to index the bundle again under other page ids
     restored: bool = False  # copied from the cache (``BundleCache``), not indexed
@@ -141,9 +140,9 @@ def clashing(bundles: list[Bundle]) -> list[Bundle]:
     seen: set[str] = set()
     out = []
     for bundle in bundles:
-        if not seen.isdisjoint(bundle.urls):
+        if not seen.isdisjoint(bundle.rows):
             out.append(bundle)
-        seen.update(bundle.urls)
+        seen.update(bundle.rows)
     return out
 
 
@@ -199,8 +198,7 @@ async def write_bundles(bundles: list[Bundle], indexing: Indexing, widen: Signal
                 await indexing.run_pagefind(bundle.staging)
             await asyncio.to_thread(shutil.rmtree, bundle.staging / "site", True)
             pages = await asyncio.to_thread(indexing.read_pages, bundle.staging / "out")
-            bundle.urls = fragment_urls(pages)
-            bundle.rows = bundle.rows_of(bundle.urls)
+            bundle.rows = bundle.rows_of(fragment_urls(pages))
             await asyncio.to_thread(bundle.keep)
             if indexing.store is not None:
                 await asyncio.to_thread(indexing.store.save, bundle)

@@ -53,13 +53,13 @@ def bundle_key(version: str, bundle: Bundle, files: Files | None = None) -> str:
     for shard in bundle.shards:
         parts.append(shard.key)
         for rec in shard.records:
-            made = files.get(rec.origin) if files is not None and rec.origin is not None else None
-            if made and isinstance(rec, ReportRecord):  # the title and tables are the YAML's: in its hash
+            made = files.get(rec.origin) if files is not None and isinstance(rec, ReportRecord) else None
+            if made:  # the title and tables are the YAML's: in its hash
                 a = rec.report.agency
                 parts += [rec.url, a.name, *a.jurisdiction, "\0", a.kind, "files", *made]
                 continue
-            parts += [rec.url, json.dumps(rec.meta, ensure_ascii=False, sort_keys=True), str(rec.tables)]
-            parts += ["files", *made] if made else ["text", rec.source()]
+            parts += [rec.url, json.dumps(rec.meta, ensure_ascii=False, sort_keys=True), str(rec.tables),
+                      "text", rec.source()]
     return digest(*parts)
 
 
@@ -95,16 +95,15 @@ class BundleStore:
         entry = self._entry(bundle)
         try:
             meta = json.loads((entry / DONE).read_text(encoding="utf-8"))
-            urls, rows, tokens = meta["urls"], meta["rows"], meta["tokens"]
-            if not isinstance(urls, dict) or not isinstance(rows, dict) or not isinstance(tokens, int):
+            rows, tokens = meta["rows"], meta["tokens"]
+            if not isinstance(rows, dict) or not isinstance(tokens, int):
                 return False
             shutil.rmtree(bundle.kept, ignore_errors=True)
             shutil.copytree(entry / "bundle", bundle.kept, copy_function=_link_or_copy)
         except Exception:  # noqa: BLE001 - missing or damaged: indexed again
             shutil.rmtree(bundle.kept, ignore_errors=True)
             return False
-        bundle.urls, bundle.tokens = {str(k): str(v) for k, v in urls.items()}, tokens
-        bundle.rows = {str(k): list(v) for k, v in rows.items()}
+        bundle.rows, bundle.tokens = {str(k): list(v) for k, v in rows.items()}, tokens
         self.used.add(entry.name)
         return True
 
@@ -114,7 +113,7 @@ class BundleStore:
         try:
             shutil.rmtree(tmp, ignore_errors=True)
             shutil.copytree(bundle.kept, tmp / "bundle", copy_function=_link_or_copy)
-            (tmp / DONE).write_text(json.dumps({"urls": bundle.urls, "rows": bundle.rows, "tokens": bundle.tokens},
+            (tmp / DONE).write_text(json.dumps({"rows": bundle.rows, "tokens": bundle.tokens},
                                                   ensure_ascii=False), encoding="utf-8")
             shutil.rmtree(entry, ignore_errors=True)
             tmp.rename(entry)

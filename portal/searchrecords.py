@@ -103,16 +103,11 @@ class Record:
     """Catalog row, by place-free names (``Row``): ``catalog`` turns the agency's slug and the slice's
     key into their positions, so a stored bundle's rows stay right when agencies or slices are added."""
     tables: int = 0  # a report's table mask: the pieces of their labels are not indexed
-    made_from: Callable[[], str] | None = None
-    """What the document is made from, when that is cheaper to hash than the document itself (a
-    report's text and names): the search cache's key (``searchcache``). None: the document."""
-    origin: Path | None = None
-    """The report file (YAML) whose bytes and source text's bytes the document is made from, with
-    what ``meta`` holds: the search cache keys a record by their hashes, known from loading,
-    instead of hashing ``made_from`` (``searchcache.bundle_key``). None: not a report's record."""
 
     def source(self) -> str:
-        return (self.made_from or self.make_document)()
+        """What the search cache hashes for this record (``searchcache.bundle_key``): its document
+        (an agency's or a year's: a few names)."""
+        return self.make_document()
 
     @property
     def body(self) -> str:
