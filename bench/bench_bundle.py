@@ -5,9 +5,9 @@
 
 Loads the content, takes the first *n* reports in search order (``plan_shards`` with slices and
 bundles as large as the corpus: one slice, one bundle) and indexes them as one shard bundle through
-``write_bundles`` with one service, as a build does after an edit; printed per size, medians of
-the wall time, the Python CPU (staging the HTML, reading the fragments back) and Pagefind's CPU (the
-service, a child process, counted when it exits), and the peak memory of the service.
+``write_bundles`` with one Pagefind process, as a build does after an edit; printed per size, medians
+of the wall time, the Python CPU (staging the HTML, reading the fragments back) and Pagefind's CPU (a
+child process, counted when it exits), and the peak memory of the Pagefind process.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def main() -> int:
     site = load_content(args.content)
     reports = [r for s in plan_shards(site, bundle_reports=len(site.reports))
                if s.key != "pages" for r in s.records]
-    print(f"{len(site.reports)} reports ({args.content}); one service, {args.runs} runs a size (medians)")
+    print(f"{len(site.reports)} reports ({args.content}); one Pagefind process, {args.runs} runs a size (medians)")
     for size in (int(x) for x in args.sizes.split(",")):
         rows = []
         for _ in range(args.runs):

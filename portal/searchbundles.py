@@ -64,8 +64,9 @@ def _stage_html(shards: list[Shard], site_dir: Path, salt: int = 0) -> int:
 
 
 PAGEFIND_SECONDS = 600.0
-"""How long one Pagefind run may take before it is stopped and the index fails (a bundle of 420
-reports takes about a second and a half)."""
+"""How long one Pagefind run may take before it is stopped and the index fails: hundreds of times
+what a bundle of ``searchrecords.BUNDLE_REPORTS`` takes (docs/performance.md), so only a Pagefind
+that hangs meets it."""
 
 
 async def run_pagefind(staging: Path, timeout: float = PAGEFIND_SECONDS) -> None:
@@ -74,8 +75,8 @@ async def run_pagefind(staging: Path, timeout: float = PAGEFIND_SECONDS) -> None
     Why the command line and not the pagefind package's service: the package reads each reply
     after a 0.1 s sleep, and the service answers ``WriteFiles`` before its last files reach the disk
     (a 2,500-report bundle once came out with an empty ``pagefind-entry.json``), so every bundle
-    waited for three replies and then polled the disk until the bundle stopped growing: about half a
-    second of a bundle's 1.9 s, for nothing. The command line exits once the bundle is written, and
+    waited for three replies and then polled the disk until the bundle stopped growing, for nothing
+    (a third of a bundle's time: docs/performance.md). The command line exits once the bundle is written, and
     its exit code says whether it was. Its ``cwd`` is the staging folder and no ``PAGEFIND_*``
     variable reaches it, so no configuration file or setting of the machine changes the index
     (``PAGEFIND_BINARY_PATH`` still chooses the program, as for the package)."""
