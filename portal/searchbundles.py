@@ -150,6 +150,8 @@ def clashing(bundles: list[Bundle]) -> list[Bundle]:
 class BundleCache(Protocol):
     """Written bundles kept by what they are made from (``searchcache.BundleStore``)."""
 
+    def holds(self, bundle: Bundle) -> bool: ...
+
     def restore(self, bundle: Bundle) -> bool: ...
 
     def save(self, bundle: Bundle) -> None: ...
@@ -179,33 +181,52 @@ async def write_bundles(bundles: list[Bundle], indexing: Indexing, widen: Signal
     ``ahead`` bounds the bundles staged but not yet indexed (their HTML stays on disk until their
     Pagefind run is done), so the staging folder stays small at any corpus size. The written fragments
     are read back while the next bundle is indexed. With ``widen``, one Pagefind process runs until it is
-    set, then ``indexing.services``."""
+    set, then ``indexing.services``.
+
+    Bundles the store holds are restored once every other bundle is staged. Why: after a one-report
+    edit, one bundle is indexed and every other restored; restoring first (or alongside) kept the
+    edited bundle's staging waiting behind the restores' threads and sharing the GIL with them, on
+    the edit's critical path. A stored bundle found damaged is indexed after all."""
     python_turn = asyncio.Lock()  # the GIL allows one Python job at a time anyway; FIFO keeps bundle order
     workers = max(1, indexing.services)
     running = asyncio.Semaphore(1 if widen else workers)
     ahead = asyncio.Semaphore(workers + 1)
     widening = asyncio.create_task(_widen(running, workers - 1, widen)) if widen and workers > 1 else None
+    store = indexing.store
+    held = await asyncio.to_thread(lambda: [store is not None and store.holds(b) for b in bundles])
+    unstaged = held.count(False)
+    all_staged = asyncio.Event()  # the restores wait for it
+    if not unstaged:
+        all_staged.set()
 
-    async def one(bundle: Bundle) -> None:
-        bundle.restored = indexing.store is not None and await asyncio.to_thread(indexing.store.restore, bundle)
-        if bundle.restored:
-            return
+    async def index(bundle: Bundle) -> None:
+        nonlocal unstaged
         async with ahead:
             async with python_turn:
                 await asyncio.to_thread(shutil.rmtree, bundle.staging, True)  # a bundle indexed again
                 bundle.tokens = await asyncio.to_thread(_stage_html, bundle.shards, bundle.staging / "site",
                                                         bundle.salt)
+            unstaged -= 1
+            if unstaged <= 0:
+                all_staged.set()
             async with running:
                 await indexing.run_pagefind(bundle.staging)
             await asyncio.to_thread(shutil.rmtree, bundle.staging / "site", True)
             pages = await asyncio.to_thread(indexing.read_pages, bundle.staging / "out")
             bundle.rows = bundle.rows_of(fragment_urls(pages))
             await asyncio.to_thread(bundle.keep)
-            if indexing.store is not None:
-                await asyncio.to_thread(indexing.store.save, bundle)
+            if store is not None:
+                await asyncio.to_thread(store.save, bundle)
+
+    async def restore(bundle: Bundle) -> None:
+        assert store is not None
+        await all_staged.wait()
+        bundle.restored = await asyncio.to_thread(store.restore, bundle)
+        if not bundle.restored:
+            await index(bundle)
 
     try:
-        await asyncio.gather(*(one(b) for b in bundles))
+        await asyncio.gather(*(restore(b) if h else index(b) for b, h in zip(bundles, held, strict=True)))
     finally:
         if widening:
             widening.cancel()

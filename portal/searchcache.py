@@ -80,13 +80,23 @@ class BundleStore:
     trust: bool = True  # False (``--full``): every bundle indexed again, the results still stored
     files: Files = field(default_factory=dict)  # the loaded report files' hashes; none: keyed by their text
     used: set[str] = field(default_factory=set)  # the entries this index restored or saved
+    _keys: dict[int, tuple[Bundle, int, str]] = field(default_factory=dict)  # id → (bundle, salt, key)
 
     @property
     def _entries(self) -> Path:
         return self.folder / "search"
 
     def _entry(self, bundle: Bundle) -> Path:
-        return self._entries / bundle_key(self.version, bundle, self.files)
+        """Keyed once per bundle and salt (``holds``, then ``restore`` or ``save``): by the object
+        itself, as a store may serve several indexes, whose bundles share paths, not contents."""
+        known = self._keys.get(id(bundle))
+        if known is None or known[0] is not bundle or known[1] != bundle.salt:
+            known = self._keys[id(bundle)] = (bundle, bundle.salt, bundle_key(self.version, bundle, self.files))
+        return self._entries / known[2]
+
+    def holds(self, bundle: Bundle) -> bool:
+        """Whether an entry for the bundle is stored (``restore`` may still find it damaged)."""
+        return self.trust and (self._entry(bundle) / DONE).is_file()
 
     def restore(self, bundle: Bundle) -> bool:
         """Put the stored bundle in ``bundle.kept`` with its page ids and tokens; False: not stored."""

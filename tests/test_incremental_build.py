@@ -265,6 +265,36 @@ def test_only_the_bundle_holding_an_edited_report_is_indexed_again(content: Path
     assert _tree(tmp_path / "b") == _tree(tmp_path / "c")
 
 
+def test_the_edited_bundle_is_staged_before_any_stored_bundle_is_restored(content: Path, tmp_path: Path) -> None:
+    """After an edit the one bundle to index goes first: its Pagefind run starts before the first
+    restore (restoring first kept its staging waiting behind the restores, on the edit's critical
+    path); the index is still a full index's."""
+    events: list[str] = []
+    runs, counted = counted_pagefind()
+
+    async def pagefind(staging: Path) -> None:
+        events.append("pagefind")
+        await counted(staging)
+
+    class Watched(BundleStore):
+        def restore(self, bundle) -> bool:  # noqa: ANN001
+            events.append("restore")
+            return super().restore(bundle)
+
+    cache = tmp_path / "cache"
+    index_site(load_content(content), tmp_path / "a", bundle_reports=15,
+               indexing=Indexing(workers=1, run_pagefind=pagefind, store=Watched(cache, "v1")))
+    assert events == ["pagefind"] * 6  # nothing stored yet: no restore tried
+    source = _latest(content).with_suffix(".txt")
+    source.write_text(source.read_text(encoding="utf-8") + "\n新增的一句话。\n", encoding="utf-8")
+    events.clear()
+    index_site(load_content(content), tmp_path / "b", bundle_reports=15,
+               indexing=Indexing(workers=1, run_pagefind=pagefind, store=Watched(cache, "v1")))
+    assert events == ["pagefind"] + ["restore"] * 5
+    index_site(load_content(content), tmp_path / "c", bundle_reports=15, indexing=Indexing(workers=1))
+    assert _tree(tmp_path / "b") == _tree(tmp_path / "c")
+
+
 def test_the_bundle_store_keeps_the_last_two_indexes_bundles_only(content: Path, tmp_path: Path) -> None:
     """Every edit stores its bundle anew: the store keeps what this index and the one before used
     (an undo is free), and deletes the rest, so it does not grow with every edit."""
