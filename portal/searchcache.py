@@ -80,7 +80,8 @@ class BundleStore:
     trust: bool = True  # False (``--full``): every bundle indexed again, the results still stored
     files: Files = field(default_factory=dict)  # the loaded report files' hashes; none: keyed by their text
     used: set[str] = field(default_factory=set)  # the entries this index restored or saved
-    _keys: dict[int, tuple[Bundle, int, str]] = field(default_factory=dict)  # id → (bundle, salt, key)
+    # each bundle's key, by id: (the bundle, its salt, the key), computed once (``_entry``)
+    _keys: dict[int, tuple[Bundle, int, str]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def _entries(self) -> Path:
