@@ -70,7 +70,7 @@ from pathlib import Path
 from .model import Site
 from .peakrss import PeakRss
 from .scratch import STAGING_PREFIX
-from .searchbundles import Bundle, Indexing, Signal, clashing, dir_bytes, run_async, write_bundles
+from .searchbundles import Bundle, Indexing, Signal, clashing, run_async, write_bundles
 from .searchrecords import (
     BUNDLE,
     BUNDLE_REPORTS,
@@ -96,7 +96,6 @@ class SearchStats:
     bundles: int = 0
     indexed: int = 0  # bundles Pagefind wrote (the others were copied from the cache: ``searchcache``)
     tokens: int = 0
-    index_bytes: int = 0
     seconds: float = 0.0
     peak_rss_mb: float = 0.0  # the largest Pagefind process (VmHWM)
     shards: dict[str, int] = field(default_factory=dict)
@@ -168,7 +167,6 @@ def index_site(site: Site, out_dir: Path, shard_by: ShardKey = shard_by_year, bu
         shutil.rmtree(out_dir / BUNDLE, ignore_errors=True)
         for bundle in bundles:  # the primary first, as the shard bundles live inside it
             bundle.kept.rename(out_dir / bundle.path)
-        index_bytes = dir_bytes(out_dir / BUNDLE)
         (out_dir / DATA_DIR).mkdir(parents=True, exist_ok=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -179,6 +177,6 @@ def index_site(site: Site, out_dir: Path, shard_by: ShardKey = shard_by_year, bu
     return SearchStats(
         records=sum(len(s.records) for s in shards), reports=len(site.reports), bundles=len(bundles),
         indexed=sum(not b.restored for b in bundles),
-        tokens=sum(b.tokens for b in bundles), index_bytes=index_bytes, seconds=time.perf_counter() - start,
+        tokens=sum(b.tokens for b in bundles), seconds=time.perf_counter() - start,
         peak_rss_mb=rss.peak_kb / 1024, shards={s.key: len(s.records) for s in shards},
     )

@@ -272,10 +272,6 @@ def _prune(bundle: Path, shard: bool) -> None:
         shutil.rmtree(bundle / folder, ignore_errors=True)
 
 
-def dir_bytes(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
-
-
 def default_workers() -> int:
     """Pagefind processes at once: one per core, at most two. Why not more: each holds its bundle
     in memory (``BUNDLE_REPORTS``), and staging the next bundle needs a core of its own share."""
