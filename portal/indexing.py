@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
+import signal
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,9 @@ def _index_into(index_site, site: Site, folder: Path, widen, nice: int) -> dict[
     """In the forked child: build the index into ``folder``; what it cost, for the build's result: its
     bundles, those Pagefind wrote, the wall seconds, and the CPU seconds of the child (counted from
     the fork) with its Pagefind processes."""
+    # ``IndexChild.cancel`` terminates this process: as an exception, so that the cleanups run (a
+    # Pagefind run kills its process, the staging folder is removed) instead of leaving them behind.
+    signal.signal(signal.SIGTERM, _stopped)
     if nice:
         try:
             os.nice(nice)
@@ -78,3 +82,7 @@ def _index_into(index_site, site: Site, folder: Path, widen, nice: int) -> dict[
     t = os.times()
     return {"bundles": stats.bundles, "indexed": stats.indexed, "seconds": stats.seconds,
             "cpu": t.user + t.system + t.children_user + t.children_system}
+
+
+def _stopped(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)

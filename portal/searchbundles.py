@@ -8,11 +8,13 @@ Pagefind run itself and how its pages are read back — is an ``Indexing`` value
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gzip
 import html
 import json
 import os
 import shutil
+import signal
 from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -84,16 +86,22 @@ async def run_pagefind(staging: Path, timeout: float = PAGEFIND_SECONDS) -> None
     if program is None:
         raise RuntimeError("找不到 Pagefind 程序（pagefind-bin-extended 包），搜索索引没有建成")
     settings = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
-    process = await asyncio.create_subprocess_exec(
-        str(program), "--site", "site", "--output-path", "out", "--quiet", cwd=staging, env=settings,
-        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    try:  # a session of its own: stopped with everything it started (a wrapper script's program too)
+        process = await asyncio.create_subprocess_exec(
+            str(program), "--site", "site", "--output-path", "out", "--quiet", cwd=staging, env=settings,
+            stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+            start_new_session=True)
+    except OSError as exc:
+        raise RuntimeError(f"无法启动 Pagefind 程序 {program}（{exc.strerror}），搜索索引没有建成") from None
     try:
-        said, _ = await asyncio.wait_for(process.communicate(), timeout)
+        async with asyncio.timeout(timeout):
+            said, _ = await process.communicate()
     except TimeoutError:
         raise RuntimeError(f"Pagefind 在 {timeout:.0f} 秒内没有建完一个索引包，已停止；搜索索引没有建成") from None
     finally:
-        if process.returncode is None:  # timed out, or the build is being cancelled
-            process.kill()
+        if process.returncode is None:  # timed out, or the index is being cancelled
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)  # the leader is not reaped yet: its group id is still ours
             await process.wait()
     last = " / ".join(said.decode("utf-8", "replace").strip().splitlines()[-3:])
     said_so = f"：{last}" if last else ""
@@ -193,7 +201,7 @@ async def write_bundles(bundles: list[Bundle], indexing: Indexing, widen: Signal
     ahead = asyncio.Semaphore(workers + 1)
     widening = asyncio.create_task(_widen(running, workers - 1, widen)) if widen and workers > 1 else None
     store = indexing.store
-    held = await asyncio.to_thread(lambda: [store is not None and store.holds(b) for b in bundles])
+    held = await asyncio.to_thread(lambda: [store.holds(b) for b in bundles]) if store else [False] * len(bundles)
     unstaged = held.count(False)
     all_staged = asyncio.Event()  # the restores wait for it
     if not unstaged:
@@ -201,6 +209,7 @@ async def write_bundles(bundles: list[Bundle], indexing: Indexing, widen: Signal
 
     async def index(bundle: Bundle) -> None:
         nonlocal unstaged
+        bundle.restored = False  # restored at first, then indexed again under another salt (``clashing``)
         async with ahead:
             async with python_turn:
                 await asyncio.to_thread(shutil.rmtree, bundle.staging, True)  # a bundle indexed again
@@ -279,8 +288,9 @@ def default_workers() -> int:
 
 
 SETTLE_SECONDS = 10.0
-"""How long the tasks left when the work is done (the Pagefind package's readers and closes) get
-to end once cancelled, before the loop is closed without them."""
+"""How long the tasks left when the work ends get to end once cancelled (a Pagefind run killing its
+process), before the loop is closed without them. A bound kept from the pagefind package's service,
+whose tasks once would not end (``_run``)."""
 
 
 def run_async(make: Callable[[], Coroutine[object, object, T]], settle: float = SETTLE_SECONDS) -> T:

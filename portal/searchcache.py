@@ -89,9 +89,10 @@ class BundleStore:
 
     def _entry(self, bundle: Bundle) -> Path:
         """Keyed once per bundle and salt (``holds``, then ``restore`` or ``save``): by the object
-        itself, as a store may serve several indexes, whose bundles share paths, not contents."""
+        itself, as a store may serve several indexes, whose bundles share paths, not contents (the
+        memo holds the bundle, so its id is not reused meanwhile)."""
         known = self._keys.get(id(bundle))
-        if known is None or known[0] is not bundle or known[1] != bundle.salt:
+        if known is None or known[1] != bundle.salt:
             known = self._keys[id(bundle)] = (bundle, bundle.salt, bundle_key(self.version, bundle, self.files))
         return self._entries / known[2]
 

@@ -71,3 +71,40 @@ def test_a_pagefind_that_exits_without_a_bundle_is_refused_with_what_it_said(
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(quiet))
     with pytest.raises(RuntimeError, match="运行结束却没有写出索引包，搜索索引没有建成：Error: no pages found"):
         run_async(lambda: run_pagefind(staging))
+
+
+def test_a_cancelled_index_leaves_no_pagefind_running(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build cancels the index child when rendering fails: the Pagefind it started (here a
+    wrapper script and the program it runs) is stopped with it, not left indexing into a folder
+    already deleted."""
+    from conftest import CONTENT
+
+    from portal.indexing import IndexChild
+    from portal.load import load_content
+
+    pids = tmp_path / "pids"
+    wrapper = tmp_path / "pagefind"
+    wrapper.write_text(f"#!/bin/sh\nsleep 600 &\necho $$ $! > {pids}\nwait\n", encoding="utf-8")
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(wrapper))
+    child = IndexChild(load_content(CONTENT), tmp_path / "index")
+    deadline = time.monotonic() + 60
+    while not (pids.is_file() and len(pids.read_text().split()) == 2) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    started = [int(pid) for pid in pids.read_text().split()]
+    child.cancel()
+    deadline = time.monotonic() + 15
+    alive = started
+    while alive and time.monotonic() < deadline:
+        alive = [pid for pid in started if _alive(pid)]
+        time.sleep(0.05)
+    assert alive == []
+    assert not (tmp_path / "index").exists()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return not Path(f"/proc/{pid}/stat").read_text().split(") ")[-1].startswith("Z")  # a zombie is dead
